@@ -1,0 +1,26 @@
+// The CLI's command groups. Each cmd_*.cpp adds its subcommands to the app;
+// main.cpp parses, runs the chosen callback and turns exceptions into
+// "error: ..." with a non-zero exit.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace vidrnn::cli {
+
+// Options every command shares.
+struct Globals {
+    std::string db;       // --db; empty = default store
+    int threads = 0;      // --threads; 0 = all cores
+    bool quiet = false;   // --quiet: no progress on stderr
+};
+
+// Prints a JSON document to stdout (2-space indent, newline).
+void printJson(const nlohmann::json& doc);
+
+void addModelCommands(CLI::App& app, Globals& globals);   // models, info
+void addDataCommands(CLI::App& app, Globals& globals);    // data scan|generate
+void addRunCommands(CLI::App& app, Globals& globals);     // runs list|show|delete, report
+
+}  // namespace vidrnn::cli

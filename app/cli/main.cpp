@@ -1,0 +1,41 @@
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+#include "commands.h"
+#include "vidrnn/errors.h"
+
+namespace vidrnn::cli {
+
+void printJson(const nlohmann::json& doc) { std::cout << doc.dump(2) << '\n'; }
+
+}  // namespace vidrnn::cli
+
+int main(int argc, char** argv) {
+    using namespace vidrnn::cli;
+    CLI::App app{"vidrnn: recurrent networks for video action recognition (headless)"};
+    app.set_version_flag("--version", std::string("vidrnn ") + VIDRNN_VERSION);
+    app.require_subcommand(1);
+    Globals globals;
+    app.add_option("--db", globals.db, "SQLite run store (default: experiments.db here)");
+    app.add_option("--threads", globals.threads, "intra-op threads (default: all cores)")
+        ->check(CLI::NonNegativeNumber);
+    app.add_flag("-q,--quiet", globals.quiet, "no progress output on stderr");
+
+    addModelCommands(app, globals);
+    addDataCommands(app, globals);
+    addRunCommands(app, globals);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const vidrnn::Error& e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << '\n';
+        return 2;
+    }
+    return 0;
+}

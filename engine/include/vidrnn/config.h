@@ -1,0 +1,53 @@
+// Everything that defines one training run. Stored verbatim (as JSON) with every
+// run so that any number in the store can be traced back to its settings.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vidrnn {
+
+struct TrainConfig {
+    // Data
+    std::string dataset;        // data set root (folder or manifest file)
+    int frames = 16;            // T: frames sampled uniformly per clip
+    int imageSize = 224;        // backbone input side (square)
+    std::string backbone = "resnet18";  // "resnet18" (built-in) or a TorchScript file
+    std::string cacheDir;       // feature cache folder; empty = default
+
+    // Split: "logo" | "groups" | "random"
+    std::string split = "logo";
+    int fold = 0;
+    int seed = 0;
+
+    // Model: "lstm" | "gru" | "deep_lstm" | "bilstm" | "convlstm" | "mean_pool"
+    std::string arch = "lstm";
+    int hidden = 128;
+    int layers = 0;             // 0 = the architecture's default (deep_lstm: 2, else 1)
+    double dropout = 0.0;
+
+    // Optimisation
+    int epochs = 30;
+    int batch = 32;
+    double lr = 1e-3;
+    double weightDecay = 0.0;
+    double gradClip = 5.0;      // max gradient norm; 0 = off
+    int patience = 8;           // early-stopping patience in epochs; 0 = off
+
+    // Runtime
+    std::string device = "auto";  // auto | cpu | cuda | cuda:N
+    int threads = 0;              // intra-op threads; 0 = all cores
+};
+
+// Throws ConfigError naming the first bad field and why.
+void validate(const TrainConfig& config);
+
+// Layers actually used for config.layers == 0.
+int effectiveLayers(const TrainConfig& config);
+
+std::string toJson(const TrainConfig& config);
+// Unknown keys are ignored, missing keys keep their defaults; throws ConfigError
+// on malformed JSON or wrongly typed fields.
+TrainConfig trainConfigFromJson(const std::string& json);
+
+}  // namespace vidrnn

@@ -1,0 +1,35 @@
+// The model zoo as seen from outside the engine: names, options and parameter
+// counts, with no LibTorch type in sight (Qt code includes this header).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vidrnn {
+
+struct ModelSpec {
+    std::string arch = "lstm";  // see architectures()
+    std::int64_t inputDim = 512;  // D (vectors) or C (ConvLSTM maps)
+    std::int64_t hidden = 128;
+    int layers = 0;               // 0 = the architecture's default
+    std::int64_t classes = 11;
+    double dropout = 0.0;
+};
+
+// lstm, gru, deep_lstm, bilstm, convlstm, mean_pool (in that order).
+const std::vector<std::string>& architectures();
+// A human-readable name ("Deep LSTM (2 layers)", ...).
+std::string archDisplayName(const std::string& arch);
+// True when the architecture reads feature maps [B,T,C,H,W] (ConvLSTM).
+bool isSpatialArch(const std::string& arch);
+// Layers used when ModelSpec::layers is 0.
+int defaultLayers(const std::string& arch);
+// Throws ConfigError naming the bad field.
+void validate(const ModelSpec& spec);
+
+// Parameters of the real module (it is built and counted, not computed from a
+// formula), so the count is what training uses.
+std::int64_t parameterCount(const ModelSpec& spec);
+
+}  // namespace vidrnn

@@ -1,0 +1,35 @@
+// Where and how LibTorch computes: threads, the BLAS really loaded, devices.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace vidrnn {
+
+struct RuntimeInfo {
+    std::string vidrnnVersion;
+    std::string torchVersion;
+    std::string opencvVersion;
+    std::string sqliteVersion;
+    int cores = 0;             // hardware threads of this machine
+    int threads = 0;           // LibTorch intra-op threads now
+    int interopThreads = 0;
+    std::string blasLibrary;   // resolved path of the BLAS mapped into this process
+    std::string parallelBackend;
+    bool mkldnn = false;       // oneDNN available
+    bool cudaAvailable = false;
+    int cudaDevices = 0;
+    bool cudaCompiled = false; // LibTorch built with CUDA
+};
+
+// Sets LibTorch's intra-op threads: n > 0 as given, 0 = all cores. Call early;
+// the first call also sets inter-op threads once (LibTorch allows that once).
+void configureThreads(int n);
+
+// Resolves "auto" | "cpu" | "cuda" | "cuda:N" to a concrete "cpu" or "cuda:N";
+// throws ConfigError for a malformed spec or a CUDA device that is not there.
+std::string resolveDevice(const std::string& spec);
+
+RuntimeInfo runtimeInfo();
+
+}  // namespace vidrnn

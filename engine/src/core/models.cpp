@@ -1,0 +1,59 @@
+#include "vidrnn/models.h"
+
+#include <algorithm>
+
+#include "vidrnn/errors.h"
+
+namespace vidrnn {
+
+const std::vector<std::string>& architectures() {
+    static const std::vector<std::string> names = {"lstm",   "gru",      "deep_lstm",
+                                                   "bilstm", "convlstm", "mean_pool"};
+    return names;
+}
+
+std::string archDisplayName(const std::string& arch) {
+    if (arch == "lstm") return "LSTM";
+    if (arch == "gru") return "GRU";
+    if (arch == "deep_lstm") return "Deep LSTM (2 layers)";
+    if (arch == "bilstm") return "Bidirectional LSTM";
+    if (arch == "convlstm") return "ConvLSTM";
+    if (arch == "mean_pool") return "Mean pool (no recurrence)";
+    return arch;
+}
+
+bool isSpatialArch(const std::string& arch) { return arch == "convlstm"; }
+
+int defaultLayers(const std::string& arch) { return arch == "deep_lstm" ? 2 : 1; }
+
+void validate(const ModelSpec& spec) {
+    const auto& names = architectures();
+    if (std::find(names.begin(), names.end(), spec.arch) == names.end()) {
+        std::string list;
+        for (const auto& n : names) {
+            list += (list.empty() ? "" : ", ") + n;
+        }
+        throw ConfigError("unknown architecture '" + spec.arch + "' (known: " + list + ")");
+    }
+    if (spec.hidden <= 0) {
+        throw ConfigError("hidden size must be positive, got " + std::to_string(spec.hidden));
+    }
+    if (spec.inputDim <= 0) {
+        throw ConfigError("input size must be positive, got " + std::to_string(spec.inputDim));
+    }
+    if (spec.classes < 2) {
+        throw ConfigError("need at least 2 classes, got " + std::to_string(spec.classes));
+    }
+    if (spec.layers < 0 || spec.layers > 8) {
+        throw ConfigError("layers must be 0 (default) to 8, got " + std::to_string(spec.layers));
+    }
+    if (spec.arch == "mean_pool" && spec.layers > 1) {
+        throw ConfigError("mean_pool has no layers to stack (layers " +
+                          std::to_string(spec.layers) + ")");
+    }
+    if (!(spec.dropout >= 0.0 && spec.dropout < 1.0)) {
+        throw ConfigError("dropout must lie in [0, 1), got " + std::to_string(spec.dropout));
+    }
+}
+
+}  // namespace vidrnn

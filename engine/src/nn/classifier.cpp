@@ -1,0 +1,68 @@
+#include "nn/classifier.h"
+
+#include "nn/convlstm.h"
+#include "nn/meanpool.h"
+#include "nn/recurrent.h"
+#include "vidrnn/errors.h"
+#include "vidrnn/models.h"
+
+namespace vidrnn::nn {
+
+ClipClassifier makeClassifier(const ClassifierOptions& options) {
+    ModelSpec spec;
+    spec.arch = options.arch();
+    spec.inputDim = options.input_size();
+    spec.hidden = options.hidden_size();
+    spec.layers = static_cast<int>(options.num_layers());
+    spec.classes = options.num_classes();
+    spec.dropout = options.dropout();
+    validate(spec);
+    const auto& arch = options.arch();
+    if (arch == "convlstm") {
+        return std::make_shared<ConvLSTMClassifierImpl>(options);
+    }
+    if (arch == "mean_pool") {
+        return std::make_shared<MeanPoolClassifierImpl>(options);
+    }
+    return std::make_shared<RecurrentClassifierImpl>(options);
+}
+
+int64_t countParameters(const torch::nn::Module& module) {
+    int64_t n = 0;
+    for (const auto& p : module.parameters()) {
+        n += p.numel();
+    }
+    return n;
+}
+
+namespace detail {
+
+torch::Tensor checkedLengths(const torch::Tensor& x, const torch::Tensor& lengths) {
+    TORCH_CHECK(x.dim() >= 3, "expected a batch of sequences, got ", x.sizes());
+    const int64_t batch = x.size(0);
+    const int64_t steps = x.size(1);
+    TORCH_CHECK(steps >= 1, "a clip needs at least one step");
+    if (!lengths.defined()) {
+        return torch::full({batch}, steps, torch::dtype(torch::kLong).device(x.device()));
+    }
+    TORCH_CHECK(lengths.dim() == 1 && lengths.size(0) == batch, "lengths must be [", batch,
+                "], got ", lengths.sizes());
+    auto l = lengths.to(x.device(), torch::kLong);
+    TORCH_CHECK(l.min().item<int64_t>() >= 1 && l.max().item<int64_t>() <= steps,
+                "lengths must lie in [1, ", steps, "]");
+    return l;
+}
+
+torch::Tensor lastValidStep(const torch::Tensor& steps, const torch::Tensor& lengths) {
+    auto index = (lengths - 1).view({-1, 1, 1}).expand({steps.size(0), 1, steps.size(2)});
+    return steps.gather(1, index).squeeze(1);
+}
+
+torch::Tensor validMask(const torch::Tensor& lengths, int64_t steps) {
+    auto t = torch::arange(steps, lengths.options()).unsqueeze(0);
+    return t < lengths.unsqueeze(1);
+}
+
+}  // namespace detail
+
+}  // namespace vidrnn::nn

@@ -1,0 +1,28 @@
+// LSTM, GRU, deep (stacked) LSTM and bidirectional LSTM heads over feature
+// sequences, built on LibTorch's own cuDNN/oneDNN-backed recurrent modules.
+#pragma once
+
+#include "nn/classifier.h"
+
+namespace vidrnn::nn {
+
+class RecurrentClassifierImpl : public ClipClassifierImpl {
+public:
+    explicit RecurrentClassifierImpl(const ClassifierOptions& options);
+
+    using ClipClassifierImpl::forward;
+    ClipOutput forward(const torch::Tensor& x, const torch::Tensor& lengths) override;
+
+    ClassifierOptions options;
+
+private:
+    bool mGru = false;
+    int64_t mDirections = 1;
+    torch::nn::LSTM lstm{nullptr};
+    torch::nn::GRU gru{nullptr};
+    torch::nn::Dropout dropout{nullptr};
+    torch::nn::Linear head{nullptr};
+};
+TORCH_MODULE(RecurrentClassifier);
+
+}  // namespace vidrnn::nn

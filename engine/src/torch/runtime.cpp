@@ -1,0 +1,118 @@
+#include "vidrnn/runtime.h"
+
+#include <sqlite3.h>
+
+#include <ATen/Parallel.h>
+#include <opencv2/core/version.hpp>
+#include <torch/version.h>
+
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include "vidrnn/errors.h"
+
+namespace vidrnn {
+
+namespace {
+
+int machineCores() {
+    const unsigned n = std::thread::hardware_concurrency();
+    return n == 0 ? 1 : static_cast<int>(n);
+}
+
+// The BLAS actually in this process, read from the memory map: Debian's
+// LibTorch links libblas.so.3, an alternative that may be the slow reference
+// BLAS or OpenBLAS.
+std::string loadedBlas() {
+    std::ifstream maps("/proc/self/maps");
+    std::string line;
+    while (std::getline(maps, line)) {
+        const auto slash = line.find('/');
+        if (slash == std::string::npos) {
+            continue;
+        }
+        const std::string path = line.substr(slash);
+        const std::string name = std::filesystem::path(path).filename().string();
+        if (name.find("blas") != std::string::npos || name.find("mkl_core") != std::string::npos) {
+            std::error_code ec;
+            auto real = std::filesystem::canonical(path, ec);
+            return ec ? path : real.string();
+        }
+    }
+    return "none mapped";
+}
+
+}  // namespace
+
+void configureThreads(int n) {
+    const int threads = n > 0 ? n : machineCores();
+    static std::once_flag interop;
+    std::call_once(interop, [] {
+        // Inter-op parallelism is unused by the trainer; LibTorch only lets it be
+        // set before first use.
+        try {
+            at::set_num_interop_threads(1);
+        } catch (const std::exception&) {
+        }
+    });
+    at::set_num_threads(threads);
+}
+
+std::string resolveDevice(const std::string& spec) {
+    static const std::regex pattern(R"(^(auto|cpu|cuda)(:([0-9]+))?$)");
+    std::smatch m;
+    if (!std::regex_match(spec, m, pattern) || (m[1] != "cuda" && m[2].matched)) {
+        throw ConfigError("device '" + spec + "' is not one of auto, cpu, cuda, cuda:N");
+    }
+    const bool available = torch::cuda::is_available();
+    if (m[1] == "cpu") {
+        return "cpu";
+    }
+    if (m[1] == "auto") {
+        return available ? "cuda:0" : "cpu";
+    }
+    if (!available) {
+        throw ConfigError("device '" + spec + "' requested but CUDA is not available (" +
+                          std::string(at::hasCUDA() ? "no usable GPU" :
+                                                      "this LibTorch was built without CUDA") +
+                          ")");
+    }
+    const int index = m[3].matched ? std::stoi(m[3]) : 0;
+    const auto count = static_cast<int>(torch::cuda::device_count());
+    if (index >= count) {
+        throw ConfigError("device '" + spec + "' does not exist (" + std::to_string(count) +
+                          " CUDA device(s))");
+    }
+    return "cuda:" + std::to_string(index);
+}
+
+RuntimeInfo runtimeInfo() {
+    RuntimeInfo info;
+#ifdef VIDRNN_VERSION
+    info.vidrnnVersion = VIDRNN_VERSION;
+#endif
+    info.torchVersion = TORCH_VERSION;
+    info.opencvVersion = CV_VERSION;
+    info.sqliteVersion = sqlite3_libversion();
+    info.cores = machineCores();
+    info.threads = at::get_num_threads();
+    info.interopThreads = at::get_num_interop_threads();
+    info.blasLibrary = loadedBlas();
+#if AT_PARALLEL_OPENMP
+    info.parallelBackend = "OpenMP";
+#elif AT_PARALLEL_NATIVE
+    info.parallelBackend = "native";
+#else
+    info.parallelBackend = "other";
+#endif
+    info.mkldnn = at::hasMKLDNN();
+    info.cudaCompiled = at::hasCUDA();
+    info.cudaAvailable = torch::cuda::is_available();
+    info.cudaDevices = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
+    return info;
+}
+
+}  // namespace vidrnn

@@ -1,0 +1,130 @@
+// The CLI end to end: the real binary, its exit codes and its JSON.
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+namespace {
+
+struct Result {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Result runCli(const QStringList& args, int timeoutMs = 120000) {
+    QProcess p;
+    p.start(QStringLiteral(VIDRNN_CLI), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QJsonDocument parse(const QByteArray& bytes) {
+    QJsonParseError error;
+    auto doc = QJsonDocument::fromJson(bytes, &error);
+    if (error.error != QJsonParseError::NoError) {
+        qWarning() << "not JSON:" << error.errorString() << bytes.left(400);
+    }
+    return doc;
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void modelsJsonMatchesStudy() {
+        auto r = runCli({"models", "--input-dim", "512", "--classes", "11", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const auto rows = parse(r.out).array();
+        QCOMPARE(rows.size(), 6 * 4);
+        QHash<QString, qint64> got;
+        for (const auto& v : rows) {
+            const auto o = v.toObject();
+            QVERIFY(o.contains("arch") && o.contains("hidden") && o.contains("params"));
+            got.insert(o["arch"].toString() + "/" + QString::number(o["hidden"].toInt()),
+                       o["params"].toInteger());
+        }
+        const QHash<QString, qint64> study = {
+            {"lstm/64", 148683},       {"lstm/128", 330123},       {"lstm/256", 791307},
+            {"lstm/512", 2106891},     {"gru/64", 111691},         {"gru/128", 247947},
+            {"gru/256", 594187},       {"gru/512", 1581579},       {"deep_lstm/64", 181963},
+            {"deep_lstm/128", 462219}, {"deep_lstm/256", 1317643}, {"deep_lstm/512", 4208139},
+            {"convlstm/64", 1328075},  {"convlstm/128", 2951051},  {"convlstm/256", 7081739},
+            {"convlstm/512", 18882059},
+        };
+        for (auto it = study.begin(); it != study.end(); ++it) {
+            QVERIFY2(got.contains(it.key()), qPrintable(it.key()));
+            QCOMPARE(got[it.key()], it.value());
+        }
+        QVERIFY(got.contains("bilstm/128") && got.contains("mean_pool/512"));
+    }
+
+    void modelsTable() {
+        auto r = runCli({"models", "--archs", "gru", "--hidden", "64"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("GRU"));
+        QVERIFY(r.out.contains("111691"));
+    }
+
+    void info() {
+        auto r = runCli({"--threads", "2", "info", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const auto o = parse(r.out).object();
+        for (const char* key : {"libtorch", "threads", "blas", "cuda_available", "cuda_devices",
+                                "opencv", "sqlite", "cores"}) {
+            QVERIFY2(o.contains(key), key);
+        }
+        QCOMPARE(o["threads"].toInt(), 2);
+        QVERIFY(o["libtorch"].toString().startsWith(QChar('1')) ||
+                o["libtorch"].toString().startsWith(QChar('2')));
+        // Some BLAS is mapped into every LibTorch process here.
+        QVERIFY2(o["blas"].toString().contains("blas"), qPrintable(o["blas"].toString()));
+    }
+
+    void helpOnEveryCommand_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("top") << QStringList{"--help"};
+        QTest::newRow("models") << QStringList{"models", "--help"};
+        QTest::newRow("info") << QStringList{"info", "--help"};
+    }
+
+    void helpOnEveryCommand() {
+        QFETCH(QStringList, args);
+        auto r = runCli(args);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("Usage") || r.out.contains("Options"));
+    }
+
+    void errors_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unknown arch") << QStringList{"models", "--archs", "transformer"}
+                                      << "unknown architecture 'transformer'";
+        QTest::newRow("no command") << QStringList{} << "subcommand";
+        QTest::newRow("bad option") << QStringList{"models", "--classes", "x"} << "classes";
+    }
+
+    void errors() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        auto r = runCli(args);
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(QString::fromUtf8(r.err).contains(expected), r.err.constData());
+    }
+
+    void version() {
+        auto r = runCli({"--version"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.startsWith("vidrnn "));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

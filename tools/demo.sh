@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The main job on the built-in demo data: builds, then shows the model zoo with
+# the study's parameter counts and the runtime, and opens the workbench (on a
+# display) or saves a screenshot of it (without one).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+preset=${VIDRNN_PRESET:-dev}
+bash "$here/tools/build.sh" "$preset"
+bin="$here/build/$preset/app"
+"$bin/vidrnn" info
+"$bin/vidrnn" models --input-dim 512 --classes 11
+if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
+  exec "$bin/vidrnn-workbench" "$@"
+else
+  mkdir -p "$here/build/screenshots"
+  QT_QPA_PLATFORM=offscreen "$bin/vidrnn-workbench" --screenshot "$here/build/screenshots/workbench.png"
+  echo "no display: workbench rendered to build/screenshots/workbench.png"
+fi
