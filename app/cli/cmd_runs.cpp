@@ -1,8 +1,418 @@
+// runs list | show | delete | annotate, and report: browsing the run store.
+// Everything here is presentation; the rules (which store, what a report
+// groups) live in the engine so the GUI follows the same ones.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
 #include "commands.h"
+#include "vidrnn/errors.h"
+#include "vidrnn/report.h"
+#include "vidrnn/store.h"
 
 namespace vidrnn::cli {
 
-// runs list|show|delete, report: filled in by the store work.
-void addRunCommands(CLI::App& /*app*/, Globals& /*globals*/) {}
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Reading commands fall back to a read-only connection on a store they may
+// not write (a shared results folder), rather than refusing to show it.
+RunStore openStore(const Globals& globals, bool forWriting) {
+    const std::string path = resolveStorePath(globals.db);
+    std::error_code ec;
+    if (!forWriting && fs::is_regular_file(path, ec)) {
+        fs::path folder = fs::path(path).parent_path();
+        if (folder.empty())
+            folder = ".";
+        if (access(path.c_str(), W_OK) != 0 || access(folder.c_str(), W_OK) != 0) {
+            return RunStore::open(path, RunStore::OpenMode::ReadOnly);
+        }
+    }
+    return RunStore::open(path);
+}
+
+std::string fixed(const std::optional<double>& value, int decimals) {
+    if (!value)
+        return "-";
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.*f", decimals, *value);
+    return buffer;
+}
+
+// Columns padded to their widest cell; numbers right-aligned.
+void printTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows,
+                const std::vector<bool>& rightAligned) {
+    std::vector<size_t> widths(header.size());
+    for (size_t i = 0; i < header.size(); ++i)
+        widths[i] = header[i].size();
+    for (const auto& row : rows) {
+        for (size_t i = 0; i < row.size(); ++i)
+            widths[i] = std::max(widths[i], row[i].size());
+    }
+    auto emit = [&](const std::vector<std::string>& cells) {
+        std::string line;
+        for (size_t i = 0; i < cells.size(); ++i) {
+            std::string fill(widths[i] - cells[i].size(), ' ');
+            line += (i ? "  " : "") + (rightAligned[i] ? fill + cells[i] : cells[i] + fill);
+        }
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        std::cout << line << '\n';
+    };
+    emit(header);
+    for (const auto& row : rows)
+        emit(row);
+}
+
+json optionalJson(const std::optional<double>& v) {
+    return v ? json(*v) : json(nullptr);
+}
+
+json runJson(const RunRecord& r) {
+    auto text = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+    return {{"id", r.id},
+            {"status", toString(r.status)},
+            {"kind", toString(r.kind)},
+            {"created_at", text(r.createdAt)},
+            {"started_at", text(r.startedAt)},
+            {"finished_at", text(r.finishedAt)},
+            {"arch", r.arch},
+            {"hidden", r.hidden},
+            {"layers", r.layers},
+            {"params", r.params},
+            {"protocol", r.protocol},
+            {"leaking", r.leaking},
+            {"fold", r.fold},
+            {"seed", r.seed},
+            {"device", text(r.device)},
+            {"backbone", text(r.backbone)},
+            {"backbone_id", text(r.backboneId)},
+            {"pretrained", r.pretrained},
+            {"num_classes", r.numClasses},
+            {"class_names", r.classNames},
+            {"train_seconds", optionalJson(r.trainSeconds)},
+            {"extract_seconds", optionalJson(r.extractSeconds)},
+            {"best_epoch", r.bestEpoch ? json(*r.bestEpoch) : json(nullptr)},
+            {"accuracy", optionalJson(r.accuracy)},
+            {"macro_f1", optionalJson(r.macroF1)},
+            {"test_count", r.testCount ? json(*r.testCount) : json(nullptr)},
+            {"message", text(r.message)},
+            {"note", text(r.note)},
+            {"owner_host", text(r.ownerHost)},
+            {"owner_pid", r.ownerPid},
+            {"heartbeat_at", text(r.heartbeatAt)},
+            {"sweep_id", r.sweepId ? json(*r.sweepId) : json(nullptr)},
+            {"checkpoint", text(r.checkpoint)}};
+}
+
+struct ListOptions {
+    bool json = false;
+    bool all = false;
+    std::string status, arch, protocol;
+    std::optional<std::int64_t> sweep;
+    int limit = 0;
+};
+
+void runList(const Globals& globals, const ListOptions& o) {
+    auto store = openStore(globals, false);
+    RunFilter filter;
+    if (!o.status.empty())
+        filter.status = runStatusFromString(o.status);
+    // The study's rows are not runs of yours: shown on request only.
+    if (!o.all && filter.status != RunStatus::Reference)
+        filter.kind = RunKind::Trained;
+    filter.arch = o.arch;
+    filter.protocol = o.protocol;
+    filter.sweepId = o.sweep;
+    filter.limit = o.limit;
+    const auto runs = store.listRuns(filter);
+    if (o.json) {
+        json rows = json::array();
+        for (const auto& r : runs)
+            rows.push_back(runJson(r));
+        printJson(rows);
+        return;
+    }
+    if (runs.empty()) {
+        std::cout << "no runs in " << store.path() << '\n';
+        return;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& r : runs) {
+        rows.push_back({std::to_string(r.id), toString(r.status), r.arch, std::to_string(r.hidden),
+                        std::to_string(r.layers),
+                        r.leaking ? r.protocol + " (leaking)" : r.protocol, std::to_string(r.fold),
+                        std::to_string(r.seed), fixed(r.accuracy, 3), fixed(r.macroF1, 3),
+                        r.createdAt.substr(0, 16), !r.note.empty() ? r.note : r.message});
+    }
+    printTable({"id", "status", "arch", "hidden", "layers", "protocol", "fold", "seed", "accuracy",
+                "macro F1", "created", "note / message"},
+               rows, {true, false, false, true, true, false, true, true, true, true, false, false});
+}
+
+void printRun(const RunStore& store, const RunRecord& r) {
+    std::cout << "run " << r.id << "  " << toString(r.status) << " (" << toString(r.kind) << ")\n"
+              << "  created " << r.createdAt << "  started "
+              << (r.startedAt.empty() ? "-" : r.startedAt) << "  finished "
+              << (r.finishedAt.empty() ? "-" : r.finishedAt) << '\n';
+    if (!r.note.empty())
+        std::cout << "  note: " << r.note << '\n';
+    if (!r.message.empty())
+        std::cout << "  message: " << r.message << '\n';
+
+    std::cout << "\nconfig\n";
+    json config = json::parse(r.configJson.empty() ? "null" : r.configJson, nullptr, false);
+    if (config.is_object()) {
+        for (auto it = config.begin(); it != config.end(); ++it) {
+            std::cout << "  " << it.key() << " = "
+                      << (it->is_string() ? it->get<std::string>() : it->dump()) << '\n';
+        }
+    } else {
+        std::cout << "  arch = " << r.arch << "\n  hidden = " << r.hidden
+                  << "\n  layers = " << r.layers << '\n';
+    }
+    std::cout << "  protocol " << r.protocol
+              << (r.leaking ? " (leaking: clip-level random split)" : "")
+              << (r.kind == RunKind::Trained
+                      ? ", fold " + std::to_string(r.fold) + ", seed " + std::to_string(r.seed)
+                      : std::string())
+              << '\n'
+              << "  backbone " << r.backbone << (r.pretrained ? " (pretrained" : " (not pretrained")
+              << (r.backboneId.empty() ? ")" : ", " + r.backboneId + ")") << ", device "
+              << (r.device.empty() ? "-" : r.device) << ", params " << r.params << '\n';
+    if (r.kind == RunKind::Trained) {
+        std::cout << "  owner " << r.ownerHost << ':' << r.ownerPid << ", heartbeat "
+                  << r.heartbeatAt << (r.sweepId ? ", sweep " + std::to_string(*r.sweepId) : "")
+                  << '\n';
+    }
+
+    auto seconds = [](const std::optional<double>& v) { return v ? fixed(v, 1) + " s" : "-"; };
+    std::cout << "\nresults\n  accuracy " << fixed(r.accuracy, 4) << "  macro F1 "
+              << fixed(r.macroF1, 4) << "  test clips "
+              << (r.testCount ? std::to_string(*r.testCount) : "-") << "  best epoch "
+              << (r.bestEpoch ? std::to_string(*r.bestEpoch) : "-") << "  train "
+              << seconds(r.trainSeconds) << "  extract " << seconds(r.extractSeconds) << '\n';
+
+    const auto classes = store.classMetrics(r.id);
+    if (!classes.empty()) {
+        std::cout << "\nper class\n";
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& c : classes) {
+            const auto& m = c.metrics;
+            rows.push_back({std::to_string(c.index), c.name, std::to_string(m.support),
+                            std::to_string(m.predicted), std::to_string(m.truePositives),
+                            fixed(m.precision, 3), fixed(m.recall, 3), fixed(m.f1, 3)});
+        }
+        printTable({"#", "class", "support", "predicted", "tp", "precision", "recall", "F1"}, rows,
+                   {true, false, true, true, true, true, true, true});
+    }
+    const auto matrix = store.confusion(r.id);
+    if (!matrix.empty()) {
+        std::cout << "\nconfusion (rows: truth, columns: predicted)\n";
+        std::vector<std::string> header{"truth \\ predicted"};
+        std::vector<bool> right{false};
+        for (size_t p = 0; p < matrix.size(); ++p) {
+            header.push_back(std::to_string(p));
+            right.push_back(true);
+        }
+        std::vector<std::vector<std::string>> rows;
+        for (size_t t = 0; t < matrix.size(); ++t) {
+            std::string name = t < r.classNames.size() ? r.classNames[t] : "";
+            std::vector<std::string> row{std::to_string(t) + (name.empty() ? "" : " " + name)};
+            for (auto count : matrix[t])
+                row.push_back(std::to_string(count));
+            rows.push_back(row);
+        }
+        printTable(header, rows, right);
+    }
+    const auto epochs = store.epochs(r.id);
+    if (!epochs.empty()) {
+        std::cout << "\nepochs\n";
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& e : epochs) {
+            rows.push_back({std::to_string(e.epoch), fixed(e.trainLoss, 4), fixed(e.trainAcc, 3),
+                            fixed(e.valLoss, 4), fixed(e.valAcc, 3), fixed(e.valMacroF1, 3),
+                            fixed(e.seconds, 1), fixed(e.lr, 6)});
+        }
+        printTable(
+            {"epoch", "train loss", "train acc", "val loss", "val acc", "val F1", "seconds", "lr"},
+            rows, std::vector<bool>(8, true));
+    }
+}
+
+json runDetailsJson(const RunStore& store, const RunRecord& r, bool withPredictions) {
+    json doc = runJson(r);
+    json config = json::parse(r.configJson.empty() ? "null" : r.configJson, nullptr, false);
+    doc["config"] = config.is_discarded() ? json(nullptr) : config;
+    json epochs = json::array();
+    for (const auto& e : store.epochs(r.id)) {
+        epochs.push_back({{"epoch", e.epoch},
+                          {"train_loss", e.trainLoss},
+                          {"train_acc", e.trainAcc},
+                          {"val_loss", optionalJson(e.valLoss)},
+                          {"val_acc", optionalJson(e.valAcc)},
+                          {"val_macro_f1", optionalJson(e.valMacroF1)},
+                          {"seconds", e.seconds},
+                          {"lr", e.lr}});
+    }
+    doc["epochs"] = epochs;
+    json classes = json::array();
+    for (const auto& c : store.classMetrics(r.id)) {
+        const auto& m = c.metrics;
+        classes.push_back({{"index", c.index},
+                           {"name", c.name},
+                           {"support", m.support},
+                           {"predicted", m.predicted},
+                           {"true_positives", m.truePositives},
+                           {"precision", optionalJson(m.precision)},
+                           {"recall", optionalJson(m.recall)},
+                           {"f1", optionalJson(m.f1)}});
+    }
+    doc["class_metrics"] = classes;
+    doc["confusion"] = store.confusion(r.id);
+    const auto predictions = store.predictions(r.id);
+    doc["prediction_count"] = predictions.size();
+    if (withPredictions) {
+        json rows = json::array();
+        for (const auto& p : predictions) {
+            rows.push_back({{"clip", p.clip},
+                            {"truth", p.truth},
+                            {"predicted", p.predicted},
+                            {"probabilities", p.probabilities}});
+        }
+        doc["predictions"] = rows;
+    }
+    return doc;
+}
+
+struct ShowOptions {
+    std::int64_t id = 0;
+    bool json = false;
+    bool predictions = false;
+};
+
+void runShow(const Globals& globals, const ShowOptions& o) {
+    auto store = openStore(globals, false);
+    auto run = store.getRun(o.id);
+    if (!run) {
+        throw StoreError(store.path(), "run " + std::to_string(o.id) + " does not exist");
+    }
+    if (o.json) {
+        printJson(runDetailsJson(store, *run, o.predictions));
+    } else {
+        printRun(store, *run);
+    }
+}
+
+struct ReportCliOptions {
+    std::string format = "table";
+    bool json = false;
+    bool noReference = false;
+    std::optional<std::int64_t> sweep;
+    std::string protocol;
+    std::string output;
+};
+
+void runReport(const Globals& globals, const ReportCliOptions& o) {
+    const ReportFormat format = o.json ? ReportFormat::Json : reportFormatFromString(o.format);
+    auto store = openStore(globals, false);
+    RunFilter measured;
+    measured.kind = RunKind::Trained;
+    measured.sweepId = o.sweep;
+    measured.protocol = o.protocol;
+    std::vector<RunRecord> runs = store.listRuns(measured);
+    ReportOptions options;
+    options.includeReference = !o.noReference;
+    if (options.includeReference) {
+        RunFilter reference;
+        reference.kind = RunKind::Reference;
+        for (auto& r : store.listRuns(reference))
+            runs.push_back(std::move(r));
+    }
+    const std::string text = formatReport(buildReport(runs, options), format);
+    if (o.output.empty()) {
+        std::cout << text;
+        return;
+    }
+    std::ofstream out(o.output, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) {
+        throw Error(o.output, "cannot write the report");
+    }
+}
+
+void addRunsGroup(CLI::App& app, Globals& globals) {
+    auto* runs = app.add_subcommand("runs", "list, show, delete or annotate stored runs");
+    runs->require_subcommand(1);
+
+    auto list = std::make_shared<ListOptions>();
+    auto* listCmd = runs->add_subcommand("list", "list runs (yours; --all adds the study's rows)");
+    listCmd->add_flag("--json", list->json, "print a JSON array of runs");
+    listCmd->add_option("--status", list->status,
+                        "queued|running|completed|failed|cancelled|interrupted|reference");
+    listCmd->add_option("--arch", list->arch, "only this architecture");
+    listCmd->add_option("--protocol", list->protocol,
+                        "only this split protocol (logo|groups|random)");
+    listCmd->add_option("--sweep", list->sweep, "only the runs of this sweep");
+    listCmd->add_option("--limit", list->limit, "only the newest N runs")
+        ->check(CLI::NonNegativeNumber);
+    listCmd->add_flag("--all", list->all, "include the study's reference rows");
+    listCmd->callback([list, &globals] { runList(globals, *list); });
+
+    auto show = std::make_shared<ShowOptions>();
+    auto* showCmd = runs->add_subcommand(
+        "show", "one run: config, metrics, per-class table, confusion matrix, epochs");
+    showCmd->add_option("id", show->id, "run id")->required();
+    showCmd->add_flag("--json", show->json, "print JSON");
+    showCmd->add_flag("--predictions", show->predictions,
+                      "with --json: include per-clip predictions");
+    showCmd->callback([show, &globals] { runShow(globals, *show); });
+
+    auto deleteId = std::make_shared<std::int64_t>(0);
+    auto* deleteCmd = runs->add_subcommand("delete", "delete a run with its epochs and results");
+    deleteCmd->add_option("id", *deleteId, "run id")->required();
+    deleteCmd->callback([deleteId, &globals] {
+        auto store = openStore(globals, true);
+        store.deleteRun(*deleteId);
+        std::cout << "deleted run " << *deleteId << '\n';
+    });
+
+    auto note = std::make_shared<std::pair<std::int64_t, std::string>>();
+    auto* annotateCmd =
+        runs->add_subcommand("annotate", "attach a note to a run (empty text removes it)");
+    annotateCmd->add_option("id", note->first, "run id")->required();
+    annotateCmd->add_option("text", note->second, "the note")->required();
+    annotateCmd->callback([note, &globals] {
+        auto store = openStore(globals, true);
+        store.annotate(note->first, note->second);
+        std::cout << "annotated run " << note->first << '\n';
+    });
+}
+
+}  // namespace
+
+void addRunCommands(CLI::App& app, Globals& globals) {
+    addRunsGroup(app, globals);
+
+    auto report = std::make_shared<ReportCliOptions>();
+    auto* reportCmd = app.add_subcommand(
+        "report", "the study's results table from completed runs (mean ± std over folds/seeds)");
+    reportCmd->add_option("--format", report->format, "table|markdown|csv|latex|json")
+        ->check(CLI::IsMember({"table", "markdown", "csv", "latex", "json"}));
+    reportCmd->add_flag("--json", report->json, "same as --format json");
+    reportCmd->add_option("--sweep", report->sweep, "only the runs of this sweep");
+    reportCmd->add_option("--protocol", report->protocol, "only runs with this split protocol");
+    reportCmd->add_flag("--no-reference", report->noReference, "leave out the study's rows");
+    reportCmd->add_option("-o,--output", report->output, "write to this file instead of stdout");
+    reportCmd->callback([report, &globals] { runReport(globals, *report); });
+}
 
 }  // namespace vidrnn::cli

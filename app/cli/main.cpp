@@ -1,3 +1,4 @@
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <iostream>
@@ -8,6 +9,20 @@
 namespace vidrnn::cli {
 
 void printJson(const nlohmann::json& doc) { std::cout << doc.dump(2) << '\n'; }
+
+std::atomic<bool>& stopFlag() {
+    static std::atomic<bool> flag{false};
+    return flag;
+}
+
+namespace {
+void onSignal(int) { stopFlag().store(true); }
+}  // namespace
+
+void installStopHandler() {
+    std::signal(SIGINT, onSignal);
+    std::signal(SIGTERM, onSignal);
+}
 
 }  // namespace vidrnn::cli
 
@@ -25,6 +40,9 @@ int main(int argc, char** argv) {
     addModelCommands(app, globals);
     addDataCommands(app, globals);
     addRunCommands(app, globals);
+    addTrainCommands(app, globals);
+    addExtractCommands(app, globals);
+    addSweepCommands(app, globals);
 
     try {
         app.parse(argc, argv);

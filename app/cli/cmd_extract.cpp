@@ -1,0 +1,147 @@
+// extract: features for a data set into the cache; predict: one video.
+#include <atomic>
+#include <cstdio>
+#include <iostream>
+
+#include "commands.h"
+#include "progress.h"
+#include "vidrnn/errors.h"
+#include "vidrnn/experiment.h"
+#include "vidrnn/runtime.h"
+
+namespace vidrnn::cli {
+
+namespace {
+
+void runExtract(const TrainConfig& c, const Globals& g, bool json) {
+    configureThreads(g.threads);
+    ScanOptions so;
+    auto ds = scanDataset(c.dataset, so);
+    ProgressPrinter printer(g.quiet);
+    ExperimentCallbacks cb;
+    if (!g.quiet) {
+        cb.onExtract = [&printer](const ExtractProgress& p) { printer.extract(p); };
+    }
+    std::atomic<bool> stop{false};
+    auto s = featuresFor(ds, c, cb, stop);
+    printer.finish();
+    const double framesPerSecond = s.seconds > 0 ? double(s.framesComputed) / s.seconds : 0.0;
+    const double backboneFps =
+        s.backboneSeconds > 0 ? double(s.framesComputed) / s.backboneSeconds : 0.0;
+    nlohmann::json skipped = nlohmann::json::array();
+    for (const auto& k : ds.skipped) {
+        skipped.push_back({{"path", k.path}, {"reason", k.reason}});
+    }
+    for (const auto& k : s.skipped) {
+        skipped.push_back({{"path", k.path}, {"reason", k.reason}});
+    }
+    nlohmann::json doc = {
+        {"clips", s.clips},
+        {"computed", s.computed},
+        {"cached", s.cached},
+        {"recomputed", s.recomputed},
+        {"skipped", skipped},
+        {"frames_computed", s.framesComputed},
+        {"seconds", s.seconds},
+        {"decode_seconds", s.decodeSeconds},
+        {"backbone_seconds", s.backboneSeconds},
+        {"frames_per_second", framesPerSecond},
+        {"backbone_frames_per_second", backboneFps},
+        {"clips_per_second", s.seconds > 0 ? s.computed / s.seconds : 0.0},
+        {"cache_dir", s.cacheDir},
+        {"backbone",
+         {{"name", s.backbone.name},
+          {"identity", s.backbone.identity},
+          {"pretrained", s.backbone.pretrained},
+          {"label", pretrainedLabel(s.backbone)},
+          {"kind", s.backbone.spatial ? "map" : "vector"},
+          {"channels", s.backbone.channels},
+          {"map", {s.backbone.mapHeight, s.backbone.mapWidth}},
+          {"batched", s.backbone.batched}}},
+    };
+    if (json) {
+        printJson(doc);
+        return;
+    }
+    std::printf("%d clips with features (%d computed, %d cached, %d recomputed), %zu skipped\n",
+                s.clips, s.computed, s.cached, s.recomputed, skipped.size());
+    std::printf("backbone %s, %s %lld%s\n", pretrainedLabel(s.backbone).c_str(),
+                s.backbone.spatial ? "maps" : "vectors", (long long)s.backbone.channels,
+                s.backbone.spatial ? (" x " + std::to_string(s.backbone.mapHeight) + "x" +
+                                      std::to_string(s.backbone.mapWidth))
+                                         .c_str()
+                                   : "");
+    std::printf("%.1f s: %.1f frames/s end to end, %.1f frames/s in the backbone\n", s.seconds,
+                framesPerSecond, backboneFps);
+    for (const auto& k : skipped) {
+        std::printf("skipped %s: %s\n", k["path"].get<std::string>().c_str(),
+                    k["reason"].get<std::string>().c_str());
+    }
+}
+
+void runPredict(const std::string& video, std::int64_t runId, const std::string& device,
+                const Globals& g, bool json) {
+    configureThreads(g.threads);
+    auto store = RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
+    auto run = store.getRun(runId);
+    if (!run) {
+        throw ConfigError(store.path() + ": no run " + std::to_string(runId));
+    }
+    if (run->checkpoint.empty()) {
+        throw ModelError(store.path(), "run " + std::to_string(runId) + " has no checkpoint (" +
+                                           toString(run->status) + ")");
+    }
+    auto p = predictVideo(run->checkpoint, video, device);
+    if (json) {
+        nlohmann::json frames = nlohmann::json::array();
+        for (const auto& f : p.frames) {
+            frames.push_back({{"frame", f.frameIndex},
+                              {"class", p.classes[static_cast<std::size_t>(f.predicted)]},
+                              {"probability", f.probability}});
+        }
+        printJson({{"video", p.video},
+                   {"run_id", runId},
+                   {"class", p.classes[static_cast<std::size_t>(p.predicted)]},
+                   {"probability", p.probability},
+                   {"classes", p.classes},
+                   {"probabilities", p.probabilities},
+                   {"total_frames", p.totalFrames},
+                   {"backbone", pretrainedLabel(p.backbone)},
+                   {"frames", frames}});
+        return;
+    }
+    std::printf("%s: %s (%.2f) by run %lld, backbone %s\n", p.video.c_str(),
+                p.classes[static_cast<std::size_t>(p.predicted)].c_str(), p.probability,
+                (long long)runId, pretrainedLabel(p.backbone).c_str());
+    for (const auto& f : p.frames) {
+        std::printf("  frame %5d  %-20s %.2f\n", f.frameIndex,
+                    p.classes[static_cast<std::size_t>(f.predicted)].c_str(), f.probability);
+    }
+}
+
+}  // namespace
+
+void addExtractCommands(CLI::App& app, Globals& globals) {
+    auto cfg = std::make_shared<TrainConfig>();
+    auto json = std::make_shared<bool>(false);
+    auto* extract = app.add_subcommand("extract", "compute per-frame CNN features into the cache");
+    addDataOptions(extract, *cfg);
+    extract->add_flag("--json", *json, "print counts, skipped clips and timings as JSON");
+    extract->callback([cfg, json, &globals] { runExtract(*cfg, globals, *json); });
+
+    struct PredictArgs {
+        std::string video;
+        std::int64_t run = 0;
+        std::string device = "auto";
+        bool json = false;
+    };
+    auto pa = std::make_shared<PredictArgs>();
+    auto* predict = app.add_subcommand("predict", "classify a video with a trained run, frame by frame");
+    predict->add_option("video", pa->video, "video file")->required();
+    predict->add_option("--run", pa->run, "run id")->required();
+    predict->add_option("--device", pa->device, "auto|cpu|cuda|cuda:N");
+    predict->add_flag("--json", pa->json, "print JSON");
+    predict->callback([pa, &globals] { runPredict(pa->video, pa->run, pa->device, globals, pa->json); });
+}
+
+}  // namespace vidrnn::cli

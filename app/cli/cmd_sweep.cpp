@@ -1,0 +1,260 @@
+// sweep: a grid of runs over one data set, resumable; demo: the main job.
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "commands.h"
+#include "progress.h"
+#include "vidrnn/demo.h"
+#include "vidrnn/errors.h"
+#include "vidrnn/experiment.h"
+#include "vidrnn/models.h"
+#include "vidrnn/report.h"
+#include "vidrnn/runtime.h"
+#include "vidrnn/splits.h"
+
+namespace vidrnn::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct SweepArgs {
+    TrainConfig base;
+    std::vector<std::string> archs;
+    std::vector<int> hidden;
+    std::string folds = "0";
+    int seeds = 1;
+    bool resume = false;
+    std::int64_t sweepId = 0;
+    bool json = false;
+};
+
+std::vector<int> parseFolds(const std::string& text, int available) {
+    std::vector<int> folds;
+    if (text == "all") {
+        for (int k = 0; k < available; ++k) {
+            folds.push_back(k);
+        }
+        return folds;
+    }
+    std::stringstream in(text);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+        int k = -1;
+        try {
+            k = std::stoi(item);
+        } catch (const std::exception&) {
+            throw ConfigError("--folds: '" + item + "' is not a fold number (use all or K,K,...)");
+        }
+        if (k < 0 || k >= available) {
+            throw ConfigError("fold " + std::to_string(k) + " does not exist (folds 0.." +
+                              std::to_string(available - 1) + ")");
+        }
+        folds.push_back(k);
+    }
+    return folds;
+}
+
+nlohmann::json specJson(const SweepArgs& a, const std::vector<int>& folds) {
+    return {{"archs", a.archs},
+            {"hidden", a.hidden},
+            {"folds", folds},
+            {"seeds", a.seeds},
+            {"base", nlohmann::json::parse(toJson(a.base))}};
+}
+
+// Runs (or resumes) a sweep; returns its id.
+std::int64_t runSweep(SweepArgs a, const Globals& g) {
+    configureThreads(g.threads);
+    a.base.threads = g.threads;
+    if (a.archs.empty()) {
+        a.archs = defaultSweepArchs();
+    }
+    if (a.hidden.empty()) {
+        a.hidden = defaultSweepHidden();
+    }
+    validate(a.base);
+    for (const auto& arch : a.archs) {
+        TrainConfig c = a.base;
+        c.arch = arch;
+        validate(c);
+    }
+    installStopHandler();
+
+    ScanOptions so;
+    so.stop = &stopFlag();
+    auto ds = scanDataset(a.base.dataset, so);
+    if (ds.clips.empty()) {
+        throw DatasetError(a.base.dataset, "no usable clips");
+    }
+    const auto folds = parseFolds(a.folds, foldCount(ds, a.base.split));
+    auto store = RunStore::open(resolveStorePath(g.db));
+    const auto spec = specJson(a, folds).dump();
+
+    std::int64_t sweepId = a.sweepId;
+    if (sweepId == 0 && a.resume) {
+        // The newest unfinished sweep of the same grid on the same data.
+        for (const auto& s : store.listSweeps()) {
+            if (s.dataset == ds.root && s.spec == spec && s.status != "completed" &&
+                s.id > sweepId) {
+                sweepId = s.id;
+            }
+        }
+    }
+    if (sweepId != 0 && !store.getSweep(sweepId)) {
+        throw ConfigError(store.path() + ": no sweep " + std::to_string(sweepId));
+    }
+    if (sweepId == 0) {
+        sweepId = store.createSweep(spec, ds.root);
+    } else {
+        store.setSweepStatus(sweepId, "running");
+    }
+
+    ProgressPrinter printer(g.quiet);
+    ExperimentCallbacks cb;
+    if (!g.quiet) {
+        cb.onExtract = [&printer](const ExtractProgress& p) { printer.extract(p); };
+        cb.onBatch = [&printer](const BatchProgress& p) { printer.batch(p); };
+    }
+    auto features = featuresFor(ds, a.base, cb, stopFlag());
+    const int cells = int(a.archs.size() * a.hidden.size() * folds.size()) * a.seeds;
+    int index = 0, failed = 0;
+    for (int seed = a.base.seed; seed < a.base.seed + a.seeds && !stopFlag(); ++seed) {
+        for (int fold : folds) {
+            for (const auto& arch : a.archs) {
+                for (int hidden : a.hidden) {
+                    if (stopFlag()) {
+                        break;
+                    }
+                    TrainConfig c = a.base;
+                    c.arch = arch;
+                    c.hidden = hidden;
+                    c.fold = fold;
+                    c.seed = seed;
+                    ++index;
+                    auto r = runExperiment(store, c, ds, features, cb, stopFlag(), sweepId);
+                    printer.finish();
+                    if (g.quiet) {
+                        continue;
+                    }
+                    if (r.skipped) {
+                        std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: %s (run %lld)\n",
+                                     index, cells, arch.c_str(), hidden, fold, seed,
+                                     r.status == RunStatus::Completed ? "done before" : "busy elsewhere",
+                                     (long long)r.runId);
+                    } else if (r.status == RunStatus::Completed) {
+                        std::fprintf(stderr,
+                                     "[%d/%d] %s h%d fold %d seed %d: run %lld accuracy %.3f macro F1 "
+                                     "%.3f, %.1f s\n",
+                                     index, cells, arch.c_str(), hidden, fold, seed,
+                                     (long long)r.runId, r.outcome.test.accuracy,
+                                     r.outcome.test.macroF1, r.outcome.trainSeconds);
+                    } else {
+                        ++failed;
+                        std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: run %lld %s %s\n", index,
+                                     cells, arch.c_str(), hidden, fold, seed, (long long)r.runId,
+                                     toString(r.status), r.message.c_str());
+                    }
+                }
+            }
+        }
+    }
+    store.setSweepStatus(sweepId, stopFlag() ? "cancelled" : (failed ? "failed" : "completed"));
+    if (stopFlag()) {
+        throw Error("sweep " + std::to_string(sweepId) + " cancelled; resume with --resume");
+    }
+    return sweepId;
+}
+
+void printSweepReport(std::int64_t sweepId, const Globals& g, const std::string& format) {
+    auto store = RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
+    auto runs = store.sweepRuns(sweepId);
+    for (const auto& r : store.listRuns()) {
+        if (r.kind == RunKind::Reference) {
+            runs.push_back(r);
+        }
+    }
+    std::cout << formatReport(buildReport(runs), reportFormatFromString(format));
+}
+
+}  // namespace
+
+void addSweepCommands(CLI::App& app, Globals& globals) {
+    auto a = std::make_shared<SweepArgs>();
+    auto* sweep = app.add_subcommand("sweep", "train a grid of runs (default: the study's grid)");
+    addDataOptions(sweep, a->base);
+    sweep->add_option("--archs", a->archs, "architectures (default: the study's four + bilstm, mean_pool)");
+    sweep->add_option("--hidden", a->hidden, "hidden sizes (default: 64 128 256 512)");
+    sweep->add_option("--folds", a->folds, "all or K,K,... (default: 0)");
+    sweep->add_option("--seeds", a->seeds, "seeds per cell, from --seed on")->check(CLI::PositiveNumber);
+    sweep->add_option("--seed", a->base.seed, "first seed");
+    sweep->add_option("--split", a->base.split, "logo|groups|random");
+    sweep->add_option("--epochs", a->base.epochs, "maximum epochs");
+    sweep->add_option("--batch", a->base.batch, "batch size");
+    sweep->add_option("--lr", a->base.lr, "Adam learning rate");
+    sweep->add_option("--patience", a->base.patience, "early-stopping patience");
+    sweep->add_flag("--resume", a->resume, "finish the newest unfinished sweep of this grid");
+    sweep->add_option("--sweep", a->sweepId, "resume this sweep id");
+    sweep->add_flag("--json", a->json, "print the sweep's report as JSON");
+    sweep->callback([a, &globals] {
+        const auto id = runSweep(*a, globals);
+        printSweepReport(id, globals, a->json ? "json" : "table");
+    });
+
+    struct DemoArgs {
+        std::string out = "demo-data";
+        std::string preset = "small";
+        std::uint64_t seed = 0;
+        int epochs = 15;
+        int size = 64;  // 2x2 ResNet maps: keeps ConvLSTM affordable on 2 cores
+        bool json = false;
+    };
+    auto d = std::make_shared<DemoArgs>();
+    auto* demo = app.add_subcommand(
+        "demo", "the main job headless: demo data, features, the default sweep, the report");
+    demo->add_option("--out", d->out, "demo data folder (generated when missing)");
+    demo->add_option("--preset", d->preset, "small|full|tiny");
+    demo->add_option("--seed", d->seed, "demo generator seed");
+    demo->add_option("--epochs", d->epochs, "maximum epochs per run");
+    demo->add_option("--size", d->size, "backbone input size");
+    demo->add_flag("--json", d->json, "print the report as JSON");
+    demo->callback([d, &globals] {
+        DemoOptions o;
+        o.outDir = d->out;
+        o.preset = d->preset;
+        o.seed = d->seed;
+        o.stop = &stopFlag();
+        if (!globals.quiet) {
+            o.progress = [](int done, int total) {
+                std::fprintf(stderr, "\rdemo clips %d/%d", done, total);
+                if (done == total) {
+                    std::fputc('\n', stderr);
+                }
+            };
+        }
+        const auto demoSummary = generateDemo(o);
+        if (!globals.quiet) {
+            std::fprintf(stderr, "demo data: %s (%d clips, %s)%s\n", demoSummary.outDir.c_str(),
+                         demoSummary.clips, demoSummary.reversedPair.c_str(),
+                         demoSummary.reused ? ", reused" : "");
+        }
+        SweepArgs args;
+        args.base.dataset = demoSummary.outDir;
+        args.base.imageSize = d->size;
+        args.base.frames = 12;
+        args.base.split = "groups";
+        args.base.epochs = d->epochs;
+        args.base.batch = 16;
+        args.base.lr = 1e-3;
+        args.base.patience = 5;
+        args.resume = true;
+        const auto id = runSweep(args, globals);
+        printSweepReport(id, globals, d->json ? "json" : "table");
+    });
+}
+
+}  // namespace vidrnn::cli

@@ -1,0 +1,158 @@
+// extract, train, sweep, predict, demo: the commands that compute.
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "commands.h"
+#include "progress.h"
+#include "vidrnn/demo.h"
+#include "vidrnn/errors.h"
+#include "vidrnn/experiment.h"
+#include "vidrnn/models.h"
+#include "vidrnn/report.h"
+#include "vidrnn/runtime.h"
+#include "vidrnn/splits.h"
+
+namespace vidrnn::cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+void addTrainOptions(CLI::App* cmd, TrainConfig& c) {
+    cmd->add_option("--arch", c.arch, "lstm|gru|deep_lstm|bilstm|convlstm|mean_pool");
+    cmd->add_option("--hidden", c.hidden, "hidden size");
+    cmd->add_option("--layers", c.layers, "stacked layers (0 = architecture default)");
+    cmd->add_option("--dropout", c.dropout, "dropout before the head");
+    addDataOptions(cmd, c);
+    cmd->add_option("--split", c.split, "logo|groups|random (random leaks: near-duplicate clips)");
+    cmd->add_option("--fold", c.fold, "fold of the split protocol");
+    cmd->add_option("--seed", c.seed, "seed for the split, initial weights and shuffling");
+    cmd->add_option("--epochs", c.epochs, "maximum epochs");
+    cmd->add_option("--batch", c.batch, "batch size");
+    cmd->add_option("--lr", c.lr, "Adam learning rate");
+    cmd->add_option("--weight-decay", c.weightDecay, "Adam weight decay");
+    cmd->add_option("--grad-clip", c.gradClip, "max gradient norm (0 = off)");
+    cmd->add_option("--patience", c.patience, "early-stopping patience in epochs (0 = off)");
+}
+
+nlohmann::json outcomeJson(const ExperimentResult& r, const TrainConfig& c) {
+    nlohmann::json j = {{"run_id", r.runId},
+                        {"status", toString(r.status)},
+                        {"arch", c.arch},
+                        {"hidden", c.hidden},
+                        {"layers", effectiveLayers(c)},
+                        {"split", c.split},
+                        {"fold", c.fold},
+                        {"seed", c.seed},
+                        {"params", r.outcome.params},
+                        {"device", r.outcome.device},
+                        {"train_seconds", r.outcome.trainSeconds},
+                        {"epochs", r.outcome.epochsRun},
+                        {"best_epoch", r.outcome.bestEpoch}};
+    if (r.status == RunStatus::Completed) {
+        j["accuracy"] = r.outcome.test.accuracy;
+        j["macro_f1"] = r.outcome.test.macroF1;
+        j["test_clips"] = r.outcome.test.total;
+    }
+    if (!r.message.empty()) {
+        j["message"] = r.message;
+    }
+    return j;
+}
+
+ExperimentCallbacks progressCallbacks(const Globals& g, ProgressPrinter& printer) {
+    ExperimentCallbacks cb;
+    if (g.quiet) {
+        return cb;
+    }
+    cb.onExtract = [&printer](const ExtractProgress& p) { printer.extract(p); };
+    cb.onBatch = [&printer](const BatchProgress& p) { printer.batch(p); };
+    cb.onEpoch = [&printer](const EpochRecord& e) { printer.epoch(e); };
+    return cb;
+}
+
+Dataset scanForTraining(const std::string& path, const Globals& g) {
+    ScanOptions so;
+    so.probe = true;
+    so.stop = &stopFlag();
+    if (!g.quiet) {
+        so.progress = [](int done, int total) {
+            std::fprintf(stderr, "\rscanning clips %d/%d", done, total);
+            if (done == total) {
+                std::fputc('\n', stderr);
+            }
+        };
+    }
+    auto ds = scanDataset(path, so);
+    if (ds.clips.empty()) {
+        throw DatasetError(path, "no usable clips");
+    }
+    return ds;
+}
+
+void runTrain(TrainConfig c, const Globals& g, bool json) {
+    configureThreads(g.threads);
+    c.threads = g.threads;
+    validate(c);
+    installStopHandler();
+    auto ds = scanForTraining(c.dataset, g);
+    const int folds = foldCount(ds, c.split);
+    if (c.fold >= folds) {
+        throw ConfigError("fold " + std::to_string(c.fold) + " does not exist: " + c.split +
+                          " on " + ds.root + " has folds 0.." + std::to_string(folds - 1));
+    }
+    auto store = RunStore::open(resolveStorePath(g.db));
+    ProgressPrinter printer(g.quiet);
+    auto cb = progressCallbacks(g, printer);
+    auto features = featuresFor(ds, c, cb, stopFlag());
+    if (features.cancelled) {
+        throw Error("feature extraction cancelled");
+    }
+    auto r = runExperiment(store, c, ds, features, cb, stopFlag());
+    printer.finish();
+    if (json) {
+        auto j = outcomeJson(r, c);
+        j["extract_seconds"] = features.seconds;
+        j["backbone"] = pretrainedLabel(features.backbone);
+        printJson(j);
+    } else {
+        std::printf("run %lld %s: %s hidden %d, %lld parameters, %.1f s", (long long)r.runId,
+                    toString(r.status), archDisplayName(c.arch).c_str(), c.hidden,
+                    (long long)r.outcome.params, r.outcome.trainSeconds);
+        if (r.status == RunStatus::Completed) {
+            std::printf(", accuracy %.3f, macro F1 %.3f on %lld test clips",
+                        r.outcome.test.accuracy, r.outcome.test.macroF1,
+                        (long long)r.outcome.test.total);
+        }
+        std::printf("\n");
+    }
+    if (r.status == RunStatus::Failed) {
+        throw TrainingError(r.message);
+    }
+}
+
+}  // namespace
+
+void addDataOptions(CLI::App* cmd, TrainConfig& c) {
+    cmd->add_option("--data", c.dataset, "data set folder (UCF11, class folders) or CSV manifest")
+        ->required();
+    cmd->add_option("--frames", c.frames, "frames sampled per clip (T)");
+    cmd->add_option("--size", c.imageSize, "backbone input size in pixels");
+    cmd->add_option("--backbone", c.backbone, "'resnet18' (built-in, not pretrained) or a TorchScript file");
+    cmd->add_option("--cache", c.cacheDir, "feature cache folder (default: XDG cache)");
+    cmd->add_option("--device", c.device, "auto|cpu|cuda|cuda:N");
+}
+
+void addTrainCommands(CLI::App& app, Globals& globals) {
+    auto cfg = std::make_shared<TrainConfig>();
+    auto json = std::make_shared<bool>(false);
+    auto* train = app.add_subcommand("train", "train one model and store the run");
+    addTrainOptions(train, *cfg);
+    train->add_flag("--json", *json, "print the result as JSON");
+    train->callback([cfg, json, &globals] { runTrain(*cfg, globals, *json); });
+}
+
+}  // namespace vidrnn::cli

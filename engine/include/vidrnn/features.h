@@ -1,0 +1,81 @@
+// Per-frame CNN features: backbones and the feature cache.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "vidrnn/dataset.h"
+
+namespace vidrnn {
+
+struct BackboneDescription {
+    std::string name;          // "resnet18" or the file name
+    std::string source;        // "built-in" or the file's path
+    std::string identity;      // name + hash of the weights: part of every cache key
+    bool pretrained = false;   // false for the built-in random weights
+    bool spatial = false;      // true when it yields maps (C,h,w), false for vectors
+    std::int64_t channels = 0; // C (maps) or D (vectors)
+    std::int64_t mapHeight = 1;
+    std::int64_t mapWidth = 1;
+    int imageSize = 224;
+    bool batched = true;       // false: traced at batch size 1, called frame by frame
+    std::string qengine;       // quantized engine used, if any
+};
+
+// "not pretrained" wherever results are shown for a backbone without weights.
+std::string pretrainedLabel(const BackboneDescription& backbone);
+
+// Loads and probes a backbone ("resnet18" or a TorchScript file). Throws
+// ModelError naming the file and the reason.
+BackboneDescription describeBackbone(const std::string& spec, int imageSize);
+
+// $VIDRNN_CACHE, else $XDG_CACHE_HOME/vidrnn/features, else ~/.cache/vidrnn/features.
+std::string defaultCacheDir();
+
+struct ExtractProgress {
+    int done = 0;
+    int total = 0;
+    int computed = 0;
+    int cached = 0;
+    int skipped = 0;
+    double elapsedSeconds = 0;
+    double clipsPerSecond = 0;
+    double etaSeconds = 0;
+};
+
+struct ExtractOptions {
+    std::string backbone = "resnet18";
+    int frames = 16;
+    int imageSize = 224;
+    std::string cacheDir;        // empty = defaultCacheDir()
+    std::string device = "cpu";  // resolved device ("cpu", "cuda:0")
+    int batchFrames = 64;        // frames per backbone call
+    int decodeThreads = 1;       // decoders running beside inference
+    std::function<void(const ExtractProgress&)> progress;
+    const std::atomic<bool>* stop = nullptr;
+};
+
+struct ExtractSummary {
+    BackboneDescription backbone;
+    std::string cacheDir;        // the folder of this backbone/size/T key
+    int clips = 0;               // usable clips with features now
+    int computed = 0;            // decoded and run through the backbone now
+    int cached = 0;              // found valid in the cache
+    int recomputed = 0;          // cache files found corrupt and recomputed
+    std::vector<SkippedClip> skipped;
+    std::int64_t framesComputed = 0;
+    double seconds = 0;          // wall time
+    double decodeSeconds = 0;    // summed over decoder threads
+    double backboneSeconds = 0;  // inference only
+    bool cancelled = false;
+};
+
+// Computes (or finds) features for every clip of the data set. Resumable:
+// valid cache files are reused. A clip that cannot be decoded is skipped with
+// its reason. Throws ModelError for an unusable backbone.
+ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& options);
+
+}  // namespace vidrnn

@@ -1,0 +1,72 @@
+// The study's results table rebuilt from stored runs: one row per
+// configuration (arch, hidden, layers, protocol, backbone), each number the
+// mean ± sample standard deviation over that configuration's runs (folds,
+// seeds), with the study's published rows beside them as reference rows.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vidrnn/store.h"
+
+namespace vidrnn {
+
+enum class ReportFormat { Table, Markdown, Csv, Latex, Json };
+const char* toString(ReportFormat format);
+// Throws ConfigError naming the accepted formats for an unknown name.
+ReportFormat reportFormatFromString(const std::string& name);
+
+// Mean and sample standard deviation (divisor n - 1) of n values.
+struct Stat {
+    double mean = 0.0;
+    std::optional<double> stddev;  // empty when n < 2
+    int n = 0;
+};
+Stat summarize(const std::vector<double>& values);
+
+struct ReportRow {
+    std::string type;  // as the study names it: "LSTM", "Deep LSTM (2 layers)", ...
+    std::string arch;
+    int hidden = 0;
+    int layers = 0;
+    std::string protocol;  // logo | groups | random | unstated (reference rows)
+    bool leaking = false;  // random clip-level split: inflated accuracy
+    std::string backbone;  // backbone name (a path is shortened to its file name)
+    bool pretrained = false;
+    bool reference = false;  // the study's published row, not a measurement
+    std::vector<std::int64_t> runIds;
+    Stat params, trainSeconds, accuracy, macroF1;
+
+    // "random (leaking)", "logo", ...
+    std::string protocolLabel() const;
+    // "resnet18 (pretrained)", "resnet18 (not pretrained)"
+    std::string backboneLabel() const;
+    // "reference (report)" or "measured"
+    std::string sourceLabel() const;
+};
+
+struct Report {
+    std::vector<ReportRow> rows;
+    // Footnotes that every format prints: what ± means, what leaking and
+    // "not pretrained" imply, where the reference rows come from.
+    std::vector<std::string> notes;
+};
+
+struct ReportOptions {
+    bool includeReference = true;
+};
+
+// Completed trained runs are aggregated; reference runs become reference rows
+// (unless excluded); runs in any other state are left out. Rows are ordered
+// as the study's table (LSTM, GRU, deep LSTM, ..., then hidden size), each
+// reference row right before the measured rows of its configuration.
+Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& options = {});
+
+// table: aligned text; markdown: a pipe table; csv: one header line, means
+// and standard deviations in separate columns; latex: a tabular with
+// special characters escaped; json: {"rows": [...], "notes": [...]}.
+std::string formatReport(const Report& report, ReportFormat format);
+
+}  // namespace vidrnn

@@ -1,0 +1,235 @@
+// The run store: one SQLite file (experiments.db by default) that keeps every
+// training run with its settings, per-epoch curves, final metrics, confusion
+// matrix and per-clip predictions, plus the study's published rows as
+// read-only reference runs. The CLI writes it while the GUI reads it: WAL
+// journaling and a busy timeout let both work on one file at once.
+//
+// Every failure (not a database, damaged, newer schema, read-only, locked
+// too long) throws StoreError naming the file and the reason.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vidrnn/config.h"
+#include "vidrnn/metrics.h"
+
+namespace vidrnn {
+
+enum class RunStatus { Queued, Running, Completed, Failed, Cancelled, Interrupted, Reference };
+const char* toString(RunStatus status);
+// Throws ConfigError naming the accepted values for an unknown name.
+RunStatus runStatusFromString(const std::string& name);
+
+enum class RunKind { Trained, Reference };
+const char* toString(RunKind kind);
+
+// The store the CLI and the GUI use when none is given: experiments.db in the
+// working directory.
+std::string defaultStorePath();
+// `given` when not empty, else defaultStorePath().
+std::string resolveStorePath(const std::string& given);
+
+// What createRun needs beyond the TrainConfig: facts known once the run starts.
+struct RunMeta {
+    RunStatus status = RunStatus::Running;  // Running or Queued
+    std::string device;                     // resolved, e.g. "cpu", "cuda:0"
+    std::string backboneId;                 // hash of the backbone weights; "" = built-in
+    bool pretrained = false;                // false: random init, shown as "not pretrained"
+    std::vector<std::string> classNames;    // index = label
+    std::int64_t params = 0;                // trainable parameters of the recurrent model
+    std::optional<std::int64_t> sweepId;
+    std::string checkpoint;  // where the weights will be saved
+    std::string note;
+};
+
+struct RunRecord {
+    std::int64_t id = 0;
+    std::string createdAt, startedAt, finishedAt;  // ISO 8601 UTC; "" = not yet
+    RunStatus status = RunStatus::Queued;
+    RunKind kind = RunKind::Trained;
+    // Rebuilt from the columns; configJson is the document stored verbatim.
+    TrainConfig config;
+    std::string configJson;
+    std::string arch;
+    int hidden = 0;
+    int layers = 0;  // effective layers (never 0)
+    std::int64_t params = 0;
+    std::string device;      // resolved device
+    std::string backbone;    // name or TorchScript path (config.backbone)
+    std::string backboneId;  // weights hash
+    bool pretrained = false;
+    std::string protocol;  // logo | groups | random; "unstated" for reference rows
+    int fold = 0;
+    int seed = 0;
+    bool leaking = false;  // random clip-level split: near-duplicates on both sides
+    int numClasses = 0;
+    std::vector<std::string> classNames;
+    std::optional<double> trainSeconds, extractSeconds;
+    std::optional<int> bestEpoch;
+    std::optional<double> accuracy, macroF1;
+    std::optional<std::int64_t> testCount;
+    std::string message;  // why it failed or stopped
+    std::string note;     // the user's annotation
+    std::string ownerHost;
+    std::int64_t ownerPid = 0;
+    std::string heartbeatAt;
+    std::optional<std::int64_t> sweepId;
+    std::string checkpoint;
+};
+
+struct EpochRecord {
+    int epoch = 0;  // 1-based
+    double trainLoss = 0.0;
+    double trainAcc = 0.0;
+    std::optional<double> valLoss, valAcc, valMacroF1;  // empty without a validation set
+    double seconds = 0.0;
+    double lr = 0.0;
+};
+
+struct ClipPrediction {
+    std::string clip;  // path of the video
+    int truth = 0;
+    int predicted = 0;
+    std::vector<float> probabilities;  // one per class; may be empty
+};
+
+struct ClassMetricsRecord {
+    int index = 0;
+    std::string name;
+    ClassMetrics metrics;
+};
+
+// Everything completeRun stores, written in one transaction.
+struct RunResult {
+    double trainSeconds = 0.0;
+    double extractSeconds = 0.0;
+    int bestEpoch = 0;
+    std::int64_t params = 0;  // 0 keeps the value given to createRun
+    Evaluation evaluation;
+    std::vector<ClipPrediction> predictions;
+    std::string checkpoint;  // "" keeps the value given to createRun
+};
+
+struct RunFilter {
+    std::optional<RunStatus> status;
+    std::optional<RunKind> kind;
+    std::string arch;  // "" = any
+    std::optional<std::int64_t> sweepId;
+    std::string protocol;  // "" = any
+    int limit = 0;         // 0 = all; newest first when limited
+};
+
+struct SweepRecord {
+    std::int64_t id = 0;
+    std::string createdAt;
+    std::string spec;  // JSON as given
+    std::string dataset;
+    std::string status;  // running | completed | failed | cancelled | interrupted
+};
+
+// One cell of a sweep's grid, with the layers actually used (never 0).
+struct GridCell {
+    std::string arch;
+    int hidden = 0;
+    int layers = 0;
+    int fold = 0;
+    int seed = 0;
+    bool operator==(const GridCell& o) const {
+        return arch == o.arch && hidden == o.hidden && layers == o.layers && fold == o.fold &&
+               seed == o.seed;
+    }
+};
+
+struct CellClaim {
+    enum class State {
+        Completed,  // done before: skip it; runId is the completed run
+        Claimed,    // runId is ours to train (a new run or a failed one reset)
+        Busy,       // another live process is training it: skip it
+    };
+    State state = State::Claimed;
+    std::int64_t runId = 0;
+};
+
+class RunStore {
+public:
+    enum class OpenMode { ReadWrite, ReadOnly };
+
+    struct Options {
+        OpenMode mode = OpenMode::ReadWrite;
+        // How long a statement waits for another program's lock.
+        std::chrono::milliseconds busyTimeout{10000};
+        // A running run on another host whose heartbeat is older than this is
+        // taken as interrupted (trainers beat every few seconds).
+        std::chrono::seconds heartbeatTimeout{120};
+        // ReadWrite only: import the reference rows and mark dead runs
+        // interrupted while opening.
+        bool maintain = true;
+    };
+
+    // Creates the file (ReadWrite) and upgrades an older schema.
+    static RunStore open(const std::string& path, OpenMode mode = OpenMode::ReadWrite);
+    static RunStore open(const std::string& path, const Options& options);
+    // The schema version this program writes.
+    static int schemaVersion();
+
+    RunStore(RunStore&&) noexcept;
+    RunStore& operator=(RunStore&&) noexcept;
+    RunStore(const RunStore&) = delete;
+    RunStore& operator=(const RunStore&) = delete;
+    ~RunStore();
+
+    const std::string& path() const;
+    bool readOnly() const;
+
+    // --- runs (one RunStore per thread; several processes may share a file)
+    std::int64_t createRun(const TrainConfig& config, const RunMeta& meta);
+    // Not for Completed (use completeRun) nor Reference.
+    void setStatus(std::int64_t id, RunStatus status, const std::string& message = {});
+    void heartbeat(std::int64_t id);
+    void addEpoch(std::int64_t id, const EpochRecord& epoch);
+    void completeRun(std::int64_t id, const RunResult& result);
+    void annotate(std::int64_t id, const std::string& note);
+    // Reference runs and running runs cannot be deleted.
+    void deleteRun(std::int64_t id);
+    // Running runs whose owner process is gone become Interrupted; a run still
+    // alive in another process is never touched. Returns how many changed.
+    int markInterrupted();
+
+    std::vector<RunRecord> listRuns(const RunFilter& filter = {}) const;
+    std::optional<RunRecord> getRun(std::int64_t id) const;
+    std::vector<EpochRecord> epochs(std::int64_t id) const;
+    std::vector<ClassMetricsRecord> classMetrics(std::int64_t id) const;
+    std::vector<std::vector<std::int64_t>> confusion(std::int64_t id) const;  // [truth][pred]
+    std::vector<ClipPrediction> predictions(std::int64_t id) const;
+
+    // --- sweeps
+    std::int64_t createSweep(const std::string& specJson, const std::string& dataset);
+    void setSweepStatus(std::int64_t sweepId, const std::string& status);
+    std::vector<SweepRecord> listSweeps() const;
+    std::optional<SweepRecord> getSweep(std::int64_t sweepId) const;
+    std::vector<RunRecord> sweepRuns(std::int64_t sweepId) const;
+    // Cells (layers effective) that already have a completed run.
+    std::vector<GridCell> completedCells(std::int64_t sweepId) const;
+    // For sweep --resume, atomically: a completed cell is reported; a failed,
+    // interrupted or cancelled one (or one queued or running by a dead
+    // process) is reset and handed back; one queued or running in a live
+    // process is Busy; otherwise a new run is created. Never two runs per cell.
+    CellClaim claimCell(std::int64_t sweepId, const TrainConfig& config, const RunMeta& meta);
+
+    // --- reference
+    // The study's 16 published rows as read-only reference runs, once per
+    // store. Returns how many were added (0 when already there).
+    int importReference();
+
+private:
+    struct Impl;
+    explicit RunStore(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> mImpl;
+};
+
+}  // namespace vidrnn

@@ -1,0 +1,52 @@
+// The feature cache's file format, one file per clip. No LibTorch here, so the
+// reader can be fuzzed and tested on its own.
+//
+//   magic "VRNNFEAT" | header (fixed little-endian fields) |
+//   vectors: float32 [length, dim] | maps: float16 [length, channels, height, width]
+//
+// Each section has its own FNV-1a checksum, so a reader that wants vectors only
+// does not read the maps. Files are written to a temporary name and renamed,
+// so a killed extraction never leaves a half file under the final name.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vidrnn::cache {
+
+inline constexpr std::uint32_t kFormatVersion = 1;
+
+struct FeatureHeader {
+    std::uint32_t length = 0;     // valid frames stored (<= frames)
+    std::uint32_t frames = 0;     // T requested
+    std::uint32_t dim = 0;        // vector size (0 = none)
+    std::uint32_t channels = 0;   // map shape (0 = no maps)
+    std::uint32_t height = 0;
+    std::uint32_t width = 0;
+    std::uint64_t key = 0;        // backbone identity, input size, T, sampling
+    std::uint64_t sourceSize = 0; // the video's size and mtime when extracted
+    std::int64_t sourceMtime = 0;
+    std::int64_t totalFrames = 0; // frames counted in the video
+};
+
+struct FeatureFile {
+    FeatureHeader header;
+    std::vector<float> vectors;          // length * dim
+    std::vector<std::uint16_t> maps;     // length * channels * height * width (fp16 bits)
+};
+
+std::uint64_t fnv1a(const void* data, std::size_t size, std::uint64_t seed = 0xcbf29ce484222325ULL);
+
+// Throws CacheError naming the file.
+void writeFeatureFile(const std::string& path, const FeatureFile& file);
+
+// Reads the header and vectors (and maps when wantMaps). Throws CacheError
+// naming the file and the reason: wrong magic or version, truncated, checksum
+// mismatch, implausible shape.
+FeatureFile readFeatureFile(const std::string& path, bool wantMaps);
+
+// Header only (cheap validity check for "is this clip cached?").
+FeatureHeader readFeatureHeader(const std::string& path);
+
+}  // namespace vidrnn::cache

@@ -1,0 +1,154 @@
+#include "data/container.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+namespace vidrnn::data {
+namespace {
+
+constexpr std::size_t kHeadBytes = 256 * 1024;
+
+std::uint32_t readLe32(const unsigned char* p) {
+    return std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 | std::uint32_t(p[2]) << 16 |
+           std::uint32_t(p[3]) << 24;
+}
+
+std::uint32_t readBe32(const unsigned char* p) {
+    return std::uint32_t(p[0]) << 24 | std::uint32_t(p[1]) << 16 | std::uint32_t(p[2]) << 8 |
+           std::uint32_t(p[3]);
+}
+
+bool startsWith(const std::vector<unsigned char>& head, std::size_t at, const char* magic,
+                std::size_t n) {
+    return head.size() >= at + n && std::memcmp(head.data() + at, magic, n) == 0;
+}
+
+bool isMp4BoxType(const std::vector<unsigned char>& head) {
+    static const std::array<const char*, 6> types = {"ftyp", "moov", "mdat",
+                                                     "wide", "free", "skip"};
+    return std::any_of(types.begin(), types.end(),
+                       [&](const char* t) { return startsWith(head, 4, t, 4); });
+}
+
+// Counts AVI stream headers ('strh' chunks) by type in the header area.
+void countAviStreams(const std::vector<unsigned char>& head, ContainerFacts& facts) {
+    facts.videoStreams = 0;
+    facts.audioStreams = 0;
+    for (std::size_t i = 0; i + 12 <= head.size(); ++i) {
+        if (std::memcmp(head.data() + i, "strh", 4) != 0) {
+            continue;
+        }
+        const unsigned char* type = head.data() + i + 8;
+        if (std::memcmp(type, "vids", 4) == 0) {
+            ++facts.videoStreams;
+        } else if (std::memcmp(type, "auds", 4) == 0) {
+            ++facts.audioStreams;
+        }
+    }
+    if (facts.videoStreams == 0 && facts.audioStreams == 0) {
+        facts.videoStreams = facts.audioStreams = -1;  // header not in view: unknown
+    }
+}
+
+// Walks the top-level MP4/MOV boxes: a box running past the end of the file
+// means the file was cut (the usual fate of an interrupted download).
+std::uintmax_t mp4DeclaredBytes(std::ifstream& in, std::uintmax_t bytes) {
+    std::uintmax_t offset = 0;
+    for (int guard = 0; guard < 100000 && offset + 8 <= bytes; ++guard) {
+        unsigned char hdr[16];
+        in.clear();
+        in.seekg(static_cast<std::streamoff>(offset));
+        if (!in.read(reinterpret_cast<char*>(hdr), 8)) {
+            return 0;
+        }
+        std::uint64_t size = readBe32(hdr);
+        if (size == 1) {  // 64-bit "largesize" follows the type
+            if (!in.read(reinterpret_cast<char*>(hdr + 8), 8)) {
+                return offset + 16;
+            }
+            size = std::uint64_t(readBe32(hdr + 8)) << 32 | readBe32(hdr + 12);
+        } else if (size == 0) {  // box extends to the end of the file
+            return 0;
+        }
+        if (size < 8) {
+            return 0;  // corrupt box header: no claim we can trust
+        }
+        if (offset + size > bytes) {
+            return offset + size;
+        }
+        offset += size;
+    }
+    return 0;
+}
+
+}  // namespace
+
+ContainerFacts sniffContainer(const std::string& path) {
+    ContainerFacts facts;
+    std::error_code ec;
+    facts.bytes = std::filesystem::file_size(path, ec);
+    if (ec) {
+        facts.bytes = 0;
+        return facts;
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return facts;
+    }
+    std::vector<unsigned char> head(
+        static_cast<std::size_t>(std::min<std::uintmax_t>(facts.bytes, kHeadBytes)));
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+
+    if (startsWith(head, 0, "RIFF", 4) && startsWith(head, 8, "AVI", 3)) {
+        facts.kind = "avi";
+        facts.declaredBytes = std::uintmax_t(readLe32(head.data() + 4)) + 8;
+        countAviStreams(head, facts);
+    } else if (isMp4BoxType(head)) {
+        facts.kind = "mp4";
+        facts.declaredBytes = mp4DeclaredBytes(in, facts.bytes);
+    } else if (startsWith(head, 0, "\x1A\x45\xDF\xA3", 4)) {
+        facts.kind = "mkv";
+    } else if (startsWith(head, 0, "\x00\x00\x01\xBA", 4) ||
+               startsWith(head, 0, "\x00\x00\x01\xB3", 4)) {
+        facts.kind = "mpeg";
+    } else if (head.size() > 188 && head[0] == 0x47 && head[188] == 0x47) {
+        facts.kind = "mpeg-ts";
+    } else if (startsWith(head, 0, "FLV", 3)) {
+        facts.kind = "flv";
+    } else if (startsWith(head, 0, "OggS", 4)) {
+        facts.kind = "ogg";
+    } else if (startsWith(head, 0, "\x30\x26\xB2\x75", 4)) {
+        facts.kind = "asf";
+    }
+    return facts;
+}
+
+std::string truncationNote(const ContainerFacts& facts) {
+    if (!facts.truncated()) {
+        return {};
+    }
+    return " (truncated: " + std::to_string(facts.bytes) + " of " +
+           std::to_string(facts.declaredBytes) + " bytes)";
+}
+
+std::string openFailureReason(const ContainerFacts& facts) {
+    if (facts.kind.empty()) {
+        return "not a video file (unrecognised content, cannot be opened)";
+    }
+    if (facts.truncated()) {
+        return "truncated " + facts.kind + " file (" + std::to_string(facts.bytes) + " of " +
+               std::to_string(facts.declaredBytes) + " bytes), cannot be opened";
+    }
+    if (facts.videoStreams == 0) {
+        return facts.audioStreams > 0 ? "no video stream (audio only)" : "no video stream";
+    }
+    return "cannot be opened as a video (damaged " + facts.kind +
+           " container, no video stream or unsupported codec)";
+}
+
+}  // namespace vidrnn::data

@@ -1,0 +1,189 @@
+#include "ml/backbone.h"
+
+#include <ATen/Context.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "core/featurefile.h"
+#include "vidrnn/errors.h"
+
+namespace vidrnn {
+
+namespace {
+
+constexpr std::uint64_t kBuiltinSeed = 20091;  // fixed: the same random ResNet everywhere
+
+std::string hex(std::uint64_t v) {
+    std::ostringstream s;
+    s << std::hex << v;
+    return s.str();
+}
+
+std::string firstLine(const std::string& text) {
+    auto line = text.substr(0, text.find('\n'));
+    return line.size() > 300 ? line.substr(0, 300) + "..." : line;
+}
+
+std::uint64_t hashFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> buffer(1 << 20);
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    while (in) {
+        in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        h = cache::fnv1a(buffer.data(), static_cast<std::size_t>(in.gcount()), h);
+    }
+    return h;
+}
+
+std::uint64_t hashModule(const torch::nn::Module& module) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (const auto& t : module.parameters()) {
+        auto c = t.contiguous().cpu();
+        h = cache::fnv1a(c.data_ptr(), c.numel() * c.element_size(), h);
+    }
+    for (const auto& t : module.buffers()) {
+        auto c = t.contiguous().cpu();
+        h = cache::fnv1a(c.data_ptr(), c.numel() * c.element_size(), h);
+    }
+    return h;
+}
+
+}  // namespace
+
+std::string pretrainedLabel(const BackboneDescription& backbone) {
+    return backbone.pretrained ? backbone.name : backbone.name + " (not pretrained)";
+}
+
+Backbone::Backbone(const std::string& spec, int imageSize, torch::Device device)
+    : mDevice(device) {
+    if (imageSize < 32) {
+        throw ConfigError("image size must be at least 32, got " + std::to_string(imageSize));
+    }
+    mDesc.imageSize = imageSize;
+    mMean = torch::tensor({0.485f, 0.456f, 0.406f}).view({1, 3, 1, 1}).to(device);
+    mStd = torch::tensor({0.229f, 0.224f, 0.225f}).view({1, 3, 1, 1}).to(device);
+    if (spec == "resnet18") {
+        mBuiltin = nn::ResNet18();
+        mBuiltin->resetParameters(kBuiltinSeed);
+        mBuiltin->eval();
+        mDesc.name = "resnet18";
+        mDesc.source = "built-in";
+        mDesc.pretrained = false;
+        mDesc.identity = "resnet18-random:" + hex(hashModule(*mBuiltin));
+        mBuiltin->to(device);
+    } else {
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(spec, ec)) {
+            throw ModelError(spec, std::filesystem::exists(spec, ec)
+                                       ? "not a regular file"
+                                       : "no such file (expected 'resnet18' or a TorchScript file)");
+        }
+        try {
+            mScript = std::make_unique<torch::jit::script::Module>(torch::jit::load(spec, device));
+        } catch (const c10::Error& e) {
+            throw ModelError(spec, "not a TorchScript model: " + firstLine(e.what()));
+        }
+        mScript->eval();
+        mDesc.name = std::filesystem::path(spec).filename().string();
+        mDesc.source = std::filesystem::absolute(spec).string();
+        mDesc.pretrained = true;
+        mDesc.identity = mDesc.name + ":" + hex(hashFile(spec));
+    }
+    probe();
+}
+
+torch::Tensor Backbone::run(const torch::Tensor& x) {
+    torch::NoGradGuard guard;
+    if (mBuiltin) {
+        return mBuiltin->forward(x);
+    }
+    auto out = mScript->forward({x});
+    if (out.isTuple() && !out.toTuple()->elements().empty()) {
+        out = out.toTuple()->elements()[0];
+    }
+    if (!out.isTensor()) {
+        throw ModelError(mDesc.source, "is not an image model: its forward returns " +
+                                           out.tagKind() + ", not a tensor");
+    }
+    auto t = out.toTensor();
+    return t.is_quantized() ? t.dequantize() : t;
+}
+
+void Backbone::probe() {
+    const auto s = mDesc.imageSize;
+    auto one = torch::zeros({1, 3, s, s}, torch::TensorOptions().device(mDevice));
+    torch::Tensor out;
+    try {
+        out = run(one);
+    } catch (const std::exception& first) {
+        // Models quantized for mobile need the QNNPACK engine; x86 defaults to
+        // FBGEMM. Switch only when the default fails.
+        const auto engines = at::globalContext().supportedQEngines();
+        const bool hasQnnpack =
+            std::find(engines.begin(), engines.end(), at::QEngine::QNNPACK) != engines.end();
+        if (!mScript || !hasQnnpack || at::globalContext().qEngine() == at::QEngine::QNNPACK) {
+            throw ModelError(mDesc.source, "is not a usable image model: forward on [1,3," +
+                                               std::to_string(s) + "," + std::to_string(s) +
+                                               "] failed: " + firstLine(first.what()));
+        }
+        at::globalContext().setQEngine(at::QEngine::QNNPACK);
+        try {
+            out = run(one);
+            mDesc.qengine = "qnnpack";
+        } catch (const std::exception& second) {
+            throw ModelError(mDesc.source, "is not a usable image model: forward on [1,3," +
+                                               std::to_string(s) + "," + std::to_string(s) +
+                                               "] failed: " + firstLine(second.what()));
+        }
+    }
+    if (out.dim() == 2 && out.size(0) == 1) {
+        mDesc.spatial = false;
+        mDesc.channels = out.size(1);
+    } else if (out.dim() == 4 && out.size(0) == 1) {
+        mDesc.spatial = true;
+        mDesc.channels = out.size(1);
+        mDesc.mapHeight = out.size(2);
+        mDesc.mapWidth = out.size(3);
+    } else {
+        throw ModelError(mDesc.source, "output shape " + c10::str(out.sizes()) +
+                                           " is neither [1,D] vectors nor [1,C,H,W] maps");
+    }
+    if (!torch::isfinite(out).all().item<bool>()) {
+        throw ModelError(mDesc.source, "gives non-finite features on a blank frame");
+    }
+    // Models traced at batch size 1 fail (or answer for one frame) on a batch.
+    try {
+        auto two = run(torch::zeros({2, 3, s, s}, one.options()));
+        mDesc.batched = two.size(0) == 2;
+    } catch (const std::exception&) {
+        mDesc.batched = false;
+    }
+}
+
+torch::Tensor Backbone::forward(const torch::Tensor& frames) {
+    TORCH_CHECK(frames.dim() == 4, "backbone: expected a batch of frames, got ", frames.sizes());
+    auto x = frames.size(3) == 3 ? frames.permute({0, 3, 1, 2}) : frames;
+    x = x.to(mDevice).to(torch::kFloat).div_(255.0f);
+    x = (x - mMean) / mStd;
+    torch::Tensor out;
+    if (mDesc.batched) {
+        out = run(x.contiguous());
+    } else {
+        std::vector<torch::Tensor> parts;
+        parts.reserve(static_cast<std::size_t>(x.size(0)));
+        for (int64_t i = 0; i < x.size(0); ++i) {
+            parts.push_back(run(x.narrow(0, i, 1).contiguous()));
+        }
+        out = torch::cat(parts, 0);
+    }
+    return out.dim() == 2 ? out.unsqueeze(2).unsqueeze(3) : out;
+}
+
+BackboneDescription describeBackbone(const std::string& spec, int imageSize) {
+    return Backbone(spec, imageSize, torch::kCPU).description();
+}
+
+}  // namespace vidrnn

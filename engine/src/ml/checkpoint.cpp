@@ -1,0 +1,183 @@
+#include "ml/checkpoint.h"
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "vidrnn/errors.h"
+
+namespace vidrnn {
+
+namespace {
+
+constexpr int kCheckpointVersion = 1;
+
+nlohmann::json backboneJson(const BackboneDescription& b) {
+    return {{"name", b.name},         {"source", b.source},       {"identity", b.identity},
+            {"pretrained", b.pretrained}, {"spatial", b.spatial}, {"channels", b.channels},
+            {"map_height", b.mapHeight},  {"map_width", b.mapWidth}, {"image_size", b.imageSize},
+            {"batched", b.batched},       {"qengine", b.qengine}};
+}
+
+BackboneDescription backboneFromJson(const nlohmann::json& j) {
+    BackboneDescription b;
+    b.name = j.at("name");
+    b.source = j.at("source");
+    b.identity = j.at("identity");
+    b.pretrained = j.at("pretrained");
+    b.spatial = j.at("spatial");
+    b.channels = j.at("channels");
+    b.mapHeight = j.at("map_height");
+    b.mapWidth = j.at("map_width");
+    b.imageSize = j.at("image_size");
+    b.batched = j.at("batched");
+    b.qengine = j.value("qengine", "");
+    return b;
+}
+
+std::string shapeText(const torch::IntArrayRef& s) { return c10::str(s); }
+
+// Module::save nests one archive per submodule: "rnn.weight_ih_l0" lives as
+// weight_ih_l0 inside the archive "rnn".
+bool readNested(torch::serialize::InputArchive& root, const std::string& key, torch::Tensor& out) {
+    const auto dot = key.find('.');
+    if (dot == std::string::npos) {
+        return root.try_read(key, out);
+    }
+    torch::serialize::InputArchive child;
+    if (!root.try_read(key.substr(0, dot), child)) {
+        return false;
+    }
+    return readNested(child, key.substr(dot + 1), out);
+}
+
+}  // namespace
+
+nn::ClipClassifier buildModel(const TrainConfig& config, std::int64_t inputDim, int numClasses) {
+    return nn::makeClassifier(
+        nn::ClassifierOptions(config.arch, inputDim, config.hidden, numClasses)
+            .num_layers(config.layers)
+            .dropout(config.dropout));
+}
+
+void saveCheckpoint(const std::string& path, const nn::ClipClassifier& model,
+                    torch::optim::Optimizer* optimizer, const torch::Tensor& featureMean,
+                    const torch::Tensor& featureStd, const CheckpointMeta& meta) {
+    nlohmann::json shapes = nlohmann::json::object();
+    for (const auto& p : model->named_parameters()) {
+        shapes[p.key()] = p.value().sizes().vec();
+    }
+    nlohmann::json doc = {{"format", "vidrnn-checkpoint"},
+                          {"version", kCheckpointVersion},
+                          {"config", nlohmann::json::parse(toJson(meta.config))},
+                          {"classes", meta.classes},
+                          {"backbone", backboneJson(meta.backbone)},
+                          {"input_dim", meta.inputDim},
+                          {"best_epoch", meta.bestEpoch},
+                          {"shapes", shapes}};
+    torch::serialize::OutputArchive archive;
+    archive.write("meta", c10::IValue(doc.dump()));
+    torch::serialize::OutputArchive weights;
+    model->save(weights);
+    archive.write("model", weights);
+    archive.write("feature_mean", featureMean.cpu());
+    archive.write("feature_std", featureStd.cpu());
+    if (optimizer) {
+        torch::serialize::OutputArchive opt;
+        optimizer->save(opt);
+        archive.write("optimizer", opt);
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    const std::string tmp = path + ".tmp";
+    try {
+        archive.save_to(tmp);
+    } catch (const c10::Error& e) {
+        throw ModelError(path, std::string("cannot write checkpoint: ") + e.what_without_backtrace());
+    }
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        throw ModelError(path, "cannot move checkpoint into place: " + ec.message());
+    }
+}
+
+LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expected) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        throw ModelError(path, "no such checkpoint file");
+    }
+    torch::serialize::InputArchive archive;
+    nlohmann::json doc;
+    try {
+        archive.load_from(path);
+        c10::IValue metaValue;
+        if (!archive.try_read("meta", metaValue) || !metaValue.isString()) {
+            throw ModelError(path, "not a vidrnn checkpoint (no metadata)");
+        }
+        doc = nlohmann::json::parse(metaValue.toStringRef());
+    } catch (const c10::Error& e) {
+        throw ModelError(path, "not a vidrnn checkpoint: " +
+                                   std::string(e.what_without_backtrace()).substr(0, 200));
+    } catch (const nlohmann::json::exception& e) {
+        throw ModelError(path, std::string("damaged checkpoint metadata: ") + e.what());
+    }
+    LoadedCheckpoint out;
+    try {
+        if (doc.value("format", "") != "vidrnn-checkpoint" || doc.value("version", 0) != kCheckpointVersion) {
+            throw ModelError(path, "unsupported checkpoint format or version");
+        }
+        out.meta.config = trainConfigFromJson(doc.at("config").dump());
+        out.meta.classes = doc.at("classes").get<std::vector<std::string>>();
+        out.meta.backbone = backboneFromJson(doc.at("backbone"));
+        out.meta.inputDim = doc.at("input_dim");
+        out.meta.bestEpoch = doc.value("best_epoch", 0);
+    } catch (const nlohmann::json::exception& e) {
+        throw ModelError(path, std::string("damaged checkpoint metadata: ") + e.what());
+    }
+    const auto& c = out.meta.config;
+    if (expected) {
+        const bool same = expected->arch == c.arch && expected->hidden == c.hidden &&
+                          effectiveLayers(*expected) == effectiveLayers(c);
+        if (!same) {
+            throw ModelError(path, "checkpoint holds " + c.arch + " hidden " +
+                                       std::to_string(c.hidden) + " layers " +
+                                       std::to_string(effectiveLayers(c)) + ", not the requested " +
+                                       expected->arch + " hidden " + std::to_string(expected->hidden) +
+                                       " layers " + std::to_string(effectiveLayers(*expected)));
+        }
+    }
+    out.model = buildModel(c, out.meta.inputDim, static_cast<int>(out.meta.classes.size()));
+    const auto shapes = doc.at("shapes");
+    torch::serialize::InputArchive weights;
+    try {
+        archive.read("model", weights);
+    } catch (const c10::Error& e) {
+        throw ModelError(path, "checkpoint has no weights");
+    }
+    torch::NoGradGuard guard;
+    for (auto& p : out.model->named_parameters()) {
+        if (!shapes.contains(p.key())) {
+            throw ModelError(path, "checkpoint lacks parameter " + p.key());
+        }
+        torch::Tensor stored;
+        if (!readNested(weights, p.key(), stored)) {
+            throw ModelError(path, "checkpoint lacks weights for " + p.key());
+        }
+        if (stored.sizes() != p.value().sizes()) {
+            throw ModelError(path, "parameter " + p.key() + " has shape " +
+                                       shapeText(stored.sizes()) + " but the model expects " +
+                                       shapeText(p.value().sizes()));
+        }
+        p.value().copy_(stored);
+    }
+    try {
+        archive.read("feature_mean", out.featureMean);
+        archive.read("feature_std", out.featureStd);
+    } catch (const c10::Error&) {
+        throw ModelError(path, "checkpoint lacks the feature normalisation");
+    }
+    out.model->eval();
+    return out;
+}
+
+}  // namespace vidrnn

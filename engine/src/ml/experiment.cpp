@@ -1,0 +1,154 @@
+#include "vidrnn/experiment.h"
+
+#include <chrono>
+#include <filesystem>
+#include <unistd.h>
+
+#include "vidrnn/errors.h"
+#include "vidrnn/runtime.h"
+#include "vidrnn/splits.h"
+
+namespace vidrnn {
+
+namespace fs = std::filesystem;
+
+std::string checkpointDirFor(const std::string& storePath) {
+    auto dir = fs::absolute(storePath).parent_path();
+    return (dir / "checkpoints").string();
+}
+
+std::vector<std::string> defaultSweepArchs() {
+    return {"lstm", "gru", "deep_lstm", "convlstm", "bilstm", "mean_pool"};
+}
+
+std::vector<int> defaultSweepHidden() { return {64, 128, 256, 512}; }
+
+ExtractSummary featuresFor(const Dataset& dataset, const TrainConfig& config,
+                           const ExperimentCallbacks& callbacks, const std::atomic<bool>& stop) {
+    configureThreads(config.threads);
+    ExtractOptions opt;
+    opt.backbone = config.backbone;
+    opt.frames = config.frames;
+    opt.imageSize = config.imageSize;
+    opt.cacheDir = config.cacheDir;
+    opt.device = resolveDevice(config.device);
+    opt.progress = callbacks.onExtract;
+    opt.stop = &stop;
+    return extractFeatures(dataset, opt);
+}
+
+ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const Dataset& dataset,
+                               const ExtractSummary& features, const ExperimentCallbacks& callbacks,
+                               const std::atomic<bool>& stop, std::optional<std::int64_t> sweepId) {
+    validate(config);
+    SplitSpec spec;
+    spec.protocol = config.split;
+    spec.fold = config.fold;
+    spec.seed = config.seed;
+    TrainInputs inputs;
+    inputs.dataset = &dataset;
+    inputs.split = makeSplit(dataset, spec);
+    // Clips the extractor had to skip have no features: leave them out.
+    if (!features.skipped.empty()) {
+        std::vector<bool> bad(dataset.clips.size(), false);
+        for (const auto& s : features.skipped) {
+            for (std::size_t i = 0; i < dataset.clips.size(); ++i) {
+                if (dataset.clips[i].path == s.path) {
+                    bad[i] = true;
+                }
+            }
+        }
+        for (auto* part : {&inputs.split.train, &inputs.split.val, &inputs.split.test}) {
+            std::vector<int> kept;
+            for (int i : *part) {
+                if (!bad[static_cast<std::size_t>(i)]) {
+                    kept.push_back(i);
+                }
+            }
+            *part = std::move(kept);
+        }
+    }
+    inputs.features = features;
+
+    RunMeta meta;
+    meta.device = resolveDevice(config.device);
+    meta.backboneId = features.backbone.identity;
+    meta.pretrained = features.backbone.pretrained;
+    meta.classNames = dataset.classes;
+    meta.params = modelParameters(config, features.backbone,
+                                  static_cast<int>(dataset.classes.size()));
+    meta.sweepId = sweepId;
+
+    ExperimentResult result;
+    if (sweepId) {
+        auto claim = store.claimCell(*sweepId, config, meta);
+        result.runId = claim.runId;
+        if (claim.state != CellClaim::State::Claimed) {
+            result.skipped = true;
+            result.status = claim.state == CellClaim::State::Completed ? RunStatus::Completed
+                                                                        : RunStatus::Running;
+            return result;
+        }
+    } else {
+        result.runId = store.createRun(config, meta);
+    }
+    const std::string checkpoint =
+        (fs::path(checkpointDirFor(store.path())) / ("run-" + std::to_string(result.runId) + ".pt"))
+            .string();
+    if (callbacks.onRunStarted) {
+        callbacks.onRunStarted(result.runId);
+    }
+
+    auto lastBeat = std::chrono::steady_clock::now();
+    TrainCallbacks tc;
+    tc.onBatch = [&](const BatchProgress& p) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - lastBeat > std::chrono::seconds(5)) {
+            store.heartbeat(result.runId);
+            lastBeat = now;
+        }
+        if (callbacks.onBatch) {
+            callbacks.onBatch(p);
+        }
+    };
+    tc.onEpoch = [&](const EpochRecord& e) {
+        store.addEpoch(result.runId, e);
+        lastBeat = std::chrono::steady_clock::now();
+        if (callbacks.onEpoch) {
+            callbacks.onEpoch(e);
+        }
+    };
+    try {
+        result.outcome = train(config, inputs, tc, stop, checkpoint);
+    } catch (const TrainingError& e) {
+        result.status = RunStatus::Failed;
+        result.message = e.what();
+        store.setStatus(result.runId, RunStatus::Failed, result.message);
+        return result;
+    } catch (const Error& e) {
+        store.setStatus(result.runId, RunStatus::Failed, e.what());
+        throw;
+    } catch (const std::exception& e) {
+        store.setStatus(result.runId, RunStatus::Failed, e.what());
+        throw;
+    }
+    if (result.outcome.cancelled) {
+        result.status = RunStatus::Cancelled;
+        result.message = "cancelled by the user";
+        store.setStatus(result.runId, RunStatus::Cancelled, result.message);
+        return result;
+    }
+    RunResult rr;
+    rr.trainSeconds = result.outcome.trainSeconds;
+    rr.extractSeconds = features.seconds;
+    rr.bestEpoch = result.outcome.bestEpoch;
+    rr.params = result.outcome.params;
+    rr.evaluation = result.outcome.test;
+    rr.predictions = result.outcome.predictions;
+    rr.checkpoint = checkpoint;
+    store.completeRun(result.runId, rr);
+    result.status = RunStatus::Completed;
+    return result;
+}
+
+}  // namespace vidrnn

@@ -1,0 +1,308 @@
+// Feature extraction: decoders run beside inference, feeding a bounded queue;
+// the backbone sees batches of frames from several clips; each clip's features
+// land in one cache file.
+#include <chrono>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "core/featurefile.h"
+#include "data/decode.h"
+#include "ml/backbone.h"
+#include "ml/featurecache.h"
+#include "vidrnn/errors.h"
+#include "vidrnn/features.h"
+
+namespace vidrnn {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double since(Clock::time_point t0) {
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+struct SourceStamp {
+    std::uint64_t size = 0;
+    std::int64_t mtime = 0;
+};
+
+SourceStamp stampOf(const std::string& path) {
+    std::error_code ec;
+    SourceStamp s;
+    s.size = fs::file_size(path, ec);
+    auto t = fs::last_write_time(path, ec);
+    s.mtime = ec ? 0 : static_cast<std::int64_t>(t.time_since_epoch().count());
+    return s;
+}
+
+// Decoded frames of one clip, or the reason it cannot be used.
+struct Work {
+    std::size_t clip = 0;
+    data::DecodedClip decoded;
+    std::string error;
+};
+
+class WorkQueue {
+public:
+    explicit WorkQueue(std::size_t capacity) : mCapacity(capacity) {}
+    void push(Work w) {
+        std::unique_lock lock(mMutex);
+        mNotFull.wait(lock, [&] { return mItems.size() < mCapacity; });
+        mItems.push_back(std::move(w));
+        mNotEmpty.notify_one();
+    }
+    // Empty optional when every producer is done and the queue is drained.
+    std::optional<Work> pop() {
+        std::unique_lock lock(mMutex);
+        mNotEmpty.wait(lock, [&] { return !mItems.empty() || mProducers == 0; });
+        if (mItems.empty()) {
+            return std::nullopt;
+        }
+        Work w = std::move(mItems.front());
+        mItems.pop_front();
+        mNotFull.notify_one();
+        return w;
+    }
+    void setProducers(int n) {
+        std::lock_guard lock(mMutex);
+        mProducers = n;
+    }
+    void producerDone() {
+        std::lock_guard lock(mMutex);
+        --mProducers;
+        mNotEmpty.notify_all();
+    }
+    // Lets blocked producers finish when the consumer gives up.
+    void drainForever() {
+        std::lock_guard lock(mMutex);
+        mCapacity = SIZE_MAX;
+        mNotFull.notify_all();
+    }
+
+private:
+    std::mutex mMutex;
+    std::condition_variable mNotFull, mNotEmpty;
+    std::deque<Work> mItems;
+    std::size_t mCapacity;
+    int mProducers = 0;
+};
+
+void writeClip(const std::string& file, const torch::Tensor& maps, std::int64_t totalFrames,
+               int frames, std::uint64_t key, const SourceStamp& stamp, bool spatial) {
+    cache::FeatureFile out;
+    auto& h = out.header;
+    h.length = static_cast<std::uint32_t>(maps.size(0));
+    h.frames = static_cast<std::uint32_t>(frames);
+    h.key = key;
+    h.sourceSize = stamp.size;
+    h.sourceMtime = stamp.mtime;
+    h.totalFrames = totalFrames;
+    auto vectors = maps.mean({2, 3}).contiguous().cpu();
+    h.dim = static_cast<std::uint32_t>(vectors.size(1));
+    out.vectors.resize(static_cast<std::size_t>(vectors.numel()));
+    std::memcpy(out.vectors.data(), vectors.data_ptr<float>(), out.vectors.size() * sizeof(float));
+    if (spatial) {
+        auto half = maps.to(torch::kHalf).contiguous().cpu();
+        h.channels = static_cast<std::uint32_t>(maps.size(1));
+        h.height = static_cast<std::uint32_t>(maps.size(2));
+        h.width = static_cast<std::uint32_t>(maps.size(3));
+        out.maps.resize(static_cast<std::size_t>(half.numel()));
+        std::memcpy(out.maps.data(), half.data_ptr(), out.maps.size() * sizeof(std::uint16_t));
+    }
+    cache::writeFeatureFile(file, out);
+}
+
+bool validCacheFile(const std::string& file, std::uint64_t key, int frames,
+                    const SourceStamp& stamp, bool* existed) {
+    std::error_code ec;
+    *existed = fs::exists(file, ec);
+    if (!*existed) {
+        return false;
+    }
+    try {
+        // A full read: the checksums catch a file damaged anywhere, not only
+        // one cut short.
+        const auto h = cache::readFeatureFile(file, /*wantMaps=*/true).header;
+        return h.key == key && h.frames == static_cast<std::uint32_t>(frames) &&
+               h.sourceSize == stamp.size && h.sourceMtime == stamp.mtime;
+    } catch (const CacheError&) {
+        return false;
+    }
+}
+
+}  // namespace
+
+ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& options) {
+    const auto t0 = Clock::now();
+    Backbone backbone(options.backbone, options.imageSize, torch::Device(options.device));
+    ExtractSummary summary;
+    summary.backbone = backbone.description();
+    const bool spatial = summary.backbone.spatial;
+    std::uint64_t key = 0;
+    const std::string root = options.cacheDir.empty() ? defaultCacheDir() : options.cacheDir;
+    summary.cacheDir = cacheKeyDir(root, summary.backbone.identity, options.imageSize,
+                                   options.frames, &key);
+    std::error_code ec;
+    fs::create_directories(summary.cacheDir, ec);
+    if (ec) {
+        throw CacheError(summary.cacheDir, "cannot create the feature cache folder: " + ec.message());
+    }
+    {
+        nlohmann::json info = {{"backbone", summary.backbone.identity},
+                               {"source", summary.backbone.source},
+                               {"pretrained", summary.backbone.pretrained},
+                               {"image_size", options.imageSize},
+                               {"frames", options.frames},
+                               {"spatial", spatial},
+                               {"channels", summary.backbone.channels}};
+        std::ofstream(fs::path(summary.cacheDir) / "backbone.json") << info.dump(2) << '\n';
+    }
+
+    // Which clips need work: a valid file for this key and this very video is kept.
+    std::vector<std::size_t> todo;
+    std::vector<SourceStamp> stamps(dataset.clips.size());
+    for (std::size_t i = 0; i < dataset.clips.size(); ++i) {
+        const auto& clip = dataset.clips[i];
+        stamps[i] = stampOf(clip.path);
+        bool existed = false;
+        if (validCacheFile(cacheFileFor(summary.cacheDir, clip.path), key, options.frames,
+                           stamps[i], &existed)) {
+            ++summary.cached;
+        } else {
+            summary.recomputed += existed ? 1 : 0;
+            todo.push_back(i);
+        }
+    }
+
+    ExtractProgress progress;
+    progress.total = static_cast<int>(dataset.clips.size());
+    progress.cached = summary.cached;
+    progress.done = summary.cached;
+    auto report = [&] {
+        progress.elapsedSeconds = since(t0);
+        const int work = progress.computed + progress.skipped;
+        progress.clipsPerSecond = work > 0 ? work / progress.elapsedSeconds : 0.0;
+        const int left = progress.total - progress.done;
+        progress.etaSeconds = progress.clipsPerSecond > 0 ? left / progress.clipsPerSecond : 0.0;
+        if (options.progress) {
+            options.progress(progress);
+        }
+    };
+    report();
+
+    const auto stopped = [&] { return options.stop && options.stop->load(); };
+    WorkQueue queue(8);
+    std::atomic<std::size_t> next{0};
+    std::atomic<double> decodeSeconds{0.0};
+    const int decoders = std::max(1, options.decodeThreads);
+    queue.setProducers(decoders);
+    std::vector<std::thread> threads;
+    for (int d = 0; d < decoders; ++d) {
+        threads.emplace_back([&] {
+            for (;;) {
+                const std::size_t n = next.fetch_add(1);
+                if (n >= todo.size() || stopped()) {
+                    break;
+                }
+                Work w;
+                w.clip = todo[n];
+                const auto td = Clock::now();
+                try {
+                    w.decoded = data::decodeClip(dataset.clips[w.clip].path, options.frames,
+                                                 options.imageSize);
+                    if (w.decoded.frames.empty()) {
+                        w.error = "no decodable frame";
+                    }
+                } catch (const std::exception& e) {
+                    w.error = e.what();
+                }
+                double seen = decodeSeconds.load();
+                while (!decodeSeconds.compare_exchange_weak(seen, seen + since(td))) {
+                }
+                queue.push(std::move(w));
+            }
+            queue.producerDone();
+        });
+    }
+
+    // Inference: batches of frames from several clips.
+    std::vector<Work> pending;
+    std::int64_t pendingFrames = 0;
+    auto flush = [&] {
+        if (pending.empty()) {
+            return;
+        }
+        std::vector<torch::Tensor> frames;
+        for (auto& w : pending) {
+            for (auto& m : w.decoded.frames) {
+                frames.push_back(torch::from_blob(m.data, {m.rows, m.cols, 3}, torch::kUInt8));
+            }
+        }
+        const auto tb = Clock::now();
+        auto maps = backbone.forward(torch::stack(frames)).to(torch::kCPU, torch::kFloat);
+        summary.backboneSeconds += since(tb);
+        std::int64_t offset = 0;
+        for (auto& w : pending) {
+            const auto n = static_cast<std::int64_t>(w.decoded.frames.size());
+            const auto& clip = dataset.clips[w.clip];
+            writeClip(cacheFileFor(summary.cacheDir, clip.path), maps.narrow(0, offset, n),
+                      w.decoded.totalFrames, options.frames, key, stamps[w.clip], spatial);
+            offset += n;
+            summary.framesComputed += n;
+            ++summary.computed;
+            ++progress.computed;
+            ++progress.done;
+        }
+        pending.clear();
+        pendingFrames = 0;
+        report();
+    };
+    try {
+        while (auto w = queue.pop()) {
+            if (!w->error.empty()) {
+                summary.skipped.push_back({dataset.clips[w->clip].path, w->error});
+                ++progress.skipped;
+                ++progress.done;
+                report();
+                continue;
+            }
+            pendingFrames += static_cast<std::int64_t>(w->decoded.frames.size());
+            pending.push_back(std::move(*w));
+            if (pendingFrames >= options.batchFrames) {
+                flush();
+            }
+            if (stopped()) {
+                break;
+            }
+        }
+        flush();
+    } catch (...) {
+        queue.drainForever();
+        next = todo.size();
+        for (auto& t : threads) {
+            t.join();
+        }
+        throw;
+    }
+    queue.drainForever();
+    for (auto& t : threads) {
+        t.join();
+    }
+    summary.cancelled = stopped();
+    summary.decodeSeconds = decodeSeconds.load();
+    summary.clips = summary.cached + summary.computed;
+    summary.seconds = since(t0);
+    return summary;
+}
+
+}  // namespace vidrnn

@@ -1,0 +1,68 @@
+#include <torch/torch.h>
+
+#include "data/decode.h"
+#include "ml/backbone.h"
+#include "ml/checkpoint.h"
+#include "vidrnn/errors.h"
+#include "vidrnn/models.h"
+#include "vidrnn/runtime.h"
+#include "vidrnn/trainer.h"
+
+namespace vidrnn {
+
+VideoPrediction predictVideo(const std::string& checkpointPath, const std::string& video,
+                             const std::string& deviceSpec) {
+    auto ckpt = loadCheckpoint(checkpointPath);
+    const auto& meta = ckpt.meta;
+    const torch::Device device(resolveDevice(deviceSpec));
+    const std::string spec = meta.backbone.source == "built-in" ? meta.backbone.name
+                                                                : meta.backbone.source;
+    Backbone backbone(spec, meta.backbone.imageSize, device);
+    if (backbone.description().identity != meta.backbone.identity) {
+        throw ModelError(spec, "backbone weights differ from the ones run " + checkpointPath +
+                                   " was trained on (" + meta.backbone.identity + ")");
+    }
+    auto decoded = data::decodeClip(video, meta.config.frames, meta.backbone.imageSize);
+    if (decoded.frames.empty()) {
+        throw VideoError(video, "no decodable frame");
+    }
+    std::vector<torch::Tensor> frames;
+    for (auto& m : decoded.frames) {
+        frames.push_back(torch::from_blob(m.data, {m.rows, m.cols, 3}, torch::kUInt8));
+    }
+    torch::NoGradGuard guard;
+    auto maps = backbone.forward(torch::stack(frames)).to(torch::kCPU, torch::kFloat);
+    const bool spatial = isSpatialArch(meta.config.arch);
+    auto x = spatial ? maps.unsqueeze(0) : maps.mean({2, 3}).unsqueeze(0);
+    if (spatial) {
+        x = (x - ckpt.featureMean.view({1, 1, -1, 1, 1})) / ckpt.featureStd.view({1, 1, -1, 1, 1});
+    } else {
+        x = (x - ckpt.featureMean.view({1, 1, -1})) / ckpt.featureStd.view({1, 1, -1});
+    }
+    ckpt.model->to(device);
+    auto out = ckpt.model->forward(x.to(device));
+    auto clipProbs = torch::softmax(out.clip_logits[0], 0).to(torch::kCPU).contiguous();
+    auto stepProbs = torch::softmax(out.step_logits[0], 1).to(torch::kCPU).contiguous();
+
+    VideoPrediction r;
+    r.video = video;
+    r.classes = meta.classes;
+    r.backbone = backbone.description();
+    r.totalFrames = decoded.totalFrames;
+    r.predicted = static_cast<int>(clipProbs.argmax().item<int64_t>());
+    r.probability = clipProbs[r.predicted].item<float>();
+    r.probabilities.assign(clipProbs.data_ptr<float>(),
+                           clipProbs.data_ptr<float>() + clipProbs.numel());
+    for (int64_t t = 0; t < stepProbs.size(0); ++t) {
+        FramePrediction f;
+        f.frameIndex = static_cast<int>(decoded.indices[static_cast<std::size_t>(t)]);
+        auto row = stepProbs[t];
+        f.predicted = static_cast<int>(row.argmax().item<int64_t>());
+        f.probability = row[f.predicted].item<float>();
+        f.probabilities.assign(row.data_ptr<float>(), row.data_ptr<float>() + row.numel());
+        r.frames.push_back(std::move(f));
+    }
+    return r;
+}
+
+}  // namespace vidrnn

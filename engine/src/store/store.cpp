@@ -1,0 +1,282 @@
+// Opening a run store: every way a path can be wrong is caught here, before
+// the first real statement, with a message that names the file and the reason.
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "store/schema.h"
+#include "store/store_impl.h"
+#include "vidrnn/errors.h"
+
+namespace vidrnn {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::array<RunStatus, 7> kStatuses{
+    RunStatus::Queued,    RunStatus::Running,     RunStatus::Completed, RunStatus::Failed,
+    RunStatus::Cancelled, RunStatus::Interrupted, RunStatus::Reference};
+
+fs::path folderOf(const std::string& path) {
+    fs::path parent = fs::path(path).parent_path();
+    return parent.empty() ? fs::path(".") : parent;
+}
+
+bool exists(const fs::path& p) {
+    std::error_code ec;
+    return fs::exists(p, ec);
+}
+
+void checkPath(const std::string& path, RunStore::OpenMode mode) {
+    std::error_code ec;
+    auto status = fs::status(path, ec);
+    if (fs::is_directory(status)) {
+        throw StoreError(path, "is a folder, not a store file");
+    }
+    if (!fs::exists(status)) {
+        if (mode == RunStore::OpenMode::ReadOnly) {
+            throw StoreError(path, "no such store file");
+        }
+        fs::path folder = folderOf(path);
+        if (!fs::is_directory(folder, ec)) {
+            throw StoreError(
+                path, "cannot create the store: folder " + folder.string() + " does not exist");
+        }
+    } else if (!fs::is_regular_file(status)) {
+        throw StoreError(path, "not a regular file, cannot be a store");
+    }
+    if (mode == RunStore::OpenMode::ReadWrite) {
+        if (fs::exists(status) && access(path.c_str(), W_OK) != 0) {
+            throw StoreError(path,
+                             "the store is read-only (no permission to write the file); "
+                             "open it read-only to browse it");
+        }
+        // WAL keeps its -wal and -shm files beside the store.
+        fs::path folder = folderOf(path);
+        if (access(folder.c_str(), W_OK) != 0) {
+            throw StoreError(path, "the store is read-only (no permission to write its folder " +
+                                       folder.string() + ", where its journal goes)");
+        }
+    }
+}
+
+std::uint32_t bigEndian(const unsigned char* bytes, int count) {
+    std::uint32_t value = 0;
+    for (int i = 0; i < count; ++i) {
+        value = (value << 8) | bytes[i];
+    }
+    return value;
+}
+
+// SQLite opens any file and only complains at the first statement; the
+// header tells a non-database and a cut copy apart with a precise reason.
+void checkHeader(const std::string& path) {
+    std::error_code ec;
+    auto size = fs::file_size(path, ec);
+    if (ec || size == 0) {
+        return;  // missing or empty: a new store
+    }
+    std::ifstream in(path, std::ios::binary);
+    std::array<unsigned char, 100> header{};
+    in.read(reinterpret_cast<char*>(header.data()), header.size());
+    if (in.gcount() < 100 || std::memcmp(header.data(), "SQLite format 3", 16) != 0) {
+        throw StoreError(path, "not a vidrnn run store (file is not a database)");
+    }
+    std::uint32_t pageSize = bigEndian(&header[16], 2);
+    if (pageSize == 1) {
+        pageSize = 65536;
+    }
+    std::uint32_t pages = bigEndian(&header[28], 4);
+    bool countValid = bigEndian(&header[24], 4) == bigEndian(&header[92], 4);
+    std::error_code walEc;
+    bool walHasData = fs::file_size(path + "-wal", walEc) > 0 && !walEc;
+    std::uintmax_t expected = std::uintmax_t(pageSize) * pages;
+    if (countValid && pages != 0 && !walHasData && size < expected) {
+        throw StoreError(path, "the store is damaged (truncated: " + std::to_string(size) +
+                                   " bytes of the " + std::to_string(expected) +
+                                   " its header announces)");
+    }
+}
+
+void checkIntegrity(store::Database& db) {
+    store::Statement st(db, "PRAGMA quick_check(5)");
+    std::string problems;
+    while (st.step()) {
+        std::string line = st.text(0);
+        if (line == "ok") {
+            return;
+        }
+        // One line per problem, some prefixed with the schema name.
+        for (const std::string prefix : {"*** in database main ***\n"}) {
+            if (line.rfind(prefix, 0) == 0)
+                line.erase(0, prefix.size());
+        }
+        std::replace(line.begin(), line.end(), '\n', ' ');
+        problems += problems.empty() ? line : "; " + line;
+    }
+    throw StoreError(db.path(), "the store is damaged (corrupt or truncated): " + problems);
+}
+
+// Percent-encodes what a file: URI would misread.
+std::string immutableUri(const std::string& path) {
+    std::string uri = "file:";
+    for (char c : fs::absolute(path).string()) {
+        if (c == '%' || c == '?' || c == '#') {
+            char buffer[4];
+            std::snprintf(buffer, sizeof buffer, "%%%02X", static_cast<unsigned char>(c));
+            uri += buffer;
+        } else {
+            uri += c;
+        }
+    }
+    return uri + "?immutable=1";
+}
+
+}  // namespace
+
+const char* toString(RunStatus status) {
+    switch (status) {
+        case RunStatus::Queued:
+            return "queued";
+        case RunStatus::Running:
+            return "running";
+        case RunStatus::Completed:
+            return "completed";
+        case RunStatus::Failed:
+            return "failed";
+        case RunStatus::Cancelled:
+            return "cancelled";
+        case RunStatus::Interrupted:
+            return "interrupted";
+        case RunStatus::Reference:
+            return "reference";
+    }
+    return "?";
+}
+
+RunStatus runStatusFromString(const std::string& name) {
+    std::string accepted;
+    for (RunStatus s : kStatuses) {
+        if (name == toString(s)) {
+            return s;
+        }
+        accepted += accepted.empty() ? toString(s) : std::string(", ") + toString(s);
+    }
+    throw ConfigError("unknown run status '" + name + "' (expected one of: " + accepted + ")");
+}
+
+const char* toString(RunKind kind) {
+    return kind == RunKind::Reference ? "reference" : "trained";
+}
+
+std::string defaultStorePath() {
+    return "experiments.db";
+}
+
+std::string resolveStorePath(const std::string& given) {
+    return given.empty() ? defaultStorePath() : given;
+}
+
+RunStore RunStore::open(const std::string& path, OpenMode mode) {
+    Options options;
+    options.mode = mode;
+    return open(path, options);
+}
+
+RunStore RunStore::open(const std::string& path, const Options& options) {
+    if (path.empty()) {
+        throw StoreError("no store path given");
+    }
+    const bool readOnly = options.mode == OpenMode::ReadOnly;
+    checkPath(path, options.mode);
+    checkHeader(path);
+
+    int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    std::string uri;
+    // A read-only WAL store needs its -shm file; in a folder we may not write
+    // and with no writer around, read the file as it is instead.
+    if (readOnly && access(folderOf(path).c_str(), W_OK) != 0 && !exists(path + "-wal") &&
+        !exists(path + "-shm")) {
+        uri = immutableUri(path);
+    }
+    auto impl = std::make_unique<Impl>(path, flags, uri, options);
+    store::Database& db = impl->db;
+    db.setBusyTimeout(static_cast<int>(options.busyTimeout.count()));
+    if (!readOnly && sqlite3_db_readonly(db.handle(), "main") == 1) {
+        throw StoreError(path,
+                         "the store is read-only (no permission to write the file); "
+                         "open it read-only to browse it");
+    }
+    checkIntegrity(db);
+    db.exec("PRAGMA foreign_keys = ON");
+    if (readOnly) {
+        store::checkReadable(db);
+    } else {
+        std::string journal = db.queryText("PRAGMA journal_mode = WAL");
+        if (journal != "wal") {
+            throw StoreError(path,
+                             "cannot switch the store to WAL journaling (the file system "
+                             "may not support it; journal mode is '" +
+                                 journal + "')");
+        }
+        // Safe with WAL: a crash may lose the last commit, never corrupt the file.
+        db.exec("PRAGMA synchronous = NORMAL");
+        store::migrate(db);
+    }
+
+    RunStore runStore(std::move(impl));
+    if (!readOnly && options.maintain) {
+        runStore.importReference();
+        runStore.markInterrupted();
+    }
+    return runStore;
+}
+
+int RunStore::schemaVersion() {
+    return store::currentSchemaVersion();
+}
+
+RunStore::RunStore(std::unique_ptr<Impl> impl) : mImpl(std::move(impl)) {}
+RunStore::RunStore(RunStore&&) noexcept = default;
+RunStore& RunStore::operator=(RunStore&&) noexcept = default;
+RunStore::~RunStore() = default;
+
+const std::string& RunStore::path() const {
+    return mImpl->db.path();
+}
+
+bool RunStore::readOnly() const {
+    return mImpl->readOnly();
+}
+
+void RunStore::Impl::requireWritable(const std::string& action) const {
+    if (readOnly()) {
+        throw StoreError(db.path(), "cannot " + action + ": the store was opened read-only");
+    }
+}
+
+std::pair<RunKind, RunStatus> RunStore::Impl::requireRun(std::int64_t id) {
+    store::Statement st(db, "SELECT kind, status FROM runs WHERE id = ?");
+    st.bindAll(id);
+    if (!st.step()) {
+        throw StoreError(db.path(), "run " + std::to_string(id) + " does not exist");
+    }
+    RunKind kind = st.text(0) == "reference" ? RunKind::Reference : RunKind::Trained;
+    return {kind, store::statusFromColumn(st.text(1))};
+}
+
+void RunStore::Impl::requireTrainedRun(std::int64_t id, const std::string& action) {
+    requireWritable(action);
+    if (requireRun(id).first == RunKind::Reference) {
+        throw StoreError(db.path(), "cannot " + action + ": run " + std::to_string(id) +
+                                        " is a reference row from the study, which is read-only");
+    }
+}
+
+}  // namespace vidrnn

@@ -1,0 +1,51 @@
+// RunStore's private half, shared by the store_*.cpp files that implement it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/sqlite_db.h"
+#include "vidrnn/store.h"
+
+namespace vidrnn {
+
+struct RunStore::Impl {
+    store::Database db;
+    Options options;
+
+    Impl(const std::string& path, int flags, const std::string& uri, const Options& opts)
+        : db(path, flags, uri), options(opts) {}
+
+    bool readOnly() const { return options.mode == OpenMode::ReadOnly; }
+    // Throws StoreError naming the action when the store was opened read-only.
+    void requireWritable(const std::string& action) const;
+    // Throws StoreError when run `id` does not exist; returns its kind and status.
+    std::pair<RunKind, RunStatus> requireRun(std::int64_t id);
+    // Throws StoreError for a reference run, which no one may change.
+    void requireTrainedRun(std::int64_t id, const std::string& action);
+};
+
+namespace store {
+
+// The SELECT list runFromRow() reads, in its order.
+extern const char* const kRunColumns;
+RunRecord runFromRow(const Statement& st);
+
+RunStatus statusFromColumn(const std::string& name);
+
+// Inside a caller's transaction: a new trained run, or an existing one reset
+// to start again (its epochs and results removed, its id and note kept).
+std::int64_t insertRun(Database& db, const TrainConfig& config, const RunMeta& meta);
+void resetRun(Database& db, std::int64_t id, const TrainConfig& config, const RunMeta& meta);
+
+// JSON arrays kept in text columns.
+std::string namesToJson(const std::vector<std::string>& names);
+std::vector<std::string> namesFromJson(const std::string& json);
+std::string probabilitiesToJson(const std::vector<float>& values);
+std::vector<float> probabilitiesFromJson(const std::string& json);
+
+}  // namespace store
+}  // namespace vidrnn

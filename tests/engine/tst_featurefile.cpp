@@ -1,0 +1,94 @@
+#include <QtTest>
+
+#include <QTemporaryDir>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/featurefile.h"
+#include "vidrnn/errors.h"
+
+using namespace vidrnn;
+
+namespace {
+
+cache::FeatureFile sample() {
+    cache::FeatureFile f;
+    f.header.length = 3;
+    f.header.frames = 4;
+    f.header.dim = 5;
+    f.header.channels = 5;
+    f.header.height = 2;
+    f.header.width = 2;
+    f.header.key = 42;
+    for (int i = 0; i < 15; ++i) f.vectors.push_back(float(i) * 0.5f);
+    for (int i = 0; i < 60; ++i) f.maps.push_back(static_cast<std::uint16_t>(i * 7));
+    return f;
+}
+
+}  // namespace
+
+class TestFeatureFile : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTrip() {
+        QTemporaryDir dir;
+        const auto path = dir.filePath("a.feat").toStdString();
+        cache::writeFeatureFile(path, sample());
+        auto back = cache::readFeatureFile(path, true);
+        QCOMPARE(back.header.key, std::uint64_t(42));
+        QCOMPARE(back.vectors, sample().vectors);
+        QCOMPARE(back.maps, sample().maps);
+        auto vecOnly = cache::readFeatureFile(path, false);
+        QVERIFY(vecOnly.maps.empty());
+        QVERIFY(!std::filesystem::exists(path + ".tmp"));
+    }
+
+    void damaged_data() {
+        QTest::addColumn<int>("mode");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("truncated header") << 0 << "truncated";
+        QTest::newRow("truncated maps") << 1 << "truncated";
+        QTest::newRow("bad magic") << 2 << "bad magic";
+        QTest::newRow("flipped vector byte") << 3 << "checksum mismatch in vectors";
+        QTest::newRow("flipped map byte") << 4 << "checksum mismatch in maps";
+        QTest::newRow("empty file") << 5 << "truncated";
+    }
+
+    void damaged() {
+        QFETCH(int, mode);
+        QFETCH(QString, reason);
+        QTemporaryDir dir;
+        const auto path = dir.filePath("b.feat").toStdString();
+        cache::writeFeatureFile(path, sample());
+        const auto size = std::filesystem::file_size(path);
+        std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+        auto flip = [&](std::streamoff at) {
+            f.seekg(at);
+            char c;
+            f.read(&c, 1);
+            c = static_cast<char>(c ^ 0x5a);
+            f.seekp(at);
+            f.write(&c, 1);
+        };
+        switch (mode) {
+            case 0: f.close(); std::filesystem::resize_file(path, 40); break;
+            case 1: f.close(); std::filesystem::resize_file(path, size - 3); break;
+            case 2: flip(0); break;
+            case 3: flip(88 + 4); break;
+            case 4: flip(static_cast<std::streamoff>(size) - 2); break;
+            case 5: f.close(); std::filesystem::resize_file(path, 0); break;
+        }
+        if (f.is_open()) f.close();
+        try {
+            cache::readFeatureFile(path, true);
+            QFAIL("no CacheError");
+        } catch (const CacheError& e) {
+            QVERIFY2(QString(e.what()).contains(reason), e.what());
+            QVERIFY2(QString(e.what()).contains(QString::fromStdString(path)), e.what());
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFeatureFile)
+#include "tst_featurefile.moc"

@@ -1,0 +1,158 @@
+// The trainer on real features of generated videos: determinism, early
+// stopping bookkeeping, cancellation, non-finite loss, checkpoints.
+#include <torch/torch.h>
+
+#include <QtTest>
+
+#include <QTemporaryDir>
+
+#include <thread>
+
+#include "ml/checkpoint.h"
+#include "vidrnn/demo.h"
+#include "vidrnn/errors.h"
+#include "vidrnn/experiment.h"
+#include "vidrnn/splits.h"
+#include "vidrnn/trainer.h"
+
+using namespace vidrnn;
+
+class TestTrainer : public QObject {
+    Q_OBJECT
+    QTemporaryDir mDir;
+    Dataset mDemo;
+    ExtractSummary mFeatures;
+    TrainConfig mBase;
+
+    TrainInputs inputs(const TrainConfig& c) {
+        TrainInputs in;
+        in.dataset = &mDemo;
+        SplitSpec s;
+        s.protocol = c.split;
+        s.fold = c.fold;
+        s.seed = c.seed;
+        in.split = makeSplit(mDemo, s);
+        in.features = mFeatures;
+        return in;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        DemoOptions o;
+        o.outDir = mDir.filePath("demo").toStdString();
+        o.preset = "tiny";
+        generateDemo(o);
+        mDemo = scanDataset(o.outDir);
+        mBase.dataset = o.outDir;
+        mBase.frames = 6;
+        mBase.imageSize = 64;
+        mBase.cacheDir = mDir.filePath("cache").toStdString();
+        mBase.split = "random";
+        mBase.epochs = 4;
+        mBase.batch = 8;
+        mBase.patience = 0;
+        mBase.threads = 2;
+        mBase.device = "cpu";
+        std::atomic<bool> stop{false};
+        mFeatures = featuresFor(mDemo, mBase, {}, stop);
+        QCOMPARE(mFeatures.computed + mFeatures.cached, int(mDemo.clips.size()));
+    }
+
+    void sameSeedSameRun_data() {
+        QTest::addColumn<QString>("arch");
+        QTest::newRow("gru") << "gru";
+        QTest::newRow("convlstm") << "convlstm";
+        QTest::newRow("mean_pool") << "mean_pool";
+    }
+
+    void sameSeedSameRun() {
+        QFETCH(QString, arch);
+        TrainConfig c = mBase;
+        c.arch = arch.toStdString();
+        c.hidden = 16;
+        std::atomic<bool> stop{false};
+        auto a = train(c, inputs(c), {}, stop, "");
+        auto b = train(c, inputs(c), {}, stop, "");
+        QCOMPARE(a.epochs.size(), std::size_t(4));
+        for (std::size_t i = 0; i < a.epochs.size(); ++i) {
+            QCOMPARE(a.epochs[i].trainLoss, b.epochs[i].trainLoss);
+            QCOMPARE(a.epochs[i].valLoss, b.epochs[i].valLoss);
+        }
+        QCOMPARE(a.test.accuracy, b.test.accuracy);
+        QCOMPARE(a.test.total, std::int64_t(inputs(c).split.test.size()));
+        QCOMPARE(a.predictions.size(), std::size_t(a.test.total));
+        QVERIFY(a.bestEpoch >= 1 && a.bestEpoch <= 4);
+        c.seed = 1;
+        auto d = train(c, inputs(c), {}, stop, "");
+        QVERIFY(d.epochs[0].trainLoss != a.epochs[0].trainLoss);
+    }
+
+    void cancelStopsBetweenBatches() {
+        TrainConfig c = mBase;
+        c.arch = "lstm";
+        c.hidden = 32;
+        c.epochs = 1000;
+        c.batch = 2;
+        std::atomic<bool> stop{false};
+        int batches = 0;
+        TrainCallbacks cb;
+        cb.onBatch = [&](const BatchProgress&) {
+            if (++batches == 5) {
+                stop = true;
+            }
+        };
+        auto out = train(c, inputs(c), cb, stop, "");
+        QVERIFY(out.cancelled);
+        QCOMPARE(batches, 5);
+    }
+
+    void nonFiniteLossFails() {
+        TrainConfig c = mBase;
+        // Unbounded activations (ReLU, no clipping) and an absurd step size.
+        c.arch = "mean_pool";
+        c.hidden = 16;
+        c.lr = 1e30;
+        c.gradClip = 0;
+        c.epochs = 20;
+        std::atomic<bool> stop{false};
+        try {
+            train(c, inputs(c), {}, stop, "");
+            QFAIL("no TrainingError");
+        } catch (const TrainingError& e) {
+            QVERIFY2(QString(e.what()).contains("non-finite loss"), e.what());
+        }
+    }
+
+    void checkpointRoundTripAndMismatch() {
+        TrainConfig c = mBase;
+        c.arch = "lstm";
+        c.hidden = 16;
+        const auto path = mDir.filePath("ckpt/run.pt").toStdString();
+        std::atomic<bool> stop{false};
+        auto out = train(c, inputs(c), {}, stop, path);
+        auto loaded = loadCheckpoint(path, &c);
+        QCOMPARE(loaded.meta.classes, mDemo.classes);
+        QCOMPARE(loaded.meta.backbone.identity, mFeatures.backbone.identity);
+        QCOMPARE(loaded.meta.config.hidden, 16);
+        // Another architecture or size is refused before anything is loaded.
+        TrainConfig other = c;
+        other.hidden = 32;
+        QVERIFY_THROWS_EXCEPTION(ModelError, loadCheckpoint(path, &other));
+        other = c;
+        other.arch = "gru";
+        try {
+            loadCheckpoint(path, &other);
+            QFAIL("no ModelError");
+        } catch (const ModelError& e) {
+            QVERIFY2(QString(e.what()).contains("not the requested gru"), e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(ModelError, loadCheckpoint(mDir.filePath("nope.pt").toStdString()));
+        // Per-frame predictions: one per sampled frame of a real video.
+        auto p = predictVideo(path, mDemo.clips[0].path, "cpu");
+        QVERIFY(!p.frames.empty() && p.frames.size() <= 6);
+        QCOMPARE(p.probabilities.size(), mDemo.classes.size());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainer)
+#include "tst_trainer.moc"

@@ -1,0 +1,269 @@
+// The report: runs grouped into the study's rows with mean ± sample std over
+// folds/seeds (checked against numbers worked out by hand), reference rows
+// beside them, leaking splits and unpretrained backbones called out, and each
+// output format well-formed.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+
+#include "vidrnn/errors.h"
+#include "vidrnn/report.h"
+#include "vidrnn/store.h"
+
+using namespace vidrnn;
+
+namespace {
+
+RunRecord completed(std::int64_t id, const std::string& arch, int hidden, double accuracy,
+                    double f1, double seconds, const std::string& protocol = "logo",
+                    bool pretrained = true) {
+    RunRecord r;
+    r.id = id;
+    r.status = RunStatus::Completed;
+    r.kind = RunKind::Trained;
+    r.arch = arch;
+    r.hidden = hidden;
+    r.layers = arch == "deep_lstm" ? 2 : 1;
+    r.params = 247947;
+    r.protocol = protocol;
+    r.leaking = protocol == "random";
+    r.backbone = "/models/my_resnet18.pt";
+    r.pretrained = pretrained;
+    r.accuracy = accuracy;
+    r.macroF1 = f1;
+    r.trainSeconds = seconds;
+    return r;
+}
+
+RunRecord reference(std::int64_t id, const std::string& arch, int hidden, double accuracy) {
+    RunRecord r = completed(id, arch, hidden, accuracy, accuracy - 0.01, 88.28, "unstated");
+    r.kind = RunKind::Reference;
+    r.status = RunStatus::Reference;
+    r.backbone = "imagenet-cnn";
+    return r;
+}
+
+// Three GRU-128 folds (by hand: accuracy 0.76 ± 0.06, F1 0.70 ± 0.10, time
+// 20 ± 10 s), a failed run that must not count, a leaking random-split run,
+// an unpretrained LSTM and the study's GRU-128 row.
+std::vector<RunRecord> sampleRuns() {
+    std::vector<RunRecord> runs{completed(1, "gru", 128, 0.70, 0.60, 10.0),
+                                completed(2, "gru", 128, 0.76, 0.70, 20.0),
+                                completed(3, "gru", 128, 0.82, 0.80, 30.0),
+                                completed(4, "gru", 128, 0.99, 0.99, 5.0),
+                                completed(5, "gru", 128, 0.95, 0.94, 9.0, "random"),
+                                completed(6, "lstm", 64, 0.30, 0.25, 7.0, "logo", false),
+                                reference(7, "gru", 128, 0.77)};
+    runs[3].status = RunStatus::Failed;
+    return runs;
+}
+
+const ReportRow* findRow(const Report& report, const std::string& arch, bool reference,
+                         const std::string& protocol) {
+    for (const ReportRow& row : report.rows) {
+        if (row.arch == arch && row.reference == reference && row.protocol == protocol) {
+            return &row;
+        }
+    }
+    return nullptr;
+}
+
+// Splits one CSV line, honouring quotes.
+QStringList csvFields(const QString& line) {
+    QStringList fields{QString()};
+    bool quoted = false;
+    for (int i = 0; i < line.size(); ++i) {
+        QChar c = line[i];
+        if (c == '"') {
+            if (quoted && i + 1 < line.size() && line[i + 1] == '"') {
+                fields.last() += '"';
+                ++i;
+            } else {
+                quoted = !quoted;
+            }
+        } else if (c == ',' && !quoted) {
+            fields.append(QString());
+        } else {
+            fields.last() += c;
+        }
+    }
+    return fields;
+}
+
+QString format(ReportFormat f) {
+    return QString::fromStdString(formatReport(buildReport(sampleRuns()), f));
+}
+
+}  // namespace
+
+class TestReport : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void summarizeByHand() {
+        Stat s = summarize({0.70, 0.76, 0.82});
+        QCOMPARE(s.n, 3);
+        QVERIFY(std::abs(s.mean - 0.76) < 1e-12);
+        QVERIFY(s.stddev && std::abs(*s.stddev - 0.06) < 1e-12);  // sqrt(0.0072 / 2)
+        QVERIFY(!summarize({0.5}).stddev);
+        QCOMPARE(summarize({}).n, 0);
+    }
+
+    void aggregation() {
+        Report report = buildReport(sampleRuns());
+        QCOMPARE(report.rows.size(), size_t(4));
+        const ReportRow* gru = findRow(report, "gru", false, "logo");
+        QVERIFY(gru);
+        QCOMPARE(gru->runIds, (std::vector<std::int64_t>{1, 2, 3}));  // the failed run is out
+        QCOMPARE(gru->type, std::string("GRU"));
+        QVERIFY(std::abs(gru->accuracy.mean - 0.76) < 1e-12);
+        QVERIFY(std::abs(*gru->accuracy.stddev - 0.06) < 1e-12);
+        QVERIFY(std::abs(gru->macroF1.mean - 0.70) < 1e-12);
+        QVERIFY(std::abs(*gru->macroF1.stddev - 0.10) < 1e-12);
+        QCOMPARE(gru->trainSeconds.mean, 20.0);
+        QCOMPARE(*gru->trainSeconds.stddev, 10.0);
+        QCOMPARE(gru->params.mean, 247947.0);
+        QCOMPARE(*gru->params.stddev, 0.0);
+        QCOMPARE(gru->backbone, std::string("my_resnet18.pt"));
+
+        // The study's row comes right before the measured rows it is compared with.
+        QVERIFY(report.rows[0].arch == "lstm");
+        QVERIFY(report.rows[1].reference && report.rows[1].arch == "gru");
+        QCOMPARE(report.rows[1].sourceLabel(), std::string("reference (report)"));
+        QCOMPARE(report.rows[2].protocol, std::string("logo"));
+
+        const ReportRow* leaking = findRow(report, "gru", false, "random");
+        QVERIFY(leaking && leaking->leaking);
+        QCOMPARE(leaking->protocolLabel(), std::string("random (leaking)"));
+        QVERIFY(!leaking->accuracy.stddev);
+
+        const ReportRow* lstm = findRow(report, "lstm", false, "logo");
+        QCOMPARE(lstm->backboneLabel(), std::string("my_resnet18.pt (not pretrained)"));
+
+        ReportOptions noReference;
+        noReference.includeReference = false;
+        QCOMPARE(buildReport(sampleRuns(), noReference).rows.size(), size_t(3));
+    }
+
+    void table() {
+        const QString text = format(ReportFormat::Table);
+        const QStringList lines = text.split('\n');
+        QVERIFY(lines[0].startsWith("type"));
+        QVERIFY(lines[1].startsWith("----"));
+        // Aligned: every row of the table is as wide as its rule.
+        for (int i = 2; i < 6; ++i)
+            QVERIFY(lines[i].size() <= lines[1].size());
+        QVERIFY(text.contains("0.760 ± 0.060"));
+        QVERIFY(text.contains("20.00 ± 10.00"));
+        QVERIFY(text.contains("247,947"));
+        QVERIFY(text.contains("random (leaking)"));
+        QVERIFY(text.contains("not pretrained"));
+        QVERIFY(text.contains("reference (report)"));
+        QVERIFY(text.contains("inflates accuracy"));
+    }
+
+    void markdown() {
+        const QStringList lines = format(ReportFormat::Markdown).split('\n');
+        QVERIFY(lines[0].startsWith("| type |"));
+        QVERIFY(QRegularExpression("^\\|(-{3,}:?\\|){10}$").match(lines[1]).hasMatch());
+        const int pipes = int(lines[0].count('|'));
+        for (int i = 2; i < 6; ++i) {
+            QVERIFY2(lines[i].startsWith('|') && lines[i].count('|') == pipes,
+                     qPrintable(lines[i]));
+        }
+        QVERIFY(lines[6].isEmpty());  // the table ends, the notes follow
+    }
+
+    void csv() {
+        const QStringList lines = format(ReportFormat::Csv).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 5);
+        const QStringList header = csvFields(lines[0]);
+        QCOMPARE(header.size(), 18);
+        QCOMPARE(header[0], QString("type"));
+        QCOMPARE(header.indexOf("accuracy_std"), 15);
+        for (const QString& line : lines)
+            QCOMPARE(csvFields(line).size(), 18);
+        const QStringList gru = csvFields(lines[3]);
+        QCOMPARE(gru[4], QString("logo"));
+        QVERIFY(std::abs(gru[14].toDouble() - 0.76) < 1e-9);
+        QVERIFY(std::abs(gru[15].toDouble() - 0.06) < 1e-9);
+        QCOMPARE(csvFields(lines[2])[8], QString("reference (report)"));
+        QCOMPARE(csvFields(lines[4])[5], QString("true"));  // random: leaking
+    }
+
+    void latex() {
+        const QString text = format(ReportFormat::Latex);
+        QVERIFY(text.contains("\\begin{tabular}{lrrrrrrlll}"));
+        QVERIFY(text.endsWith("\\end{tabular}\n"));
+        QVERIFY(text.contains("0.760 $\\pm$ 0.060"));
+        QVERIFY(text.contains("my\\_resnet18.pt"));
+        QVERIFY(!text.contains("±"));
+        QVERIFY(
+            !QRegularExpression("[^\\\\]_").match(text.section("\\begin{tabular}", 1)).hasMatch());
+        const QString body = text.section("\\hline", 2, 2);
+        for (const QString& line : body.split('\n', Qt::SkipEmptyParts)) {
+            QCOMPARE(line.count(" & "), 9);
+            QVERIFY(line.endsWith("\\\\"));
+        }
+    }
+
+    void json() {
+        QJsonParseError error;
+        auto doc = QJsonDocument::fromJson(format(ReportFormat::Json).toUtf8(), &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        const QJsonArray rows = doc.object()["rows"].toArray();
+        QCOMPARE(rows.size(), 4);
+        const QJsonObject gru = rows[2].toObject();
+        QCOMPARE(gru["arch"].toString(), QString("gru"));
+        QCOMPARE(gru["n"].toInt(), 3);
+        QVERIFY(std::abs(gru["accuracy"].toObject()["std"].toDouble() - 0.06) < 1e-12);
+        QVERIFY(rows[3].toObject()["leaking"].toBool());
+        QVERIFY(rows[1].toObject()["reference"].toBool());
+        QVERIFY(rows[3].toObject()["accuracy"].toObject()["std"].isNull());
+        QVERIFY(doc.object()["notes"].toArray().size() >= 3);
+    }
+
+    void formatNames() {
+        QCOMPARE(reportFormatFromString("latex"), ReportFormat::Latex);
+        try {
+            reportFormatFromString("pdf");
+            QFAIL("pdf accepted");
+        } catch (const ConfigError& e) {
+            QVERIFY2(std::string(e.what()).find("markdown") != std::string::npos, e.what());
+        }
+    }
+
+    // From a real store: the 16 study rows and a measured run side by side.
+    void fromStore() {
+        QTemporaryDir dir;
+        auto store = RunStore::open(dir.filePath("r.db").toStdString());
+        TrainConfig config;
+        config.arch = "deep_lstm";
+        config.hidden = 64;
+        config.split = "random";
+        RunMeta meta;
+        meta.params = 181963;
+        auto id = store.createRun(config, meta);
+        RunResult result;
+        result.trainSeconds = 3;
+        result.evaluation = evaluate({0, 1}, {0, 1}, 2);
+        store.completeRun(id, result);
+        Report report = buildReport(store.listRuns());
+        QCOMPARE(report.rows.size(), size_t(17));
+        const ReportRow* measured = findRow(report, "deep_lstm", false, "random");
+        QVERIFY(measured);
+        QCOMPARE(measured->type, std::string("Deep LSTM (2 layers)"));
+        QVERIFY(measured->leaking);
+        QVERIFY(!measured->pretrained);
+        QCOMPARE(measured->accuracy.mean, 1.0);
+        QVERIFY(report.rows[8].reference && report.rows[8].arch == "deep_lstm");
+        QCOMPARE(&report.rows[9], measured);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReport)
+#include "tst_report.moc"

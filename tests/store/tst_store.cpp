@@ -1,0 +1,445 @@
+// The run store's data path: runs round-trip with everything measured about
+// them, reference rows are imported once and stay read-only, dead runs are
+// marked interrupted (and live ones never), and sweeps resume without repeats.
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "vidrnn/errors.h"
+#include "vidrnn/store.h"
+
+using namespace vidrnn;
+
+namespace {
+
+TrainConfig sampleConfig(const std::string& arch = "gru", int hidden = 64, int fold = 0,
+                         int seed = 0) {
+    TrainConfig c;
+    c.dataset = "/data/ucf11";
+    c.frames = 12;
+    c.arch = arch;
+    c.hidden = hidden;
+    c.fold = fold;
+    c.seed = seed;
+    c.split = "logo";
+    c.lr = 3e-4;
+    c.epochs = 5;
+    return c;
+}
+
+RunMeta sampleMeta() {
+    RunMeta m;
+    m.device = "cpu";
+    m.backboneId = "sha256:abc";
+    m.pretrained = true;
+    m.classNames = {"biking", "diving", "swing"};
+    m.params = 111691;
+    m.checkpoint = "/tmp/run.pt";
+    return m;
+}
+
+RunResult sampleResult() {
+    RunResult r;
+    r.trainSeconds = 12.5;
+    r.extractSeconds = 3.25;
+    r.bestEpoch = 2;
+    std::vector<int> truth{0, 0, 1, 1, 2, 2};
+    std::vector<int> predicted{0, 1, 1, 1, 0, 0};  // class 2 never predicted: precision empty
+    r.evaluation = evaluate(truth, predicted, 3);
+    for (size_t i = 0; i < truth.size(); ++i) {
+        r.predictions.push_back({"clip" + std::to_string(i) + ".mpg",
+                                 truth[i],
+                                 predicted[i],
+                                 {0.1f, 0.2f + float(i) / 100.0f, 0.7f - float(i) / 100.0f}});
+    }
+    return r;
+}
+
+// Runs SQL on its own connection, as another program would; returns "" or the error.
+std::string rawExec(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_busy_timeout(db, 5000);
+    char* error = nullptr;
+    sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    std::string message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    return message;
+}
+
+long long rawCount(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+    long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+}  // namespace
+
+class TestStore : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init() {
+        QVERIFY(mDir.isValid());
+        mPath = mDir.filePath(QStringLiteral("store-%1.db").arg(++mCount)).toStdString();
+    }
+
+    void defaultPath() {
+        QCOMPARE(defaultStorePath(), std::string("experiments.db"));
+        QCOMPARE(resolveStorePath(""), std::string("experiments.db"));
+        QCOMPARE(resolveStorePath("x.db"), std::string("x.db"));
+    }
+
+    void movableNotCopyable() {
+        static_assert(!std::is_copy_constructible_v<RunStore>);
+        static_assert(std::is_nothrow_move_constructible_v<RunStore>);
+        auto first = RunStore::open(mPath);
+        RunStore moved = std::move(first);
+        QCOMPARE(moved.path(), mPath);
+        QCOMPARE(moved.listRuns().size(), size_t(16));
+    }
+
+    void roundTrip() {
+        auto store = RunStore::open(mPath);
+        const std::int64_t id = store.createRun(sampleConfig(), sampleMeta());
+        auto run = store.getRun(id);
+        QVERIFY(run);
+        QCOMPARE(run->status, RunStatus::Running);
+        QCOMPARE(run->kind, RunKind::Trained);
+        QCOMPARE(run->ownerPid, std::int64_t(getpid()));
+        QVERIFY(!run->heartbeatAt.empty());
+        QVERIFY(!run->startedAt.empty());
+        QVERIFY(run->finishedAt.empty());
+        QCOMPARE(run->config.frames, 12);
+        QCOMPARE(run->config.lr, 3e-4);
+        QCOMPARE(run->config.layers, 0);  // as configured...
+        QCOMPARE(run->layers, 1);         // ...and as used
+        QCOMPARE(run->protocol, std::string("logo"));
+        QVERIFY(!run->leaking);
+        QVERIFY(run->pretrained);
+        QCOMPARE(run->classNames.size(), size_t(3));
+        QVERIFY(run->configJson.find("gru") != std::string::npos);
+
+        EpochRecord e1{1, 1.5, 0.4, 1.6, 0.35, 0.3, 2.0, 1e-3};
+        EpochRecord e2{2, 1.1, 0.6, std::nullopt, std::nullopt, std::nullopt, 2.5, 5e-4};
+        store.addEpoch(id, e1);
+        store.addEpoch(id, e2);
+        QVERIFY_THROWS_EXCEPTION(StoreError, store.addEpoch(id, e2));
+
+        const RunResult result = sampleResult();
+        store.completeRun(id, result);
+        run = store.getRun(id);
+        QCOMPARE(run->status, RunStatus::Completed);
+        QVERIFY(!run->finishedAt.empty());
+        QCOMPARE(*run->accuracy, result.evaluation.accuracy);
+        QCOMPARE(*run->macroF1, result.evaluation.macroF1);
+        QCOMPARE(*run->testCount, std::int64_t(6));
+        QCOMPARE(*run->trainSeconds, 12.5);
+        QCOMPARE(*run->extractSeconds, 3.25);
+        QCOMPARE(*run->bestEpoch, 2);
+        QCOMPARE(run->params, std::int64_t(111691));  // 0 in the result keeps it
+
+        auto epochs = store.epochs(id);
+        QCOMPARE(epochs.size(), size_t(2));
+        QCOMPARE(epochs[0].valAcc, std::optional<double>(0.35));
+        QVERIFY(!epochs[1].valLoss);
+        QCOMPARE(epochs[1].lr, 5e-4);
+
+        auto classes = store.classMetrics(id);
+        QCOMPARE(classes.size(), size_t(3));
+        QCOMPARE(classes[1].name, std::string("diving"));
+        QCOMPARE(classes[1].metrics.support, std::int64_t(2));
+        QCOMPARE(classes[1].metrics.truePositives, std::int64_t(2));
+        QVERIFY(!classes[2].metrics.precision);  // never predicted: undefined, not 0
+        QCOMPARE(classes[2].metrics.recall, std::optional<double>(0.0));
+
+        QCOMPARE(store.confusion(id), result.evaluation.confusion);
+        auto predictions = store.predictions(id);
+        QCOMPARE(predictions.size(), result.predictions.size());
+        for (size_t i = 0; i < predictions.size(); ++i) {
+            QCOMPARE(predictions[i].clip, result.predictions[i].clip);
+            QCOMPARE(predictions[i].predicted, result.predictions[i].predicted);
+            QCOMPARE(predictions[i].probabilities, result.predictions[i].probabilities);
+        }
+    }
+
+    void listFilters() {
+        auto store = RunStore::open(mPath);
+        auto a = store.createRun(sampleConfig("gru"), sampleMeta());
+        auto b = store.createRun(sampleConfig("lstm"), sampleMeta());
+        store.completeRun(a, sampleResult());
+        RunFilter filter;
+        filter.kind = RunKind::Trained;
+        QCOMPARE(store.listRuns(filter).size(), size_t(2));
+        filter.status = RunStatus::Completed;
+        QCOMPARE(store.listRuns(filter).size(), size_t(1));
+        QCOMPARE(store.listRuns(filter)[0].id, a);
+        filter = {};
+        filter.kind = RunKind::Trained;
+        filter.arch = "lstm";
+        QCOMPARE(store.listRuns(filter).size(), size_t(1));
+        QCOMPARE(store.listRuns(filter)[0].id, b);
+        filter = {};
+        filter.limit = 1;
+        QCOMPARE(store.listRuns(filter)[0].id, b);  // newest first
+        QVERIFY(!store.getRun(9999));
+        QVERIFY_THROWS_EXCEPTION(ConfigError, runStatusFromString("done"));
+    }
+
+    // A failure halfway through completeRun leaves the run as it was.
+    void completeRunIsAtomic() {
+        auto store = RunStore::open(mPath);
+        auto id = store.createRun(sampleConfig(), sampleMeta());
+        QCOMPARE(rawExec(mPath,
+                         "CREATE TRIGGER fail_late BEFORE INSERT ON predictions "
+                         "BEGIN SELECT RAISE(ABORT, 'disk gone'); END"),
+                 std::string());
+        QVERIFY_THROWS_EXCEPTION(StoreError, store.completeRun(id, sampleResult()));
+        QCOMPARE(store.getRun(id)->status, RunStatus::Running);
+        QVERIFY(!store.getRun(id)->accuracy);
+        QVERIFY(store.classMetrics(id).empty());
+        QVERIFY(store.confusion(id).empty());
+
+        // A caller's inconsistent result is refused before anything is written.
+        RunResult bad = sampleResult();
+        bad.predictions[0].truth = 7;
+        QVERIFY_THROWS_EXCEPTION(LogicError, store.completeRun(id, bad));
+    }
+
+    void referenceImportedOnce() {
+        RunFilter refs;
+        refs.kind = RunKind::Reference;
+        {
+            auto store = RunStore::open(mPath);
+            QCOMPARE(store.listRuns(refs).size(), size_t(16));
+            QCOMPARE(store.importReference(), 0);
+        }
+        auto store = RunStore::open(mPath);
+        auto rows = store.listRuns(refs);
+        QCOMPARE(rows.size(), size_t(16));
+        const RunRecord& convlstm128 = rows[13];
+        QCOMPARE(convlstm128.arch, std::string("convlstm"));
+        QCOMPARE(convlstm128.hidden, 128);
+        QCOMPARE(convlstm128.params, std::int64_t(2951051));
+        QCOMPARE(*convlstm128.accuracy, 0.80);
+        QCOMPARE(convlstm128.status, RunStatus::Reference);
+        QVERIFY(convlstm128.note.find("report") != std::string::npos);
+        QCOMPARE(rows[8].arch, std::string("deep_lstm"));
+        QCOMPARE(rows[8].layers, 2);
+
+        try {
+            store.deleteRun(rows[0].id);
+            QFAIL("a reference run was deleted");
+        } catch (const StoreError& e) {
+            QVERIFY2(std::string(e.what()).find("reference") != std::string::npos, e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(StoreError, store.annotate(rows[0].id, "mine"));
+        QVERIFY_THROWS_EXCEPTION(StoreError, store.setStatus(rows[0].id, RunStatus::Failed));
+        // Even a program that bypasses RunStore cannot remove them.
+        QVERIFY(rawExec(mPath, "DELETE FROM runs WHERE kind = 'reference'").find("read-only") !=
+                std::string::npos);
+        QCOMPARE(store.listRuns(refs).size(), size_t(16));
+    }
+
+    void statusNotesAndDelete() {
+        auto store = RunStore::open(mPath);
+        auto id = store.createRun(sampleConfig(), sampleMeta());
+        store.addEpoch(id, {1, 1.0, 0.5, std::nullopt, std::nullopt, std::nullopt, 1.0, 1e-3});
+        try {
+            store.deleteRun(id);
+            QFAIL("a running run was deleted");
+        } catch (const StoreError& e) {
+            QVERIFY2(std::string(e.what()).find("running") != std::string::npos, e.what());
+        }
+        store.setStatus(id, RunStatus::Failed, "loss is NaN at epoch 2");
+        auto run = store.getRun(id);
+        QCOMPARE(run->status, RunStatus::Failed);
+        QCOMPARE(run->message, std::string("loss is NaN at epoch 2"));
+        QVERIFY(!run->finishedAt.empty());
+        QVERIFY_THROWS_EXCEPTION(LogicError, store.setStatus(id, RunStatus::Completed));
+
+        store.annotate(id, "bad learning rate");
+        QCOMPARE(store.getRun(id)->note, std::string("bad learning rate"));
+
+        store.deleteRun(id);
+        QVERIFY(!store.getRun(id));
+        QCOMPARE(rawCount(mPath, "SELECT COUNT(*) FROM epochs"), 0LL);  // cascaded
+        try {
+            store.deleteRun(id);
+            QFAIL("deleting a missing run succeeded");
+        } catch (const StoreError& e) {
+            QVERIFY2(std::string(e.what()).find(mPath) != std::string::npos, e.what());
+            QVERIFY2(std::string(e.what()).find("does not exist") != std::string::npos, e.what());
+        }
+    }
+
+    // A child creates a run and dies without finishing it.
+    void deadOwnerBecomesInterrupted() {
+        RunStore::open(mPath);
+        pid_t child = fork();
+        if (child == 0) {
+            try {
+                auto store = RunStore::open(mPath);
+                store.createRun(sampleConfig(), sampleMeta());
+            } catch (...) {
+                _exit(1);
+            }
+            _exit(0);
+        }
+        int status = 0;
+        QCOMPARE(waitpid(child, &status, 0), child);
+        QCOMPARE(WEXITSTATUS(status), 0);
+
+        auto store = RunStore::open(mPath);  // marks on open
+        RunFilter trained;
+        trained.kind = RunKind::Trained;
+        auto runs = store.listRuns(trained);
+        QCOMPARE(runs.size(), size_t(1));
+        QCOMPARE(runs[0].ownerPid, std::int64_t(child));
+        QCOMPARE(runs[0].status, RunStatus::Interrupted);
+        QVERIFY2(runs[0].message.find("ended") != std::string::npos, runs[0].message.c_str());
+    }
+
+    // A run alive in another process is never touched, however often others open the store.
+    void liveOwnerIsKept() {
+        auto store = RunStore::open(mPath);
+        auto mine = store.createRun(sampleConfig(), sampleMeta());
+        int toChild[2], fromChild[2];
+        QCOMPARE(pipe(toChild), 0);
+        QCOMPARE(pipe(fromChild), 0);
+        pid_t child = fork();
+        if (child == 0) {
+            close(toChild[1]);
+            close(fromChild[0]);
+            try {
+                auto own = RunStore::open(mPath);
+                std::int64_t id = own.createRun(sampleConfig("lstm"), sampleMeta());
+                if (write(fromChild[1], &id, sizeof id) != sizeof id)
+                    _exit(1);
+                char c;
+                while (read(toChild[0], &c, 1) > 0) {
+                }
+            } catch (...) {
+                _exit(1);
+            }
+            _exit(0);
+        }
+        close(toChild[0]);
+        close(fromChild[1]);
+        std::int64_t theirs = 0;
+        QCOMPARE(read(fromChild[0], &theirs, sizeof theirs), ssize_t(sizeof theirs));
+
+        auto other = RunStore::open(mPath);
+        QCOMPARE(other.markInterrupted(), 0);
+        QCOMPARE(other.getRun(mine)->status, RunStatus::Running);
+        QCOMPARE(other.getRun(theirs)->status, RunStatus::Running);
+
+        close(toChild[1]);  // the child ends
+        int status = 0;
+        QCOMPARE(waitpid(child, &status, 0), child);
+        close(fromChild[0]);
+        QCOMPARE(other.markInterrupted(), 1);
+        QCOMPARE(other.getRun(theirs)->status, RunStatus::Interrupted);
+        QCOMPARE(other.getRun(mine)->status, RunStatus::Running);
+    }
+
+    // Our pid with another start time: the pid was reused by a new process.
+    void reusedPidIsDead() {
+        auto store = RunStore::open(mPath);
+        auto id = store.createRun(sampleConfig(), sampleMeta());
+        QCOMPARE(rawExec(mPath, "UPDATE runs SET owner_start = 'other-boot/1' WHERE id = " +
+                                    std::to_string(id)),
+                 std::string());
+        QCOMPARE(store.markInterrupted(), 1);
+        QCOMPARE(store.getRun(id)->status, RunStatus::Interrupted);
+    }
+
+    void otherHostByHeartbeat() {
+        auto store = RunStore::open(mPath);
+        auto stale = store.createRun(sampleConfig(), sampleMeta());
+        auto fresh = store.createRun(sampleConfig(), sampleMeta());
+        QCOMPARE(rawExec(mPath,
+                         "UPDATE runs SET owner_host = 'elsewhere', owner_pid = 1, "
+                         "heartbeat_at = '2000-01-01T00:00:00.000Z' WHERE id = " +
+                             std::to_string(stale) +
+                             "; UPDATE runs SET owner_host = 'elsewhere', owner_pid = 1 "
+                             "WHERE id = " +
+                             std::to_string(fresh)),
+                 std::string());
+        QCOMPARE(store.markInterrupted(), 1);
+        QCOMPARE(store.getRun(stale)->status, RunStatus::Interrupted);
+        QVERIFY(store.getRun(stale)->message.find("elsewhere") != std::string::npos);
+        QCOMPARE(store.getRun(fresh)->status, RunStatus::Running);
+        store.heartbeat(fresh);
+    }
+
+    void sweepResume() {
+        auto store = RunStore::open(mPath);
+        auto sweep = store.createSweep(R"({"arch":["gru","lstm"],"hidden":[64]})", "/data/ucf11");
+        QCOMPARE(store.getSweep(sweep)->status, std::string("running"));
+        QCOMPARE(store.listSweeps().size(), size_t(1));
+
+        auto a = store.claimCell(sweep, sampleConfig("gru", 64, 0), sampleMeta());
+        auto b = store.claimCell(sweep, sampleConfig("gru", 64, 1), sampleMeta());
+        auto c = store.claimCell(sweep, sampleConfig("lstm", 64, 0), sampleMeta());
+        QCOMPARE(a.state, CellClaim::State::Claimed);
+        QCOMPARE(b.state, CellClaim::State::Claimed);
+        QVERIFY(a.runId != b.runId);
+        QCOMPARE(store.getRun(a.runId)->sweepId, std::optional<std::int64_t>(sweep));
+        store.completeRun(a.runId, sampleResult());
+        store.addEpoch(b.runId, {1, 1.0, 0.5, std::nullopt, std::nullopt, std::nullopt, 1, 1});
+        store.setStatus(b.runId, RunStatus::Failed, "out of memory");
+
+        auto done = store.completedCells(sweep);
+        QCOMPARE(done.size(), size_t(1));
+        QVERIFY((done[0] == GridCell{"gru", 64, 1, 0, 0}));
+
+        // Resuming: the completed cell is skipped, the failed one re-run in
+        // place, the one still being trained (by us, alive) left alone.
+        auto again = store.claimCell(sweep, sampleConfig("gru", 64, 0), sampleMeta());
+        QCOMPARE(again.state, CellClaim::State::Completed);
+        QCOMPARE(again.runId, a.runId);
+        auto retry = store.claimCell(sweep, sampleConfig("gru", 64, 1), sampleMeta());
+        QCOMPARE(retry.state, CellClaim::State::Claimed);
+        QCOMPARE(retry.runId, b.runId);
+        QCOMPARE(store.getRun(b.runId)->status, RunStatus::Running);
+        QVERIFY(store.getRun(b.runId)->message.empty());
+        QVERIFY(store.epochs(b.runId).empty());
+        auto busy = store.claimCell(sweep, sampleConfig("lstm", 64, 0), sampleMeta());
+        QCOMPARE(busy.state, CellClaim::State::Busy);
+        QCOMPARE(busy.runId, c.runId);
+
+        // Queued by a sweep process that has since died: taken over.
+        auto d = store.claimCell(sweep, sampleConfig("lstm", 64, 1), sampleMeta());
+        QCOMPARE(rawExec(mPath,
+                         "UPDATE runs SET status = 'queued', owner_start = 'gone/1' "
+                         "WHERE id = " +
+                             std::to_string(d.runId)),
+                 std::string());
+        auto takeover = store.claimCell(sweep, sampleConfig("lstm", 64, 1), sampleMeta());
+        QCOMPARE(takeover.state, CellClaim::State::Claimed);
+        QCOMPARE(takeover.runId, d.runId);
+
+        QCOMPARE(store.sweepRuns(sweep).size(), size_t(4));  // never a duplicate
+        store.setSweepStatus(sweep, "completed");
+        QCOMPARE(store.getSweep(sweep)->status, std::string("completed"));
+        QVERIFY_THROWS_EXCEPTION(StoreError, store.claimCell(99, sampleConfig(), sampleMeta()));
+    }
+
+private:
+    QTemporaryDir mDir;
+    std::string mPath;
+    int mCount = 0;
+};
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "tst_store.moc"

@@ -1,0 +1,413 @@
+// Opening a run store: every bad file is refused with a message naming the
+// path and the reason, and a store from every earlier schema version is
+// upgraded with its data intact.
+#include <grp.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+
+#include "vidrnn/errors.h"
+#include "vidrnn/store.h"
+
+using namespace vidrnn;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Frozen copies of the released schema steps: a store written by an older
+// vidrnn looks exactly like this, whatever the current code says.
+const char* const kSchemaV1 = R"sql(
+PRAGMA application_id = 1447318094;
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, started_at TEXT,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'completed', 'failed',
+                                           'cancelled', 'interrupted', 'reference')),
+    kind TEXT NOT NULL DEFAULT 'trained' CHECK (kind IN ('trained', 'reference')),
+    config_json TEXT, dataset TEXT, frames INTEGER, image_size INTEGER, backbone TEXT,
+    cache_dir TEXT, protocol TEXT, fold INTEGER, seed INTEGER, arch TEXT NOT NULL,
+    hidden INTEGER NOT NULL, layers INTEGER NOT NULL, config_layers INTEGER, dropout REAL,
+    max_epochs INTEGER, batch INTEGER, lr REAL, weight_decay REAL, grad_clip REAL,
+    patience INTEGER, requested_device TEXT, threads INTEGER, device TEXT, params INTEGER,
+    backbone_id TEXT, pretrained INTEGER NOT NULL DEFAULT 0, leaking INTEGER NOT NULL DEFAULT 0,
+    num_classes INTEGER, class_names TEXT, train_seconds REAL, extract_seconds REAL,
+    best_epoch INTEGER, accuracy REAL, macro_f1 REAL, test_count INTEGER, message TEXT,
+    owner_host TEXT, owner_pid INTEGER, checkpoint TEXT);
+CREATE TABLE epochs (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, epoch INTEGER NOT NULL,
+    train_loss REAL, train_acc REAL, val_loss REAL, val_acc REAL, val_macro_f1 REAL,
+    seconds REAL, lr REAL, PRIMARY KEY (run_id, epoch)) WITHOUT ROWID;
+CREATE TABLE class_metrics (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    class_index INTEGER NOT NULL, name TEXT NOT NULL, support INTEGER NOT NULL,
+    predicted INTEGER NOT NULL, tp INTEGER NOT NULL, precision REAL, recall REAL, f1 REAL,
+    PRIMARY KEY (run_id, class_index)) WITHOUT ROWID;
+CREATE TABLE confusion (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, truth INTEGER NOT NULL,
+    predicted INTEGER NOT NULL, count INTEGER NOT NULL,
+    PRIMARY KEY (run_id, truth, predicted)) WITHOUT ROWID;
+CREATE TABLE predictions (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, position INTEGER NOT NULL,
+    clip TEXT NOT NULL, truth INTEGER NOT NULL, predicted INTEGER NOT NULL,
+    probabilities TEXT, PRIMARY KEY (run_id, position)) WITHOUT ROWID;
+PRAGMA user_version = 1;
+)sql";
+
+const char* const kSchemaV2 = R"sql(
+CREATE TABLE sweeps (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL, spec TEXT NOT NULL,
+    dataset TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'running'
+        CHECK (status IN ('running', 'completed', 'failed', 'cancelled', 'interrupted')));
+ALTER TABLE runs ADD COLUMN sweep_id INTEGER REFERENCES sweeps(id) ON DELETE SET NULL;
+ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+ALTER TABLE runs ADD COLUMN owner_start TEXT;
+ALTER TABLE runs ADD COLUMN note TEXT;
+UPDATE runs SET heartbeat_at = COALESCE(finished_at, started_at, created_at);
+PRAGMA user_version = 2;
+)sql";
+
+// A completed run as an old vidrnn wrote it.
+const char* const kV1Data = R"sql(
+INSERT INTO runs (created_at, started_at, finished_at, status, kind, arch, hidden, layers,
+                  protocol, fold, seed, params, accuracy, macro_f1, train_seconds, num_classes,
+                  class_names, owner_host, owner_pid)
+VALUES ('2024-01-02T03:04:05.000Z', '2024-01-02T03:04:05.000Z', '2024-01-02T03:14:05.000Z',
+        'completed', 'trained', 'gru', 256, 1, 'logo', 4, 1, 594187, 0.75, 0.74, 600.0, 2,
+        '["a","b"]', 'old-host', 42);
+INSERT INTO epochs (run_id, epoch, train_loss, train_acc, seconds, lr) VALUES (1, 1, 0.9, 0.6, 20, 0.001);
+INSERT INTO confusion VALUES (1, 0, 0, 3), (1, 0, 1, 1), (1, 1, 0, 0), (1, 1, 1, 4);
+)sql";
+
+// Version 2 adds a sweep, a note, and a reference row an older program imported.
+const char* const kV2Data = R"sql(
+INSERT INTO sweeps (created_at, spec, dataset) VALUES ('2024-02-01T00:00:00.000Z', '{}', '/d');
+UPDATE runs SET sweep_id = 1, note = 'kept' WHERE id = 1;
+INSERT INTO runs (created_at, status, kind, arch, hidden, layers, params, accuracy)
+VALUES ('2024-02-01T00:00:00.000Z', 'reference', 'reference', 'lstm', 64, 1, 148683, 0.64);
+)sql";
+
+struct Fixture {
+    int version;
+    std::string sql;
+    long long expectedReferenceRows;
+};
+
+const std::vector<Fixture>& fixtures() {
+    static const std::vector<Fixture> all{
+        {1, std::string(kSchemaV1) + kV1Data, 16},
+        {2, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data, 1},
+    };
+    return all;
+}
+
+std::string rawExec(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    char* error = nullptr;
+    sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+    std::string message = error ? error : "";
+    sqlite3_free(error);
+    sqlite3_close(db);
+    return message;
+}
+
+long long rawCount(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+    long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+std::string rawText(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+    std::string text;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+        text = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return text;
+}
+
+void writeFile(const std::string& path, const std::string& bytes) {
+    std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// Runs `action` in a child process, as user nobody when we are root (root
+// ignores file permissions), and returns what it returned.
+std::string inChild(const std::function<std::string()>& action, bool unprivileged) {
+    int fds[2];
+    if (pipe(fds) != 0)
+        return "pipe failed";
+    pid_t child = fork();
+    if (child == 0) {
+        close(fds[0]);
+        if (unprivileged && geteuid() == 0 &&
+            (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0)) {
+            _exit(3);
+        }
+        std::string result;
+        try {
+            result = action();
+        } catch (const std::exception& e) {
+            result = std::string("exception: ") + e.what();
+        }
+        ssize_t written = write(fds[1], result.data(), result.size());
+        _exit(written == ssize_t(result.size()) ? 0 : 2);
+    }
+    close(fds[1]);
+    std::string result;
+    char buffer[512];
+    ssize_t n;
+    while ((n = read(fds[0], buffer, sizeof buffer)) > 0)
+        result.append(buffer, size_t(n));
+    close(fds[0]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    return result;
+}
+
+std::string openError(const std::string& path, RunStore::OpenMode mode) {
+    try {
+        RunStore::open(path, mode);
+    } catch (const StoreError& e) {
+        return e.what();
+    }
+    return "opened";
+}
+
+}  // namespace
+
+class TestStoreOpen : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(mDir.isValid());
+        // The unprivileged child must be able to reach the files.
+        QCOMPARE(chmod(mDir.path().toLocal8Bit().constData(), 0755), 0);
+    }
+
+    void init() {
+        mPath = mDir.filePath(QStringLiteral("store-%1.db").arg(++mCount)).toStdString();
+    }
+
+    void errorHandling_data() {
+        QTest::addColumn<QString>("setup");
+        QTest::addColumn<bool>("readOnlyMode");
+        QTest::addColumn<bool>("unprivileged");
+        QTest::addColumn<QString>("reason");
+        const QString newer = QStringLiteral("schema version 99, newer than version %1")
+                                  .arg(RunStore::schemaVersion());
+        QTest::newRow("text file")
+            << "text" << false << false << "not a vidrnn run store (file is not a database)";
+        QTest::newRow("tiny file")
+            << "tiny" << false << false << "not a vidrnn run store (file is not a database)";
+        QTest::newRow("truncated")
+            << "truncated" << false << false << "the store is damaged (truncated";
+        QTest::newRow("damaged page") << "damaged" << false << false << "the store is damaged";
+        QTest::newRow("other program's database") << "foreign" << false << false
+                                                  << "not a vidrnn run store (SQLite database with "
+                                                     "other tables: photos)";
+        QTest::newRow("newer schema") << "newer" << false << false << newer;
+        QTest::newRow("newer schema, read-only") << "newer" << true << false << newer;
+        QTest::newRow("a folder") << "folder" << false << false << "is a folder";
+        QTest::newRow("missing folder") << "missing-folder" << false << false << "does not exist";
+        QTest::newRow("missing file, read-only")
+            << "missing" << true << false << "no such store file";
+        QTest::newRow("old schema, read-only") << "v1" << true << false << "older than version";
+        QTest::newRow("read-only file") << "readonly-file" << false << true
+                                        << "the store is read-only (no permission to write "
+                                           "the file)";
+        QTest::newRow("read-only folder") << "readonly-folder" << false << true
+                                          << "the store is read-only (no permission to write "
+                                             "its folder";
+    }
+
+    void errorHandling() {
+        QFETCH(QString, setup);
+        QFETCH(bool, readOnlyMode);
+        QFETCH(bool, unprivileged);
+        QFETCH(QString, reason);
+        const std::string path = prepare(setup.toStdString());
+        const auto mode =
+            readOnlyMode ? RunStore::OpenMode::ReadOnly : RunStore::OpenMode::ReadWrite;
+        const std::string message = inChild([&] { return openError(path, mode); }, unprivileged);
+        restorePermissions();
+        QVERIFY2(message.rfind(path + ": ", 0) == 0, message.c_str());
+        QVERIFY2(message.find(reason.toStdString()) != std::string::npos, message.c_str());
+    }
+
+    // A store on a read-only medium can still be browsed.
+    void readOnlyFolderCanBeBrowsed() {
+        const std::string path = prepare("readonly-folder");
+        const std::string result = inChild(
+            [&] {
+                auto store = RunStore::open(path, RunStore::OpenMode::ReadOnly);
+                std::string count = std::to_string(store.listRuns().size());
+                try {
+                    store.createRun(TrainConfig{}, RunMeta{});
+                } catch (const StoreError& e) {
+                    return count + " | " + e.what();
+                }
+                return count + " | written";
+            },
+            true);
+        restorePermissions();
+        QVERIFY2(result.rfind("16 | " + path +
+                                  ": cannot create a run: the store was opened "
+                                  "read-only",
+                              0) == 0,
+                 result.c_str());
+    }
+
+    void emptyFileIsANewStore() {
+        writeFile(mPath, "");
+        auto store = RunStore::open(mPath);
+        QCOMPARE(rawCount(mPath, "PRAGMA user_version"), (long long)RunStore::schemaVersion());
+        QCOMPARE(rawText(mPath, "PRAGMA journal_mode"), std::string("wal"));
+        QCOMPARE(store.listRuns().size(), size_t(16));
+    }
+
+    void everyEarlierVersionHasAFixture() {
+        QCOMPARE(fixtures().size(), size_t(RunStore::schemaVersion() - 1));
+        for (size_t i = 0; i < fixtures().size(); ++i)
+            QCOMPARE(fixtures()[i].version, int(i) + 1);
+    }
+
+    void migrateFromEveryVersion_data() {
+        QTest::addColumn<int>("index");
+        for (size_t i = 0; i < fixtures().size(); ++i) {
+            QTest::addRow("from v%d", fixtures()[i].version) << int(i);
+        }
+    }
+
+    void migrateFromEveryVersion() {
+        QFETCH(int, index);
+        const Fixture& fixture = fixtures()[size_t(index)];
+        QCOMPARE(rawExec(mPath, fixture.sql), std::string());
+        QCOMPARE(rawCount(mPath, "PRAGMA user_version"), (long long)fixture.version);
+
+        auto store = RunStore::open(mPath);
+        QCOMPARE(rawCount(mPath, "PRAGMA user_version"), (long long)RunStore::schemaVersion());
+        auto run = store.getRun(1);
+        QVERIFY(run);
+        QCOMPARE(run->status, RunStatus::Completed);  // not taken for a dead run
+        QCOMPARE(run->arch, std::string("gru"));
+        QCOMPARE(run->hidden, 256);
+        QCOMPARE(run->fold, 4);
+        QCOMPARE(*run->accuracy, 0.75);
+        QCOMPARE(run->classNames, (std::vector<std::string>{"a", "b"}));
+        QVERIFY(!run->heartbeatAt.empty());  // filled in by the v2 step
+        QCOMPARE(store.epochs(1).size(), size_t(1));
+        QCOMPARE(store.confusion(1), (std::vector<std::vector<std::int64_t>>{{3, 1}, {0, 4}}));
+        if (fixture.version >= 2) {
+            QCOMPARE(run->note, std::string("kept"));
+            QCOMPARE(run->sweepId, std::optional<std::int64_t>(1));
+        }
+        RunFilter refs;
+        refs.kind = RunKind::Reference;
+        QCOMPARE((long long)store.listRuns(refs).size(), fixture.expectedReferenceRows);
+
+        // What the newer versions added works on the upgraded store.
+        store.annotate(1, "upgraded");
+        QCOMPARE(store.getRun(1)->note, std::string("upgraded"));
+        auto sweep = store.createSweep("{}", "/d");
+        QVERIFY(store.getSweep(sweep));
+        QVERIFY(rawExec(mPath, "DELETE FROM runs WHERE kind = 'reference'").find("read-only") !=
+                std::string::npos);
+    }
+
+    void readOnlyModeRefusesWrites() {
+        RunStore::open(mPath);
+        auto store = RunStore::open(mPath, RunStore::OpenMode::ReadOnly);
+        QVERIFY(store.readOnly());
+        QCOMPARE(store.listRuns().size(), size_t(16));
+        try {
+            store.annotate(1, "x");
+            QFAIL("a read-only store was written");
+        } catch (const StoreError& e) {
+            QVERIFY2(std::string(e.what()).find("read-only") != std::string::npos, e.what());
+        }
+    }
+
+private:
+    // Builds the bad store named by `setup` and returns the path to open.
+    std::string prepare(const std::string& setup) {
+        const std::string folder =
+            mDir.filePath(QStringLiteral("case-%1").arg(mCount)).toStdString();
+        fs::create_directories(folder);
+        chmod(folder.c_str(), 0777);
+        const std::string path = folder + "/runs.db";
+        if (setup == "text") {
+            writeFile(path, std::string(300, 'x') + "\nthese are my notes, not a database\n");
+        } else if (setup == "tiny") {
+            writeFile(path, "SQLite");
+        } else if (setup == "truncated" || setup == "damaged") {
+            {
+                auto store = RunStore::open(path);
+                for (int i = 0; i < 40; ++i)
+                    store.createRun(TrainConfig{}, RunMeta{});
+            }
+            auto size = fs::file_size(path);
+            if (setup == "truncated") {
+                fs::resize_file(path, size / 2);
+            } else {
+                std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+                // The header of a b-tree page in the middle (pages are 4096 bytes).
+                f.seekp(std::streamoff(size / 2 / 4096 * 4096));
+                f << std::string(512, '\xA5');
+            }
+        } else if (setup == "foreign") {
+            rawExec(path, "CREATE TABLE photos (id INTEGER PRIMARY KEY, file TEXT)");
+        } else if (setup == "newer") {
+            RunStore::open(path);
+            rawExec(path, "PRAGMA user_version = 99");
+        } else if (setup == "folder") {
+            fs::create_directories(path);
+        } else if (setup == "missing-folder") {
+            return folder + "/no/such/folder/runs.db";
+        } else if (setup == "v1") {
+            rawExec(path, kSchemaV1);
+        } else if (setup == "readonly-file") {
+            RunStore::open(path);
+            chmod(path.c_str(), 0444);
+        } else if (setup == "readonly-folder") {
+            RunStore::open(path);
+            chmod(path.c_str(), 0666);
+            chmod(folder.c_str(), 0555);
+            mLocked = folder;
+        }
+        return path;
+    }
+
+    // A 0555 folder would keep QTemporaryDir from cleaning up.
+    void restorePermissions() {
+        if (!mLocked.empty())
+            chmod(mLocked.c_str(), 0777);
+        mLocked.clear();
+    }
+
+    QTemporaryDir mDir;
+    std::string mPath;
+    std::string mLocked;
+    int mCount = 0;
+};
+
+QTEST_GUILESS_MAIN(TestStoreOpen)
+#include "tst_store_open.moc"
