@@ -97,10 +97,10 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
 
     std::int64_t sweepId = a.sweepId;
     if (sweepId == 0 && a.resume) {
-        // The newest unfinished sweep of the same grid on the same data.
+        // The newest sweep of the same grid on the same data: its completed
+        // cells are kept, the rest trained (a finished grid trains nothing).
         for (const auto& s : store.listSweeps()) {
-            if (s.dataset == ds.root && s.spec == spec && s.status != "completed" &&
-                s.id > sweepId) {
+            if (s.dataset == ds.root && s.spec == spec && s.id > sweepId) {
                 sweepId = s.id;
             }
         }

@@ -1,0 +1,169 @@
+// The CLI end to end on tiny generated data: data, extract, train, runs,
+// predict, sweep (and resume), report. Real videos, real training, a real
+// SQLite file; every JSON output parsed and checked.
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+
+#include "cliutil.h"
+
+using vidrnn::test::parseJson;
+using vidrnn::test::runCli;
+
+class TestCliPipeline : public QObject {
+    Q_OBJECT
+    QTemporaryDir mDir;
+    QString mDemo, mDb, mCache;
+    QStringList mCommon;  // data options shared by extract/train/sweep
+
+    vidrnn::test::CliResult cli(const QStringList& args) {
+        auto r = runCli(QStringList{"--quiet", "--threads", "2", "--db", mDb} + args, mDir.path());
+        if (r.exitCode != 0) {
+            qWarning().noquote() << "vidrnn" << args.join(' ') << "failed:" << r.err;
+        }
+        return r;
+    }
+
+    int countRuns(const QString& status) {
+        auto r = cli({"runs", "list", "--json", "--status", status});
+        return r.exitCode == 0 ? int(parseJson(r.out).array().size()) : -1;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(mDir.isValid());
+        mDemo = mDir.filePath("demo");
+        mDb = mDir.filePath("runs.db");
+        mCache = mDir.filePath("cache");
+        mCommon = {"--data", mDemo, "--size", "32", "--frames", "4", "--cache", mCache,
+                   "--device", "cpu"};
+        auto r = cli({"data", "generate", "--out", mDemo, "--preset", "tiny", "--json"});
+        QCOMPARE(r.exitCode, 0);
+    }
+
+    void scan() {
+        auto r = cli({"data", "scan", mDemo, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const auto o = parseJson(r.out).object();
+        QCOMPARE(o["layout"].toString(), QString("ucf11"));
+        QCOMPARE(o["classes"].toArray().size(), 11);
+        QVERIFY(o["clips"].toInt() >= 22);
+        QCOMPARE(o["skipped"].toArray().size(), 0);
+    }
+
+    void extractTwice() {
+        auto first = cli(QStringList{"extract", "--json"} + mCommon);
+        QCOMPARE(first.exitCode, 0);
+        const auto a = parseJson(first.out).object();
+        QVERIFY(a["computed"].toInt() > 0);
+        QCOMPARE(a["cached"].toInt(), 0);
+        QVERIFY(a["frames_per_second"].toDouble() > 0);
+        QCOMPARE(a["backbone"].toObject()["pretrained"].toBool(), false);
+        auto second = cli(QStringList{"extract", "--json"} + mCommon);
+        QCOMPARE(second.exitCode, 0);
+        const auto b = parseJson(second.out).object();
+        QCOMPARE(b["computed"].toInt(), 0);
+        QCOMPARE(b["cached"].toInt(), a["computed"].toInt());
+    }
+
+    void trainShowPredict() {
+        auto r = cli(QStringList{"train", "--arch", "gru", "--hidden", "8", "--split", "random",
+                                 "--epochs", "2", "--batch", "8", "--json"} +
+                     mCommon);
+        QCOMPARE(r.exitCode, 0);
+        const auto o = parseJson(r.out).object();
+        for (const char* key : {"run_id", "params", "train_seconds", "accuracy", "macro_f1"}) {
+            QVERIFY2(o.contains(key), key);
+        }
+        QCOMPARE(o["status"].toString(), QString("completed"));
+        const auto id = o["run_id"].toInteger();
+        QVERIFY(id > 16);  // after the 16 reference rows
+        // gru hidden 8 over 512-d features, 11 classes: 3*8*(512+8+2) + 8*11+11
+        QCOMPARE(o["params"].toInteger(), qint64(3 * 8 * (512 + 8 + 2) + 8 * 11 + 11));
+        QVERIFY(o["accuracy"].toDouble() >= 0.0 && o["accuracy"].toDouble() <= 1.0);
+
+        auto show = cli({"runs", "show", QString::number(id), "--json"});
+        QCOMPARE(show.exitCode, 0);
+        QVERIFY(show.out.contains("completed"));
+        QVERIFY(show.out.contains("confusion"));
+
+        const auto video = QDir(mDemo + "/diving").entryList(QDir::Dirs | QDir::NoDotAndDotDot).first();
+        const auto clipDir = QDir(mDemo + "/diving/" + video);
+        const auto clip = clipDir.filePath(clipDir.entryList({"*.avi"}).first());
+        auto p = cli({"predict", clip, "--run", QString::number(id), "--json"});
+        QCOMPARE(p.exitCode, 0);
+        const auto po = parseJson(p.out).object();
+        const auto frames = po["frames"].toArray();
+        QVERIFY(frames.size() >= 1 && frames.size() <= 4);
+        for (const auto& f : frames) {
+            QVERIFY(f.toObject().contains("class"));
+            const double prob = f.toObject()["probability"].toDouble();
+            QVERIFY(prob > 0.0 && prob <= 1.0);
+        }
+        QCOMPARE(po["probabilities"].toArray().size(), 11);
+    }
+
+    void sweepResumeReport() {
+        const QStringList grid = {"sweep", "--archs", "gru", "mean_pool", "--hidden", "8", "16",
+                                  "--split", "random", "--epochs", "1", "--batch", "8"};
+        const int before = countRuns("completed");
+        auto r = cli(grid + mCommon + QStringList{"--json"});
+        QCOMPARE(r.exitCode, 0);
+        const auto rows = parseJson(r.out).object()["rows"].toArray();
+        QVERIFY(rows.size() >= 4);
+        QCOMPARE(countRuns("completed"), before + 4);
+        // Resuming a finished grid trains nothing new.
+        auto again = cli(grid + mCommon + QStringList{"--resume"});
+        QCOMPARE(again.exitCode, 0);
+        QCOMPARE(countRuns("completed"), before + 4);
+
+        for (const char* format : {"table", "markdown", "csv", "latex", "json"}) {
+            auto rep = cli({"report", "--format", format});
+            QCOMPARE(rep.exitCode, 0);
+            QVERIFY2(!rep.out.isEmpty(), format);
+        }
+        auto md = cli({"report", "--format", "markdown"});
+        QVERIFY(md.out.contains("|---") || md.out.contains("| ---") || md.out.contains("|:--"));
+        QVERIFY(md.out.contains("leaking"));  // random splits are marked
+        QVERIFY(md.out.contains("not pretrained"));
+    }
+
+    void errors_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("hidden 0") << QStringList{"train", "--arch", "gru", "--hidden", "0"}
+                                  << "hidden size must be positive";
+        QTest::newRow("frames 0") << QStringList{"train", "--arch", "gru", "--frames", "0"}
+                                  << "frames per clip";
+        QTest::newRow("negative lr") << QStringList{"train", "--arch", "gru", "--lr", "-1"}
+                                     << "learning rate must be positive";
+        QTest::newRow("unknown arch") << QStringList{"train", "--arch", "rnnx"}
+                                      << "unknown architecture 'rnnx'";
+        QTest::newRow("missing fold") << QStringList{"train", "--arch", "gru", "--split", "logo",
+                                                     "--fold", "99"}
+                                      << "fold 99 does not exist";
+    }
+
+    void errors() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        auto r = runCli(QStringList{"--quiet", "--db", mDb} + args + QStringList{"--data", mDemo},
+                        mDir.path());
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.startsWith("error: "), r.err.constData());
+        QVERIFY2(QString::fromUtf8(r.err).contains(expected), r.err.constData());
+    }
+
+    void missingDataFolder() {
+        auto r = runCli({"--quiet", "--db", mDb, "train", "--arch", "gru", "--data",
+                         mDir.filePath("no-such-folder")},
+                        mDir.path());
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(QString::fromUtf8(r.err).contains(mDir.filePath("no-such-folder")), r.err.constData());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliPipeline)
+#include "tst_cli_pipeline.moc"
