@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "commands.h"
@@ -170,7 +171,8 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
     return sweepId;
 }
 
-void printSweepReport(std::int64_t sweepId, const Globals& g, const std::string& format) {
+// The sweep's runs and the study's reference rows, for the report.
+std::vector<RunRecord> sweepRunsWithReference(std::int64_t sweepId, const Globals& g) {
     auto store = RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
     auto runs = store.sweepRuns(sweepId);
     for (const auto& r : store.listRuns()) {
@@ -178,7 +180,66 @@ void printSweepReport(std::int64_t sweepId, const Globals& g, const std::string&
             runs.push_back(r);
         }
     }
-    std::cout << formatReport(buildReport(runs), reportFormatFromString(format));
+    return runs;
+}
+
+void printSweepReport(std::int64_t sweepId, const Globals& g, const std::string& format) {
+    std::cout << formatReport(buildReport(sweepRunsWithReference(sweepId, g)),
+                              reportFormatFromString(format));
+}
+
+// Per-class F1 of the demo's temporal-order pair, per architecture (mean over
+// the sweep's runs): what recurrence adds over the order-blind mean_pool.
+nlohmann::json pairTable(std::int64_t sweepId, const Globals& g) {
+    auto store = RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
+    struct Acc {
+        double forward = 0, reversed = 0;
+        int n = 0;
+    };
+    std::map<std::string, Acc> byArch;
+    for (const auto& run : store.sweepRuns(sweepId)) {
+        if (run.status != RunStatus::Completed) {
+            continue;
+        }
+        std::optional<double> fwd, rev;
+        for (const auto& c : store.classMetrics(run.id)) {
+            if (c.name == kDemoForwardClass) fwd = c.metrics.f1;
+            if (c.name == kDemoReversedClass) rev = c.metrics.f1;
+        }
+        auto& a = byArch[run.arch];
+        a.forward += fwd.value_or(0.0);
+        a.reversed += rev.value_or(0.0);
+        ++a.n;
+    }
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& arch : defaultSweepArchs()) {
+        auto it = byArch.find(arch);
+        if (it == byArch.end() || it->second.n == 0) {
+            continue;
+        }
+        const auto& a = it->second;
+        rows.push_back({{"arch", arch},
+                        {"runs", a.n},
+                        {std::string(kDemoForwardClass) + "_f1", a.forward / a.n},
+                        {std::string(kDemoReversedClass) + "_f1", a.reversed / a.n},
+                        {"pair_f1", (a.forward + a.reversed) / (2.0 * a.n)}});
+    }
+    return rows;
+}
+
+void printPairTable(const nlohmann::json& rows) {
+    std::printf("\ntemporal-order pair: %s is %s played backwards (per-class F1, mean over hidden "
+                "sizes)\n",
+                kDemoReversedClass, kDemoForwardClass);
+    std::printf("%-28s %4s %10s %20s %8s\n", "type", "runs", kDemoForwardClass, kDemoReversedClass,
+                "pair");
+    for (const auto& r : rows) {
+        std::printf("%-28s %4d %10.3f %20.3f %8.3f\n",
+                    archDisplayName(r["arch"].get<std::string>()).c_str(), r["runs"].get<int>(),
+                    r[std::string(kDemoForwardClass) + "_f1"].get<double>(),
+                    r[std::string(kDemoReversedClass) + "_f1"].get<double>(),
+                    r["pair_f1"].get<double>());
+    }
 }
 
 }  // namespace
@@ -211,6 +272,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         std::uint64_t seed = 0;
         int epochs = 15;
         int size = 64;  // 2x2 ResNet maps: keeps ConvLSTM affordable on 2 cores
+        std::string cache;
         bool json = false;
     };
     auto d = std::make_shared<DemoArgs>();
@@ -221,6 +283,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
     demo->add_option("--seed", d->seed, "demo generator seed");
     demo->add_option("--epochs", d->epochs, "maximum epochs per run");
     demo->add_option("--size", d->size, "backbone input size");
+    demo->add_option("--cache", d->cache, "feature cache folder (default: XDG cache)");
     demo->add_flag("--json", d->json, "print the report as JSON");
     demo->callback([d, &globals] {
         DemoOptions o;
@@ -245,6 +308,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         SweepArgs args;
         args.base.dataset = demoSummary.outDir;
         args.base.imageSize = d->size;
+        args.base.cacheDir = d->cache;
         args.base.frames = 12;
         args.base.split = "groups";
         args.base.epochs = d->epochs;
@@ -253,7 +317,16 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         args.base.patience = 5;
         args.resume = true;
         const auto id = runSweep(args, globals);
-        printSweepReport(id, globals, d->json ? "json" : "table");
+        if (d->json) {
+            auto report = nlohmann::json::parse(
+                formatReport(buildReport(sweepRunsWithReference(id, globals)), ReportFormat::Json));
+            report["temporal_pair"] = pairTable(id, globals);
+            report["sweep_id"] = id;
+            printJson(report);
+        } else {
+            printSweepReport(id, globals, "table");
+            printPairTable(pairTable(id, globals));
+        }
     });
 }
 

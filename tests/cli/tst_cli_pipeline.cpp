@@ -130,6 +130,34 @@ private Q_SLOTS:
         QVERIFY(md.out.contains("not pretrained"));
     }
 
+    // The main job on the tiny preset: the default grid (24 runs), the report
+    // with the reference rows, and the temporal-order pair per architecture.
+    void demoTiny() {
+        auto r = cli({"demo", "--out", mDir.filePath("demo-tiny"), "--preset", "tiny", "--epochs",
+                      "1", "--size", "32", "--cache", mCache, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const auto o = parseJson(r.out).object();
+        const auto pair = o["temporal_pair"].toArray();
+        QCOMPARE(pair.size(), 6);
+        for (const auto& row : pair) {
+            QCOMPARE(row.toObject()["runs"].toInt(), 4);
+            QVERIFY(row.toObject().contains("trampoline_jumping_f1"));
+        }
+        int measured = 0, reference = 0;
+        for (const auto& row : o["rows"].toArray()) {
+            (row.toObject()["reference"].toBool() ? reference : measured) += 1;
+        }
+        QCOMPARE(measured, 24);
+        QCOMPARE(reference, 16);
+        // Again: the finished grid is reused, nothing retrained.
+        const int before = countRuns("completed");
+        QCOMPARE(cli({"demo", "--out", mDir.filePath("demo-tiny"), "--preset", "tiny", "--epochs",
+                      "1", "--size", "32", "--cache", mCache})
+                     .exitCode,
+                 0);
+        QCOMPARE(countRuns("completed"), before);
+    }
+
     void errors_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
