@@ -137,7 +137,8 @@ void runTrain(TrainConfig c, const Globals& g, bool json) {
 }  // namespace
 
 void addDataOptions(CLI::App* cmd, TrainConfig& c) {
-    cmd->add_option("--data", c.dataset, "data set folder (UCF11, class folders) or CSV manifest")
+    cmd->add_option("data,--data", c.dataset,
+                    "data set folder (UCF11, class folders) or CSV manifest")
         ->required();
     cmd->add_option("--frames", c.frames, "frames sampled per clip (T)");
     cmd->add_option("--size", c.imageSize, "backbone input size in pixels");

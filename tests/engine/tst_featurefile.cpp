@@ -53,6 +53,7 @@ private Q_SLOTS:
         QTest::newRow("flipped vector byte") << 3 << "checksum mismatch in vectors";
         QTest::newRow("flipped map byte") << 4 << "checksum mismatch in maps";
         QTest::newRow("empty file") << 5 << "truncated";
+        QTest::newRow("unknown element types") << 6 << "unsupported element types";
     }
 
     void damaged() {
@@ -78,6 +79,7 @@ private Q_SLOTS:
             case 3: flip(88 + 4); break;
             case 4: flip(static_cast<std::streamoff>(size) - 2); break;
             case 5: f.close(); std::filesystem::resize_file(path, 0); break;
+            case 6: flip(36); break;  // the element-type field
         }
         if (f.is_open()) f.close();
         try {

@@ -11,6 +11,11 @@ namespace vidrnn::cache {
 namespace {
 
 constexpr char kMagic[8] = {'V', 'R', 'N', 'N', 'F', 'E', 'A', 'T'};
+// Element types, spelled out in every header so a reader never guesses:
+// low byte the vectors' type, next byte the maps' (1 = float32, 2 = float16).
+constexpr std::uint32_t kFloat32 = 1;
+constexpr std::uint32_t kFloat16 = 2;
+constexpr std::uint32_t kDtypes = kFloat32 | (kFloat16 << 8);
 // Far above any real clip (1024 frames of 4096-channel 64x64 maps), so a
 // corrupt header cannot make the reader allocate absurd amounts.
 constexpr std::uint64_t kMaxElements = 1ULL << 32;
@@ -19,7 +24,7 @@ struct RawHeader {
     char magic[8];
     std::uint32_t version;
     std::uint32_t length, frames, dim, channels, height, width;
-    std::uint32_t reserved;
+    std::uint32_t dtypes;  // kDtypes: vectors float32, maps float16
     std::uint64_t key, sourceSize;
     std::int64_t sourceMtime, totalFrames;
     std::uint64_t vectorsChecksum, mapsChecksum;
@@ -37,6 +42,10 @@ RawHeader readRaw(std::ifstream& in, const std::string& path) {
     if (raw.version != kFormatVersion) {
         throw CacheError(path, "feature file version " + std::to_string(raw.version) +
                                    " (this vidrnn reads " + std::to_string(kFormatVersion) + ")");
+    }
+    if (raw.dtypes != kDtypes) {
+        throw CacheError(path, "unsupported element types in feature file (code " +
+                                   std::to_string(raw.dtypes) + ")");
     }
     const std::uint64_t vec = std::uint64_t(raw.length) * raw.dim;
     const std::uint64_t maps = std::uint64_t(raw.length) * raw.channels * raw.height * raw.width;
@@ -110,6 +119,7 @@ void writeFeatureFile(const std::string& path, const FeatureFile& file) {
     RawHeader raw{};
     std::memcpy(raw.magic, kMagic, sizeof kMagic);
     raw.version = kFormatVersion;
+    raw.dtypes = kDtypes;
     raw.length = h.length;
     raw.frames = h.frames;
     raw.dim = h.dim;

@@ -1,7 +1,8 @@
 // The feature cache's file format, one file per clip. No LibTorch here, so the
 // reader can be fuzzed and tested on its own.
 //
-//   magic "VRNNFEAT" | header (fixed little-endian fields) |
+//   magic "VRNNFEAT" | header (fixed little-endian fields: version, shape,
+//   element types, cache key, source stamp, section checksums) |
 //   vectors: float32 [length, dim] | maps: float16 [length, channels, height, width]
 //
 // Each section has its own FNV-1a checksum, so a reader that wants vectors only
