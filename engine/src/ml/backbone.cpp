@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/featurefile.h"
+#include "core/util.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {
@@ -15,12 +16,6 @@ namespace vidrnn {
 namespace {
 
 constexpr std::uint64_t kBuiltinSeed = 20091;  // fixed: the same random ResNet everywhere
-
-std::string hex(std::uint64_t v) {
-    std::ostringstream s;
-    s << std::hex << v;
-    return s.str();
-}
 
 std::string firstLine(const std::string& text) {
     auto line = text.substr(0, text.find('\n'));
@@ -72,7 +67,7 @@ Backbone::Backbone(const std::string& spec, int imageSize, torch::Device device)
         mDesc.name = "resnet18";
         mDesc.source = "built-in";
         mDesc.pretrained = false;
-        mDesc.identity = "resnet18-random:" + hex(hashModule(*mBuiltin));
+        mDesc.identity = "resnet18-random:" + util::hex(hashModule(*mBuiltin));
         mBuiltin->to(device);
     } else {
         std::error_code ec;
@@ -90,7 +85,7 @@ Backbone::Backbone(const std::string& spec, int imageSize, torch::Device device)
         mDesc.name = std::filesystem::path(spec).filename().string();
         mDesc.source = std::filesystem::absolute(spec).string();
         mDesc.pretrained = true;
-        mDesc.identity = mDesc.name + ":" + hex(hashFile(spec));
+        mDesc.identity = mDesc.name + ":" + util::hex(hashFile(spec));
     }
     probe();
 }

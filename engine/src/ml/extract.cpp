@@ -17,6 +17,7 @@
 #include "data/decode.h"
 #include "ml/backbone.h"
 #include "ml/featurecache.h"
+#include "core/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/features.h"
 
@@ -26,10 +27,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double since(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 struct SourceStamp {
     std::uint64_t size = 0;
@@ -189,7 +186,7 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
     progress.cached = summary.cached;
     progress.done = summary.cached;
     auto report = [&] {
-        progress.elapsedSeconds = since(t0);
+        progress.elapsedSeconds = util::secondsSince(t0);
         const int work = progress.computed + progress.skipped;
         progress.clipsPerSecond = work > 0 ? work / progress.elapsedSeconds : 0.0;
         const int left = progress.total - progress.done;
@@ -227,7 +224,7 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
                     w.error = e.what();
                 }
                 double seen = decodeSeconds.load();
-                while (!decodeSeconds.compare_exchange_weak(seen, seen + since(td))) {
+                while (!decodeSeconds.compare_exchange_weak(seen, seen + util::secondsSince(td))) {
                 }
                 queue.push(std::move(w));
             }
@@ -250,7 +247,7 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
         }
         const auto tb = Clock::now();
         auto maps = backbone.forward(torch::stack(frames)).to(torch::kCPU, torch::kFloat);
-        summary.backboneSeconds += since(tb);
+        summary.backboneSeconds += util::secondsSince(tb);
         std::int64_t offset = 0;
         for (auto& w : pending) {
             const auto n = static_cast<std::int64_t>(w.decoded.frames.size());
@@ -301,7 +298,7 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
     summary.cancelled = stopped();
     summary.decodeSeconds = decodeSeconds.load();
     summary.clips = summary.cached + summary.computed;
-    summary.seconds = since(t0);
+    summary.seconds = util::secondsSince(t0);
     return summary;
 }
 

@@ -6,21 +6,12 @@
 #include <sstream>
 
 #include "core/featurefile.h"
+#include "core/util.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string hex(std::uint64_t v) {
-    std::ostringstream s;
-    s << std::hex << v;
-    return s.str();
-}
-
-}  // namespace
 
 std::string defaultCacheDir() {
     if (const char* env = std::getenv("VIDRNN_CACHE"); env && *env) {
@@ -45,13 +36,13 @@ std::string cacheKeyDir(const std::string& cacheRoot, const std::string& backbon
     if (key) {
         *key = k;
     }
-    return (fs::path(cacheRoot) / hex(k)).string();
+    return (fs::path(cacheRoot) / util::hex(k)).string();
 }
 
 std::string cacheFileFor(const std::string& keyDir, const std::string& clipPath) {
     const auto abs = fs::absolute(clipPath).lexically_normal().string();
     const auto stem = fs::path(clipPath).stem().string().substr(0, 40);
-    return (fs::path(keyDir) / (stem + "-" + hex(cache::fnv1a(abs.data(), abs.size())) + ".feat"))
+    return (fs::path(keyDir) / (stem + "-" + util::hex(cache::fnv1a(abs.data(), abs.size())) + ".feat"))
         .string();
 }
 

@@ -6,6 +6,7 @@
 
 #include "ml/checkpoint.h"
 #include "ml/featurecache.h"
+#include "core/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 #include "vidrnn/runtime.h"
@@ -20,10 +21,6 @@ namespace {
 // Preload a split's features when they fit in this much memory; stream them
 // from the cache a batch at a time otherwise.
 constexpr double kPreloadBytes = 768.0 * 1024 * 1024;
-
-double since(Clock::time_point t0) {
-    return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 // splitmix64: a fixed, portable stream for shuffling (std::shuffle's use of
 // its generator is implementation-defined).
@@ -301,7 +298,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
                 p.batches = batches;
                 p.loss = lossValue;
                 p.smoothedLoss = smoothed;
-                const double perBatch = since(fitStart) / batchesDone;
+                const double perBatch = util::secondsSince(fitStart) / batchesDone;
                 p.etaSeconds = perBatch * double(config.epochs * batches - batchesDone);
                 callbacks.onBatch(p);
             }
@@ -323,7 +320,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
             rec.valMacroF1 = v.eval.macroF1;
             monitored = v.loss;
         }
-        rec.seconds = since(epochStart);
+        rec.seconds = util::secondsSince(epochStart);
         out.epochs.push_back(rec);
         out.epochsRun = epoch;
         if (monitored < bestVal) {
@@ -341,7 +338,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
             break;
         }
     }
-    out.trainSeconds = since(fitStart);
+    out.trainSeconds = util::secondsSince(fitStart);
     if (out.bestEpoch > 0) {
         restoreState(model, bestState);
     }
