@@ -1,23 +1,100 @@
-// The workbench's main window.
+// The workbench's main window: data set, training, runs, comparison,
+// results, scrubber and model zoo views over one run store.
 #pragma once
 
 #include <QMainWindow>
 
+#include <memory>
+
+#include "vidrnn/dataset.h"
+
+class QLabel;
+class QTabWidget;
 class QTableWidget;
 
 namespace vidrnn::ui {
 
+class CompareView;
+class ConfusionView;
+class DatasetView;
+class ModelZooView;
+class RunQueue;
+class RunsView;
+class ScrubberView;
+class StoreSession;
+class TrainingView;
+
+struct MainWindowOptions {
+    QString storePath;            // "" = experiments.db in the working directory
+    QString dataPath;             // a data set to open at start ("" = the last one, if any)
+    bool restoreSettings = true;  // geometry, layout, last data set and config
+    bool saveSettings = true;
+};
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget* parent = nullptr);
+    enum View { DataView, TrainView, RunsTab, CompareTab, ResultsView, ScrubView, ModelsView };
 
-    QTableWidget* modelTable() const { return mModelTable; }
+    explicit MainWindow(QWidget* parent = nullptr);
+    explicit MainWindow(const MainWindowOptions& options, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    QTableWidget* modelTable() const;
+    QTabWidget* tabs() const { return mTabs; }
+    DatasetView* datasetView() const { return mDataset; }
+    TrainingView* trainingView() const { return mTraining; }
+    RunsView* runsView() const { return mRuns; }
+    CompareView* compareView() const { return mCompare; }
+    ConfusionView* confusionView() const { return mConfusion; }
+    ScrubberView* scrubberView() const { return mScrubber; }
+    RunQueue* queue() const { return mQueue; }
+    StoreSession* session() const { return mSession; }
+    QString lastError() const { return mLastError; }
+
+    void showView(View view);
+    static QString viewName(View view);
+
+public Q_SLOTS:
+    // Generates the demo data (if missing, with progress here) and queues the
+    // default sweep with the CLI demo's settings.
+    void reproduceStudy(const QString& demoDir = QString(),
+                        const QString& preset = QStringLiteral("small"));
+    void chooseReportFolder();
+    void chooseStore();
+    void openStore(const QString& path);
+    // A window-modal message naming the file and the reason; never blocks.
+    void showError(const QString& title, const QString& message);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
-    void populateModelTable();
+    void build();
+    void createMenus();
+    void connectViews();
+    void readSettings();
+    void writeSettings() const;
+    void onDatasetLoaded(std::shared_ptr<const Dataset> dataset);
+    void updateQueueLabel();
 
-    QTableWidget* mModelTable = nullptr;
+    MainWindowOptions mOptions;
+    StoreSession* mSession = nullptr;
+    RunQueue* mQueue = nullptr;
+    QTabWidget* mTabs = nullptr;
+    DatasetView* mDataset = nullptr;
+    TrainingView* mTraining = nullptr;
+    RunsView* mRuns = nullptr;
+    CompareView* mCompare = nullptr;
+    ConfusionView* mConfusion = nullptr;
+    ScrubberView* mScrubber = nullptr;
+    ModelZooView* mModels = nullptr;
+    QLabel* mStoreLabel = nullptr;
+    QLabel* mQueueLabel = nullptr;
+    QString mLastError;
+    QList<QPair<QString, QString>> mPendingErrors;
+    QString mReproduceDir;  // set while "Reproduce the study" waits for its data
 };
 
 }  // namespace vidrnn::ui

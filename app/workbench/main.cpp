@@ -1,9 +1,12 @@
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDir>
 #include <QTimer>
 
 #include <cstdio>
 
+#include "autopilot.h"
+#include "datasetview.h"
 #include "mainwindow.h"
 #include "vidrnn/runtime.h"
 
@@ -18,13 +21,56 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption screenshot("screenshot", "render the window to FILE (PNG) and quit", "FILE");
-    parser.addOption(screenshot);
+    QCommandLineOption views("screenshot-views",
+                             "train one small run on the data (or the demo), fill every view, save "
+                             "a screenshot of each into DIR and quit",
+                             "DIR");
+    QCommandLineOption probe("stall-probe",
+                             "train one demo-sized run and print the longest UI-thread stall");
+    QCommandLineOption data("data", "open this data set (folder or manifest) at start", "PATH");
+    QCommandLineOption db("db", "the run store (default: experiments.db here)", "FILE");
+    QCommandLineOption demo("demo", "open the demo data (generated into demo-data/ when missing)");
+    QCommandLineOption threads("threads", "LibTorch threads (default: all cores)", "N", "0");
+    QCommandLineOption fresh("no-settings", "ignore and keep the saved layout and settings");
+    parser.addOptions({screenshot, views, probe, data, db, demo, threads, fresh});
     parser.process(app);
 
-    vidrnn::configureThreads(0);
-    vidrnn::ui::MainWindow window;
+    vidrnn::configureThreads(parser.value(threads).toInt());
+    const bool autopilot = parser.isSet(views) || parser.isSet(probe);
+    vidrnn::ui::MainWindowOptions options;
+    options.storePath = parser.value(db);
+    options.dataPath = autopilot ? QString() : parser.value(data);
+    options.restoreSettings = !parser.isSet(fresh) && !autopilot && !parser.isSet(screenshot);
+    options.saveSettings = !parser.isSet(fresh) && !autopilot && !parser.isSet(screenshot);
+    vidrnn::ui::MainWindow window(options);
     window.show();
-    if (parser.isSet(screenshot)) {
+    if (parser.isSet(demo) && !autopilot) {
+        window.datasetView()->generateDemo(QDir::current().absoluteFilePath("demo-data"), "small");
+    }
+
+    if (autopilot) {
+        vidrnn::ui::AutopilotOptions ao;
+        ao.screenshotDir = parser.value(views);
+        ao.dataPath = parser.value(data);
+        // The CLI demo's data settings with one GRU.
+        ao.run.arch = "gru";
+        ao.run.hidden = 128;
+        ao.run.imageSize = 64;
+        ao.run.frames = 12;
+        ao.run.split = "groups";
+        ao.run.epochs = 15;
+        ao.run.batch = 16;
+        ao.run.patience = 5;
+        ao.run.device = "cpu";
+        auto* pilot = new vidrnn::ui::Autopilot(&window, ao, &window);
+        QObject::connect(pilot, &vidrnn::ui::Autopilot::done, &app,
+                         [](int code, const QString& message) {
+                             std::fprintf(code ? stderr : stdout, "%s%s\n", code ? "error: " : "",
+                                          qPrintable(message));
+                             QApplication::exit(code);
+                         });
+        QTimer::singleShot(0, pilot, &vidrnn::ui::Autopilot::start);
+    } else if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         QTimer::singleShot(300, &window, [&window, file] {
             if (!window.grab().save(file)) {

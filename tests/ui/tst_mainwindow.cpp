@@ -1,23 +1,425 @@
+// The main window driven like a user: the model zoo, the default store with
+// the study's rows, a tiny run started with the Start button (live curves,
+// the run in the runs table with its stored metrics), Cancel on a long run,
+// runs added by another connection showing up, the study's sweep queued, and
+// settings kept between sessions.
 #include <QtTest>
 
+#include <QComboBox>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QTableView>
 #include <QTableWidget>
 
+#include "datasetloader.h"
+#include "datasetview.h"
+#include "livecurves.h"
 #include "mainwindow.h"
+#include "runqueue.h"
+#include "runsetupwidget.h"
+#include "runsmodel.h"
+#include "runsview.h"
+#include "storesession.h"
+#include "sweepdialog.h"
+#include "testutil.h"
+#include "trainingjob.h"
+#include "trainingview.h"
+#include "uitest.h"
+#include "vidrnn/errors.h"
+
+#include <nlohmann/json.hpp>
+
+using namespace vidrnn;
+using namespace vidrnn::ui;
+
+namespace {
+
+// The runs table row showing run `id` (through the proxy), or -1.
+int tableRow(RunsView* view, qint64 id) {
+    auto* model = view->table()->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, 0).data(RunsModel::IdRole).toLongLong() == id) {
+            return row;
+        }
+    }
+    return -1;
+}
+
+QString cell(RunsView* view, int row, int column) {
+    return view->table()->model()->index(row, column).data().toString();
+}
+
+// Records what the queue's jobs report, connected before each job starts.
+struct JobWatch {
+    int jobs = 0, epochs = 0, succeeded = 0, cancelled = 0, finished = 0;
+    QList<qint64> runs;
+    TrainingJob* last = nullptr;
+
+    explicit JobWatch(RunQueue* queue) {
+        QObject::connect(queue, &RunQueue::jobStarted, queue, [this](TrainingJob* job) {
+            ++jobs;
+            last = job;
+            QObject::connect(job, &TrainingJob::runStarted, job,
+                             [this](int, qint64 id) { runs << id; });
+            QObject::connect(job, &TrainingJob::epochFinished, job, [this] { ++epochs; });
+            QObject::connect(job, &TrainingJob::succeeded, job, [this] { ++succeeded; });
+            QObject::connect(job, &TrainingJob::cancelled, job, [this] { ++cancelled; });
+            QObject::connect(job, &TrainingJob::finished, job, [this] { ++finished; });
+        });
+    }
+};
+
+}  // namespace
 
 class TestMainWindow : public QObject {
     Q_OBJECT
+private:
+    QTemporaryDir mDir;
+    QString mDemo;
+
+    MainWindowOptions options(const QString& store) const {
+        MainWindowOptions o;
+        o.storePath = QDir(mDir.path()).filePath(store);
+        o.restoreSettings = false;
+        o.saveSettings = false;
+        return o;
+    }
+
+    // Loads the tiny demo into the window and waits for it.
+    void loadDemo(MainWindow& w) {
+        QSignalSpy loaded(w.datasetView(), &DatasetView::datasetLoaded);
+        w.datasetView()->openPath(mDemo);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 60000);
+    }
+
 private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(mDir.isValid());
+        test::isolate(mDir);
+        mDemo = test::tinyDemo(mDir);
+    }
+
     void showsModelZoo() {
-        vidrnn::ui::MainWindow window;
+        MainWindow window(options("zoo.db"));
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         auto* table = window.findChild<QTableWidget*>("modelTable");
         QVERIFY(table);
         QCOMPARE(table->rowCount(), 6);
         QCOMPARE(table->item(0, 0)->text(), QString("LSTM"));
+        // Counted off the UI thread.
+        QTRY_VERIFY_WITH_TIMEOUT(table->item(4, 4), 30000);
         // lstm 64 and convlstm 512 as in the study (locale-formatted).
         QCOMPARE(QLocale().toLongLong(table->item(0, 1)->text()), 148683LL);
         QCOMPARE(QLocale().toLongLong(table->item(4, 4)->text()), 18882059LL);
+    }
+
+    // No arguments: experiments.db in the working directory, the study's 16
+    // rows listed.
+    void opensDefaultStoreWithReferenceRows() {
+        QTemporaryDir cwd;
+        const QString old = QDir::currentPath();
+        QVERIFY(QDir::setCurrent(cwd.path()));
+        {
+            MainWindowOptions o;
+            o.restoreSettings = o.saveSettings = false;
+            MainWindow window(o);
+            QCOMPARE(QFileInfo(window.session()->path()).canonicalFilePath(),
+                     QFileInfo(QDir(cwd.path()).filePath("experiments.db")).canonicalFilePath());
+            QCOMPARE(window.runsView()->table()->model()->rowCount(), 16);
+            const int row = tableRow(window.runsView(), 1);
+            QVERIFY(row >= 0);
+            QCOMPARE(cell(window.runsView(), row, RunsModel::ColStatus), QString("reference"));
+            QCOMPARE(cell(window.runsView(), row, RunsModel::ColParams)
+                         .remove(QLocale().groupSeparator()),
+                     QString("148683"));
+        }
+        QDir::setCurrent(old);
+    }
+
+    void startTrainsAndStoresTheRun() {
+        MainWindow window(options("train.db"));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        loadDemo(window);
+        auto* training = window.trainingView();
+        training->setup()->setConfig(test::tinyConfig(mDemo));
+        window.showView(MainWindow::TrainView);
+
+        JobWatch watch(window.queue());
+        QSignalSpy idle(window.queue(), &RunQueue::idle);
+        QTest::mouseClick(training->startButton(), Qt::LeftButton);
+        QCOMPARE(watch.jobs, 1);
+        QCOMPARE(window.queue()->rowCount(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(idle.count(), 1, 300000);
+        QCOMPARE(watch.succeeded, 1);
+        QCOMPARE(watch.finished, 1);
+        QCOMPARE(watch.epochs, 2);
+        QCOMPARE(training->curves()->epochPoints(), 2);
+        QVERIFY(training->curves()->batchPoints() >= 2);
+        QCOMPARE(watch.runs.size(), 1);
+        const qint64 runId = watch.runs.front();
+        QCOMPARE(window.queue()->index(0, RunQueue::ColRunId).data().toLongLong(), runId);
+        QCOMPARE(window.queue()->index(0, RunQueue::ColState).data().toString(),
+                 QString("completed"));
+
+        // The runs table shows the run with the metrics the store holds.
+        const auto stored =
+            RunStore::open(window.session()->path().toStdString(), RunStore::OpenMode::ReadOnly)
+                .getRun(runId);
+        QVERIFY(stored);
+        QCOMPARE(stored->status, RunStatus::Completed);
+        QVERIFY(stored->accuracy.has_value());
+        QTRY_VERIFY(tableRow(window.runsView(), runId) >= 0);
+        const int row = tableRow(window.runsView(), runId);
+        auto* runs = window.runsView();
+        QCOMPARE(cell(runs, row, RunsModel::ColStatus), QString("completed"));
+        QCOMPARE(cell(runs, row, RunsModel::ColType), QString("GRU"));
+        QCOMPARE(cell(runs, row, RunsModel::ColHidden), QString("16"));
+        QCOMPARE(cell(runs, row, RunsModel::ColAccuracy),
+                 QString::number(*stored->accuracy, 'f', 3));
+        QCOMPARE(cell(runs, row, RunsModel::ColMacroF1), QString::number(*stored->macroF1, 'f', 3));
+        QCOMPARE(cell(runs, row, RunsModel::ColProtocol), QString("random (leaking)"));
+        QCOMPARE(cell(runs, row, RunsModel::ColBackbone), QString("resnet18 (not pretrained)"));
+        QCOMPARE(QLocale().toLongLong(cell(runs, row, RunsModel::ColParams)),
+                 static_cast<long long>(stored->params));
+
+        // Filtering by text keeps it and drops the reference rows.
+        runs->filterEdit()->setText("gru 16 random");
+        QCOMPARE(runs->table()->model()->rowCount(), 1);
+        runs->filterEdit()->clear();
+        QCOMPARE(runs->table()->model()->rowCount(), 17);
+
+        // Sorting by accuracy (numbers, not text): the study's 0.800 rows first.
+        runs->table()->sortByColumn(RunsModel::ColAccuracy, Qt::DescendingOrder);
+        QCOMPARE(cell(runs, 0, RunsModel::ColAccuracy), QString("0.800"));
+
+        // Annotate and delete; the study's rows cannot be deleted.
+        QCOMPARE(runs->annotateRuns({runId}, "first try"), 1);
+        QCOMPARE(cell(runs, tableRow(runs, runId), RunsModel::ColNote), QString("first try"));
+        QSignalSpy error(runs, &RunsView::errorOccurred);
+        QCOMPARE(runs->deleteRuns({1}), 0);
+        QCOMPARE(error.count(), 1);
+        QVERIFY(tableRow(runs, 1) >= 0);
+        QCOMPARE(runs->deleteRuns({runId}), 1);
+        QCOMPARE(tableRow(runs, runId), -1);
+        QVERIFY(
+            !RunStore::open(window.session()->path().toStdString(), RunStore::OpenMode::ReadOnly)
+                 .getRun(runId));
+    }
+
+    void sweepDialogDefaultsToTheStudysGrid() {
+        SweepDialog dialog(3, 25);
+        QCOMPARE(dialog.archs(), defaultSweepArchs());
+        QCOMPARE(dialog.hidden(), defaultSweepHidden());
+        QCOMPARE(dialog.folds(), std::vector<int>{3});
+        QCOMPARE(dialog.cellCount(), 24);
+    }
+
+    // A TorchScript backbone is probed off the UI thread and offered as
+    // pretrained; a missing file is named in the error.
+    void backboneFileIsProbed() {
+        RunSetupWidget setup;
+        QSignalSpy error(&setup, &RunSetupWidget::errorOccurred);
+        const QString missing = QDir(mDir.path()).filePath("missing.pt");
+        setup.addBackboneFile(missing);
+        QTRY_COMPARE_WITH_TIMEOUT(error.count(), 1, 30000);
+        QVERIFY2(error.at(0).at(1).toString().contains(missing),
+                 qPrintable(error.at(0).at(1).toString()));
+        QCOMPARE(setup.config().backbone, std::string("resnet18"));
+
+        const auto shared = test::sharedDir();
+        const QString model =
+            QString::fromStdString((shared / "models" / "mobilenet_v2_quantized.pt").string());
+        if (shared.empty() || !QFileInfo::exists(model)) {
+            QSKIP("shared/models/mobilenet_v2_quantized.pt is not here");
+        }
+        auto* combo = setup.findChild<QComboBox*>("backboneCombo");
+        setup.addBackboneFile(model);
+        QTRY_COMPARE_WITH_TIMEOUT(setup.config().backbone, model.toStdString(), 60000);
+        QVERIFY2(combo->currentText().contains("(pretrained"), qPrintable(combo->currentText()));
+    }
+
+    void cancelStopsALongRun() {
+        MainWindow window(options("cancel.db"));
+        window.show();
+        loadDemo(window);
+        auto* training = window.trainingView();
+        auto config = test::tinyConfig(mDemo);
+        config.epochs = 5000;
+        training->setup()->setConfig(config);
+        JobWatch watch(window.queue());
+        QTest::mouseClick(training->startButton(), Qt::LeftButton);
+        QCOMPARE(watch.jobs, 1);
+        QTRY_VERIFY_WITH_TIMEOUT(watch.epochs >= 1, 300000);
+        QVERIFY(training->cancelButton()->isEnabled());
+        QTest::mouseClick(training->cancelButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(watch.finished, 1, 60000);
+        QCOMPARE(watch.cancelled, 1);
+        QCOMPARE(watch.succeeded, 0);
+        QCOMPARE(watch.runs.size(), 1);
+        const qint64 runId = watch.runs.front();
+        const auto run =
+            RunStore::open(window.session()->path().toStdString(), RunStore::OpenMode::ReadOnly)
+                .getRun(runId);
+        QVERIFY(run);
+        QCOMPARE(run->status, RunStatus::Cancelled);
+        QVERIFY(watch.epochs < 5000);
+        QTRY_COMPARE(
+            cell(window.runsView(), tableRow(window.runsView(), runId), RunsModel::ColStatus),
+            QString("cancelled"));
+    }
+
+    // Another process (here: another connection) adds a run; the table
+    // follows within the poll interval.
+    void followsRunsAddedElsewhere() {
+        MainWindow window(options("shared.db"));
+        window.session()->setPollInterval(200);
+        auto store = RunStore::open(window.session()->path().toStdString());
+        RunMeta meta;
+        meta.status = RunStatus::Queued;
+        meta.classNames = {"a", "b"};
+        const auto id = store.createRun(test::tinyConfig(mDemo), meta);
+        QTRY_VERIFY_WITH_TIMEOUT(tableRow(window.runsView(), id) >= 0, 10000);
+        store.annotate(id, "written elsewhere");
+        QTRY_COMPARE_WITH_TIMEOUT(
+            cell(window.runsView(), tableRow(window.runsView(), id), RunsModel::ColNote),
+            QString("written elsewhere"), 10000);
+    }
+
+    // "Reproduce the study" queues the default sweep (6 x 4) on the demo
+    // with the CLI demo's settings, recorded as one sweep; Cancel ends it.
+    void reproduceQueuesTheStudy() {
+        // A sweep the CLI's `vidrnn demo` left unfinished (its spec written by
+        // nlohmann::json, as the CLI does): the window resumes it.
+        std::int64_t cliSweep = 0;
+        {
+            TrainConfig base;
+            base.dataset = mDemo.toStdString();
+            base.imageSize = 64;
+            base.frames = 12;
+            base.split = "groups";
+            base.epochs = 15;
+            base.batch = 16;
+            base.lr = 1e-3;
+            base.patience = 5;
+            const nlohmann::json spec = {{"archs", defaultSweepArchs()},
+                                         {"hidden", defaultSweepHidden()},
+                                         {"folds", std::vector<int>{0}},
+                                         {"seeds", 1},
+                                         {"base", nlohmann::json::parse(toJson(base))}};
+            auto store = RunStore::open(QDir(mDir.path()).filePath("study.db").toStdString());
+            cliSweep = store.createSweep(spec.dump(), mDemo.toStdString());
+            store.setSweepStatus(cliSweep, "interrupted");
+        }
+        MainWindow window(options("study.db"));
+        window.show();
+        JobWatch watch(window.queue());
+        QSignalSpy idle(window.queue(), &RunQueue::idle);
+        window.reproduceStudy(QDir(mDir.path()).filePath("demo"), "tiny");
+        QTRY_COMPARE_WITH_TIMEOUT(watch.jobs, 1, 60000);
+        QCOMPARE(window.queue()->rowCount(), 24);
+        auto* job = watch.last;
+        const auto& cells = job->spec().cells;
+        QCOMPARE(cells.size(), std::size_t(24));
+        QCOMPARE(cells.front().imageSize, 64);
+        QCOMPARE(cells.front().frames, 12);
+        QCOMPARE(cells.front().split, std::string("groups"));
+        QCOMPARE(cells.front().epochs, 15);
+        QCOMPARE(cells.front().batch, 16);
+        QCOMPARE(cells.front().patience, 5);
+        QVERIFY(job->spec().sweep);
+        window.trainingView()->cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(idle.count(), 1, 120000);
+        const auto sweeps =
+            RunStore::open(window.session()->path().toStdString(), RunStore::OpenMode::ReadOnly)
+                .listSweeps();
+        QCOMPARE(sweeps.size(), std::size_t(1));
+        QCOMPARE(sweeps.front().id, cliSweep);
+        QCOMPARE(sweeps.front().status, std::string("cancelled"));
+        for (int row = 0; row < window.queue()->rowCount(); ++row) {
+            const auto state = window.queue()->index(row, RunQueue::ColState).data().toString();
+            QVERIFY2(state == "cancelled" || state == "completed", qPrintable(state));
+        }
+    }
+
+    void keepsSettings() {
+        auto o = options("settings.db");
+        o.restoreSettings = o.saveSettings = true;
+        auto config = test::tinyConfig(mDemo);
+        config.hidden = 96;
+        config.seed = 7;
+        {
+            MainWindow window(o);
+            window.show();
+            loadDemo(window);
+            window.trainingView()->setup()->setConfig(config);
+            window.showView(MainWindow::RunsTab);
+            window.close();
+        }
+        MainWindow again(o);
+        const auto restored = again.trainingView()->setup()->config();
+        QCOMPARE(restored.hidden, 96);
+        QCOMPARE(restored.seed, 7);
+        QCOMPARE(restored.arch, std::string("gru"));
+        QCOMPARE(again.tabs()->currentIndex(), int(MainWindow::RunsTab));
+        QSignalSpy loaded(again.datasetView(), &DatasetView::datasetLoaded);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 60000);  // the last data set reopens
+        QCOMPARE(QString::fromStdString(again.datasetView()->dataset()->root), mDemo);
+    }
+
+    // Cheap checks before a job starts; messages name the file and the reason.
+    void startChecksTheDataSet() {
+        const QString missing = QDir(mDir.path()).filePath("nope");
+        MainWindow window(options("errors.db"));
+        window.trainingView()->setup()->setConfig(test::tinyConfig(missing));
+        window.trainingView()->start();
+        QVERIFY2(window.lastError().contains(missing + ": no such file"),
+                 qPrintable(window.lastError()));
+        QCOMPARE(window.queue()->rowCount(), 0);
+    }
+
+    // A file that is not a run store: the message names it, shown once the
+    // window is; the window still works without a store.
+    void badStoreIsReported() {
+        const QString bad = QDir(mDir.path()).filePath("bad.db");
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(8192, 'z'));
+        f.close();
+        MainWindow window(options("bad.db"));
+        QVERIFY(!window.session()->isOpen());
+        QVERIFY2(window.lastError().startsWith(bad + ": "), qPrintable(window.lastError()));
+        window.show();
+        QTRY_VERIFY(window.findChild<QMessageBox*>("errorBox"));
+        QVERIFY(window.findChild<QMessageBox*>("errorBox")->text().contains(bad));
+        QCOMPARE(window.runsView()->table()->model()->rowCount(), 0);
+    }
+
+    void openErrorsNameTheFile_data() {
+        QTest::addColumn<QString>("path");
+        QTest::newRow("missing") << QDir(mDir.path()).filePath("nope");
+        QTest::newRow("not a data set") << QDir(mDir.path()).filePath("plain.txt");
+        QTest::newRow("empty folder") << QDir(mDir.path()).filePath("empty");
+    }
+    void openErrorsNameTheFile() {
+        QFETCH(QString, path);
+        QFile plain(QDir(mDir.path()).filePath("plain.txt"));
+        QVERIFY(plain.open(QIODevice::WriteOnly));
+        plain.write("hello");
+        plain.close();
+        QDir(mDir.path()).mkpath("empty");
+        MainWindow window(options("errors.db"));
+        QSignalSpy failed(window.datasetView()->loader(), &DatasetLoader::failed);
+        window.datasetView()->openPath(path);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 30000);
+        const QString message = failed.at(0).at(0).toString();
+        QVERIFY2(message.startsWith(path + ": ") && message.size() > path.size() + 4,
+                 qPrintable(message));
+        QCOMPARE(window.lastError(), message);
     }
 };
 

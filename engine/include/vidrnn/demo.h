@@ -1,7 +1,8 @@
 // A synthetic stand-in for UCF11, so the whole pipeline can run without the
-// real archive: real video files (MJPG in .avi, written with OpenCV) in the
-// exact UCF11 layout, <out>/<class folder>/v_<token>_<GG>/v_<token>_<GG>_<CC>.avi,
-// with the 11 real class folder names and file tokens.
+// real archive: real video files (Motion-JPEG in .avi: libjpeg frames from
+// OpenCV in a plain AVI container) in the exact UCF11 layout,
+// <out>/<class folder>/v_<token>_<GG>/v_<token>_<GG>_<CC>.avi, with the 11
+// real class folder names and file tokens.
 //
 // Each class is a distinct procedurally animated action of a stick figure and
 // its objects (dribble-and-shoot, riding across on a bicycle, a dive into
@@ -18,7 +19,7 @@
 //
 // Everything is a function of (preset, seed): vidrnn's own PRNG drives every
 // choice, and each clip has its own stream, so the bytes written do not depend
-// on thread count or order (on one OpenCV build).
+// on thread count or order (for one OpenCV/libjpeg build).
 #pragma once
 
 #include <atomic>
@@ -36,8 +37,9 @@ struct DemoOptions {
     std::string outDir;
     // "small": 11 classes x 5 groups x 3 clips = 165 clips, 160x120, 24-32 frames
     //          (seconds to generate).
-    // "full":  UCF11 scale: 25 groups, 4-7 clips per group and class (~1,500
-    //          clips), 320x240, 40-64 frames.
+    // "full":  UCF11 scale: 25 groups, 4-7 clips per group and class (about
+    //          1,500 clips, the count depends on the seed), 320x240, 32-48
+    //          frames; about 350 MB and 90 CPU-seconds.
     // "tiny":  11 x 2 x 2 clips, 64x48, 12-16 frames, for tests.
     std::string preset = "small";
     std::uint64_t seed = 0;

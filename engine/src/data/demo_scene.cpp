@@ -42,15 +42,21 @@ cv::Scalar mix(const cv::Scalar& a, const cv::Scalar& b, double t) {
 }
 
 // Sky or wall above the ground line, ground below, plus one of four scene
-// types, so that groups differ the way UCF11's locations do.
+// types, so that groups differ the way UCF11's locations do. The sky or wall
+// and the ground are muted mid-tones of any hue. They cover most of the frame,
+// and a CNN's whole-frame features respond to a flat area roughly in
+// proportion to how far its colour is from the network's input mean: bright,
+// saturated backdrops drowned the action in the features (the group explained
+// most of their variance, the class a few percent), muted ones still make
+// every group look different.
 cv::Mat makeBackground(Rng& rng, const SceneGeometry& geo, double groundY) {
     const cv::Size size = geo.canvas();
     cv::Mat bg(size, CV_8UC3);
     const int horizon = geo.margin + static_cast<int>(groundY * geo.frame.height) -
                         static_cast<int>(rng.uniform(0.05, 0.25) * geo.frame.height);
-    const cv::Scalar top = randomColour(rng, 0.05, 0.6, 0.55, 1.0);
-    const cv::Scalar low = jitterColour(rng, top, 60);
-    const cv::Scalar ground = randomColour(rng, 0.2, 0.7, 0.25, 0.75);
+    const cv::Scalar top = randomColour(rng, 0.05, 0.35, 0.42, 0.68);
+    const cv::Scalar low = jitterColour(rng, top, 30);
+    const cv::Scalar ground = randomColour(rng, 0.15, 0.45, 0.3, 0.55);
     for (int y = 0; y < size.height; ++y) {
         const cv::Scalar c = y < horizon
                                  ? mix(top, low, double(y) / std::max(1, horizon))
@@ -98,7 +104,7 @@ GroupStyle makeGroupStyle(Rng& rng, const SceneGeometry& geo) {
     g.background = makeBackground(rng, geo, g.groundY);
     g.actor = randomColour(rng, 0.5, 1.0, 0.45, 1.0);
     g.accent = randomColour(rng, 0.6, 1.0, 0.6, 1.0);
-    g.thickness = rng.uniform(0.016, 0.028);
+    g.thickness = rng.uniform(0.032, 0.046);
     return g;
 }
 
@@ -115,8 +121,12 @@ ClipStyle makeClipStyle(Rng& rng, const GroupStyle& group, const SceneGeometry& 
     c.actor = jitterColour(rng, group.actor, 20);
     c.accent = jitterColour(rng, group.accent, 30);
     c.extra = randomColour(rng, 0.3, 0.8, 0.3, 0.8);
-    c.gain = rng.uniform(0.85, 1.15);
-    c.bias = rng.uniform(-12, 12);
+    // Exposure and white balance: one gain per channel.
+    const double exposure = rng.uniform(0.85, 1.15);
+    for (int ch = 0; ch < 3; ++ch) {
+        c.gain[ch] = exposure * rng.uniform(0.82, 1.18);
+    }
+    c.bias = rng.uniform(-10, 10);
     c.noise = rng.uniform(1.0, noiseMax);
     // Hand-held camera: a bounded random walk.
     const double shake = rng.uniform(0.0, 0.6) * geo.margin;
@@ -214,10 +224,10 @@ Joints drawFigure(const Painter& p, const Pose& pose, const cv::Scalar& colour, 
     const Joints j = figureJoints(pose);
     p.line(j.hip, j.footA, colour, thickness);
     p.line(j.hip, j.footB, colour, thickness);
-    p.line(j.hip, j.neck, colour, thickness * 1.4);
+    p.line(j.hip, j.neck, colour, thickness * 1.8);
     p.line(j.neck, j.handA, colour, thickness);
     p.line(j.neck, j.handB, colour, thickness);
-    p.circle(j.head, 0.1 * pose.size, colour);
+    p.circle(j.head, 0.11 * pose.size, colour);
     return j;
 }
 
@@ -249,7 +259,10 @@ cv::Mat renderFrame(DemoAction action, const GroupStyle& group, const ClipStyle&
     cv::Mat view =
         canvas(cv::Rect(geo.margin + j.x, geo.margin + j.y, geo.frame.width, geo.frame.height));
     cv::Mat frame16;
-    view.convertTo(frame16, CV_16SC3, clip.gain, clip.bias);
+    cv::Mat lit;
+    view.convertTo(lit, CV_32FC3);
+    cv::multiply(lit, cv::Scalar(clip.gain[0], clip.gain[1], clip.gain[2]), lit);
+    lit.convertTo(frame16, CV_16SC3, 1.0, clip.bias);
     cv::Mat noise(frame16.size(), CV_16SC3);
     cv::RNG rng(clip.noiseSeed ^ (0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(t + 1)));
     rng.fill(noise, cv::RNG::NORMAL, 0.0, clip.noise);

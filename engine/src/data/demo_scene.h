@@ -39,7 +39,7 @@ struct GroupStyle {
     cv::Mat background;       // canvas-sized, BGR
     cv::Scalar actor;         // figure colour
     cv::Scalar accent;        // balls, bikes, rackets
-    double thickness = 0.02;  // line width, fraction of the frame height
+    double thickness = 0.04;  // line width, fraction of the frame height
     double groundY = 0.85;    // ground line, fraction of the frame height
 };
 
@@ -61,7 +61,8 @@ struct ClipStyle {
     cv::Point2d shift;                // framing offset, scene units
     bool mirror = false;              // action runs right-to-left
     cv::Scalar actor, accent, extra;  // extra: horse coat, water tint...
-    double gain = 1.0, bias = 0.0;    // exposure
+    cv::Vec3d gain{1, 1, 1};          // exposure and white balance (B, G, R)
+    double bias = 0.0;                // black level
     double noise = 0.0;               // pixel noise sigma
     std::vector<cv::Point> jitter;    // camera offset per frame, px
     std::vector<Distractor> distractors;

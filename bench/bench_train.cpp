@@ -1,0 +1,125 @@
+// One training step (forward, cross-entropy on the clip logits, backward, Adam
+// step) of every architecture, the way the trainer does it, on random features
+// of the study's shapes: batch 32, T = 16, D = 512 (ConvLSTM: 512x7x7 maps).
+// bench/train_step.py times the same step in PyTorch.
+//
+//   bench_train [--archs=lstm,gru,...] [--hidden=64,128,256,512] [--threads=N]
+//               [--batch=32] [--steps=16] [--map=7] [--repetitions=R]
+//               [--min-time=S] [--heavy-repetitions=R] [--benchmark_*]
+//
+// A "heavy" case (ConvLSTM with hidden >= 256, seconds per step) runs one
+// iteration per repetition and --heavy-repetitions repetitions.
+#include <memory>
+#include <string>
+
+#include <torch/torch.h>
+
+#include "common.h"
+#include "nn/classifier.h"
+
+namespace {
+
+using vidrnn::bench::Options;
+
+struct Shape {
+    int64_t batch = 32;
+    int64_t steps = 16;
+    int64_t dim = 512;
+    int64_t map = 7;
+};
+
+// Model, optimiser and data of one case, kept across repetitions so that the
+// warm-up runs once per case.
+struct TrainCase {
+    std::string name;
+    vidrnn::nn::ClipClassifier model;
+    std::unique_ptr<torch::optim::Adam> optimizer;
+    torch::Tensor x, lengths, labels;
+
+    void step() {
+        optimizer->zero_grad();
+        auto logits = model->forward(x, lengths).clip_logits;
+        auto loss = torch::nn::functional::cross_entropy(logits, labels);
+        loss.backward();
+        optimizer->step();
+    }
+};
+
+std::unique_ptr<TrainCase> gCase;
+
+TrainCase& caseFor(const std::string& name, const std::string& arch, int64_t hidden,
+                   const Shape& s, int warmup) {
+    if (gCase && gCase->name == name) {
+        return *gCase;
+    }
+    gCase.reset();  // free the previous case's memory first
+    auto c = std::make_unique<TrainCase>();
+    c->name = name;
+    torch::manual_seed(1);
+    c->model = vidrnn::nn::makeClassifier(vidrnn::nn::ClassifierOptions(arch, s.dim, hidden, 11));
+    c->model->train();
+    c->optimizer = std::make_unique<torch::optim::Adam>(c->model->parameters(),
+                                                        torch::optim::AdamOptions(1e-3));
+    c->x = c->model->spatial() ? torch::randn({s.batch, s.steps, s.dim, s.map, s.map})
+                               : torch::randn({s.batch, s.steps, s.dim});
+    // The trainer always passes lengths; full clips take the unpacked path.
+    c->lengths = torch::full({s.batch}, s.steps, torch::kLong);
+    c->labels = torch::randint(0, 11, {s.batch}, torch::kLong);
+    for (int i = 0; i < warmup; ++i) {
+        c->step();
+    }
+    gCase = std::move(c);
+    return *gCase;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    Options opt(argc, argv);
+    const auto archs = opt.list("archs", "lstm,gru,deep_lstm,bilstm,convlstm,mean_pool");
+    const auto hidden = opt.integers("hidden", "64,128,256,512");
+    const int threads = opt.integer("threads", 0);
+    Shape shape;
+    shape.batch = opt.integer("batch", 32);
+    shape.steps = opt.integer("steps", 16);
+    shape.dim = opt.integer("dim", 512);
+    shape.map = opt.integer("map", 7);
+    const int repetitions = opt.integer("repetitions", 5);
+    const int heavyRepetitions = opt.integer("heavy-repetitions", 2);
+    const double minTime = opt.real("min-time", 0.5);
+    const int warmup = opt.integer("warmup", 2);
+    opt.checkAllUsed();
+
+    vidrnn::bench::configureAndRecord(threads);
+    benchmark::AddCustomContext("shape", "batch=" + std::to_string(shape.batch) +
+                                             " T=" + std::to_string(shape.steps) +
+                                             " D=" + std::to_string(shape.dim) +
+                                             " map=" + std::to_string(shape.map));
+
+    for (const auto& arch : archs) {
+        for (const int h : hidden) {
+            const std::string name = "train_step/" + arch + "/" + std::to_string(h);
+            const bool heavy = arch == "convlstm" && h >= 256;
+            auto* b = benchmark::RegisterBenchmark(
+                name.c_str(), [name, arch, h, shape, warmup, heavy](benchmark::State& state) {
+                    auto& c = caseFor(name, arch, h, shape, heavy ? 1 : warmup);
+                    for (auto _ : state) {
+                        c.step();
+                    }
+                    state.counters["params"] =
+                        static_cast<double>(vidrnn::nn::countParameters(*c.model));
+                });
+            b->Unit(benchmark::kMillisecond)->UseRealTime()->DisplayAggregatesOnly(true);
+            if (heavy) {
+                b->Iterations(1)->Repetitions(heavyRepetitions);
+            } else {
+                b->MinTime(minTime)->Repetitions(repetitions);
+            }
+        }
+    }
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    gCase.reset();
+    return 0;
+}

@@ -1,0 +1,1 @@
+// Carrier of the benchmarks' precompiled LibTorch header (bench/CMakeLists.txt).

@@ -1,0 +1,787 @@
+"""Writes docs/BENCHMARKS.md from the results of tools/bench.sh.
+
+/usr/bin/python3 bench/report.py --results build/dev/bench-results --out docs/BENCHMARKS.md
+
+Reads the Google Benchmark JSON files (medians over the repetitions' per-step
+real times), bench/train_step.py's JSON, /usr/bin/time -v outputs, vidrnn
+info --json and the load-average log; evaluates the goals of issue 6.
+"""
+
+import argparse
+import glob
+import json
+import os
+import re
+import statistics
+
+GOAL_CPP_VS_PY = 0.8       # C++ step time / Python step time, every recurrent model
+GOAL_CONVLSTM = 1.5        # reference time / fast-path time
+GOAL_EXTRACT = 0.9         # end-to-end frames/s / backbone-only frames/s
+GOAL_DEMO_S = 15 * 60
+GOAL_PEAK_BYTES = 3e9      # 3 GB (decimal)
+RECURRENT = ["lstm", "gru", "deep_lstm", "bilstm", "convlstm"]
+ARCHS = RECURRENT + ["mean_pool"]
+
+
+def read(path, default=None):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return default
+
+
+def load_json(path):
+    text = read(path)
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def base_name(run_name):
+    """train_step/lstm/64/min_time:0.500/repeats:5/real_time -> train_step/lstm/64"""
+    keep = [s for s in run_name.split("/")
+            if ":" not in s and s not in ("real_time", "manual_time")]
+    return "/".join(keep)
+
+
+def to_ms(value, unit):
+    return value * {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[unit]
+
+
+class GBench:
+    """One Google Benchmark JSON file: per-name samples of time and counters."""
+
+    def __init__(self, path):
+        self.doc = load_json(path) or {}
+        self.context = self.doc.get("context", {})
+        self.samples = {}
+        for b in self.doc.get("benchmarks", []):
+            if b.get("run_type") != "iteration" or b.get("error_occurred"):
+                continue
+            name = base_name(b.get("run_name", b["name"]))
+            s = dict(b)
+            s["ms"] = to_ms(b["real_time"], b.get("time_unit", "ns"))
+            s["cpu_ms"] = to_ms(b["cpu_time"], b.get("time_unit", "ns"))
+            self.samples.setdefault(name, []).append(s)
+
+    def median_ms(self, name):
+        s = self.samples.get(name)
+        return statistics.median(x["ms"] for x in s) if s else None
+
+    def median_cpu_ms(self, name):
+        s = self.samples.get(name)
+        return statistics.median(x["cpu_ms"] for x in s) if s else None
+
+    def median_counter(self, name, counter):
+        s = [x[counter] for x in self.samples.get(name, []) if counter in x]
+        return statistics.median(s) if s else None
+
+    def count(self, name):
+        return len(self.samples.get(name, []))
+
+
+class PyBench:
+    def __init__(self, path):
+        self.doc = load_json(path) or {}
+        self.context = self.doc.get("context", {})
+        self.results = {r["name"]: r for r in self.doc.get("results", [])}
+
+    def median_ms(self, name):
+        r = self.results.get(name)
+        return r["median_ms"] if r else None
+
+
+def parse_time_v(path):
+    text = read(path)
+    if not text:
+        return None
+    out = {}
+    m = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", text)
+    if m:
+        h = int(m.group(1) or 0)
+        out["wall_s"] = h * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    if m:
+        out["max_rss_bytes"] = int(m.group(1)) * 1024
+    m = re.search(r"User time \(seconds\): ([\d.]+)", text)
+    if m:
+        out["user_s"] = float(m.group(1))
+    m = re.search(r"System time \(seconds\): ([\d.]+)", text)
+    if m:
+        out["sys_s"] = float(m.group(1))
+    m = re.search(r"Exit status: (\d+)", text)
+    if m:
+        out["status"] = int(m.group(1))
+    return out
+
+
+def fmt_ms(v):
+    if v is None:
+        return "n/a"
+    if v >= 1000:
+        return "%.2f s" % (v / 1000)
+    if v >= 100:
+        return "%.0f ms" % v
+    if v >= 10:
+        return "%.1f ms" % v
+    return "%.2f ms" % v
+
+
+def fmt_x(v):
+    return "n/a" if v is None else "%.2fx" % v
+
+
+def fmt_bytes(v):
+    return "n/a" if v is None else "%.2f GB" % (v / 1e9)
+
+
+def fmt_wall(s):
+    if s is None:
+        return "n/a"
+    m, sec = divmod(s, 60)
+    return "%d min %02d s" % (m, sec) if m else "%.1f s" % s
+
+
+def status(ok):
+    if ok is None:
+        return "not measured"
+    return "**met**" if ok else "**missed**"
+
+
+def machine(results):
+    cpu = "unknown"
+    cores = set()
+    logical = 0
+    physical = None
+    core = None
+    for line in (read("/proc/cpuinfo") or "").splitlines():
+        key, _, value = line.partition(":")
+        key, value = key.strip(), value.strip()
+        if key == "model name" and cpu == "unknown":
+            cpu = value
+        elif key == "processor":
+            logical += 1
+        elif key == "physical id":
+            physical = value
+        elif key == "core id":
+            core = value
+            cores.add((physical, core))
+    info = load_json(os.path.join(results, "info.json")) or {}
+    py = (read(os.path.join(results, "python-torch.txt")) or "").split()
+    versions = dict(line.split(None, 1) for line in
+                    (read(os.path.join(results, "versions.txt")) or "").splitlines() if " " in line)
+    return {
+        "cpu": cpu,
+        "cores": len(cores) or logical,
+        "threads": logical,
+        "info": info,
+        "python_torch": py[0] if py else "n/a",
+        "python": py[1] if len(py) > 1 else "n/a",
+        "libtorch_pkg": versions.get("libtorch-dev", "n/a"),
+        "benchmark_pkg": versions.get("libbenchmark-dev", "n/a"),
+        "openblas_pkg": versions.get("libopenblas0-pthread", "n/a"),
+    }
+
+
+def load_summary(results):
+    rows = []
+    for line in (read(os.path.join(results, "loadavg.log")) or "").splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            rows.append(float(parts[1]))
+    if not rows:
+        return None
+    return {"min": min(rows), "mean": statistics.mean(rows), "max": max(rows), "n": len(rows)}
+
+
+class Report:
+    def __init__(self, results):
+        self.r = results
+        self.lines = []
+        self.goals = []   # (goal, target, measured, ok)
+        self.job, self.demo_report, self.prof = {}, None, None
+        self.conv_rows, self.ext, self.thr = {}, {}, {}
+        self.train_cpp, self.train_py = {}, {}
+
+    def add(self, *lines):
+        self.lines.extend(lines)
+
+    def table(self, header, rows):
+        self.add("| " + " | ".join(header) + " |", "|" + "---|" * len(header))
+        for row in rows:
+            self.add("| " + " | ".join(str(c) for c in row) + " |")
+        self.add("")
+
+    def rc(self, name):
+        text = read(os.path.join(self.r, name + ".rc"))
+        return None if text is None else int(text.strip() or 0)
+
+    # --- sections ---------------------------------------------------------------
+    def training(self):
+        cpp, py = {}, {}
+        for path in glob.glob(os.path.join(self.r, "train-cpp-*.json")):
+            g = GBench(path)
+            for name in g.samples:
+                cpp[name] = {"ms": g.median_ms(name), "cpu": g.median_cpu_ms(name),
+                             "params": g.median_counter(name, "params"), "n": g.count(name)}
+        for path in glob.glob(os.path.join(self.r, "train-py-*.json")):
+            for name, res in PyBench(path).results.items():
+                py[name] = {"ms": res["median_ms"], "cpu": res.get("median_cpu_ms"),
+                            "params": res.get("params"), "n": len(res["times_ms"])}
+        hidden = sorted({int(n.split("/")[2]) for n in list(cpp) + list(py)})
+        rows, ratios = [], []
+        all_ok = True if cpp else None
+        for arch in ARCHS:
+            for h in hidden:
+                name = "train_step/%s/%d" % (arch, h)
+                c, p = cpp.get(name), py.get(name)
+                if not c and not p:
+                    continue
+                ratio = c["ms"] / p["ms"] if c and p and c["ms"] and p["ms"] else None
+                cpu_ratio = c["cpu"] / p["cpu"] if c and p and c["cpu"] and p["cpu"] else None
+                if arch in RECURRENT:
+                    ok = ratio is not None and ratio <= GOAL_CPP_VS_PY
+                    all_ok = all_ok and ok
+                    goal = "met" if ok else "missed"
+                    if ratio is not None:
+                        ratios.append((ratio, name))
+                else:
+                    goal = "(not recurrent)"
+                params = ""
+                if c and p and c["params"] is not None and p["params"] is not None:
+                    params = ("{:,}".format(int(c["params"])) if int(c["params"]) == int(p["params"])
+                              else "%d / %d (differ!)" % (c["params"], p["params"]))
+                rows.append([arch, h, params, fmt_ms(c["ms"] if c else None),
+                             fmt_ms(p["ms"] if p else None), fmt_x(ratio), goal,
+                             fmt_x(cpu_ratio),
+                             "%s / %s" % (c["n"] if c else "-", p["n"] if p else "-")])
+        self.add("## 1. Training step", "",
+                 "Forward, cross-entropy on the clip logits, backward, Adam step; batch 32, "
+                 "T = 16, D = 512 (ConvLSTM: 512x7x7 maps), LibTorch threads = cores. C++: the "
+                 "engine's models through `bench_train`; Python: the same models written in "
+                 "PyTorch (`bench/train_step.py`; equal parameter counts check the "
+                 "definitions). Median wall time per step over the repetitions; C++ and "
+                 "Python runs alternate per case. The CPU-time ratio (all threads of "
+                 "the process) is less sensitive to other load on the machine. Goal: C++ <= "
+                 "%.1fx Python for every recurrent model." % GOAL_CPP_VS_PY, "")
+        self.table(["arch", "hidden", "parameters", "C++", "Python", "C++/Python", "goal",
+                    "C++/Python CPU time", "repetitions C++ / Py"], rows)
+        worst = max(ratios) if ratios else None
+        measured = ("%s to %s (worst: %s)" % (fmt_x(min(ratios)[0]), fmt_x(worst[0]),
+                                              worst[1].split("/", 1)[1]) if ratios else "n/a")
+        self.goals.append(["C++ training step vs Python, every recurrent model",
+                           "<= %.1fx" % GOAL_CPP_VS_PY, measured, all_ok])
+        self.train_cpp, self.train_py = cpp, py
+
+    def convlstm(self):
+        g = GBench(os.path.join(self.r, "convlstm.json"))
+        hidden = sorted({int(n.split("/")[2]) for n in g.samples})
+        shape = dict(kv.split("=") for kv in g.context.get("shape", "").split() if "=" in kv)
+        rows, speedups = [], []
+        self.conv_rows = {}
+        for h in hidden:
+            fast = g.median_ms("convlstm/fast/%d" % h)
+            ref = g.median_ms("convlstm/reference/%d" % h)
+            sp = ref / fast if fast and ref else None
+            if sp is not None:
+                speedups.append((sp, h))
+            bound = flop_bound(shape, h)
+            d_out = g.context.get("diff/fast/%d/output" % h)
+            d_grad = g.context.get("diff/fast/%d/gradient" % h)
+            d_scale = g.context.get("diff/fast/%d/gradient_scale" % h)
+            tol = float(g.context.get("diff_tolerance", "1e-4"))
+            ok = d_out is not None and float(d_out) <= tol
+            exp = []
+            for v in ("fast_unbind", "fast_unbind_hoist", "fast_unbind_hoist_cl"):
+                t = g.median_ms("convlstm/%s/%d" % (v, h))
+                d = g.context.get("diff/%s/%d/output" % (v, h))
+                exp.append("%s (%s; diff %.2g)" % (fmt_ms(t), fmt_x(ref / t if ref else None),
+                                                  float(d)) if t and d else "-")
+            self.conv_rows[h] = {"fast": fast, "ref": ref, "bound": bound}
+            for v in ("unbind", "unbind_hoist", "unbind_hoist_cl"):
+                self.conv_rows[h][v] = g.median_ms("convlstm/fast_%s/%d" % (v, h))
+            rows.append([h, fmt_ms(fast), fmt_ms(ref), fmt_x(sp), fmt_x(bound),
+                         "%.2g (%s)" % (float(d_out), "ok" if ok else "FAILED") if d_out else "n/a",
+                         "%.2g of %.2g" % (float(d_grad), float(d_scale)) if d_grad else "n/a"]
+                        + exp + [g.count("convlstm/fast/%d" % h)])
+        self.add("## 2. ConvLSTM: fast path against the straightforward form", "",
+                 "`ConvLSTMImpl::forward` (input-to-gates convolution of all frames in one "
+                 "call) against `forward_reference` (one convolution over cat(x, h) per step), "
+                 "forward + backward (gradient of a fixed random tensor) of one ConvLSTM layer "
+                 "on the same module and input: %s. The largest absolute difference of the "
+                 "outputs must stay <= 1e-4 (checked by the bench, which fails otherwise); "
+                 "gradients are shown against the largest gradient. Speed-up = reference / "
+                 "fast. \"FLOP bound\": the speed-up if both forms ran their convolutions at "
+                 "the same FLOP rate (the fast path skips the gradient of the input frames and "
+                 "the first step's hidden convolution; it does not do less of anything else). "
+                 "The last three columns are experiments in the bench, not the engine "
+                 "(`fastExperiment` in bench_convlstm.cpp), each with its speed-up over the "
+                 "reference and its output difference: per-step gates from one "
+                 "`x_gates.unbind(1)` instead of a `select` per step (`fast_unbind`), plus the "
+                 "weight halves narrowed once per forward instead of per step "
+                 "(`fast_unbind_hoist`), plus channels-last format (`fast_unbind_hoist_cl`). "
+                 "Goal: fast >= %.1fx faster."
+                 % (g.context.get("shape", "?"), GOAL_CONVLSTM), "")
+        self.table(["hidden", "fast", "reference", "speed-up", "FLOP bound",
+                    "max abs diff output", "max abs diff gradients", "fast_unbind",
+                    "fast_unbind_hoist", "fast_unbind_hoist_cl", "repetitions"], rows)
+        ok = all(sp >= GOAL_CONVLSTM for sp, _ in speedups) if speedups else None
+        measured = ", ".join("%s at %d" % (fmt_x(sp), h) for sp, h in speedups) or "n/a"
+        if g.context.get("diff_ok") == "false":
+            ok, measured = False, measured + " (outputs differ!)"
+        self.goals.append(["ConvLSTM fast path vs straightforward form", ">= %.1fx" % GOAL_CONVLSTM,
+                           measured, ok])
+        self.conv = g
+
+    def extraction(self):
+        g = GBench(os.path.join(self.r, "extract.json"))
+        gp = GBench(os.path.join(self.r, "extract-passive.json"))
+        sizes = sorted({int(n.split("/")[2]) for n in g.samples})
+        rows, ratios = [], []
+        self.ext = {}
+        for s in sizes:
+            e = {
+                "e2e": g.median_counter("extract/e2e/%d" % s, "fps"),
+                "bb": g.median_counter("extract/backbone/%d" % s, "fps"),
+                "dec": g.median_counter("extract/decode/%d" % s, "fps"),
+                "frames": g.median_counter("extract/backbone/%d" % s, "frames"),
+                "in_dec": g.median_counter("extract/e2e/%d" % s, "decode_s"),
+                "in_bb": g.median_counter("extract/e2e/%d" % s, "backbone_s"),
+                "wall": g.median_ms("extract/e2e/%d" % s),
+                "setup": g.median_ms("extract/setup/%d" % s),
+                "p_e2e": gp.median_counter("extract/e2e/%d" % s, "fps"),
+                "p_bb": gp.median_counter("extract/backbone/%d" % s, "fps"),
+            }
+            self.ext[s] = e
+            ratio = e["e2e"] / e["bb"] if e["e2e"] and e["bb"] else None
+            e["ratio"] = ratio
+            if ratio is not None:
+                ratios.append((ratio, s))
+            passive = (e["p_e2e"] / e["p_bb"]) if e["p_e2e"] and e["p_bb"] else None
+            e["p_ratio"] = passive
+            rows.append([s, "%d" % e["frames"] if e["frames"] else "n/a",
+                         "%.1f" % e["e2e"] if e["e2e"] else "n/a",
+                         "%.1f" % e["bb"] if e["bb"] else "n/a", fmt_x(ratio),
+                         "%.0f" % e["dec"] if e["dec"] else "n/a",
+                         "%.1f s / %.1f s / %.1f s / %.2f s" % (
+                             e["wall"] / 1000, e["in_dec"], e["in_bb"], (e["setup"] or 0) / 1000)
+                         if e["wall"] and e["in_dec"] is not None else "n/a",
+                         "%.1f / %.1f (%s)" % (e["p_e2e"], e["p_bb"], fmt_x(passive))
+                         if passive else "-",
+                         g.count("extract/e2e/%d" % s)])
+        self.add("## 3. Feature extraction", "",
+                 "Built-in ResNet-18 (not pretrained), T = 16, on %s clips of the small demo "
+                 "preset (160x120 MJPG). End to end: `vidrnn::extractFeatures` into an empty "
+                 "cache (decode and preprocess in one thread beside inference, backbone, cache "
+                 "files), frames/s over its wall time, as `vidrnn extract` reports it. Backbone "
+                 "only: `Backbone::forward` on the same frames decoded beforehand, in the same "
+                 "batches. Decode only: `decodeClip` alone, one thread. The e2e run's own "
+                 "split: wall / decoder-thread seconds / seconds inside the backbone / building "
+                 "the backbone (measured apart). Last column, an experiment: the same with "
+                 "OMP_WAIT_POLICY=PASSIVE. Goal: end to end >= %.1fx backbone only."
+                 % (g.context.get("extract_clips", "?"), GOAL_EXTRACT), "")
+        self.table(["size", "frames", "end to end frames/s", "backbone only frames/s",
+                    "ratio", "decode only frames/s", "e2e: wall / decode / backbone / set-up",
+                    "PASSIVE: e2e / backbone frames/s (ratio)", "repetitions"], rows)
+        ok = all(r >= GOAL_EXTRACT for r, _ in ratios) if ratios else None
+        measured = ", ".join("%s at %d" % (fmt_x(r), s) for r, s in ratios) or "n/a"
+        self.goals.append(["Extraction end to end vs backbone only", ">= %.1fx" % GOAL_EXTRACT,
+                           measured, ok])
+
+    def jobs(self, quick):
+        self.add("## 4. Demo main job and memory at UCF11 scale", "")
+        if quick:
+            self.add("Skipped under `--quick`.", "")
+            self.goals.append(["`vidrnn demo` wall time", "<= 15 min", "skipped (--quick)", None])
+            self.goals.append(["Peak memory at UCF11 scale", "<= 3 GB", "skipped (--quick)", None])
+            return
+        self.add("`/usr/bin/time -v` (wall time, maximum resident set size). The demo runs "
+                 "with its default settings in a temporary folder with an empty feature "
+                 "cache; the full preset (UCF11 scale) is generated once into "
+                 "build/bench-data/full.", "")
+        rows = []
+        jobs = [("demo", "`vidrnn demo` (small preset: generate, extract, sweep of 24 runs)"),
+                ("generate-full", "`vidrnn data generate --preset full`"),
+                ("extract-full", "`vidrnn extract --data full --size 112`"),
+                ("train-full", "`vidrnn train --arch convlstm --hidden 64 --epochs 1 --size 112 "
+                               "--data full`")]
+        self.job = {}
+        for name, label in jobs:
+            t = parse_time_v(os.path.join(self.r, name + ".time"))
+            self.job[name] = t
+            if t is None:
+                if name == "generate-full":
+                    rows.append([label, "reused", "", "", ""])
+                continue
+            rows.append([label, fmt_wall(t.get("wall_s")), "%.0f s" % (t.get("user_s", 0) +
+                         t.get("sys_s", 0)), fmt_bytes(t.get("max_rss_bytes")),
+                         "ok" if t.get("status", 1) == 0 else "exit %s" % t.get("status")])
+        self.table(["job", "wall", "CPU (user+sys)", "max RSS", "status"], rows)
+        demo = self.job.get("demo")
+        ok = None
+        if demo and "wall_s" in demo:
+            ok = demo.get("status") == 0 and demo["wall_s"] <= GOAL_DEMO_S
+        self.goals.append(["`vidrnn demo` wall time", "<= 15 min",
+                           fmt_wall(demo.get("wall_s")) if demo else "n/a", ok])
+        peaks = [(self.job[n] or {}).get("max_rss_bytes") for n in ("extract-full", "train-full")]
+        peaks = [p for p in peaks if p]
+        okm = max(peaks) <= GOAL_PEAK_BYTES if len(peaks) == 2 else None
+        self.goals.append(["Peak memory at UCF11 scale (extract, ConvLSTM train)", "<= 3 GB",
+                           " / ".join(fmt_bytes(p) for p in peaks) or "n/a", okm])
+        self.demo_report = load_json(os.path.join(self.r, "demo-report.json"))
+        ex = load_json_tail(os.path.join(self.r, "extract-full.log"))
+        tr = load_json_tail(os.path.join(self.r, "train-full.log"))
+        if ex:
+            self.add("UCF11-scale extraction: %s clips, %s frames, %.1f frames/s end to end, "
+                     "%.1f in the backbone (decoder thread %.0f s, backbone %.0f s of %.0f s)." % (
+                         ex.get("clips"), ex.get("frames_computed"),
+                         ex.get("frames_per_second", 0), ex.get("backbone_frames_per_second", 0),
+                         ex.get("decode_seconds", 0), ex.get("backbone_seconds", 0),
+                         ex.get("seconds", 0)), "")
+        if tr:
+            self.add("ConvLSTM epoch at UCF11 scale: %s parameters, training %.0f s (the rest of "
+                     "the job's wall time: loading features, test evaluation, checkpoint)." % (
+                         "{:,}".format(tr.get("params", 0)), tr.get("train_seconds", 0)), "")
+
+    def gui(self):
+        self.add("## 5. GUI stall", "")
+        self.table(["measure", "result"],
+                   [["GUI stall while training", "measured by the GUI test (tests/ui), see issue note"]])
+        self.goals.append(["GUI stall", "-", "measured by the GUI test (tests/ui), see issue note",
+                           None])
+
+    def threads(self):
+        rows = []
+        self.thr = {}
+        for blas in ("openblas", "openblas-ob1", "openblas-ob1-passive", "reference"):
+            for t in ("1", "2"):
+                g = GBench(os.path.join(self.r, "threads-%s-%s-cpp.json" % (blas, t)))
+                p = PyBench(os.path.join(self.r, "threads-%s-%s-py.json" % (blas, t)))
+                if not g.samples and not p.results:
+                    continue
+                loaded = g.context.get("vidrnn_blas") or p.context.get("blas", "n/a")
+                label = {"openblas": "OpenBLAS (own threads: default = cores)",
+                         "openblas-ob1": "OpenBLAS, OPENBLAS_NUM_THREADS=1",
+                         "openblas-ob1-passive": "OpenBLAS, OPENBLAS_NUM_THREADS=1, "
+                                                 "OMP_WAIT_POLICY=PASSIVE",
+                         "reference": "reference BLAS"}[blas]
+                row = [label, t, "`%s`" % os.path.basename(loaded)]
+                for arch in ("lstm", "gru"):
+                    name = "train_step/%s/256" % arch
+                    self.thr[(blas, t, arch)] = (g.median_ms(name), p.median_ms(name))
+                    row += [fmt_ms(g.median_ms(name)), fmt_ms(p.median_ms(name)) if p.results else "-"]
+                rows.append(row)
+        self.add("## 6. Threads and BLAS", "",
+                 "The LSTM and GRU training step at hidden 256 (shapes as in 1). Threads: "
+                 "LibTorch intra-op threads (`--threads`, `torch.set_num_threads`). The "
+                 "reference BLAS is selected per process with LD_LIBRARY_PATH (BLAS and "
+                 "LAPACK directories of the reference packages), the system alternative "
+                 "untouched; the BLAS column is the library really mapped into the C++ "
+                 "process.", "")
+        self.table(["BLAS", "LibTorch threads", "mapped", "LSTM C++", "LSTM Python", "GRU C++",
+                    "GRU Python"], rows)
+
+    def profile(self):
+        doc = load_json(os.path.join(self.r, "profile.json"))
+        if not doc:
+            return
+        self.add("## What dominates (PyTorch profiler, same ATen kernels as the engine)", "",
+                 "`bench/profile_step.py`, %s threads: self CPU time of the operators per "
+                 "step, grouped; GEMM = mm/addmm/bmm (the BLAS), convolution = oneDNN; "
+                 "\"outside operators\" = profiled step time minus operator time (Python, "
+                 "autograd bookkeeping, profiler). Profiler overhead inflates small "
+                 "operators; read shares, not absolute times." % doc.get("threads", "?"), "")
+        rows = []
+        for name, r in doc.get("train", {}).items():
+            g = r["groups"]
+            outside = max(0.0, r["profiled_step_ms"] - r["op_self_ms"])
+            rows.append(["train step " + name, fmt_ms(r["profiled_step_ms"]),
+                         "%.0f" % r["op_calls_per_step"],
+                         "%.0f%%" % (100 * g.get("gemm", {}).get("share", 0)),
+                         "%.0f%%" % (100 * g.get("convolution", {}).get("share", 0)),
+                         "%.0f%%" % (100 * g.get("other ops", {}).get("share", 0)),
+                         fmt_ms(outside), fmt_ms(r.get("optimizer_step_ms")),
+                         ", ".join("%s %.0f%%" % (t["op"].replace("aten::", ""), 100 * t["share"])
+                                   for t in r["top"][:3])])
+        for h, forms in doc.get("convlstm", {}).items():
+            for form, r in forms.items():
+                g = r["groups"]
+                outside = max(0.0, r["profiled_step_ms"] - r["op_self_ms"])
+                rows.append(["ConvLSTM %s %s fwd+bwd" % (form, h), fmt_ms(r["profiled_step_ms"]),
+                             "%.0f" % r["op_calls_per_step"],
+                             "%.0f%%" % (100 * g.get("gemm", {}).get("share", 0)),
+                             "%.0f%%" % (100 * g.get("convolution", {}).get("share", 0)),
+                             "%.0f%%" % (100 * g.get("other ops", {}).get("share", 0)),
+                             fmt_ms(outside), "-",
+                             ", ".join("%s %.0f%%" % (t["op"].replace("aten::", ""),
+                                                      100 * t["share"]) for t in r["top"][:3])])
+        self.table(["case", "profiled step", "operator calls", "GEMM", "convolution",
+                    "other operators", "outside operators", "Adam step (incl.)",
+                    "top operators (self time)"], rows)
+        self.prof = doc
+
+    # --- analysis: causes of missed goals, from the measurements above ----------
+    def analysis(self):
+        a = self.add
+        a("## Why goals are missed and what would close them", "")
+        a("Derived from the tables above (this run's numbers); the reasoning is in "
+          "bench/report.py next to the text it generates.", "")
+        goal = {g[0]: g for g in self.goals}
+
+        # 1. C++ vs Python
+        ratios = sorted(c["ms"] / self.train_py[n]["ms"] for n, c in self.train_cpp.items()
+                        if n in self.train_py and n.split("/")[1] in RECURRENT and c["ms"]
+                        and self.train_py[n]["ms"])
+        g = goal.get("C++ training step vs Python, every recurrent model")
+        if ratios:
+            a("### C++ training step <= %.1fx Python: %s" % (
+                GOAL_CPP_VS_PY, "met" if g and g[3] else "missed"), "")
+            a("- Measured: C++/Python between %s and %s, median %s over the recurrent cases." % (
+                fmt_x(ratios[0]), fmt_x(ratios[-1]), fmt_x(statistics.median(ratios))))
+            a("- Both sides run the same work: `torch::nn::LSTM`/`GRU` and `nn.LSTM`/`GRU` "
+              "dispatch to the same `aten::lstm`/`aten::gru` (on CPU: one GEMM for the input "
+              "projection of all steps, then a GEMM and pointwise gate operators per step), "
+              "the same oneDNN convolutions for ConvLSTM, the same autograd engine (C++ on "
+              "both sides) and the same BLAS. The only thing C++ removes is the Python "
+              "interpreter around a few dozen calls per step (module calls, the loss, "
+              "Adam's loop over the parameters).")
+            if self.prof:
+                parts = []
+                for name, r in self.prof.get("train", {}).items():
+                    outside = max(0.0, r["profiled_step_ms"] - r["op_self_ms"])
+                    parts.append("%s %.1f%% (%s of %s)" % (
+                        name, 100 * outside / r["profiled_step_ms"], fmt_ms(outside),
+                        fmt_ms(r["profiled_step_ms"])))
+                a("- Time outside ATen operators in the Python step (interpreter, autograd "
+                  "bookkeeping and the profiler's own cost, so an upper bound of what C++ can "
+                  "save): " + ", ".join(parts) + ". So C++ can at best be a few per cent "
+                  "faster: a ratio of 0.8 is out of reach by language; differences beyond "
+                  "that in the table are the machine's load (see the CPU-time column and the "
+                  "load average).")
+            a("- What would close it is doing less work than PyTorch's eager kernels, "
+              "which the engine could do and a plain PyTorch script does not: a fused "
+              "LSTM/GRU cell (one kernel for the gate arithmetic, forward and backward; the "
+              "profile's \"other operators\" share is its ceiling), oneDNN's RNN primitive "
+              "(LibTorch >= 2.0 uses it for CPU LSTMs; Debian's 1.13 does not have it), or "
+              "bf16 arithmetic (this CPU has AVX512-BF16; results change). A thread "
+              "setting (section 6) helps both sides alike.", "")
+
+        # 2. ConvLSTM
+        g = goal.get("ConvLSTM fast path vs straightforward form")
+        if self.conv_rows:
+            a("### ConvLSTM fast path >= %.1fx the straightforward form: %s" % (
+                GOAL_CONVLSTM, "met" if g and g[3] else "missed"), "")
+            parts = []
+            for h, r in sorted(self.conv_rows.items()):
+                if r["fast"] and r["ref"]:
+                    parts.append("hidden %d: %s measured, %s FLOP bound" % (
+                        h, fmt_x(r["ref"] / r["fast"]), fmt_x(r["bound"])))
+            a("- " + "; ".join(parts) + ".")
+            a("- The FLOP bound is the ceiling of batching: the fast path does the same "
+              "convolutions, only in a different grouping. It saves the input gradient of "
+              "the frames (the reference's convolution over cat(x, h) computes it because h "
+              "needs one) and the first step's hidden convolution; nothing else. At 7x7 maps "
+              "and batch 32 one step's convolution is already a large GEMM (1,568 rows), so "
+              "batching 16 steps does not raise the FLOP rate noticeably. The bound falls "
+              "with the hidden size because the hidden part, which stays per step, grows.")
+            exp = []
+            for h, r in sorted(self.conv_rows.items()):
+                if r["fast"] and r.get("unbind") and r.get("unbind_hoist") and r["ref"]:
+                    exp.append("hidden %d: engine %s, unbind %s, unbind + hoist %s%s" % (
+                        h, fmt_x(r["ref"] / r["fast"]), fmt_x(r["ref"] / r["unbind"]),
+                        fmt_x(r["ref"] / r["unbind_hoist"]),
+                        ", + channels-last %s" % fmt_x(r["ref"] / r["unbind_hoist_cl"])
+                        if r.get("unbind_hoist_cl") else ""))
+            if exp:
+                a("- The engine's fast path falls short of even that bound, and the profile "
+                  "(fast form: `fill_`, `add`, `copy_` on whole tensors) shows why: two "
+                  "per-step views whose backward is O(T) each. `x_gates.select(1, t)` per step "
+                  "makes autograd allocate a zero-filled gradient of the whole [B,T,4h,H,W] "
+                  "gate tensor for every step and sum the T of them; `conv->weight.narrow` per "
+                  "step does the same with a whole [4h,C+h,3,3] weight gradient. Measured "
+                  "speed-up over the reference with the fixes applied in the bench: "
+                  + "; ".join(exp) + ".")
+            a("- Reaching 1.5x needs cheaper arithmetic than the reference, not a "
+              "different grouping: bf16 convolutions (AVX512-BF16 on this CPU, outputs then "
+              "differ by more than 1e-4), or Winograd 3x3 (not selectable through LibTorch "
+              "1.13's convolution). Or the goal restated against the FLOP bound.", "")
+
+        # 3. Extraction
+        g = goal.get("Extraction end to end vs backbone only")
+        if self.ext:
+            a("### Extraction end to end >= %.1fx backbone only: %s" % (
+                GOAL_EXTRACT, "met" if g and g[3] else "missed"), "")
+            for size, e in sorted(self.ext.items()):
+                if not (e["e2e"] and e["bb"] and e["frames"]):
+                    continue
+                alone = e["frames"] / e["bb"]
+                dec_share = e["bb"] / e["dec"] if e["dec"] else None
+                a("- Size %d: %s. Decoding costs %s of the backbone's time (decode only %.0f "
+                  "frames/s on one thread against %.1f for the backbone on all cores), yet "
+                  "inside the end-to-end run the backbone took %.1f s against %.1f s alone "
+                  "(%s), and building the backbone took %s." % (
+                      size, fmt_x(e["ratio"]),
+                      "%.0f%%" % (100 * dec_share) if dec_share else "n/a",
+                      e["dec"] or 0, e["bb"], e["in_bb"] or 0, alone,
+                      "+%.0f%%" % (100 * ((e["in_bb"] or 0) / alone - 1)),
+                      fmt_ms(e["setup"])))
+            a("- So what dominates the loss is interference, not decoding work: the "
+              "decoder thread takes a core from one of the two OpenMP threads, and every "
+              "oneDNN parallel region then waits for the preempted thread; libgomp's "
+              "spinning threads make the decoder wait longer for a core. With other load on "
+              "the machine the effect grows.")
+            pas = ["size %d: %s (backbone alone %.1f frames/s)" % (s, fmt_x(e["p_ratio"]), e["p_bb"])
+                   for s, e in sorted(self.ext.items()) if e.get("p_ratio")]
+            if pas:
+                a("- Measured with OMP_WAIT_POLICY=PASSIVE (idle OpenMP threads sleep at "
+                  "once): " + "; ".join(pas) + ".")
+            a("- What would close it: let the decoder run without stalling inference "
+              "(passive OpenMP waiting, or the decoder at a lower scheduling priority), "
+              "decode only the sampled frames (OpenCV's FFmpeg `grab()` decodes every frame; "
+              "the demo clips have 24-32 frames for 16 samples), and keep the backbone "
+              "built once per process rather than per call.", "")
+
+        # 4. Demo and memory
+        demo = self.job.get("demo")
+        if demo:
+            g = goal.get("`vidrnn demo` wall time")
+            a("### Demo <= 15 min: %s" % ("met" if g and g[3] else "missed"), "")
+            per_arch = {}
+            for row in (self.demo_report or {}).get("rows", []):
+                if row.get("reference"):
+                    continue
+                ts = row.get("train_seconds") or {}
+                per_arch[row["arch"]] = per_arch.get(row["arch"], 0) + (ts.get("mean") or 0) * (
+                    ts.get("n") or 1)
+            total = sum(per_arch.values())
+            if total:
+                a("- Training seconds per architecture (sum over its runs, from the demo's "
+                  "store): " + ", ".join("%s %.0f s (%.0f%%)" % (k, v, 100 * v / total)
+                                         for k, v in sorted(per_arch.items(),
+                                                            key=lambda kv: -kv[1])) +
+                  "; wall time of the whole job %s." % fmt_wall(demo.get("wall_s")), "")
+        full = [self.job.get("extract-full"), self.job.get("train-full")]
+        if any(full):
+            g = goal.get("Peak memory at UCF11 scale (extract, ConvLSTM train)")
+            a("### Peak memory at UCF11 scale <= 3 GB: %s" % ("met" if g and g[3] else "missed"), "")
+            a("- Extraction keeps a bounded queue of decoded clips (8) and one batch of "
+              "frames; training preloads a split's features only when they fit in 768 MiB "
+              "and streams them otherwise, so neither grows with the data set.", "")
+
+    def failures(self):
+        bad = []
+        for path in sorted(glob.glob(os.path.join(self.r, "*.rc"))):
+            rc = int((read(path) or "0").strip() or 0)
+            if rc != 0:
+                bad.append("`%s` exited with status %d (log: %s)" % (
+                    os.path.basename(path)[:-3], rc, os.path.basename(path)[:-3] + ".log"))
+        if bad:
+            self.add("## Failed steps", "")
+            self.add(*["- " + b for b in bad])
+            self.add("")
+
+
+def flop_bound(shape, h):
+    """Reference FLOPs / fast-path FLOPs of one ConvLSTM layer, forward + backward.
+
+    Per convolution over k input channels: forward F(k), weight gradient F(k),
+    input gradient F(k). The reference convolves cat(x, h) (C + h channels) at
+    every step and, h needing a gradient, computes the input gradient of all
+    C + h channels. The fast path convolves x once (no input gradient: frames
+    are constants) and h at steps 2..T (forward, weight and input gradient).
+    """
+    try:
+        c, t = int(shape["C"]), int(shape["T"])
+    except (KeyError, ValueError):
+        return None
+    reference = 3.0 * (c + h)
+    fast = 2.0 * c + 3.0 * h * (t - 1) / t
+    return reference / fast
+
+
+def load_json_tail(path):
+    """The JSON document a --json command printed (its last top-level object)."""
+    text = read(path)
+    if not text:
+        return None
+    start = text.find("\n{")
+    start = 0 if text.startswith("{") else start + 1 if start >= 0 else -1
+    if start < 0:
+        return None
+    try:
+        return json.loads(text[start:])
+    except ValueError:
+        return None
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--results", required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--notes", help="Markdown appended as the analysis section")
+    args = p.parse_args()
+    r = args.results
+    quick = "quick=1" in (read(os.path.join(r, "mode.txt")) or "")
+    m = machine(r)
+    info = m["info"]
+    load = load_summary(r)
+
+    rep = Report(r)
+    rep.training()
+    rep.convlstm()
+    rep.extraction()
+    rep.jobs(quick)
+    rep.gui()
+    rep.threads()
+    rep.profile()
+    rep.analysis()
+    rep.failures()
+    body = rep.lines
+
+    out = ["# Benchmarks", "",
+           "Generated by `bash tools/bench.sh%s` (do not edit by hand: rerun it). Raw "
+           "results: build/dev/bench-results/." % (" --quick" if quick else ""), ""]
+    if quick:
+        out += ["**Quick run**: fewer hidden sizes, repetitions and clips; no demo or "
+                "UCF11-scale jobs. Use the full run for decisions.", ""]
+    out += ["## Machine", ""]
+    rows = [
+        ["CPU", m["cpu"]],
+        ["cores / hardware threads", "%d / %d" % (m["cores"], m["threads"])],
+        ["LibTorch intra-op threads (default, = cores)", info.get("threads", "n/a")],
+        ["BLAS really loaded (`vidrnn info --json`)", "`%s`" % info.get("blas", "n/a")],
+        ["LibTorch", "%s (Debian libtorch-dev %s), parallel backend %s, oneDNN %s" % (
+            info.get("libtorch", "n/a"), m["libtorch_pkg"], info.get("parallel_backend", "n/a"),
+            "yes" if info.get("mkldnn") else "no")],
+        ["PyTorch (Python side)", "python3-torch %s, Python %s" % (m["python_torch"], m["python"])],
+        ["OpenBLAS", m["openblas_pkg"]],
+        ["Google Benchmark", "%s (Debian's build warns \"Library was built as DEBUG\": that is "
+                             "the harness, not the timed code)" % m["benchmark_pkg"]],
+        ["date (UTC)", (read(os.path.join(r, "date.txt")) or "n/a").strip()],
+        ["load average during the run", ("1-min load %.2f mean, %.2f min, %.2f max over %d "
+                                         "samples (the benchmarks themselves add 1-2)" % (
+                                             load["mean"], load["min"], load["max"], load["n"]))
+         if load else "n/a"],
+        ["uptime at start / end", "%s / %s" % (
+            (read(os.path.join(r, "uptime-start.txt")) or "").strip(),
+            (read(os.path.join(r, "uptime-end.txt")) or "").strip())],
+    ]
+    out += ["| | |", "|---|---|"] + ["| %s | %s |" % (a, b) for a, b in rows] + [""]
+    out += ["## Goals", ""]
+    out += ["| goal | target | measured | status |", "|---|---|---|---|"]
+    for g in rep.goals:
+        out.append("| %s | %s | %s | %s |" % (g[0], g[1], g[2], status(g[3])))
+    out.append("")
+    out += body
+    if args.notes and os.path.exists(args.notes):
+        out += [read(args.notes).rstrip(), ""]
+    with open(args.out, "w") as f:
+        f.write("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

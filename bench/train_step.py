@@ -1,0 +1,224 @@
+"""One training step in PyTorch, the Python side of bench_train.
+
+The models compute what the engine's do (engine/src/nn): the same modules
+(nn.LSTM/nn.GRU batch_first, 2 stacked layers for deep_lstm, bidirectional
+LSTM with both final states, a ConvLSTM cell that is one Conv2d(C+h -> 4h, 3,
+padding 1) over cat(x, h) per step, mean_pool = Linear+ReLU+running mean), the
+same outputs (clip logits and per-step logits), a Dropout(0) before the head
+as the engine has. The step is the trainer's: zero_grad, forward,
+cross-entropy on the clip logits, backward, Adam step.
+
+Timing follows Google Benchmark's scheme so the two sides compare: warm-up
+steps, then repetitions of as many steps as fill --min-time (one step per
+repetition for the heavy ConvLSTM cases), median over repetitions.
+
+Run with Debian's python3-torch: /usr/bin/python3 bench/train_step.py --help
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+def loaded_blas():
+    """The BLAS mapped into this process, found as vidrnn's runtimeInfo does."""
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            slash = line.find("/")
+            if slash < 0:
+                continue
+            path = line[slash:].strip()
+            name = os.path.basename(path)
+            if "blas" in name or "mkl_core" in name:
+                return os.path.realpath(path)
+    return "none mapped"
+
+
+def last_valid_step(steps, lengths):
+    index = (lengths - 1).view(-1, 1, 1).expand(steps.size(0), 1, steps.size(2))
+    return steps.gather(1, index).squeeze(1)
+
+
+def valid_mask(lengths, steps):
+    return torch.arange(steps).unsqueeze(0) < lengths.unsqueeze(1)
+
+
+class Recurrent(nn.Module):
+    def __init__(self, arch, input_size, hidden, classes):
+        super().__init__()
+        self.layers = 2 if arch == "deep_lstm" else 1
+        self.directions = 2 if arch == "bilstm" else 1
+        self.gru = arch == "gru"
+        self.hidden = hidden
+        if self.gru:
+            self.rnn = nn.GRU(input_size, hidden, num_layers=self.layers, batch_first=True)
+        else:
+            self.rnn = nn.LSTM(input_size, hidden, num_layers=self.layers, batch_first=True,
+                               bidirectional=self.directions == 2)
+        self.dropout = nn.Dropout(0.0)
+        self.head = nn.Linear(hidden * self.directions, classes)
+
+    def forward(self, x, lengths):
+        out, state = self.rnn(x)
+        h_n = state if self.gru else state[0]
+        if self.directions == 2:
+            top = h_n.view(self.layers, 2, x.size(0), self.hidden)[self.layers - 1]
+            clip = torch.cat([top[0], top[1]], 1)
+        else:
+            clip = h_n[self.layers - 1]
+        return self.head(self.dropout(clip)), self.head(self.dropout(out))
+
+
+class ConvLSTMCell(nn.Module):
+    def __init__(self, channels, hidden, kernel=3):
+        super().__init__()
+        self.hidden = hidden
+        self.conv = nn.Conv2d(channels + hidden, 4 * hidden, kernel, padding=kernel // 2)
+
+    def forward(self, x, h, c):
+        if h is None:
+            h = torch.zeros(x.size(0), self.hidden, x.size(2), x.size(3))
+        i, f, o, g = self.conv(torch.cat([x, h], 1)).chunk(4, 1)
+        i, f, o, g = torch.sigmoid(i), torch.sigmoid(f), torch.sigmoid(o), torch.tanh(g)
+        c = i * g if c is None else f * c + i * g
+        return o * torch.tanh(c), c
+
+
+class ConvLSTMClassifier(nn.Module):
+    def __init__(self, channels, hidden, classes):
+        super().__init__()
+        self.cell = ConvLSTMCell(channels, hidden)
+        self.dropout = nn.Dropout(0.0)
+        self.head = nn.Linear(hidden, classes)
+
+    def forward(self, x, lengths):
+        h = c = None
+        outputs = []
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t], h, c)
+            outputs.append(h)
+        pooled = torch.stack(outputs, 1).mean((3, 4))
+        clip = self.head(self.dropout(last_valid_step(pooled, lengths)))
+        steps = self.head(self.dropout(pooled)) * valid_mask(lengths, pooled.size(1)).unsqueeze(2)
+        return clip, steps
+
+
+class MeanPool(nn.Module):
+    def __init__(self, input_size, hidden, classes):
+        super().__init__()
+        self.embed = nn.Linear(input_size, hidden)
+        self.dropout = nn.Dropout(0.0)
+        self.head = nn.Linear(hidden, classes)
+
+    def forward(self, x, lengths):
+        steps = x.size(1)
+        mask = valid_mask(lengths, steps).unsqueeze(2).to(x.dtype)
+        frames = torch.relu(self.embed(x)) * mask
+        counts = torch.arange(1, steps + 1, dtype=x.dtype).view(1, steps, 1)
+        running = frames.cumsum(1) / torch.min(counts, lengths.to(x.dtype).view(-1, 1, 1))
+        clip = self.head(self.dropout(last_valid_step(running, lengths)))
+        return clip, self.head(self.dropout(running)) * mask
+
+
+def make_model(arch, dim, hidden, classes=11):
+    if arch == "convlstm":
+        return ConvLSTMClassifier(dim, hidden, classes)
+    if arch == "mean_pool":
+        return MeanPool(dim, hidden, classes)
+    return Recurrent(arch, dim, hidden, classes)
+
+
+def time_case(arch, hidden, args):
+    torch.manual_seed(1)
+    model = make_model(arch, args.dim, hidden)
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    if arch == "convlstm":
+        x = torch.randn(args.batch, args.steps, args.dim, args.map, args.map)
+    else:
+        x = torch.randn(args.batch, args.steps, args.dim)
+    lengths = torch.full((args.batch,), args.steps, dtype=torch.long)
+    labels = torch.randint(0, 11, (args.batch,))
+
+    def step():
+        optimizer.zero_grad()
+        clip, _ = model(x, lengths)
+        loss = F.cross_entropy(clip, labels)
+        loss.backward()
+        optimizer.step()
+
+    heavy = arch == "convlstm" and hidden >= 256
+    for _ in range(1 if heavy else args.warmup):
+        step()
+    times, cpu_times, iterations = [], [], []
+    for _ in range(args.heavy_repetitions if heavy else args.repetitions):
+        n = 0
+        c0 = time.process_time()  # all threads of the process, as Google Benchmark's CPU time
+        t0 = time.perf_counter()
+        while True:
+            step()
+            n += 1
+            elapsed = time.perf_counter() - t0
+            if heavy or elapsed >= args.min_time:
+                break
+        times.append(elapsed / n * 1000.0)
+        cpu_times.append((time.process_time() - c0) / n * 1000.0)
+        iterations.append(n)
+    return {
+        "name": "train_step/%s/%d" % (arch, hidden),
+        "times_ms": times,
+        "cpu_ms": cpu_times,
+        "iterations": iterations,
+        "median_ms": statistics.median(times),
+        "median_cpu_ms": statistics.median(cpu_times),
+        "params": sum(p.numel() for p in model.parameters()),
+    }
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--archs", default="lstm,gru,deep_lstm,bilstm,convlstm,mean_pool")
+    p.add_argument("--hidden", default="64,128,256,512")
+    p.add_argument("--threads", type=int, default=0, help="0 = all cores, as vidrnn")
+    p.add_argument("--batch", type=int, default=32)
+    p.add_argument("--steps", type=int, default=16)
+    p.add_argument("--dim", type=int, default=512)
+    p.add_argument("--map", type=int, default=7)
+    p.add_argument("--repetitions", type=int, default=5)
+    p.add_argument("--heavy-repetitions", type=int, default=2)
+    p.add_argument("--min-time", type=float, default=0.5)
+    p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--out", help="JSON results file (default: stdout only)")
+    args = p.parse_args()
+
+    threads = args.threads if args.threads > 0 else (os.cpu_count() or 1)
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(1)
+    context = {
+        "torch": torch.__version__,
+        "python": sys.version.split()[0],
+        "threads": torch.get_num_threads(),
+        "blas": loaded_blas(),
+        "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS", ""),
+    }
+    results = []
+    for arch in args.archs.split(","):
+        for hidden in (int(h) for h in args.hidden.split(",")):
+            r = time_case(arch, hidden, args)
+            results.append(r)
+            print("%-28s %10.2f ms (median of %d)" % (r["name"], r["median_ms"], len(r["times_ms"])),
+                  flush=True)
+    if args.out:
+        with open(args.out, "w") as f:
+            json.dump({"context": context, "results": results}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

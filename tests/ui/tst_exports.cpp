@@ -1,0 +1,217 @@
+// Exports: every chart as PNG (at the chosen size), SVG and PDF; the runs
+// table (through the engine's report formatter) and any table as CSV,
+// Markdown and LaTeX; the report folder with charts and table together.
+// Each file is read back and checked to parse.
+#include <QtTest>
+
+#include <QImage>
+#include <QImageReader>
+#include <QStandardItemModel>
+#include <QXmlStreamReader>
+
+#include "compareview.h"
+#include "exporter.h"
+#include "livecurves.h"
+#include "qcp.h"
+#include "reportexport.h"
+#include "runsview.h"
+#include "storesession.h"
+#include "timelinestrip.h"
+#include "uitest.h"
+
+using namespace vidrnn;
+using namespace vidrnn::ui;
+
+namespace {
+
+QByteArray readAll(const QString& file) {
+    QFile f(file);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+// PNG: the magic and a decodable image of the requested size.
+void checkPng(const QString& file, QSize size) {
+    QVERIFY2(readAll(file).startsWith("\x89PNG\r\n\x1a\n"), qPrintable(file));
+    QImage image(file);
+    QVERIFY2(!image.isNull(), qPrintable(file));
+    if (size.isValid()) {
+        QCOMPARE(image.size(), size);
+    }
+}
+
+// SVG: well-formed XML whose root element is <svg>.
+void checkSvg(const QString& file) {
+    const QByteArray svg = readAll(file);
+    QVERIFY2(svg.contains("<svg"), qPrintable(file));
+    QXmlStreamReader xml(svg);
+    QString root;
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (xml.isStartElement() && root.isEmpty()) {
+            root = xml.name().toString();
+        }
+    }
+    QVERIFY2(!xml.hasError(), qPrintable(file + ": " + xml.errorString()));
+    QCOMPARE(root, QString("svg"));
+}
+
+void checkPdf(const QString& file) {
+    const QByteArray pdf = readAll(file);
+    QVERIFY2(pdf.startsWith("%PDF"), qPrintable(file));
+    QVERIFY2(pdf.trimmed().endsWith("%%EOF"), qPrintable(file));
+}
+
+}  // namespace
+
+class TestExports : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir mDir;
+    QString mStore;
+    qint64 mRun = 0;
+
+    QString out(const QString& name) const { return QDir(mDir.path()).filePath("out/" + name); }
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(mDir.isValid());
+        test::isolate(mDir);
+        QVERIFY(QDir(mDir.path()).mkpath("out"));
+        const QString demo = test::tinyDemo(mDir);
+        mStore = QDir(mDir.path()).filePath("exports.db");
+        mRun = test::trainDirect(mStore, test::tinyConfig(demo));
+        QVERIFY(mRun > 0);
+    }
+
+    void chartsAsPngSvgPdf() {
+        StoreSession session;
+        session.open(mStore);
+        CompareView compare(&session);
+        compare.resize(1000, 700);
+        compare.show();
+        compare.setRunIds({});
+        const auto charts = compare.charts();
+        QCOMPARE(charts.size(), 5);
+        QVERIFY(compare.curvesPlot()->graphCount() >= 1);
+        QVERIFY(compare.hiddenPlots().front()->graphCount() >= 2);  // measured + the study's
+        for (const auto& [name, plot] : charts) {
+            QCOMPARE(exportChart(plot, out(name + ".png"), 640, 400), QString());
+            checkPng(out(name + ".png"), QSize(640, 400));
+            QCOMPARE(exportChart(plot, out(name + ".svg"), 640, 400), QString());
+            checkSvg(out(name + ".svg"));
+            QCOMPARE(exportChart(plot, out(name + ".pdf"), 640, 400), QString());
+            checkPdf(out(name + ".pdf"));
+        }
+        // The live curves too, and a size other than the widget's.
+        LiveCurves curves;
+        curves.showEpochs("run", RunStore::open(mStore.toStdString()).epochs(mRun));
+        QCOMPARE(exportChart(curves.lossPlot(), out("loss.png"), 1200, 300), QString());
+        checkPng(out("loss.png"), QSize(1200, 300));
+        QCOMPARE(exportChart(curves.lossPlot(), out("loss.svg")), QString());
+        checkSvg(out("loss.svg"));
+    }
+
+    void widgetsAsPngSvgPdf() {
+        TimelineStrip strip;
+        VideoPrediction p;
+        p.classes = {"a", "b"};
+        p.totalFrames = 20;
+        for (int k = 0; k < 4; ++k) {
+            FramePrediction f;
+            f.frameIndex = k * 5 + 2;
+            f.predicted = k % 2;
+            f.probability = 0.6f;
+            f.probabilities = {0.6f, 0.4f};
+            p.frames.push_back(f);
+        }
+        strip.setPrediction(p, "run");
+        QCOMPARE(exportWidget(&strip, out("strip.png"), 500, 40), QString());
+        checkPng(out("strip.png"), QSize(500, 40));
+        QCOMPARE(exportWidget(&strip, out("strip.svg"), 500, 40), QString());
+        checkSvg(out("strip.svg"));
+        QCOMPARE(exportWidget(&strip, out("strip.pdf"), 500, 40), QString());
+        checkPdf(out("strip.pdf"));
+    }
+
+    void unknownFormatsAndUnwritableFilesAreNamed() {
+        LiveCurves curves;
+        const QString bmp = out("chart.bmp");
+        QVERIFY(exportChart(curves.lossPlot(), bmp).startsWith(bmp + ": unknown chart format"));
+        const QString nowhere = QDir(mDir.path()).filePath("no/such/folder/t.csv");
+        QVERIFY(writeTextFile(nowhere, "x").startsWith(nowhere + ": "));
+    }
+
+    void runsTableAsCsvMarkdownLatex() {
+        StoreSession session;
+        session.open(mStore);
+        RunsView view(&session);
+        QCOMPARE(view.table()->model()->rowCount(), 17);
+        QCOMPARE(view.exportTable(out("runs.csv")), QString());
+        const auto csv = QString::fromUtf8(readAll(out("runs.csv"))).split('\n');
+        QVERIFY(csv.front().startsWith("type,arch,hidden,layers,protocol"));
+        QVERIFY(csv.size() >= 18);  // 16 study rows and the run
+        QCOMPARE(view.exportTable(out("runs.md")), QString());
+        const QString md = QString::fromUtf8(readAll(out("runs.md")));
+        QVERIFY(md.contains("|---"));
+        QVERIFY(md.contains("GRU"));
+        QCOMPARE(view.exportTable(out("runs.tex")), QString());
+        const QString tex = QString::fromUtf8(readAll(out("runs.tex")));
+        QVERIFY(tex.contains("\\begin{tabular}"));
+        QVERIFY(tex.contains("\\end{tabular}"));
+        QVERIFY(view.exportTable(out("runs.xls")).contains("unknown table format"));
+
+        // Only the selection when there is one.
+        view.selectRuns({mRun});
+        QCOMPARE(view.exportTable(out("one.csv")), QString());
+        QCOMPARE(QString::fromUtf8(readAll(out("one.csv"))).trimmed().split('\n').size(), 2);
+    }
+
+    void anyTableAsCsvMarkdownLatex() {
+        QStandardItemModel model(2, 2);
+        model.setHorizontalHeaderLabels({"class", "F1"});
+        model.setItem(0, 0, new QStandardItem("golf_swing, 50% & more"));
+        model.setItem(0, 1, new QStandardItem("0.5"));
+        model.setItem(1, 0, new QStandardItem("a|b \"q\""));
+        model.setItem(1, 1, new QStandardItem("—"));
+        const QString csv = tableText(&model, TableFormat::Csv);
+        QCOMPARE(csv.split('\n').front(), QString("class,F1"));
+        QVERIFY(csv.contains("\"golf_swing, 50% & more\""));
+        QVERIFY(csv.contains("\"a|b \"\"q\"\"\""));
+        const QString md = tableText(&model, TableFormat::Markdown);
+        QVERIFY(md.contains("| class | F1 |\n|---|---|"));
+        QVERIFY(md.contains("a\\|b"));
+        const QString tex = tableText(&model, TableFormat::Latex);
+        QVERIFY(tex.contains("\\begin{tabular}{ll}"));
+        QVERIFY(tex.contains("golf\\_swing, 50\\% \\& more"));
+    }
+
+    void reportFolderHoldsChartsAndTable() {
+        StoreSession session;
+        session.open(mStore);
+        CompareView compare(&session);
+        compare.resize(1000, 700);
+        compare.setRunIds({});
+        QStringList files;
+        const QString folder = out("report");
+        QCOMPARE(exportReport(folder, &compare, &files), QString());
+        QCOMPARE(files.size(), 3 + 5 * 3 + 1);
+        for (const auto& f : files) {
+            QVERIFY2(QFileInfo(f).size() > 0, qPrintable(f));
+            if (f.endsWith(".png")) {
+                checkPng(f, QSize(1000, 620));
+            } else if (f.endsWith(".svg")) {
+                checkSvg(f);
+            } else if (f.endsWith(".pdf")) {
+                checkPdf(f);
+            }
+        }
+        const QString index = QString::fromUtf8(readAll(QDir(folder).filePath("index.md")));
+        QVERIFY(index.contains("![accuracy-vs-hidden](accuracy-vs-hidden.png)"));
+        QVERIFY(index.contains("|---"));
+        QVERIFY(QString::fromUtf8(readAll(QDir(folder).filePath("table.tex")))
+                    .contains("\\begin{tabular}"));
+    }
+};
+
+QTEST_MAIN(TestExports)
+#include "tst_exports.moc"

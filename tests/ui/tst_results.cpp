@@ -1,0 +1,203 @@
+// Results of stored runs: a click on a confusion-matrix cell lists exactly
+// the clips with that truth and prediction; the scrubber fills one
+// prediction per sampled frame for each of two runs and steps through them.
+#include <QtTest>
+
+#include <QComboBox>
+#include <QLabel>
+#include <QTableWidget>
+
+#include <set>
+
+#include "clipplayer.h"
+#include "confusionview.h"
+#include "framesource.h"
+#include "qcp.h"
+#include "scrubberview.h"
+#include "storesession.h"
+#include "testutil.h"
+#include "timelinestrip.h"
+#include "uitest.h"
+#include "vidrnn/video.h"
+
+using namespace vidrnn;
+using namespace vidrnn::ui;
+
+class TestResults : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir mDir;
+    QString mDemo;
+    QString mStore;
+    qint64 mRunA = 0;
+    qint64 mRunB = 0;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(mDir.isValid());
+        test::isolate(mDir);
+        mDemo = test::tinyDemo(mDir);
+        mStore = QDir(mDir.path()).filePath("results.db");
+        auto config = test::tinyConfig(mDemo);
+        mRunA = test::trainDirect(mStore, config);
+        config.arch = "lstm";
+        config.epochs = 3;
+        mRunB = test::trainDirect(mStore, config);
+        QVERIFY(mRunA > 0 && mRunB > 0);
+    }
+
+    void confusionClickListsTheRightClips() {
+        StoreSession session;
+        session.open(mStore);
+        ConfusionView view(&session);
+        view.resize(1200, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.setRunId(mRunA);
+        view.heatmap()->replot();
+        auto store = RunStore::open(mStore.toStdString(), RunStore::OpenMode::ReadOnly);
+        const auto predictions = store.predictions(mRunA);
+        const auto confusion = store.confusion(mRunA);
+        const int n = static_cast<int>(confusion.size());
+        QCOMPARE(n, 11);
+        QCOMPARE(view.classTable()->rowCount(), 11);
+
+        int listed = 0;
+        for (int t = 0; t < n; ++t) {
+            for (int p = 0; p < n; ++p) {
+                const auto count = confusion[std::size_t(t)][std::size_t(p)];
+                if (count == 0 && !(t == 0 && p == n - 1)) {
+                    continue;  // every filled cell, and one empty one
+                }
+                QTest::mouseClick(view.heatmap(), Qt::LeftButton, {}, view.cellCenter(t, p));
+                QCOMPARE(view.selectedCell(), qMakePair(t, p));
+                std::multiset<QString> expected, shown;
+                for (const auto& pr : predictions) {
+                    if (pr.truth == t && pr.predicted == p) {
+                        expected.insert(QString::fromStdString(pr.clip));
+                    }
+                }
+                auto* clips = view.clipsTable();
+                for (int row = 0; row < clips->rowCount(); ++row) {
+                    shown.insert(clips->item(row, 0)->data(Qt::UserRole).toString());
+                }
+                QCOMPARE(static_cast<qint64>(shown.size()), count);
+                QVERIFY(shown == expected);
+                listed += clips->rowCount();
+            }
+        }
+        QCOMPARE(listed, static_cast<int>(predictions.size()));
+
+        // Double-clicking a listed clip asks for the scrubber with this run.
+        QSignalSpy open(&view, &ConfusionView::openClip);
+        const auto& first = predictions.front();
+        view.selectCell(first.truth, first.predicted);
+        view.clipsTable()->setCurrentCell(0, 0);
+        Q_EMIT view.clipsTable()->cellDoubleClicked(0, 0);
+        QCOMPARE(open.count(), 1);
+        QCOMPARE(open.last().at(1).toLongLong(), mRunA);
+        QVERIFY(QFileInfo::exists(open.last().at(0).toString()));
+
+        // Row-normalised mode: each non-empty row of the map sums to 1.
+        view.setNormalised(true);
+        auto* map = qobject_cast<QCPColorMap*>(view.heatmap()->plottable(0));
+        QVERIFY(map);
+        for (int t = 0; t < n; ++t) {
+            double sum = 0;
+            for (int p = 0; p < n; ++p) {
+                sum += map->data()->cell(p, t);
+            }
+            QVERIFY(qFuzzyCompare(sum, 1.0) || sum == 0.0);
+        }
+    }
+
+    void scrubberFillsOnePredictionPerSampledFrame() {
+        StoreSession session;
+        session.open(mStore);
+        ScrubberView view(&session);
+        view.resize(1200, 700);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        const auto clip = scanDataset(mDemo.toStdString()).clips.at(5).path;
+        const auto total = probeVideo(clip).frames;
+        view.setVideo(QString::fromStdString(clip));
+        QVERIFY(QTest::qWaitForWindowActive(&view));
+        view.setRuns(mRunA, mRunB);
+        QCOMPARE(view.runA(), mRunA);
+        QCOMPARE(view.runB(), mRunB);
+        QSignalSpy predicted(&view, &ScrubberView::predicted);
+        view.predict();
+        QVERIFY(view.isPredicting());
+        QTRY_COMPARE_WITH_TIMEOUT(predicted.count(), 1, 120000);
+
+        const auto indices = uniformFrameIndices(total, 4);  // the runs' T
+        for (auto* strip : {view.stripA(), view.stripB()}) {
+            QVERIFY(strip->hasPrediction());
+            QCOMPARE(strip->sampleCount(), static_cast<int>(indices.size()));
+            const auto& pred = strip->prediction();
+            QCOMPARE(pred.totalFrames, total);
+            for (std::size_t k = 0; k < indices.size(); ++k) {
+                QCOMPARE(static_cast<std::int64_t>(pred.frames[k].frameIndex), indices[k]);
+                QCOMPARE(pred.frames[k].probabilities.size(), std::size_t(11));
+            }
+        }
+        // The same answer as the engine gives directly.
+        const auto direct =
+            predictVideo(RunStore::open(mStore.toStdString(), RunStore::OpenMode::ReadOnly)
+                             .getRun(mRunA)
+                             ->checkpoint,
+                         clip);
+        QCOMPARE(view.stripA()->prediction().predicted, direct.predicted);
+
+        // Stepping: "." jumps to the next sampled frame, the top-3 follow.
+        QTRY_VERIFY_WITH_TIMEOUT(view.player()->source()->isComplete(), 30000);
+        view.player()->setCurrentFrame(0);
+        view.player()->setFocus();
+        QTest::keyClick(view.player(), Qt::Key_Period);
+        QCOMPARE(view.player()->currentFrame(), static_cast<int>(indices[0]));
+        QTest::keyClick(view.player(), Qt::Key_Period);
+        QCOMPARE(view.player()->currentFrame(), static_cast<int>(indices[1]));
+        QCOMPARE(view.stripA()->sampleAt(view.player()->currentFrame()), 1);
+        auto* top = view.findChild<QLabel*>("topA");
+        QVERIFY(top->text().contains("sampled frame 2 of 4"));
+        QCOMPARE(top->text().count("<span"), 3);
+        QTest::keyClick(view.player(), Qt::Key_Right);
+        QCOMPARE(view.player()->currentFrame(), static_cast<int>(indices[1]) + 1);
+    }
+
+    // Any video file works, real footage included (from shared/ when there).
+    void scrubberPredictsRealFootage() {
+        const auto shared = test::sharedDir();
+        const auto clip = shared / "data" / "real-clips" / "biking" / "v_Biking_g01_c01.avi";
+        if (shared.empty() || !std::filesystem::exists(clip)) {
+            QSKIP("shared/data/real-clips is not here");
+        }
+        StoreSession session;
+        session.open(mStore);
+        ScrubberView view(&session);
+        view.setVideo(QString::fromStdString(clip.string()));
+        view.setRuns(mRunA);
+        QSignalSpy predicted(&view, &ScrubberView::predicted);
+        view.predict();
+        QTRY_COMPARE_WITH_TIMEOUT(predicted.count(), 1, 120000);
+        QCOMPARE(view.stripA()->sampleCount(), 4);
+        QVERIFY(!view.stripB()->hasPrediction());
+    }
+
+    void scrubberNamesAMissingVideo() {
+        StoreSession session;
+        session.open(mStore);
+        ScrubberView view(&session);
+        QSignalSpy error(&view, &ScrubberView::errorOccurred);
+        const QString missing = QDir(mDir.path()).filePath("missing.avi");
+        view.setVideo(missing);
+        view.setRuns(mRunA);
+        view.predict();
+        QCOMPARE(error.count(), 1);
+        QVERIFY(error.at(0).at(1).toString().contains(missing + ": no such file"));
+        QVERIFY(!view.isPredicting());
+    }
+};
+
+QTEST_MAIN(TestResults)
+#include "tst_results.moc"

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Every benchmark in one go, then docs/BENCHMARKS.md (machine, results, goals).
+#
+#   bash tools/bench.sh [--quick]
+#
+# Builds the bench targets and the CLI in the dev preset (build/dev, reused
+# when present), then on this machine:
+#   1. a training step of every architecture, C++ (bench_train) and PyTorch
+#      (bench/train_step.py, Debian's python3-torch) at the same shapes,
+#      threads and BLAS, alternating per case
+#   2. ConvLSTM fast path against the per-step reference form (bench_convlstm)
+#   3. feature extraction end to end against the backbone alone (bench_extract)
+#      on the small demo set at sizes 112 and 224
+#   4. (not with --quick) the demo main job, and extraction and a ConvLSTM
+#      epoch on the full demo preset (UCF11 scale), under /usr/bin/time -v
+#   6. the LSTM and GRU step with 1 and 2 threads, OpenBLAS and reference BLAS
+# --quick: hidden 64 and 256, fewer repetitions and clips, no item 4; for
+# development (about 15 min on 2 cores). The full run takes about an hour.
+# Results (JSON, logs) stay in build/dev/bench-results; demo data for the
+# benchmarks in build/bench-data.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$here"
+
+quick=0
+for a in "$@"; do
+  case "$a" in
+    --quick) quick=1 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown argument '$a' (only --quick)" >&2; exit 2 ;;
+  esac
+done
+
+preset=${VIDRNN_PRESET:-dev}
+# Defaults as a user gets them: thread settings come from the options below.
+unset OPENBLAS_NUM_THREADS OMP_NUM_THREADS OMP_WAIT_POLICY GOMP_SPINCOUNT MKL_NUM_THREADS
+py=/usr/bin/python3   # Debian's python3-torch, not a pyenv python on PATH
+arch_dir=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+ref_blas="/usr/lib/${arch_dir}/blas"
+ref_lapack="/usr/lib/${arch_dir}/lapack"
+
+# --- set-up: the project's packages, plus what only the benchmarks need -------
+bash "$here/tools/setup.sh"
+extra=()
+for p in libbenchmark-dev time libblas3 liblapack3; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || extra+=("$p")
+done
+if [ "${#extra[@]}" -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "bench.sh: missing packages: ${extra[*]} (run as root to install them)" >&2
+    exit 1
+  fi
+  echo "bench.sh: installing ${extra[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${extra[@]}" >/dev/null
+fi
+
+# --- build ---------------------------------------------------------------------
+if [ ! -f "build/$preset/build.ninja" ]; then
+  cmake --preset "$preset" >/dev/null
+fi
+cmake --build --preset "$preset" --target bench_train bench_convlstm bench_extract vidrnn
+bin="$here/build/$preset"
+vidrnn="$bin/app/vidrnn"
+
+out="$bin/bench-results"
+rm -rf "$out"
+mkdir -p "$out"
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/vidrnn-bench.XXXXXX")
+sampler=""
+cleanup() {
+  [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+# Load average every 10 s: the machine may be shared, and timings with it.
+(while true; do echo "$(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/loadavg.log"; sleep 10; done) &
+sampler=$!
+
+if [ "$quick" = 1 ]; then
+  hidden=(64 256); reps=3; heavy_reps=1; min_time=0.2; conv_hidden=64; conv_reps=3
+  extract_clips=33; extract_reps=2; passive_reps=1
+else
+  hidden=(64 128 256 512); reps=5; heavy_reps=2; min_time=0.5; conv_hidden=64,256; conv_reps=5
+  extract_clips=88; extract_reps=3; passive_reps=2
+fi
+echo "quick=$quick hidden=${hidden[*]} repetitions=$reps" >"$out/mode.txt"
+date -u +%Y-%m-%dT%H:%M:%SZ >"$out/date.txt"
+uptime >"$out/uptime-start.txt"
+
+"$vidrnn" info --json >"$out/info.json"
+"$py" -c 'import torch, sys; print(torch.__version__, sys.version.split()[0])' >"$out/python-torch.txt"
+dpkg-query -W -f='${Package} ${Version}\n' libtorch-dev libbenchmark-dev libopenblas0-pthread \
+  >"$out/versions.txt" 2>/dev/null || true
+
+# A failing step is recorded (NAME.rc) and shown in the report; the rest goes on.
+gbench() {  # gbench NAME CMD...: a Google Benchmark run into NAME.json
+  local name=$1; shift
+  local rc=0
+  "$@" --benchmark_out="$out/$name.json" --benchmark_out_format=json \
+       --benchmark_counters_tabular=true 2>&1 | tee "$out/$name.log" || rc=$?
+  echo "$rc" >"$out/$name.rc"
+}
+pybench() {  # pybench NAME CMD...: a bench/train_step.py run into NAME.json
+  local name=$1; shift
+  local rc=0
+  "$@" --out "$out/$name.json" 2>&1 | tee "$out/$name.log" || rc=$?
+  echo "$rc" >"$out/$name.rc"
+}
+
+# --- 1. training step, C++ then Python for each case ---------------------------
+# Alternating per case keeps the two sides of a ratio close in time on a
+# machine whose load changes.
+echo "== 1. training step"
+for arch in lstm gru deep_lstm bilstm convlstm mean_pool; do
+  for h in "${hidden[@]}"; do
+    gbench "train-cpp-$arch-$h" "$bin/bench/bench_train" --archs="$arch" --hidden="$h" \
+      --repetitions="$reps" --heavy-repetitions="$heavy_reps" --min-time="$min_time"
+    pybench "train-py-$arch-$h" "$py" bench/train_step.py --archs "$arch" --hidden "$h" \
+      --repetitions "$reps" --heavy-repetitions "$heavy_reps" --min-time "$min_time"
+  done
+done
+
+# --- 2. ConvLSTM fast path against the reference form ---------------------------
+echo "== 2. ConvLSTM"
+gbench convlstm "$bin/bench/bench_convlstm" --hidden="$conv_hidden" --repetitions="$conv_reps" \
+  --min-time="$min_time" --experiments
+
+# --- what dominates: PyTorch's profiler on the same kernels ------------------------
+echo "== profile"
+"$py" bench/profile_step.py --out "$out/profile.json" 2>&1 | tee "$out/profile.log" || true
+
+# --- 3. feature extraction -------------------------------------------------------
+echo "== 3. extraction"
+"$vidrnn" --quiet data generate --out build/bench-data/small --preset small >/dev/null
+gbench extract "$bin/bench/bench_extract" --data=build/bench-data/small --sizes=112,224 \
+  --clips="$extract_clips" --repetitions="$extract_reps" --scratch="$scratch/extract"
+# Experiment: OpenMP threads that sleep at once when idle instead of spinning,
+# so that the decoder thread does not stall the backbone's parallel regions.
+gbench extract-passive env OMP_WAIT_POLICY=PASSIVE "$bin/bench/bench_extract" \
+  --data=build/bench-data/small --sizes=112,224 --clips="$extract_clips" \
+  --repetitions="$passive_reps" --scratch="$scratch/extract" --benchmark_filter='e2e|backbone'
+
+# --- 6. threads and BLAS -----------------------------------------------------------
+echo "== 6. threads and BLAS"
+# openblas-ob1: OpenBLAS held to one thread of its own (OPENBLAS_NUM_THREADS=1):
+# LibTorch's thread setting does not reach the BLAS's own pthreads.
+# openblas-ob1-passive: and OpenMP threads that sleep when idle (2 threads only).
+blas_modes=(openblas openblas-ob1 openblas-ob1-passive)
+if [ -f "$ref_blas/libblas.so.3" ]; then blas_modes+=(reference); fi
+for blas in "${blas_modes[@]}"; do
+  threads=(1 2)
+  case "$blas" in
+    reference)
+      # Reference BLAS and LAPACK for these processes only (the LAPACK too, or
+      # OpenBLAS comes back in through it); the system alternative is untouched.
+      env_blas=(env "LD_LIBRARY_PATH=$ref_blas:$ref_lapack${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}") ;;
+    openblas-ob1) env_blas=(env OPENBLAS_NUM_THREADS=1) ;;
+    openblas-ob1-passive) env_blas=(env OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE); threads=(2) ;;
+    *) env_blas=() ;;
+  esac
+  for t in "${threads[@]}"; do
+    tag="threads-$blas-$t"
+    gbench "$tag-cpp" "${env_blas[@]}" "$bin/bench/bench_train" --archs=lstm,gru --hidden=256 \
+      --threads="$t" --repetitions="$reps" --min-time="$min_time"
+    pybench "$tag-py" "${env_blas[@]}" "$py" bench/train_step.py --archs lstm,gru --hidden 256 \
+      --threads "$t" --repetitions "$reps" --min-time "$min_time"
+  done
+done
+
+# --- 4. the demo main job and UCF11-scale memory (not with --quick) -------------
+if [ "$quick" = 0 ]; then
+  echo "== 4. demo and UCF11-scale memory"
+  timed() {  # timed NAME CMD...: /usr/bin/time -v into NAME.time, output into NAME.log
+    local name=$1; shift
+    local rc=0
+    echo "   $name: $*"
+    /usr/bin/time -v -o "$out/$name.time" "$@" >"$out/$name.log" 2>&1 || rc=$?
+    echo "$rc" >"$out/$name.rc"
+    [ "$rc" = 0 ] || echo "bench.sh: $name failed with status $rc (see $out/$name.log)" >&2
+  }
+  mkdir -p "$scratch/demo"
+  (cd "$scratch/demo" && XDG_CACHE_HOME="$scratch/demo/xdg" timed demo "$vidrnn" demo)
+  (cd "$scratch/demo" && "$vidrnn" report --format json >"$out/demo-report.json" 2>/dev/null) || true
+  rm -rf "$scratch/demo"
+  if [ -f build/bench-data/full/demo.json ]; then
+    "$vidrnn" --quiet data generate --out build/bench-data/full --preset full >/dev/null
+  else
+    timed generate-full "$vidrnn" --quiet data generate --out build/bench-data/full --preset full
+  fi
+  timed extract-full "$vidrnn" --quiet extract --data build/bench-data/full --size 112 \
+    --cache "$scratch/cache" --json
+  timed train-full "$vidrnn" --quiet --db "$scratch/full.db" train --data build/bench-data/full \
+    --arch convlstm --hidden 64 --epochs 1 --size 112 --cache "$scratch/cache" --json
+fi
+
+uptime >"$out/uptime-end.txt"
+kill "$sampler" 2>/dev/null || true
+sampler=""
+"$py" bench/report.py --results "$out" --out docs/BENCHMARKS.md
+echo "wrote docs/BENCHMARKS.md (raw results in ${out#$here/})"

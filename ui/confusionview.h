@@ -1,0 +1,74 @@
+// A completed run's test results: the confusion matrix as a heatmap (counts
+// or row-normalised), per-class precision/recall/F1, and the clips of a cell
+// (click it); a clip opens in the scrubber with the run.
+#pragma once
+
+#include <QWidget>
+
+#include <vector>
+
+#include "vidrnn/store.h"
+
+class QComboBox;
+class QCustomPlot;
+class QCPColorMap;
+class QCPColorScale;
+class QCPItemRect;
+class QLabel;
+class QTableWidget;
+
+namespace vidrnn::ui {
+
+class StoreSession;
+
+class ConfusionView : public QWidget {
+    Q_OBJECT
+public:
+    ConfusionView(StoreSession* session, QWidget* parent = nullptr);
+
+    void setRunId(qint64 id);
+    qint64 runId() const { return mRunId; }
+    void setNormalised(bool rowNormalised);
+
+    QCustomPlot* heatmap() const { return mPlot; }
+    QTableWidget* classTable() const { return mClassTable; }
+    QTableWidget* clipsTable() const { return mClips; }
+    // Widget coordinates of a cell's centre in the heatmap.
+    QPoint cellCenter(int truth, int predicted) const;
+    QPair<int, int> selectedCell() const { return {mTruth, mPredicted}; }
+
+public Q_SLOTS:
+    void selectCell(int truth, int predicted);
+    void refreshRuns();
+
+Q_SIGNALS:
+    void openClip(const QString& path, qint64 runId);
+
+private:
+    void load();
+    void drawMatrix();
+    void fillClassTable();
+    void onPlotClick(QMouseEvent* event);
+
+    StoreSession* mSession = nullptr;
+    qint64 mRunId = 0;
+    std::vector<std::string> mClasses;
+    std::vector<std::vector<std::int64_t>> mConfusion;
+    std::vector<ClassMetricsRecord> mMetrics;
+    std::vector<ClipPrediction> mPredictions;
+    int mTruth = -1;
+    int mPredicted = -1;
+
+    QComboBox* mRunCombo = nullptr;
+    QComboBox* mMode = nullptr;
+    QLabel* mSummary = nullptr;
+    QCustomPlot* mPlot = nullptr;
+    QCPColorMap* mMap = nullptr;
+    QCPColorScale* mScale = nullptr;
+    QCPItemRect* mSelection = nullptr;
+    QTableWidget* mClassTable = nullptr;
+    QTableWidget* mClips = nullptr;
+    QLabel* mClipsTitle = nullptr;
+};
+
+}  // namespace vidrnn::ui
