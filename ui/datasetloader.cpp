@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "background.h"
 #include "qtsupport.h"
 #include "vidrnn/demo.h"
 #include "vidrnn/errors.h"
@@ -38,7 +39,10 @@ bool DatasetLoader::start(const QString& path, const QString& demoPreset) {
     mStop = false;
     mBusy = true;
     Q_EMIT busyChanged(true);
-    mFuture = QtConcurrent::run([this, path, demoPreset] { work(path, demoPreset); });
+    mFuture = QtConcurrent::run(backgroundPool(), [this, path, demoPreset] {
+        lowerThreadPriority();
+        work(path, demoPreset);
+    });
     return true;
 }
 

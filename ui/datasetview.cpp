@@ -296,6 +296,7 @@ void DatasetView::populateTree() {
         }
         mModel->appendRow({classItems[c], countItem(perClass[c]), countItem(groupsPerClass[c])});
     }
+    mTree->header()->setStretchLastSection(false);
     mTree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     mTree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     mTree->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);

@@ -7,6 +7,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "background.h"
 #include "qtsupport.h"
 #include "vidrnn/models.h"
 
@@ -46,7 +47,8 @@ ModelZooView::ModelZooView(QWidget* parent) : QWidget(parent) {
     mWatcher = new QFutureWatcher<QVector<qint64>>(this);
     connect(mWatcher, &QFutureWatcher<QVector<qint64>>::finished, this,
             [this] { populate(mWatcher->result()); });
-    mWatcher->setFuture(QtConcurrent::run([] {
+    mWatcher->setFuture(QtConcurrent::run(backgroundPool(), [] {
+        lowerThreadPriority();
         QVector<qint64> counts;
         for (const auto& arch : architectures()) {
             for (auto h : kHiddenSizes) {

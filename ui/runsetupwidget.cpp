@@ -17,6 +17,7 @@
 
 #include <utility>
 
+#include "background.h"
 #include "qtsupport.h"
 #include "vidrnn/models.h"
 #include "vidrnn/runtime.h"
@@ -296,7 +297,8 @@ void RunSetupWidget::countParams() {
                        ? static_cast<std::int64_t>(mDataset->classes.size())
                        : 11;
     mParams->setText(tr("counting parameters…"));
-    mParamsWatcher->setFuture(QtConcurrent::run([spec] {
+    mParamsWatcher->setFuture(QtConcurrent::run(backgroundPool(), [spec] {
+        lowerThreadPriority();
         try {
             validate(spec);
             return tr("%1 trainable parameters with 512-d ResNet-18 features, %2 classes")
@@ -325,7 +327,8 @@ void RunSetupWidget::addBackboneFile(const QString& file) {
     }
     mBackbone->setEnabled(false);
     const int size = mImageSize->value();
-    mProbe->setFuture(QtConcurrent::run([file, size] {
+    mProbe->setFuture(QtConcurrent::run(backgroundPool(), [file, size] {
+        lowerThreadPriority();
         BackboneProbe r;
         r.file = file;
         try {

@@ -130,16 +130,21 @@ RunsView::RunsView(StoreSession* session, QWidget* parent) : QWidget(parent), mS
 
 void RunsView::reload() {
     const auto selected = selectedRunIds();
-    const bool first = mModel->rowCount() == 0;
+    const int before = mModel->rowCount();
     mModel->setRuns(mSession->runs());
     selectRuns(selected);
-    // Sized once (contents of the first rows); later the user's widths stay.
-    if (first && mModel->rowCount() > 0) {
-        mTable->resizeColumnsToContents();
-        mTable->setColumnWidth(RunsModel::ColType,
-                               std::max(mTable->columnWidth(RunsModel::ColType), 160));
-        if (mTable->columnWidth(RunsModel::ColType) > 220) {
-            mTable->setColumnWidth(RunsModel::ColType, 220);
+    // Columns only ever widen to fit new rows, so the user's widths stay
+    // otherwise; the type column is capped.
+    if (mModel->rowCount() != before) {
+        for (int c = 0; c < RunsModel::ColumnCount; ++c) {
+            int want = std::max(static_cast<QAbstractItemView*>(mTable)->sizeHintForColumn(c),
+                                mTable->horizontalHeader()->sectionSizeHint(c));
+            if (c == RunsModel::ColType) {
+                want = std::min(want, 220);
+            }
+            if (want > mTable->columnWidth(c)) {
+                mTable->setColumnWidth(c, want);
+            }
         }
     }
     updateButtons();

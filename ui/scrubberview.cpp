@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "background.h"
 #include "clipplayer.h"
 #include "exportdialog.h"
 #include "qtsupport.h"
@@ -255,7 +256,8 @@ void ScrubberView::predict() {
     }
     mPredict->setEnabled(false);
     mStatus->setText(tr("Predicting %1…").arg(info.fileName()));
-    mWatcher->setFuture(QtConcurrent::run([jobs, video] {
+    mWatcher->setFuture(QtConcurrent::run(backgroundPool(), [jobs, video] {
+        lowerThreadPriority();
         QList<ScrubResult> out;
         for (const auto& j : jobs) {
             ScrubResult r;

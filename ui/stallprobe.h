@@ -19,6 +19,9 @@ public:
     void stop();
     void reset();
     double maxGapMs() const { return mMaxGap; }
+    // The most CPU time the UI thread itself spent within one gap: the part
+    // of a stall that is this program's work rather than waiting for a core.
+    double maxBusyMs() const { return mMaxBusy; }
     // The gap that 99% of ticks stay under.
     double percentileMs(double p) const;
     int ticks() const { return static_cast<int>(mGaps.size()); }
@@ -33,6 +36,8 @@ private:
     QTimer* mTimer = nullptr;
     QElapsedTimer mClock;
     qint64 mLastNs = -1;
+    double mLastCpuMs = 0;
+    double mMaxBusy = 0;
     double mMaxGap = 0;
     double mLogThreshold = 0;
     QVector<double> mGaps;

@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QThread>
 
+#include "background.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/experiment.h"
 #include "vidrnn/models.h"
@@ -101,6 +102,7 @@ std::optional<std::int64_t> TrainingJob::openSweep(RunStore& store, const Datase
 // Worker thread. Every signal below is emitted here and reaches receivers in
 // the UI thread through queued connections.
 void TrainingJob::work() {
+    lowerThreadPriority();
     Q_EMIT started();
     std::optional<std::int64_t> sweepId;
     std::unique_ptr<RunStore> store;

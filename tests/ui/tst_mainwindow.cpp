@@ -22,6 +22,7 @@
 #include "runsetupwidget.h"
 #include "runsmodel.h"
 #include "runsview.h"
+#include "stallprobe.h"
 #include "storesession.h"
 #include "sweepdialog.h"
 #include "testutil.h"
@@ -29,6 +30,8 @@
 #include "trainingview.h"
 #include "uitest.h"
 #include "vidrnn/errors.h"
+
+#include <ctime>
 
 #include <nlohmann/json.hpp>
 
@@ -209,6 +212,32 @@ private Q_SLOTS:
         QVERIFY(
             !RunStore::open(window.session()->path().toStdString(), RunStore::OpenMode::ReadOnly)
                  .getRun(runId));
+    }
+
+    // The probe behind `--stall-probe` sees a blocked event loop and tells
+    // the UI thread's own work from waiting.
+    void stallProbeSeesABlockedLoop() {
+        StallProbe probe;
+        probe.start();
+        QTest::qWait(50);
+        // 150 ms of this thread's CPU time (wall time would count waiting on
+        // a loaded machine too).
+        auto cpuMs = [] {
+            timespec ts{};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+            return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+        };
+        const double start = cpuMs();
+        volatile double sink = 0;
+        while (cpuMs() - start < 150) {
+            sink = sink + 1;
+        }
+        QTest::qWait(50);
+        probe.stop();
+        QVERIFY(probe.ticks() >= 3);
+        QVERIFY2(probe.maxGapMs() >= 150, qPrintable(probe.summary()));
+        QVERIFY2(probe.maxBusyMs() >= 140, qPrintable(probe.summary()));
+        QVERIFY(probe.percentileMs(0.5) < probe.maxGapMs());
     }
 
     void sweepDialogDefaultsToTheStudysGrid() {
