@@ -29,7 +29,7 @@ namespace {
 
 using data::DemoAction;
 
-constexpr int kFormat = 1;  // bump when the same preset+seed would render differently
+constexpr int kFormat = 2;  // bump when the same preset+seed would render differently
 constexpr const char* kMarker = "demo.json";
 constexpr const char* kPartial = ".demo-partial";
 constexpr const char* kGenerator = "vidrnn demo";

@@ -54,9 +54,9 @@ cv::Mat makeBackground(Rng& rng, const SceneGeometry& geo, double groundY) {
     cv::Mat bg(size, CV_8UC3);
     const int horizon = geo.margin + static_cast<int>(groundY * geo.frame.height) -
                         static_cast<int>(rng.uniform(0.05, 0.25) * geo.frame.height);
-    const cv::Scalar top = randomColour(rng, 0.05, 0.35, 0.42, 0.68);
-    const cv::Scalar low = jitterColour(rng, top, 30);
-    const cv::Scalar ground = randomColour(rng, 0.15, 0.45, 0.3, 0.55);
+    const cv::Scalar top = randomColour(rng, 0.05, 0.3, 0.45, 0.65);
+    const cv::Scalar low = jitterColour(rng, top, 25);
+    const cv::Scalar ground = randomColour(rng, 0.1, 0.4, 0.32, 0.55);
     for (int y = 0; y < size.height; ++y) {
         const cv::Scalar c = y < horizon
                                  ? mix(top, low, double(y) / std::max(1, horizon))
@@ -122,9 +122,9 @@ ClipStyle makeClipStyle(Rng& rng, const GroupStyle& group, const SceneGeometry& 
     c.accent = jitterColour(rng, group.accent, 30);
     c.extra = randomColour(rng, 0.3, 0.8, 0.3, 0.8);
     // Exposure and white balance: one gain per channel.
-    const double exposure = rng.uniform(0.85, 1.15);
+    const double exposure = rng.uniform(0.9, 1.1);
     for (int ch = 0; ch < 3; ++ch) {
-        c.gain[ch] = exposure * rng.uniform(0.82, 1.18);
+        c.gain[ch] = exposure * rng.uniform(0.9, 1.1);
     }
     c.bias = rng.uniform(-10, 10);
     c.noise = rng.uniform(1.0, noiseMax);
