@@ -58,7 +58,8 @@ struct Experiment {
 
 torch::Tensor fastExperiment(vidrnn::nn::ConvLSTMImpl& m, const torch::Tensor& x,
                              const Experiment& e) {
-    const auto format = e.channelsLast ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
+    const auto format =
+        e.channelsLast ? at::MemoryFormat::ChannelsLast : at::MemoryFormat::Contiguous;
     const int64_t batch = x.size(0);
     const int64_t steps = x.size(1);
     torch::Tensor seq = x;
@@ -146,8 +147,8 @@ Diff compare(Case& c, const Forward& fast) {
         return std::make_pair(y.detach(), grads);
     };
     const auto [yf, gf] = run(fast);
-    const auto [yr, gr] =
-        run([](vidrnn::nn::ConvLSTMImpl& m, const torch::Tensor& x) { return m.forward_reference(x); });
+    const auto [yr, gr] = run(
+        [](vidrnn::nn::ConvLSTMImpl& m, const torch::Tensor& x) { return m.forward_reference(x); });
     Diff d;
     d.output = (yf - yr).abs().max().item<double>();
     for (std::size_t i = 0; i < gf.size(); ++i) {
@@ -182,16 +183,15 @@ int main(int argc, char** argv) {
     opt.checkAllUsed();
 
     vidrnn::bench::configureAndRecord(threads);
-    benchmark::AddCustomContext("shape", "batch=" + std::to_string(shape.batch) +
-                                             " T=" + std::to_string(shape.steps) + " C=" +
-                                             std::to_string(shape.channels) + " map=" +
-                                             std::to_string(shape.map) + "x" +
-                                             std::to_string(shape.map));
+    benchmark::AddCustomContext(
+        "shape", "batch=" + std::to_string(shape.batch) + " T=" + std::to_string(shape.steps) +
+                     " C=" + std::to_string(shape.channels) + " map=" + std::to_string(shape.map) +
+                     "x" + std::to_string(shape.map));
 
     std::vector<std::pair<std::string, Forward>> variants = {
         {"fast", [](vidrnn::nn::ConvLSTMImpl& m, const torch::Tensor& x) { return m.forward(x); }},
-        {"reference",
-         [](vidrnn::nn::ConvLSTMImpl& m, const torch::Tensor& x) { return m.forward_reference(x); }},
+        {"reference", [](vidrnn::nn::ConvLSTMImpl& m,
+                         const torch::Tensor& x) { return m.forward_reference(x); }},
     };
     if (experiments) {
         const std::vector<std::pair<std::string, Experiment>> exps = {
@@ -200,9 +200,10 @@ int main(int argc, char** argv) {
             {"fast_unbind_hoist_cl", {true, true, true}},
         };
         for (const auto& [label, e] : exps) {
-            variants.push_back({label, [e = e](vidrnn::nn::ConvLSTMImpl& m, const torch::Tensor& x) {
-                                    return fastExperiment(m, x, e);
-                                }});
+            variants.push_back(
+                {label, [e = e](vidrnn::nn::ConvLSTMImpl& m, const torch::Tensor& x) {
+                     return fastExperiment(m, x, e);
+                 }});
         }
     }
 
@@ -243,7 +244,10 @@ int main(int argc, char** argv) {
                             forwardBackward(cc, f);
                         }
                     });
-                b->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(minTime);
+                b->Unit(benchmark::kMillisecond)
+                    ->UseRealTime()
+                    ->MeasureProcessCPUTime()
+                    ->MinTime(minTime);
             }
         }
     }

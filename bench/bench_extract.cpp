@@ -107,8 +107,8 @@ void endToEnd(benchmark::State& state, int size) {
     double seconds = 0, decodeSeconds = 0, backboneSeconds = 0;
     int run = 0;
     for (auto _ : state) {
-        const auto dir = fs::path(gSettings.scratch) / ("e2e-" + std::to_string(size) + "-" +
-                                                        std::to_string(run++));
+        const auto dir = fs::path(gSettings.scratch) /
+                         ("e2e-" + std::to_string(size) + "-" + std::to_string(run++));
         fs::remove_all(dir);
         vidrnn::ExtractOptions o;
         o.backbone = "resnet18";
@@ -228,19 +228,22 @@ int main(int argc, char** argv) {
         for (int r = 0; r < repetitions; ++r) {
             for (const std::string kind : {"e2e", "backbone", "decode", "setup"}) {
                 const std::string name = "extract/" + kind + "/" + std::to_string(size);
-                auto* b = benchmark::RegisterBenchmark(
-                    name.c_str(), [kind, size](benchmark::State& state) {
-                        if (kind == "e2e") {
-                            endToEnd(state, size);
-                        } else if (kind == "backbone") {
-                            backboneOnly(state, size);
-                        } else if (kind == "setup") {
-                            setup(state, size);
-                        } else {
-                            decodeOnly(state, size);
-                        }
-                    });
-                b->Unit(benchmark::kMillisecond)->UseManualTime()->Iterations(1);
+                auto* b = benchmark::RegisterBenchmark(name.c_str(),
+                                                       [kind, size](benchmark::State& state) {
+                                                           if (kind == "e2e") {
+                                                               endToEnd(state, size);
+                                                           } else if (kind == "backbone") {
+                                                               backboneOnly(state, size);
+                                                           } else if (kind == "setup") {
+                                                               setup(state, size);
+                                                           } else {
+                                                               decodeOnly(state, size);
+                                                           }
+                                                       });
+                b->Unit(benchmark::kMillisecond)
+                    ->UseManualTime()
+                    ->MeasureProcessCPUTime()
+                    ->Iterations(1);
             }
         }
     }

@@ -47,8 +47,8 @@ struct TrainCase {
 
 std::unique_ptr<TrainCase> gCase;
 
-TrainCase& caseFor(const std::string& name, const std::string& arch, int64_t hidden,
-                   const Shape& s, int warmup) {
+TrainCase& caseFor(const std::string& name, const std::string& arch, int64_t hidden, const Shape& s,
+                   int warmup) {
     if (gCase && gCase->name == name) {
         return *gCase;
     }
@@ -92,10 +92,9 @@ int main(int argc, char** argv) {
     opt.checkAllUsed();
 
     vidrnn::bench::configureAndRecord(threads);
-    benchmark::AddCustomContext("shape", "batch=" + std::to_string(shape.batch) +
-                                             " T=" + std::to_string(shape.steps) +
-                                             " D=" + std::to_string(shape.dim) +
-                                             " map=" + std::to_string(shape.map));
+    benchmark::AddCustomContext(
+        "shape", "batch=" + std::to_string(shape.batch) + " T=" + std::to_string(shape.steps) +
+                     " D=" + std::to_string(shape.dim) + " map=" + std::to_string(shape.map));
 
     for (const auto& arch : archs) {
         for (const int h : hidden) {
@@ -110,7 +109,10 @@ int main(int argc, char** argv) {
                     state.counters["params"] =
                         static_cast<double>(vidrnn::nn::countParameters(*c.model));
                 });
-            b->Unit(benchmark::kMillisecond)->UseRealTime()->DisplayAggregatesOnly(true);
+            // CPU time of all the process's threads (LibTorch's and the BLAS's),
+            // comparable with time.process_time() on the Python side.
+            b->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
+            b->DisplayAggregatesOnly(true);
             if (heavy) {
                 b->Iterations(1)->Repetitions(heavyRepetitions);
             } else {

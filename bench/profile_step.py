@@ -100,7 +100,8 @@ def convlstm_forms(hidden, args):
     def fast():
         w_x = cell.conv.weight[:, :512]
         w_h = cell.conv.weight[:, 512:]
-        xg = F.conv2d(x.flatten(0, 1), w_x, cell.conv.bias, padding=1).view(32, 16, 4 * hidden, 7, 7)
+        xg = F.conv2d(x.flatten(0, 1), w_x, cell.conv.bias, padding=1)
+        xg = xg.view(32, 16, 4 * hidden, 7, 7)
         h = c = None
         outs = []
         for t in range(16):

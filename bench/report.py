@@ -42,9 +42,9 @@ def load_json(path):
 
 
 def base_name(run_name):
-    """train_step/lstm/64/min_time:0.500/repeats:5/real_time -> train_step/lstm/64"""
+    """train_step/lstm/64/min_time:0.500/repeats:5/process_time/real_time -> train_step/lstm/64"""
     keep = [s for s in run_name.split("/")
-            if ":" not in s and s not in ("real_time", "manual_time")]
+            if ":" not in s and s not in ("real_time", "manual_time", "process_time")]
     return "/".join(keep)
 
 
@@ -117,6 +117,14 @@ def parse_time_v(path):
     if m:
         out["status"] = int(m.group(1))
     return out
+
+
+def train_cases(hidden, cpp, py):
+    """Every (arch, hidden) training-step case with its C++ and Python results."""
+    for arch in ARCHS:
+        for h in hidden:
+            name = "train_step/%s/%d" % (arch, h)
+            yield arch, h, name, cpp.get(name), py.get(name)
 
 
 def fmt_ms(v):
@@ -205,6 +213,7 @@ class Report:
         self.goals = []   # (goal, target, measured, ok)
         self.job, self.demo_report, self.prof = {}, None, None
         self.conv_rows, self.ext, self.thr = {}, {}, {}
+        self.conv_single, self.single_ratios = {}, []
         self.train_cpp, self.train_py = {}, {}
 
     def add(self, *lines):
@@ -235,30 +244,28 @@ class Report:
         hidden = sorted({int(n.split("/")[2]) for n in list(cpp) + list(py)})
         rows, ratios = [], []
         all_ok = True if cpp else None
-        for arch in ARCHS:
-            for h in hidden:
-                name = "train_step/%s/%d" % (arch, h)
-                c, p = cpp.get(name), py.get(name)
-                if not c and not p:
-                    continue
-                ratio = c["ms"] / p["ms"] if c and p and c["ms"] and p["ms"] else None
-                cpu_ratio = c["cpu"] / p["cpu"] if c and p and c["cpu"] and p["cpu"] else None
-                if arch in RECURRENT:
-                    ok = ratio is not None and ratio <= GOAL_CPP_VS_PY
-                    all_ok = all_ok and ok
-                    goal = "met" if ok else "missed"
-                    if ratio is not None:
-                        ratios.append((ratio, name))
-                else:
-                    goal = "(not recurrent)"
-                params = ""
-                if c and p and c["params"] is not None and p["params"] is not None:
-                    params = ("{:,}".format(int(c["params"])) if int(c["params"]) == int(p["params"])
-                              else "%d / %d (differ!)" % (c["params"], p["params"]))
-                rows.append([arch, h, params, fmt_ms(c["ms"] if c else None),
-                             fmt_ms(p["ms"] if p else None), fmt_x(ratio), goal,
-                             fmt_x(cpu_ratio),
-                             "%s / %s" % (c["n"] if c else "-", p["n"] if p else "-")])
+        for arch, h, name, c, p in train_cases(hidden, cpp, py):
+            if not c and not p:
+                continue
+            ratio = c["ms"] / p["ms"] if c and p and c["ms"] and p["ms"] else None
+            cpu_ratio = c["cpu"] / p["cpu"] if c and p and c["cpu"] and p["cpu"] else None
+            if arch in RECURRENT:
+                ok = ratio is not None and ratio <= GOAL_CPP_VS_PY
+                all_ok = all_ok and ok
+                goal = "met" if ok else "missed"
+                if ratio is not None:
+                    ratios.append((ratio, name))
+            else:
+                goal = "(not recurrent)"
+            params = ""
+            if c and p and c["params"] is not None and p["params"] is not None:
+                same = int(c["params"]) == int(p["params"])
+                params = ("{:,}".format(int(c["params"])) if same
+                          else "%d / %d (differ!)" % (c["params"], p["params"]))
+            rows.append([arch, h, params, fmt_ms(c["ms"] if c else None),
+                         fmt_ms(p["ms"] if p else None), fmt_x(ratio), goal,
+                         fmt_x(cpu_ratio),
+                         "%s / %s" % (c["n"] if c else "-", p["n"] if p else "-")])
         self.add("## 1. Training step", "",
                  "Forward, cross-entropy on the clip logits, backward, Adam step; batch 32, "
                  "T = 16, D = 512 (ConvLSTM: 512x7x7 maps), LibTorch threads = cores. C++: the "
@@ -276,6 +283,61 @@ class Report:
         self.goals.append(["C++ training step vs Python, every recurrent model",
                            "<= %.1fx" % GOAL_CPP_VS_PY, measured, all_ok])
         self.train_cpp, self.train_py = cpp, py
+
+    def training_single(self):
+        """The same comparison on one thread (OPENBLAS_NUM_THREADS=1 too): CPU time
+        measures the work and barely depends on other load on the machine."""
+        cpp, py = {}, {}
+        for path in glob.glob(os.path.join(self.r, "train1-cpp-*.json")):
+            g = GBench(path)
+            for name in g.samples:
+                cpp[name] = (g.median_ms(name), g.median_cpu_ms(name))
+        for path in glob.glob(os.path.join(self.r, "train1-py-*.json")):
+            for name, res in PyBench(path).results.items():
+                py[name] = (res["median_ms"], res.get("median_cpu_ms"))
+        if not cpp:
+            return
+        rows, ratios = [], []
+        hidden = sorted({int(n.split("/")[2]) for n in cpp})
+        for arch, h, name, c, p in train_cases(hidden, cpp, py):
+            if not c or not p:
+                continue
+            r = c[1] / p[1] if c[1] and p[1] else None
+            if r and arch in RECURRENT:
+                ratios.append(r)
+            rows.append([arch, h, fmt_ms(c[1]), fmt_ms(p[1]), fmt_x(r),
+                         fmt_x(c[0] / p[0] if c[0] and p[0] else None)])
+        self.add("### 1b. The same on one thread (load-robust)", "",
+                 "LibTorch threads 1 and OPENBLAS_NUM_THREADS=1 on both sides: the CPU time of "
+                 "a single-threaded step is the work it does and changes little with other "
+                 "load on the machine, unlike the wall time of two threads on two shared "
+                 "cores.", "")
+        self.table(["arch", "hidden", "C++ CPU time", "Python CPU time", "C++/Python CPU",
+                    "C++/Python wall"], rows)
+        self.single_ratios = ratios
+
+    def convlstm_single(self):
+        g = GBench(os.path.join(self.r, "convlstm-1t.json"))
+        if not g.samples:
+            return
+        shape = dict(kv.split("=") for kv in g.context.get("shape", "").split() if "=" in kv)
+        rows = []
+        self.conv_single = {}
+        for h in sorted({int(n.split("/")[2]) for n in g.samples}):
+            t = {v: g.median_cpu_ms("convlstm/%s/%d" % (v, h)) for v in
+                 ("fast", "reference", "fast_unbind", "fast_unbind_hoist", "fast_unbind_hoist_cl")}
+            self.conv_single[h] = t
+            ref = t["reference"]
+            rows.append([h, fmt_ms(t["fast"]), fmt_ms(ref),
+                         fmt_x(ref / t["fast"] if ref and t["fast"] else None),
+                         fmt_x(flop_bound(shape, h))] +
+                        ["%s (%s)" % (fmt_ms(t[v]), fmt_x(ref / t[v])) if ref and t[v] else "-"
+                         for v in ("fast_unbind", "fast_unbind_hoist", "fast_unbind_hoist_cl")])
+        self.add("### 2b. The same on one thread (load-robust)", "",
+                 "CPU time per forward + backward with LibTorch threads 1 and "
+                 "OPENBLAS_NUM_THREADS=1; speed-ups over the reference.", "")
+        self.table(["hidden", "fast", "reference", "speed-up", "FLOP bound", "fast_unbind",
+                    "fast_unbind_hoist", "fast_unbind_hoist_cl"], rows)
 
     def convlstm(self):
         g = GBench(os.path.join(self.r, "convlstm.json"))
@@ -450,7 +512,8 @@ class Report:
     def gui(self):
         self.add("## 5. GUI stall", "")
         self.table(["measure", "result"],
-                   [["GUI stall while training", "measured by the GUI test (tests/ui), see issue note"]])
+                   [["GUI stall while training",
+                     "measured by the GUI test (tests/ui), see issue note"]])
         self.goals.append(["GUI stall", "-", "measured by the GUI test (tests/ui), see issue note",
                            None])
 
@@ -473,7 +536,8 @@ class Report:
                 for arch in ("lstm", "gru"):
                     name = "train_step/%s/256" % arch
                     self.thr[(blas, t, arch)] = (g.median_ms(name), p.median_ms(name))
-                    row += [fmt_ms(g.median_ms(name)), fmt_ms(p.median_ms(name)) if p.results else "-"]
+                    row += [fmt_ms(g.median_ms(name)),
+                            fmt_ms(p.median_ms(name)) if p.results else "-"]
                 rows.append(row)
         self.add("## 6. Threads and BLAS", "",
                  "The LSTM and GRU training step at hidden 256 (shapes as in 1). Threads: "
@@ -542,6 +606,11 @@ class Report:
                 GOAL_CPP_VS_PY, "met" if g and g[3] else "missed"), "")
             a("- Measured: C++/Python between %s and %s, median %s over the recurrent cases." % (
                 fmt_x(ratios[0]), fmt_x(ratios[-1]), fmt_x(statistics.median(ratios))))
+            if self.single_ratios:
+                sr = sorted(self.single_ratios)
+                a("- On one thread (section 1b, CPU time, little affected by other load): "
+                  "between %s and %s, median %s." % (fmt_x(sr[0]), fmt_x(sr[-1]),
+                                                     fmt_x(statistics.median(sr))))
             a("- Both sides run the same work: `torch::nn::LSTM`/`GRU` and `nn.LSTM`/`GRU` "
               "dispatch to the same `aten::lstm`/`aten::gru` (on CPU: one GEMM for the input "
               "projection of all steps, then a GEMM and pointwise gate operators per step), "
@@ -605,6 +674,20 @@ class Report:
                   "step does the same with a whole [4h,C+h,3,3] weight gradient. Measured "
                   "speed-up over the reference with the fixes applied in the bench: "
                   + "; ".join(exp) + ".")
+            one = []
+            for h, t in sorted(self.conv_single.items()):
+                ref = t.get("reference")
+                if ref and t.get("fast") and t.get("fast_unbind_hoist"):
+                    one.append("hidden %d: engine %s, unbind %s, unbind + hoist %s (bound %s)%s" % (
+                        h, fmt_x(ref / t["fast"]), fmt_x(ref / t["fast_unbind"]),
+                        fmt_x(ref / t["fast_unbind_hoist"]),
+                        fmt_x((self.conv_rows.get(h) or {}).get("bound")),
+                        ", channels-last %s" % fmt_x(ref / t["fast_unbind_hoist_cl"])
+                        if t.get("fast_unbind_hoist_cl") else ""))
+            if one:
+                a("- On one thread (section 2b, CPU time, robust to the machine's load): "
+                  + "; ".join(one) + ". With both fixes the fast path reaches the FLOP bound; "
+                  "channels-last adds nothing.")
             a("- Reaching 1.5x needs cheaper arithmetic than the reference, not a "
               "different grouping: bf16 convolutions (AVX512-BF16 on this CPU, outputs then "
               "differ by more than 1e-4), or Winograd 3x3 (not selectable through LibTorch "
@@ -634,8 +717,9 @@ class Report:
               "oneDNN parallel region then waits for the preempted thread; libgomp's "
               "spinning threads make the decoder wait longer for a core. With other load on "
               "the machine the effect grows.")
-            pas = ["size %d: %s (backbone alone %.1f frames/s)" % (s, fmt_x(e["p_ratio"]), e["p_bb"])
-                   for s, e in sorted(self.ext.items()) if e.get("p_ratio")]
+            pas = ["size %d: %s (backbone alone %.1f frames/s)" % (
+                s, fmt_x(e["p_ratio"]), e["p_bb"])
+                for s, e in sorted(self.ext.items()) if e.get("p_ratio")]
             if pas:
                 a("- Measured with OMP_WAIT_POLICY=PASSIVE (idle OpenMP threads sleep at "
                   "once): " + "; ".join(pas) + ".")
@@ -644,6 +728,38 @@ class Report:
               "decode only the sampled frames (OpenCV's FFmpeg `grab()` decodes every frame; "
               "the demo clips have 24-32 frames for 16 samples), and keep the backbone "
               "built once per process rather than per call.", "")
+
+        # 6. Threads and BLAS (no goal; what the engine's defaults cost)
+        t = self.thr
+        def cpp(blas, n, arch):
+            return (t.get((blas, n, arch)) or (None, None))[0]
+        if t:
+            a("### Threads and BLAS (section 6)", "")
+            for arch in ("lstm", "gru"):
+                d1, d2 = cpp("openblas", "1", arch), cpp("openblas", "2", arch)
+                o2, p2 = cpp("openblas-ob1", "2", arch), cpp("openblas-ob1-passive", "2", arch)
+                r1 = cpp("reference", "1", arch)
+                parts = []
+                if d1 and d2:
+                    parts.append("2 threads take %s of the 1-thread time" % fmt_x(d2 / d1))
+                if d2 and o2:
+                    parts.append("OPENBLAS_NUM_THREADS=1 at 2 threads: %s of the default" %
+                                 fmt_x(o2 / d2))
+                if d2 and p2:
+                    parts.append("with OMP_WAIT_POLICY=PASSIVE as well: %s of the default "
+                                 "(%s against %s)" % (fmt_x(p2 / d2), fmt_ms(p2), fmt_ms(d2)))
+                if d1 and r1:
+                    parts.append("the reference BLAS is %s slower than OpenBLAS at 1 thread" %
+                                 fmt_x(r1 / d1))
+                if parts:
+                    a("- %s 256, C++: %s." % (arch.upper(), "; ".join(parts)))
+            a("- LibTorch's thread setting does not reach OpenBLAS: OpenBLAS (pthread "
+              "build) starts its own pool of one thread per core, so at \"2 threads\" up to "
+              "4 threads spin for 2 cores, and at \"1 thread\" OpenBLAS still uses 2. The "
+              "GEMMs of a recurrent step are small (batch 32 rows), where OpenBLAS's threading "
+              "costs more than it brings. libgomp's threads spin after each parallel region; "
+              "on a machine shared with other work a descheduled thread stalls every barrier, "
+              "which is what PASSIVE avoids.", "")
 
         # 4. Demo and memory
         demo = self.job.get("demo")
@@ -667,10 +783,56 @@ class Report:
         full = [self.job.get("extract-full"), self.job.get("train-full")]
         if any(full):
             g = goal.get("Peak memory at UCF11 scale (extract, ConvLSTM train)")
-            a("### Peak memory at UCF11 scale <= 3 GB: %s" % ("met" if g and g[3] else "missed"), "")
+            a("### Peak memory at UCF11 scale <= 3 GB: %s" % (
+                "met" if g and g[3] else "missed"), "")
             a("- Extraction keeps a bounded queue of decoded clips (8) and one batch of "
               "frames; training preloads a split's features only when they fit in 768 MiB "
               "and streams them otherwise, so neither grows with the data set.", "")
+
+    def proposals(self):
+        a = self.add
+        a("## Proposed engine changes (measured here, not made: engine/ is outside this issue)",
+          "")
+        conv = []
+        for h, r in sorted(self.conv_rows.items()):
+            if r["fast"] and r.get("unbind_hoist"):
+                one = self.conv_single.get(h) or {}
+                conv.append("hidden %d: %s -> %s per forward+backward on 2 threads (%s "
+                            "faster)%s" % (
+                                h, fmt_ms(r["fast"]), fmt_ms(r["unbind_hoist"]),
+                                fmt_x(r["fast"] / r["unbind_hoist"]),
+                                ", %s -> %s CPU on one thread (%s)" % (
+                                    fmt_ms(one["fast"]), fmt_ms(one["fast_unbind_hoist"]),
+                                    fmt_x(one["fast"] / one["fast_unbind_hoist"]))
+                                if one.get("fast") and one.get("fast_unbind_hoist") else ""))
+        if conv:
+            cl = ["%s" % fmt_x(r["unbind_hoist"] / r["unbind_hoist_cl"])
+                  for _, r in sorted(self.conv_rows.items())
+                  if r.get("unbind_hoist") and r.get("unbind_hoist_cl")]
+            a("1. `ConvLSTMImpl::forward`: take the step gates from one `x_gates.unbind(1)` "
+              "and pass `step` the weight halves narrowed once per forward. Same outputs "
+              "(section 2); " + "; ".join(conv) + ". Channels-last on top: %s (no gain worth "
+              "the conversions)." % (", ".join(cl) or "n/a"))
+        t = self.thr
+        lstm_d = (t.get(("openblas", "2", "lstm")) or (None,))[0]
+        lstm_o = (t.get(("openblas-ob1", "2", "lstm")) or (None,))[0]
+        lstm_p = (t.get(("openblas-ob1-passive", "2", "lstm")) or (None,))[0]
+        if lstm_d and lstm_o:
+            a("2. `configureThreads`: also set the BLAS's own threads (OpenBLAS: "
+              "`openblas_set_num_threads`, looked up with dlsym since libblas.so.3 may be "
+              "another BLAS) to 1 for training; LSTM 256 step at 2 threads %s -> %s.%s" % (
+                  fmt_ms(lstm_d), fmt_ms(lstm_o),
+                  " With OMP_WAIT_POLICY=PASSIVE too: %s. libgomp reads that variable once, "
+                  "so the CLI and GUI mains would set it (unless the user did) before the "
+                  "first LibTorch call." % fmt_ms(lstm_p) if lstm_p else ""))
+        ext = ["size %d: %s -> %s" % (sz, fmt_x(e["ratio"]), fmt_x(e["p_ratio"]))
+               for sz, e in sorted(self.ext.items()) if e.get("ratio") and e.get("p_ratio")]
+        if ext:
+            a("3. Extraction: the same passive waiting keeps the decoder thread from stalling "
+              "the backbone (end to end / backbone only: %s); decoding only the sampled "
+              "frames (seek instead of `grab()` for intra-only codecs such as MJPG) would "
+              "cut the decoder's work by a third to a half on the demo clips." % "; ".join(ext))
+        a("")
 
     def failures(self):
         bad = []
@@ -732,13 +894,16 @@ def main():
 
     rep = Report(r)
     rep.training()
+    rep.training_single()
     rep.convlstm()
+    rep.convlstm_single()
     rep.extraction()
     rep.jobs(quick)
     rep.gui()
     rep.threads()
     rep.profile()
     rep.analysis()
+    rep.proposals()
     rep.failures()
     body = rep.lines
 
@@ -766,6 +931,8 @@ def main():
                                          "samples (the benchmarks themselves add 1-2)" % (
                                              load["mean"], load["min"], load["max"], load["n"]))
          if load else "n/a"],
+        ["sections rerun later (`--only`)",
+         "; ".join((read(os.path.join(r, "reruns.txt")) or "none").strip().splitlines())],
         ["uptime at start / end", "%s / %s" % (
             (read(os.path.join(r, "uptime-start.txt")) or "").strip(),
             (read(os.path.join(r, "uptime-end.txt")) or "").strip())],

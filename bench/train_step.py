@@ -213,8 +213,8 @@ def main():
         for hidden in (int(h) for h in args.hidden.split(",")):
             r = time_case(arch, hidden, args)
             results.append(r)
-            print("%-28s %10.2f ms (median of %d)" % (r["name"], r["median_ms"], len(r["times_ms"])),
-                  flush=True)
+            print("%-28s %10.2f ms (median of %d)" % (
+                r["name"], r["median_ms"], len(r["times_ms"])), flush=True)
     if args.out:
         with open(args.out, "w") as f:
             json.dump({"context": context, "results": results}, f, indent=1)

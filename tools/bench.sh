@@ -8,7 +8,10 @@
 #   1. a training step of every architecture, C++ (bench_train) and PyTorch
 #      (bench/train_step.py, Debian's python3-torch) at the same shapes,
 #      threads and BLAS, alternating per case
-#   2. ConvLSTM fast path against the per-step reference form (bench_convlstm)
+#   1b. the same on one thread, OpenBLAS on one thread too: CPU times that
+#      other load on the machine barely changes
+#   2. ConvLSTM fast path against the per-step reference form (bench_convlstm),
+#      on all cores and on one thread
 #   3. feature extraction end to end against the backbone alone (bench_extract)
 #      on the small demo set at sizes 112 and 224
 #   4. (not with --quick) the demo main job, and extraction and a ConvLSTM
@@ -16,6 +19,9 @@
 #   6. the LSTM and GRU step with 1 and 2 threads, OpenBLAS and reference BLAS
 # --quick: hidden 64 and 256, fewer repetitions and clips, no item 4; for
 # development (about 15 min on 2 cores). The full run takes about an hour.
+# --only LIST (comma-separated: 1,1b,2,2b,profile,3,6,4) reruns those sections
+# into the existing results (same mode) and rewrites the report; the doc
+# lists such reruns with their date.
 # Results (JSON, logs) stay in build/dev/bench-results; demo data for the
 # benchmarks in build/bench-data.
 set -euo pipefail
@@ -23,13 +29,20 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
 
 quick=0
-for a in "$@"; do
-  case "$a" in
+only=""
+while [ $# -gt 0 ]; do
+  case "$1" in
     --quick) quick=1 ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-    *) echo "bench.sh: unknown argument '$a' (only --quick)" >&2; exit 2 ;;
+    --only) only=${2:-}; shift ;;
+    --only=*) only=${1#--only=} ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    *) echo "bench.sh: unknown argument '$1' (--quick, --only LIST)" >&2; exit 2 ;;
   esac
+  shift
 done
+want() {  # want SECTION: whether this run does that section
+  [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]
+}
 
 preset=${VIDRNN_PRESET:-dev}
 # Defaults as a user gets them: thread settings come from the options below.
@@ -51,7 +64,8 @@ if [ "${#extra[@]}" -gt 0 ]; then
     exit 1
   fi
   echo "bench.sh: installing ${extra[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${extra[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${extra[@]}" >/dev/null
 fi
 
 # --- build ---------------------------------------------------------------------
@@ -63,7 +77,13 @@ bin="$here/build/$preset"
 vidrnn="$bin/app/vidrnn"
 
 out="$bin/bench-results"
-rm -rf "$out"
+if [ -z "$only" ]; then
+  rm -rf "$out"
+elif ! grep -qs "^quick=$quick " "$out/mode.txt"; then
+  echo "bench.sh: --only adds to an earlier run of the same mode; run without it first" \
+       "(or with/without --quick as before)" >&2
+  exit 2
+fi
 mkdir -p "$out"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/vidrnn-bench.XXXXXX")
 sampler=""
@@ -74,22 +94,33 @@ cleanup() {
 trap cleanup EXIT
 
 # Load average every 10 s: the machine may be shared, and timings with it.
-(while true; do echo "$(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/loadavg.log"; sleep 10; done) &
+(while true; do
+  echo "$(date +%s) $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/loadavg.log"
+  sleep 10
+done) &
 sampler=$!
 
 if [ "$quick" = 1 ]; then
-  hidden=(64 256); reps=3; heavy_reps=1; min_time=0.2; conv_hidden=64; conv_reps=3
+  hidden=(64 256); hidden_one=(64); reps=3; heavy_reps=1; min_time=0.2; conv_hidden=64
+  conv_reps=3
   extract_clips=33; extract_reps=2; passive_reps=1
 else
-  hidden=(64 128 256 512); reps=5; heavy_reps=2; min_time=0.5; conv_hidden=64,256; conv_reps=5
+  hidden=(64 128 256 512); hidden_one=(64 256); reps=5; heavy_reps=2; min_time=0.5
+  conv_hidden=64,256; conv_reps=5
   extract_clips=88; extract_reps=3; passive_reps=2
 fi
-echo "quick=$quick hidden=${hidden[*]} repetitions=$reps" >"$out/mode.txt"
-date -u +%Y-%m-%dT%H:%M:%SZ >"$out/date.txt"
-uptime >"$out/uptime-start.txt"
+if [ -z "$only" ]; then
+  echo "quick=$quick hidden=${hidden[*]} repetitions=$reps" >"$out/mode.txt"
+  date -u +%Y-%m-%dT%H:%M:%SZ >"$out/date.txt"
+  uptime >"$out/uptime-start.txt"
+else
+  echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) sections $only, $(uptime | sed 's/.*load/load/')" \
+    >>"$out/reruns.txt"
+fi
 
 "$vidrnn" info --json >"$out/info.json"
-"$py" -c 'import torch, sys; print(torch.__version__, sys.version.split()[0])' >"$out/python-torch.txt"
+"$py" -c 'import torch, sys; print(torch.__version__, sys.version.split()[0])' \
+  >"$out/python-torch.txt"
 dpkg-query -W -f='${Package} ${Version}\n' libtorch-dev libbenchmark-dev libopenblas0-pthread \
   >"$out/versions.txt" 2>/dev/null || true
 
@@ -109,6 +140,7 @@ pybench() {  # pybench NAME CMD...: a bench/train_step.py run into NAME.json
 }
 
 # --- 1. training step, C++ then Python for each case ---------------------------
+if want 1; then
 # Alternating per case keeps the two sides of a ratio close in time on a
 # machine whose load changes.
 echo "== 1. training step"
@@ -120,17 +152,44 @@ for arch in lstm gru deep_lstm bilstm convlstm mean_pool; do
       --repetitions "$reps" --heavy-repetitions "$heavy_reps" --min-time "$min_time"
   done
 done
+fi
+
+# --- 1b. the same on one thread: CPU time measures the work, robust to load -------
+if want 1b; then
+echo "== 1b. training step on one thread"
+for arch in lstm gru deep_lstm bilstm convlstm mean_pool; do
+  for h in "${hidden_one[@]}"; do
+    gbench "train1-cpp-$arch-$h" env OPENBLAS_NUM_THREADS=1 "$bin/bench/bench_train" \
+      --archs="$arch" --hidden="$h" --threads=1 --repetitions="$reps" \
+      --heavy-repetitions="$heavy_reps" --min-time="$min_time"
+    pybench "train1-py-$arch-$h" env OPENBLAS_NUM_THREADS=1 "$py" bench/train_step.py \
+      --archs "$arch" --hidden "$h" --threads 1 --repetitions "$reps" \
+      --heavy-repetitions "$heavy_reps" --min-time "$min_time"
+  done
+done
+fi
 
 # --- 2. ConvLSTM fast path against the reference form ---------------------------
+if want 2; then
 echo "== 2. ConvLSTM"
 gbench convlstm "$bin/bench/bench_convlstm" --hidden="$conv_hidden" --repetitions="$conv_reps" \
   --min-time="$min_time" --experiments
+fi
+# --- 2b. the same on one thread -----------------------------------------------------
+if want 2b; then
+echo "== 2b. ConvLSTM on one thread"
+gbench convlstm-1t env OPENBLAS_NUM_THREADS=1 "$bin/bench/bench_convlstm" --threads=1 \
+  --hidden="$conv_hidden" --repetitions=3 --min-time="$min_time" --experiments
+fi
 
 # --- what dominates: PyTorch's profiler on the same kernels ------------------------
+if want profile; then
 echo "== profile"
 "$py" bench/profile_step.py --out "$out/profile.json" 2>&1 | tee "$out/profile.log" || true
+fi
 
 # --- 3. feature extraction -------------------------------------------------------
+if want 3; then
 echo "== 3. extraction"
 "$vidrnn" --quiet data generate --out build/bench-data/small --preset small >/dev/null
 gbench extract "$bin/bench/bench_extract" --data=build/bench-data/small --sizes=112,224 \
@@ -140,8 +199,10 @@ gbench extract "$bin/bench/bench_extract" --data=build/bench-data/small --sizes=
 gbench extract-passive env OMP_WAIT_POLICY=PASSIVE "$bin/bench/bench_extract" \
   --data=build/bench-data/small --sizes=112,224 --clips="$extract_clips" \
   --repetitions="$passive_reps" --scratch="$scratch/extract" --benchmark_filter='e2e|backbone'
+fi
 
 # --- 6. threads and BLAS -----------------------------------------------------------
+if want 6; then
 echo "== 6. threads and BLAS"
 # openblas-ob1: OpenBLAS held to one thread of its own (OPENBLAS_NUM_THREADS=1):
 # LibTorch's thread setting does not reach the BLAS's own pthreads.
@@ -156,7 +217,8 @@ for blas in "${blas_modes[@]}"; do
       # OpenBLAS comes back in through it); the system alternative is untouched.
       env_blas=(env "LD_LIBRARY_PATH=$ref_blas:$ref_lapack${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}") ;;
     openblas-ob1) env_blas=(env OPENBLAS_NUM_THREADS=1) ;;
-    openblas-ob1-passive) env_blas=(env OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE); threads=(2) ;;
+    openblas-ob1-passive)
+      env_blas=(env OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE); threads=(2) ;;
     *) env_blas=() ;;
   esac
   for t in "${threads[@]}"; do
@@ -167,9 +229,10 @@ for blas in "${blas_modes[@]}"; do
       --threads "$t" --repetitions "$reps" --min-time "$min_time"
   done
 done
+fi
 
 # --- 4. the demo main job and UCF11-scale memory (not with --quick) -------------
-if [ "$quick" = 0 ]; then
+if [ "$quick" = 0 ] && want 4; then
   echo "== 4. demo and UCF11-scale memory"
   timed() {  # timed NAME CMD...: /usr/bin/time -v into NAME.time, output into NAME.log
     local name=$1; shift
@@ -181,7 +244,8 @@ if [ "$quick" = 0 ]; then
   }
   mkdir -p "$scratch/demo"
   (cd "$scratch/demo" && XDG_CACHE_HOME="$scratch/demo/xdg" timed demo "$vidrnn" demo)
-  (cd "$scratch/demo" && "$vidrnn" report --format json >"$out/demo-report.json" 2>/dev/null) || true
+  (cd "$scratch/demo" && "$vidrnn" report --format json >"$out/demo-report.json" 2>/dev/null) \
+    || true
   rm -rf "$scratch/demo"
   if [ -f build/bench-data/full/demo.json ]; then
     "$vidrnn" --quiet data generate --out build/bench-data/full --preset full >/dev/null
