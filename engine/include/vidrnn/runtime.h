@@ -23,8 +23,14 @@ struct RuntimeInfo {
 };
 
 // Sets LibTorch's intra-op threads: n > 0 as given, 0 = all cores. Call early;
-// the first call also sets inter-op threads once (LibTorch allows that once).
+// the first call also sets inter-op threads once (LibTorch allows that once)
+// and configureAllocator().
 void configureThreads(int n);
+
+// Keeps large freed blocks in the process heap instead of returning them to
+// the kernel at once (glibc only; VIDRNN_MALLOC=system opts out), so that a
+// training step does not page-fault its tensors in anew every time.
+void configureAllocator();
 
 // Resolves "auto" | "cpu" | "cuda" | "cuda:N" to a concrete "cpu" or "cuda:N";
 // throws ConfigError for a malformed spec or a CUDA device that is not there.
