@@ -6,6 +6,7 @@
 
 #include <QTemporaryDir>
 
+#include <cmath>
 #include <thread>
 
 #include "ml/checkpoint.h"
@@ -34,6 +35,14 @@ class TestTrainer : public QObject {
         in.split = makeSplit(mDemo, s);
         in.features = mFeatures;
         return in;
+    }
+
+    // The base settings with a small model of this architecture.
+    TrainConfig small(const QString& arch) const {
+        TrainConfig c = mBase;
+        c.arch = arch.toStdString();
+        c.hidden = 16;
+        return c;
     }
 
 private Q_SLOTS:
@@ -67,9 +76,7 @@ private Q_SLOTS:
 
     void sameSeedSameRun() {
         QFETCH(QString, arch);
-        TrainConfig c = mBase;
-        c.arch = arch.toStdString();
-        c.hidden = 16;
+        TrainConfig c = small(arch);
         std::atomic<bool> stop{false};
         auto a = train(c, inputs(c), {}, stop, "");
         auto b = train(c, inputs(c), {}, stop, "");
@@ -104,6 +111,34 @@ private Q_SLOTS:
         auto out = train(c, inputs(c), cb, stop, "");
         QVERIFY(out.cancelled);
         QCOMPARE(batches, 5);
+    }
+
+    void cudaMatchesCpu_data() {
+        QTest::addColumn<QString>("arch");
+        QTest::newRow("bilstm") << "bilstm";
+        QTest::newRow("convlstm") << "convlstm";
+    }
+
+    void cudaMatchesCpu() {
+        // Where LibTorch has a GPU (a CUDA build on a GPU machine): the same run
+        // on CUDA trains (every tensor on the right device) and ends close to
+        // the CPU run. bench/gpu/run.sh does the same on real demo features.
+        if (!torch::cuda::is_available()) {
+            QSKIP("no CUDA device for this LibTorch");
+        }
+        QFETCH(QString, arch);
+        TrainConfig c = small(arch);
+        std::atomic<bool> stop{false};
+        auto cpu = train(c, inputs(c), {}, stop, "");
+        c.device = "cuda";
+        auto gpu = train(c, inputs(c), {}, stop, "");
+        QCOMPARE(QString::fromStdString(gpu.device), QString("cuda:0"));
+        QCOMPARE(gpu.epochs.size(), cpu.epochs.size());
+        QVERIFY(std::isfinite(gpu.epochs.back().trainLoss));
+        QVERIFY2(std::abs(gpu.epochs[0].trainLoss - cpu.epochs[0].trainLoss) < 1e-2,
+                 qPrintable(QString("first-epoch loss %1 on CUDA, %2 on the CPU")
+                                .arg(gpu.epochs[0].trainLoss)
+                                .arg(cpu.epochs[0].trainLoss)));
     }
 
     void nonFiniteLossFails() {

@@ -180,4 +180,16 @@ LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expe
     return out;
 }
 
+std::string backboneToJson(const BackboneDescription& backbone) {
+    return backboneJson(backbone).dump();
+}
+
+BackboneDescription backboneFromJsonText(const std::string& text) {
+    try {
+        return backboneFromJson(nlohmann::json::parse(text));
+    } catch (const nlohmann::json::exception& e) {
+        throw ModelError("backbone description", std::string("not valid: ") + e.what());
+    }
+}
+
 }  // namespace vidrnn

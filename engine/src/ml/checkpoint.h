@@ -40,4 +40,9 @@ struct LoadedCheckpoint {
 // parameter shapes say.
 LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expected = nullptr);
 
+// A backbone's description as the checkpoint stores it (JSON text), and back;
+// the second throws ModelError for text that is not such a description.
+std::string backboneToJson(const BackboneDescription& backbone);
+BackboneDescription backboneFromJsonText(const std::string& text);
+
 }  // namespace vidrnn

@@ -137,8 +137,9 @@ EvalResult evaluateSplit(const nn::ClipClassifier& model, const SplitFeatures& d
             pos.push_back(static_cast<int>(i));
         }
         auto b = data.batch(pos);
-        auto x = normalise(b.x, mean, std).to(device);
-        auto logits = model->forward(x, b.lengths.to(device)).clip_logits.to(torch::kCPU);
+        // mean and std live on the device: normalise there, after one copy.
+        auto x = normalise(b.x.to(device), mean, std);
+        auto logits = model->forward(x, b.lengths).clip_logits.to(torch::kCPU);
         lossSum += torch::nn::functional::cross_entropy(
                        logits, b.labels,
                        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -267,10 +268,10 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
                                                   static_cast<std::ptrdiff_t>(order.size()),
                                                   static_cast<std::ptrdiff_t>(b + 1) * config.batch);
             auto fb = train.batch(std::vector<int>(first, last));
-            auto x = normalise(fb.x, mean, std).to(device);
+            auto x = normalise(fb.x.to(device), meanDev, stdDev);
             auto labels = fb.labels.to(device);
             optimizer.zero_grad();
-            auto logits = model->forward(x, fb.lengths.to(device)).clip_logits;
+            auto logits = model->forward(x, fb.lengths).clip_logits;  // lengths stay on the host
             auto loss = torch::nn::functional::cross_entropy(logits, labels);
             const double lossValue = loss.item<double>();
             if (!std::isfinite(lossValue)) {

@@ -47,10 +47,19 @@ torch::Tensor checkedLengths(const torch::Tensor& x, const torch::Tensor& length
     }
     TORCH_CHECK(lengths.dim() == 1 && lengths.size(0) == batch, "lengths must be [", batch,
                 "], got ", lengths.sizes());
-    auto l = lengths.to(x.device(), torch::kLong);
-    TORCH_CHECK(l.min().item<int64_t>() >= 1 && l.max().item<int64_t>() <= steps,
+    // Checked on the host: lengths given on the CPU (as the trainer gives them)
+    // then cost no wait for the GPU's queue, which .item() on a device tensor
+    // would (three such waits per step measured 10-25% of a small model's
+    // CUDA training step).
+    const auto host = lengths.to(torch::kCPU, torch::kLong);
+    const auto [low, high] = torch::aminmax(host);
+    TORCH_CHECK(low.item<int64_t>() >= 1 && high.item<int64_t>() <= steps,
                 "lengths must lie in [1, ", steps, "]");
-    return l;
+    return host.to(x.device());
+}
+
+bool anyShorter(const torch::Tensor& lengths, int64_t steps) {
+    return lengths.defined() && lengths.to(torch::kCPU).lt(steps).any().item<bool>();
 }
 
 torch::Tensor lastValidStep(const torch::Tensor& steps, const torch::Tensor& lengths) {

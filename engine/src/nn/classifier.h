@@ -62,6 +62,9 @@ namespace detail {
 // Checks x and lengths, returns lengths as int64 on x's device ([B], all T when
 // undefined).
 torch::Tensor checkedLengths(const torch::Tensor& x, const torch::Tensor& lengths);
+// Whether any clip is shorter than `steps` (false for undefined lengths);
+// looked at on the host, so CPU lengths cost no wait for the device.
+bool anyShorter(const torch::Tensor& lengths, int64_t steps);
 // Picks steps[b, lengths[b]-1] from [B,T,F] -> [B,F].
 torch::Tensor lastValidStep(const torch::Tensor& steps, const torch::Tensor& lengths);
 // [B,T] bool: step t of clip b is valid.

@@ -48,7 +48,7 @@ ClipOutput RecurrentClassifierImpl::forward(const torch::Tensor& input,
                 x.size(2), " but the model was built for ", options.input_size());
     const auto lengths = detail::checkedLengths(x, lengths_in);
     const int64_t steps = x.size(1);
-    const bool ragged = lengths_in.defined() && lengths.lt(steps).any().item<bool>();
+    const bool ragged = detail::anyShorter(lengths_in, steps);
 
     torch::Tensor out;  // [B,T,H*dirs]
     torch::Tensor h_n;  // [layers*dirs, B, H]
