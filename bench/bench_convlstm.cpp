@@ -9,7 +9,8 @@
 //
 //   bench_convlstm [--hidden=64,256] [--threads=N] [--batch=32] [--steps=16]
 //                  [--channels=512] [--map=7] [--repetitions=R] [--min-time=S]
-//                  [--tolerance=1e-4] [--experiments] [--benchmark_*]
+//                  [--tolerance=1e-4] [--experiments] [--device=cpu|cuda]
+//                  [--benchmark_*]
 //
 // --experiments adds variants that are not in the engine, to size possible
 // engine changes (see fastExperiment): fast_unbind, fast_unbind_hoist,
@@ -25,6 +26,7 @@
 #include <torch/torch.h>
 
 #include "common.h"
+#include "device.h"
 #include "nn/convlstm.h"
 
 namespace {
@@ -111,6 +113,7 @@ struct Case {
 
 // Every case stays alive: repetitions of the variants are interleaved.
 std::map<int64_t, std::unique_ptr<Case>> gCases;
+torch::Device gDevice(torch::kCPU);
 
 Case& caseFor(int64_t hidden, const Shape& s) {
     auto& slot = gCases[hidden];
@@ -119,8 +122,10 @@ Case& caseFor(int64_t hidden, const Shape& s) {
         slot->name = std::to_string(hidden);
         torch::manual_seed(7);
         slot->module = vidrnn::nn::ConvLSTM(s.channels, hidden, 1, 3);
-        slot->x = torch::randn({s.batch, s.steps, s.channels, s.map, s.map});
-        slot->grad = torch::randn({s.batch, s.steps, hidden, s.map, s.map});
+        slot->module->to(gDevice);
+        const auto on = torch::TensorOptions().device(gDevice);
+        slot->x = torch::randn({s.batch, s.steps, s.channels, s.map, s.map}, on);
+        slot->grad = torch::randn({s.batch, s.steps, hidden, s.map, s.map}, on);
     }
     return *slot;
 }
@@ -129,6 +134,7 @@ void forwardBackward(Case& c, const Forward& f) {
     c.module->zero_grad();
     auto y = f(*c.module, c.x);
     y.backward(c.grad);
+    vidrnn::bench::finish(gDevice);
 }
 
 struct Diff {
@@ -180,6 +186,7 @@ int main(int argc, char** argv) {
     const double minTime = opt.real("min-time", 0.5);
     const double tolerance = opt.real("tolerance", 1e-4);
     const bool experiments = opt.integer("experiments", 0) != 0;
+    gDevice = vidrnn::bench::benchDevice(opt.str("device", "cpu"));
     opt.checkAllUsed();
 
     vidrnn::bench::configureAndRecord(threads);
@@ -187,6 +194,7 @@ int main(int argc, char** argv) {
         "shape", "batch=" + std::to_string(shape.batch) + " T=" + std::to_string(shape.steps) +
                      " C=" + std::to_string(shape.channels) + " map=" + std::to_string(shape.map) +
                      "x" + std::to_string(shape.map));
+    benchmark::AddCustomContext("device", gDevice.str());
 
     std::vector<std::pair<std::string, Forward>> variants = {
         {"fast", [](vidrnn::nn::ConvLSTMImpl& m, const torch::Tensor& x) { return m.forward(x); }},

@@ -5,7 +5,8 @@
 //
 //   bench_train [--archs=lstm,gru,...] [--hidden=64,128,256,512] [--threads=N]
 //               [--batch=32] [--steps=16] [--map=7] [--repetitions=R]
-//               [--min-time=S] [--heavy-repetitions=R] [--benchmark_*]
+//               [--min-time=S] [--heavy-repetitions=R] [--device=cpu|cuda]
+//               [--benchmark_*]
 //
 // A "heavy" case (ConvLSTM with hidden >= 256, seconds per step) runs one
 // iteration per repetition and --heavy-repetitions repetitions.
@@ -15,6 +16,7 @@
 #include <torch/torch.h>
 
 #include "common.h"
+#include "device.h"
 #include "nn/classifier.h"
 
 namespace {
@@ -32,6 +34,7 @@ struct Shape {
 // warm-up runs once per case.
 struct TrainCase {
     std::string name;
+    torch::Device device{torch::kCPU};
     vidrnn::nn::ClipClassifier model;
     std::unique_ptr<torch::optim::Adam> optimizer;
     torch::Tensor x, lengths, labels;
@@ -42,29 +45,34 @@ struct TrainCase {
         auto loss = torch::nn::functional::cross_entropy(logits, labels);
         loss.backward();
         optimizer->step();
+        vidrnn::bench::finish(device);
     }
 };
 
 std::unique_ptr<TrainCase> gCase;
 
 TrainCase& caseFor(const std::string& name, const std::string& arch, int64_t hidden, const Shape& s,
-                   int warmup) {
+                   int warmup, const torch::Device& device) {
     if (gCase && gCase->name == name) {
         return *gCase;
     }
     gCase.reset();  // free the previous case's memory first
     auto c = std::make_unique<TrainCase>();
     c->name = name;
+    c->device = device;
     torch::manual_seed(1);
     c->model = vidrnn::nn::makeClassifier(vidrnn::nn::ClassifierOptions(arch, s.dim, hidden, 11));
+    c->model->to(device);
     c->model->train();
     c->optimizer = std::make_unique<torch::optim::Adam>(c->model->parameters(),
                                                         torch::optim::AdamOptions(1e-3));
-    c->x = c->model->spatial() ? torch::randn({s.batch, s.steps, s.dim, s.map, s.map})
-                               : torch::randn({s.batch, s.steps, s.dim});
-    // The trainer always passes lengths; full clips take the unpacked path.
+    const auto on = torch::TensorOptions().device(device);
+    c->x = c->model->spatial() ? torch::randn({s.batch, s.steps, s.dim, s.map, s.map}, on)
+                               : torch::randn({s.batch, s.steps, s.dim}, on);
+    // The trainer always passes lengths, on the host; full clips take the
+    // unpacked path.
     c->lengths = torch::full({s.batch}, s.steps, torch::kLong);
-    c->labels = torch::randint(0, 11, {s.batch}, torch::kLong);
+    c->labels = torch::randint(0, 11, {s.batch}, on.dtype(torch::kLong));
     for (int i = 0; i < warmup; ++i) {
         c->step();
     }
@@ -89,20 +97,23 @@ int main(int argc, char** argv) {
     const int heavyRepetitions = opt.integer("heavy-repetitions", 2);
     const double minTime = opt.real("min-time", 0.5);
     const int warmup = opt.integer("warmup", 2);
+    const auto device = vidrnn::bench::benchDevice(opt.str("device", "cpu"));
     opt.checkAllUsed();
 
     vidrnn::bench::configureAndRecord(threads);
     benchmark::AddCustomContext(
         "shape", "batch=" + std::to_string(shape.batch) + " T=" + std::to_string(shape.steps) +
                      " D=" + std::to_string(shape.dim) + " map=" + std::to_string(shape.map));
+    benchmark::AddCustomContext("device", device.str());
 
     for (const auto& arch : archs) {
         for (const int h : hidden) {
             const std::string name = "train_step/" + arch + "/" + std::to_string(h);
-            const bool heavy = arch == "convlstm" && h >= 256;
+            const bool heavy = arch == "convlstm" && h >= 256 && !device.is_cuda();
             auto* b = benchmark::RegisterBenchmark(
-                name.c_str(), [name, arch, h, shape, warmup, heavy](benchmark::State& state) {
-                    auto& c = caseFor(name, arch, h, shape, heavy ? 1 : warmup);
+                name.c_str(),
+                [name, arch, h, shape, warmup, heavy, device](benchmark::State& state) {
+                    auto& c = caseFor(name, arch, h, shape, heavy ? 1 : warmup, device);
                     for (auto _ : state) {
                         c.step();
                     }

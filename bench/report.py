@@ -834,6 +834,83 @@ class Report:
               "cut the decoder's work by a third to a half on the demo clips." % "; ".join(ext))
         a("")
 
+    def cuda(self, cuda_dir):
+        """Sections 1 and 2 on a lent GPU (bench/gpu/run.sh on the device machine;
+        its results are committed under docs/bench-cuda/), and the engine's
+        trainer there on CUDA beside the same runs on that machine's CPU."""
+        if not cuda_dir or not os.path.isdir(cuda_dir):
+            return
+        machine_txt = (read(os.path.join(cuda_dir, "machine.txt")) or "").strip().splitlines()
+        cpp = GBench(os.path.join(cuda_dir, "train-cpp-cuda.json"))
+        py = PyBench(os.path.join(cuda_dir, "train-py-cuda.json"))
+        conv = GBench(os.path.join(cuda_dir, "convlstm-cuda.json"))
+        when = (read(os.path.join(cuda_dir, "date.txt")) or "").strip()
+        self.add("## CUDA (a lent GPU)", "",
+                 "Run by `bench/gpu/run.sh` on a machine lent for a few minutes (%s; %s): the "
+                 "engine's LibTorch sources built there against PyTorch's bundled LibTorch "
+                 "(%s), the trainer's sources linked into the three programs below. Same "
+                 "shapes as sections 1 and 2; each timed step ends with "
+                 "`torch::cuda::synchronize` / `torch.cuda.synchronize`. Results: "
+                 "`docs/bench-cuda/`." % ("; ".join(machine_txt[:1]) or "?", when or "date n/a",
+                                          " ".join(machine_txt[2:3]) or "?"), "")
+        rows, ratios, all_ok = [], [], True if cpp.samples else None
+        for arch, h, name, c, p_ in train_cases([64, 128, 256, 512], cpp.samples, py.results):
+            c_ms = cpp.median_ms(name)
+            p_ms = py.median_ms(name)
+            if c_ms is None and p_ms is None:
+                continue
+            ratio = c_ms / p_ms if c_ms and p_ms else None
+            if arch in RECURRENT:
+                ok = ratio is not None and ratio <= GOAL_CPP_VS_PY
+                all_ok = all_ok and ok
+                if ratio is not None:
+                    ratios.append((ratio, name))
+                goal = "met" if ok else "missed"
+            else:
+                goal = "(not recurrent)"
+            rows.append([arch, h, fmt_ms(c_ms), fmt_ms(p_ms), fmt_x(ratio), goal])
+        self.add("### 1 on CUDA: training step", "")
+        self.table(["arch", "hidden", "C++", "Python", "C++/Python", "goal"], rows)
+        if ratios:
+            worst = max(ratios)
+            self.goals.append(["C++ training step vs Python on CUDA, every recurrent model",
+                               "<= %.1fx" % GOAL_CPP_VS_PY, "%s to %s (worst: %s)" % (
+                                   fmt_x(min(ratios)[0]), fmt_x(worst[0]),
+                                   worst[1].split("/", 1)[1]), all_ok])
+        rows, speedups = [], []
+        for h in sorted({int(n.split("/")[2]) for n in conv.samples}):
+            fast = conv.median_ms("convlstm/fast/%d" % h)
+            ref = conv.median_ms("convlstm/reference/%d" % h)
+            d_out = conv.context.get("diff/fast/%d/output" % h)
+            sp = ref / fast if fast and ref else None
+            if sp is not None:
+                speedups.append((sp, h))
+            rows.append([h, fmt_ms(fast), fmt_ms(ref), fmt_x(sp),
+                         "%.2g" % float(d_out) if d_out else "n/a"])
+        if rows:
+            self.add("### 2 on CUDA: ConvLSTM fast path against the straightforward form", "")
+            self.table(["hidden", "fast", "reference", "speed-up", "max abs diff output"], rows)
+            ok = all(sp >= GOAL_CONVLSTM for sp, _ in speedups) if speedups else None
+            if conv.context.get("diff_ok") == "false":
+                ok = False
+            self.goals.append(["ConvLSTM fast path vs straightforward form on CUDA",
+                               ">= %.1fx" % GOAL_CONVLSTM,
+                               ", ".join("%s at %d" % (fmt_x(sp), h) for sp, h in speedups),
+                               ok])
+        runs = (load_json(os.path.join(cuda_dir, "gpu-check.json")) or {}).get("runs", [])
+        if runs:
+            self.add("### The trainer on CUDA and on that machine's CPU", "",
+                     "`gpu_check`: the engine's `train()` (Adam, early stopping on the "
+                     "validation loss, best epoch restored, test evaluation) on real features "
+                     "of the small demo preset (built-in ResNet-18 at 64 px, T = 12, groups "
+                     "split), hidden 128, up to 15 epochs, batch 16. Training time is the fit "
+                     "loop as the store records it.", "")
+            self.table(["arch", "hidden", "device", "accuracy", "macro F1", "epochs",
+                        "train time"],
+                       [[r["arch"], r["hidden"], r["device"], "%.3f" % r["accuracy"],
+                         "%.3f" % r["macro_f1"], r["epochs"], fmt_wall(r["train_seconds"])]
+                        for r in runs])
+
     def failures(self):
         bad = []
         for path in sorted(glob.glob(os.path.join(self.r, "*.rc"))):
@@ -885,6 +962,9 @@ def main():
     p.add_argument("--results", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--notes", help="Markdown appended as the analysis section")
+    p.add_argument("--cuda", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                  "..", "docs", "bench-cuda"),
+                   help="results of bench/gpu/run.sh from a GPU machine (default: docs/bench-cuda)")
     args = p.parse_args()
     r = args.results
     quick = "quick=1" in (read(os.path.join(r, "mode.txt")) or "")
@@ -902,6 +982,7 @@ def main():
     rep.gui()
     rep.threads()
     rep.profile()
+    rep.cuda(args.cuda)
     rep.analysis()
     rep.proposals()
     rep.failures()

@@ -47,7 +47,7 @@ def last_valid_step(steps, lengths):
 
 
 def valid_mask(lengths, steps):
-    return torch.arange(steps).unsqueeze(0) < lengths.unsqueeze(1)
+    return torch.arange(steps, device=lengths.device).unsqueeze(0) < lengths.unsqueeze(1)
 
 
 class Recurrent(nn.Module):
@@ -84,7 +84,7 @@ class ConvLSTMCell(nn.Module):
 
     def forward(self, x, h, c):
         if h is None:
-            h = torch.zeros(x.size(0), self.hidden, x.size(2), x.size(3))
+            h = x.new_zeros(x.size(0), self.hidden, x.size(2), x.size(3))
         i, f, o, g = self.conv(torch.cat([x, h], 1)).chunk(4, 1)
         i, f, o, g = torch.sigmoid(i), torch.sigmoid(f), torch.sigmoid(o), torch.tanh(g)
         c = i * g if c is None else f * c + i * g
@@ -121,7 +121,7 @@ class MeanPool(nn.Module):
         steps = x.size(1)
         mask = valid_mask(lengths, steps).unsqueeze(2).to(x.dtype)
         frames = torch.relu(self.embed(x)) * mask
-        counts = torch.arange(1, steps + 1, dtype=x.dtype).view(1, steps, 1)
+        counts = torch.arange(1, steps + 1, dtype=x.dtype, device=x.device).view(1, steps, 1)
         running = frames.cumsum(1) / torch.min(counts, lengths.to(x.dtype).view(-1, 1, 1))
         clip = self.head(self.dropout(last_valid_step(running, lengths)))
         return clip, self.head(self.dropout(running)) * mask
@@ -137,15 +137,16 @@ def make_model(arch, dim, hidden, classes=11):
 
 def time_case(arch, hidden, args):
     torch.manual_seed(1)
-    model = make_model(arch, args.dim, hidden)
+    device = torch.device(args.device)
+    model = make_model(arch, args.dim, hidden).to(device)
     model.train()
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     if arch == "convlstm":
-        x = torch.randn(args.batch, args.steps, args.dim, args.map, args.map)
+        x = torch.randn(args.batch, args.steps, args.dim, args.map, args.map, device=device)
     else:
-        x = torch.randn(args.batch, args.steps, args.dim)
-    lengths = torch.full((args.batch,), args.steps, dtype=torch.long)
-    labels = torch.randint(0, 11, (args.batch,))
+        x = torch.randn(args.batch, args.steps, args.dim, device=device)
+    lengths = torch.full((args.batch,), args.steps, dtype=torch.long, device=device)
+    labels = torch.randint(0, 11, (args.batch,), device=device)
 
     def step():
         optimizer.zero_grad()
@@ -153,8 +154,10 @@ def time_case(arch, hidden, args):
         loss = F.cross_entropy(clip, labels)
         loss.backward()
         optimizer.step()
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
 
-    heavy = arch == "convlstm" and hidden >= 256
+    heavy = arch == "convlstm" and hidden >= 256 and device.type != "cuda"
     for _ in range(1 if heavy else args.warmup):
         step()
     times, cpu_times, iterations = [], [], []
@@ -195,6 +198,7 @@ def main():
     p.add_argument("--heavy-repetitions", type=int, default=2)
     p.add_argument("--min-time", type=float, default=0.5)
     p.add_argument("--warmup", type=int, default=2)
+    p.add_argument("--device", default="cpu", help="cpu, cuda or cuda:N")
     p.add_argument("--out", help="JSON results file (default: stdout only)")
     args = p.parse_args()
 
@@ -207,6 +211,9 @@ def main():
         "threads": torch.get_num_threads(),
         "blas": loaded_blas(),
         "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS", ""),
+        "device": args.device,
+        "device_name": (torch.cuda.get_device_name(torch.device(args.device))
+                        if args.device.startswith("cuda") else "cpu"),
     }
     results = []
     for arch in args.archs.split(","):
