@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption screenshot("screenshot", "render the window to FILE (PNG) and quit", "FILE");
+    QCommandLineOption delay("screenshot-delay",
+                             "milliseconds before --screenshot renders (default 300)", "MS", "300");
     QCommandLineOption views("screenshot-views",
                              "train one small run on the data (or the demo), fill every view, save "
                              "a screenshot of each into DIR and quit",
@@ -30,9 +32,14 @@ int main(int argc, char** argv) {
     QCommandLineOption data("data", "open this data set (folder or manifest) at start", "PATH");
     QCommandLineOption db("db", "the run store (default: experiments.db here)", "FILE");
     QCommandLineOption demo("demo", "open the demo data (generated into demo-data/ when missing)");
+    QCommandLineOption reproduce("reproduce",
+                                 "the main job in the window: the demo data (generated into "
+                                 "demo-data/ when missing) and the study's sweep on it, as "
+                                 "`vidrnn demo` runs it (either resumes the other's sweep)");
     QCommandLineOption threads("threads", "LibTorch threads (default: all cores)", "N", "0");
     QCommandLineOption fresh("no-settings", "ignore and keep the saved layout and settings");
-    parser.addOptions({screenshot, views, probe, data, db, demo, threads, fresh});
+    parser.addOptions(
+        {screenshot, delay, views, probe, data, db, demo, reproduce, threads, fresh});
     parser.process(app);
 
     vidrnn::configureThreads(parser.value(threads).toInt());
@@ -44,7 +51,9 @@ int main(int argc, char** argv) {
     options.saveSettings = !parser.isSet(fresh) && !autopilot && !parser.isSet(screenshot);
     vidrnn::ui::MainWindow window(options);
     window.show();
-    if (parser.isSet(demo) && !autopilot) {
+    if (parser.isSet(reproduce) && !autopilot) {
+        window.reproduceStudy();
+    } else if (parser.isSet(demo) && !autopilot) {
         window.datasetView()->generateDemo(QDir::current().absoluteFilePath("demo-data"), "small");
     }
 
@@ -72,7 +81,7 @@ int main(int argc, char** argv) {
         QTimer::singleShot(0, pilot, &vidrnn::ui::Autopilot::start);
     } else if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
-        QTimer::singleShot(300, &window, [&window, file] {
+        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, file] {
             if (!window.grab().save(file)) {
                 std::fprintf(stderr, "error: %s: cannot write the screenshot\n", qPrintable(file));
                 QApplication::exit(1);
