@@ -12,9 +12,9 @@
 //                  [--tolerance=1e-4] [--experiments] [--device=cpu|cuda]
 //                  [--benchmark_*]
 //
-// --experiments adds variants that are not in the engine, to size possible
-// engine changes (see fastExperiment): fast_unbind, fast_unbind_hoist,
-// fast_unbind_hoist_cl.
+// --experiments adds variants written here, to size possible engine changes
+// (see fastExperiment): fast_unbind (what the engine's fast path now does, a
+// check on this harness), fast_unbind_hoist, fast_unbind_hoist_cl.
 #include <cmath>
 #include <cstdio>
 #include <functional>

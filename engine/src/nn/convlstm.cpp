@@ -84,11 +84,17 @@ torch::Tensor ConvLSTMImpl::forward(const torch::Tensor& x) {
         // All steps' input-to-gates convolutions in one large batched call.
         auto x_gates = cell->input_gates(seq.flatten(0, 1));
         x_gates = x_gates.view({batch, steps, x_gates.size(1), x_gates.size(2), x_gates.size(3)});
+        // One unbind, not a select per step: the backward of each select
+        // allocates and zero-fills a gradient of the whole [B,T,4h,H,W] tensor
+        // and autograd sums T of them (O(T^2) traffic); unbind's backward
+        // stacks the T step gradients once. bench_convlstm at batch 32, T 16,
+        // 512x7x7, hidden 64: 1.08x -> 1.96x faster than the per-step form.
+        const auto stepGates = x_gates.unbind(1);
         ConvState state;
         std::vector<torch::Tensor> outputs;
         outputs.reserve(static_cast<size_t>(steps));
-        for (int64_t t = 0; t < steps; ++t) {
-            state = cell->step(x_gates.select(1, t), state);
+        for (const auto& gates : stepGates) {
+            state = cell->step(gates, state);
             outputs.push_back(std::get<0>(state));
         }
         seq = torch::stack(outputs, 1);
