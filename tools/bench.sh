@@ -17,8 +17,9 @@
 #   4. (not with --quick) the demo main job, and extraction and a ConvLSTM
 #      epoch on the full demo preset (UCF11 scale), under /usr/bin/time -v
 #   6. the LSTM and GRU step with 1 and 2 threads, OpenBLAS and reference BLAS
-# --quick: hidden 64 and 256, fewer repetitions and clips, no item 4; for
-# development (about 15 min on 2 cores). The full run takes about an hour.
+# --quick: hidden 64 and 256, fewer repetitions and clips, no item 4 unless
+# asked for with --only 4 afterwards; for development (about 15 min on 2
+# cores, item 4 another 15). The full run takes about an hour.
 # --only LIST (comma-separated: 1,1b,2,2b,profile,3,6,4) reruns those sections
 # into the existing results (same mode) and rewrites the report; the doc
 # lists such reruns with their date.
@@ -232,7 +233,7 @@ done
 fi
 
 # --- 4. the demo main job and UCF11-scale memory (not with --quick) -------------
-if [ "$quick" = 0 ] && want 4; then
+if { [ "$quick" = 0 ] && want 4; } || [[ ",$only," == *",4,"* ]]; then
   echo "== 4. demo and UCF11-scale memory"
   timed() {  # timed NAME CMD...: /usr/bin/time -v into NAME.time, output into NAME.log
     local name=$1; shift
