@@ -32,7 +32,9 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("vidrnn ") + VIDRNN_VERSION);
     app.require_subcommand(1);
     Globals globals;
-    app.add_option("--db", globals.db, "SQLite run store (default: experiments.db here)");
+    app.add_option("--db", globals.db,
+                   "SQLite run store (default: ./experiments.db if it exists, else "
+                   "experiments.db in $XDG_DATA_HOME/vidrnn or ~/.local/share/vidrnn)");
     app.add_option("--threads", globals.threads, "intra-op threads (default: all cores)")
         ->check(CLI::NonNegativeNumber);
     app.add_flag("-q,--quiet", globals.quiet, "no progress output on stderr");

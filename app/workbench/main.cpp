@@ -28,7 +28,10 @@ int main(int argc, char** argv) {
     QCommandLineOption probe("stall-probe",
                              "train one demo-sized run and print the longest UI-thread stall");
     QCommandLineOption data("data", "open this data set (folder or manifest) at start", "PATH");
-    QCommandLineOption db("db", "the run store (default: experiments.db here)", "FILE");
+    QCommandLineOption db("db",
+                          "the run store (default: ./experiments.db if it exists, else "
+                          "experiments.db in $XDG_DATA_HOME/vidrnn or ~/.local/share/vidrnn)",
+                          "FILE");
     QCommandLineOption demo("demo", "open the demo data (generated into demo-data/ when missing)");
     QCommandLineOption threads("threads", "LibTorch threads (default: all cores)", "N", "0");
     QCommandLineOption fresh("no-settings", "ignore and keep the saved layout and settings");

@@ -120,18 +120,35 @@ private Q_SLOTS:
         QCOMPARE(QLocale().toLongLong(table->item(4, 4)->text()), 18882059LL);
     }
 
-    // No arguments: experiments.db in the working directory, the study's 16
-    // rows listed.
+    // No --db: experiments.db in the working directory when it exists there,
+    // else the one in the XDG data folder (isolate() points it into mDir);
+    // the study's 16 rows listed.
+    void opensDefaultStoreWithReferenceRows_data() {
+        QTest::addColumn<bool>("inWorkingDir");
+        QTest::newRow("xdg data folder") << false;
+        QTest::newRow("working directory") << true;
+    }
+
     void opensDefaultStoreWithReferenceRows() {
+        QFETCH(bool, inWorkingDir);
         QTemporaryDir cwd;
         const QString old = QDir::currentPath();
         QVERIFY(QDir::setCurrent(cwd.path()));
+        const QString expected =
+            inWorkingDir
+                ? QDir(cwd.path()).filePath("experiments.db")
+                : QDir(qEnvironmentVariable("XDG_DATA_HOME")).filePath("vidrnn/experiments.db");
+        if (inWorkingDir) {
+            RunStore::open("experiments.db");
+        }
         {
             MainWindowOptions o;
             o.restoreSettings = o.saveSettings = false;
             MainWindow window(o);
             QCOMPARE(QFileInfo(window.session()->path()).canonicalFilePath(),
-                     QFileInfo(QDir(cwd.path()).filePath("experiments.db")).canonicalFilePath());
+                     QFileInfo(expected).canonicalFilePath());
+            QVERIFY(QFileInfo(expected).isFile());
+            QCOMPARE(QFileInfo::exists(QDir(cwd.path()).filePath("experiments.db")), inWorkingDir);
             QCOMPARE(window.runsView()->table()->model()->rowCount(), 16);
             const int row = tableRow(window.runsView(), 1);
             QVERIFY(row >= 0);
