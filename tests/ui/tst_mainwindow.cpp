@@ -5,6 +5,7 @@
 // settings kept between sessions.
 #include <QtTest>
 
+#include <QAction>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -30,8 +31,10 @@
 #include "trainingview.h"
 #include "uitest.h"
 #include "vidrnn/errors.h"
+#include "vidrnn/runtime.h"
 
 #include <ctime>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -466,6 +469,36 @@ private Q_SLOTS:
         QVERIFY2(message.startsWith(path + ": ") && message.size() > path.size() + 4,
                  qPrintable(message));
         QCOMPARE(window.lastError(), message);
+    }
+
+    // Help > About vidrnn: the versions of vidrnn, Qt, LibTorch, OpenCV and
+    // SQLite, and where the run store is.
+    void aboutNamesTheVersions() {
+        MainWindow window(options("about.db"));
+        auto* about = window.findChild<QAction*>("aboutAction");
+        QVERIFY(about);
+        QString text;
+        // The box runs its own event loop: read and close it from there.
+        std::function<void()> readBox = [&] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!box) {
+                QTimer::singleShot(20, &window, readBox);
+                return;
+            }
+            text = box->text();
+            box->accept();
+        };
+        QTimer::singleShot(0, &window, readBox);
+        about->trigger();
+        QVERIFY(!text.isEmpty());
+        QVERIFY2(text.contains(QStringLiteral("<td>Qt</td><td>") + qVersion()), qPrintable(text));
+        for (const auto& [name, version] : componentVersions()) {  // vidrnn first
+            QVERIFY2(
+                text.contains(QString::fromStdString(name + " " + version)) ||
+                    text.contains(QString::fromStdString("<td>" + name + "</td><td>" + version)),
+                qPrintable(text));
+        }
+        QVERIFY2(text.contains(QDir(mDir.path()).filePath("about.db")), qPrintable(text));
     }
 };
 
