@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package vidrnn needs to build, test, benchmark and
-# package. Idempotent: when everything is present it prints nothing and exits 0.
+# package (CPack's .deb: dpkg-dev; its test: lintian, desktop-file-utils,
+# appstream). Idempotent: when everything is present it prints nothing and
+# exits 0.
 set -euo pipefail
 
 PACKAGES=(
@@ -13,6 +15,8 @@ PACKAGES=(
   xvfb xauth
   ffmpeg
   python3-torch python3-numpy
+  qt6-qpa-plugins
+  dpkg-dev file lintian desktop-file-utils appstream
 )
 
 missing=()

@@ -1,6 +1,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QIcon>
 #include <QTimer>
 
 #include <cstdio>
@@ -15,6 +16,10 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName("vidrnn-workbench");
     QApplication::setOrganizationName("vidrnn");
     QApplication::setApplicationVersion(VIDRNN_VERSION);
+    // The installed desktop entry (packaging/), so desktops match the window to it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.vidrnn.workbench"));
+    QApplication::setWindowIcon(
+        QIcon::fromTheme(QStringLiteral("vidrnn"), QIcon(QStringLiteral(":/vidrnn/vidrnn.svg"))));
 
     QCommandLineParser parser;
     parser.setApplicationDescription("vidrnn workbench: recurrent networks for video actions");
