@@ -11,12 +11,11 @@ PACKAGES=(
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl-dev
   libqcustomplot-dev libsqlite3-dev sqlite3
   libopenblas0-pthread
+  qt6-qpa-plugins dpkg-dev file lintian desktop-file-utils appstream
   libcli11-dev nlohmann-json3-dev libfmt-dev
   xvfb xauth
   ffmpeg
   python3-torch python3-numpy
-  qt6-qpa-plugins
-  dpkg-dev file lintian desktop-file-utils appstream
 )
 
 missing=()
