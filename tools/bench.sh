@@ -244,9 +244,10 @@ if { [ "$quick" = 0 ] && want 4; } || [[ ",$only," == *",4,"* ]]; then
     [ "$rc" = 0 ] || echo "bench.sh: $name failed with status $rc (see $out/$name.log)" >&2
   }
   mkdir -p "$scratch/demo"
-  (cd "$scratch/demo" && XDG_CACHE_HOME="$scratch/demo/xdg" timed demo "$vidrnn" demo)
-  (cd "$scratch/demo" && "$vidrnn" report --format json >"$out/demo-report.json" 2>/dev/null) \
-    || true
+  # A fresh store and cache (without --db the store is the XDG data folder's).
+  (cd "$scratch/demo" && export XDG_DATA_HOME="$scratch/demo/xdg" XDG_CACHE_HOME="$scratch/demo/xdg" &&
+    timed demo "$vidrnn" demo &&
+    { "$vidrnn" report --format json >"$out/demo-report.json" 2>/dev/null || true; })
   rm -rf "$scratch/demo"
   if [ -f build/bench-data/full/demo.json ]; then
     "$vidrnn" --quiet data generate --out build/bench-data/full --preset full >/dev/null

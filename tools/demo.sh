@@ -14,11 +14,15 @@ bin="$here/build/$preset/app"
 "$bin/vidrnn" info
 "$bin/vidrnn" models --input-dim 512 --classes 11
 cd "$here"
+# The checkout is the project folder: its store is experiments.db here (an
+# installed vidrnn without --db would use the XDG data folder's).
+db="$here/experiments.db"
 export VIDRNN_CACHE=${VIDRNN_CACHE:-$here/.cache/features}
-"$bin/vidrnn" demo
+"$bin/vidrnn" --db "$db" demo
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
-  exec "$bin/vidrnn-workbench" "$@"
+  exec "$bin/vidrnn-workbench" --db "$db" "$@"
 fi
 mkdir -p "$here/build/screenshots"
-QT_QPA_PLATFORM=offscreen "$bin/vidrnn-workbench" --screenshot "$here/build/screenshots/workbench.png"
+QT_QPA_PLATFORM=offscreen "$bin/vidrnn-workbench" --db "$db" \
+  --screenshot "$here/build/screenshots/workbench.png"
 echo "no display: workbench rendered to build/screenshots/workbench.png"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package vidrnn needs to build, test, benchmark and
-# package. Idempotent: when everything is present it prints nothing and exits 0.
+# package (CPack's .deb: dpkg-dev; its test: lintian, desktop-file-utils,
+# appstream). Idempotent: when everything is present it prints nothing and
+# exits 0.
 set -euo pipefail
 
 PACKAGES=(
@@ -9,6 +11,7 @@ PACKAGES=(
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl-dev
   libqcustomplot-dev libsqlite3-dev sqlite3
   libopenblas0-pthread
+  qt6-qpa-plugins dpkg-dev file lintian desktop-file-utils appstream
   libcli11-dev nlohmann-json3-dev libfmt-dev
   xvfb xauth
   ffmpeg

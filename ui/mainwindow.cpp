@@ -19,6 +19,7 @@
 
 #include <utility>
 
+#include "about.h"
 #include "compareview.h"
 #include "confusionview.h"
 #include "datasetloader.h"
@@ -153,16 +154,13 @@ void MainWindow::createMenus() {
     view->addAction(tr("&Refresh runs"), QKeySequence::Refresh, mSession, &StoreSession::refresh);
 
     auto* help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About"), this, [this] {
-        const auto info = runtimeInfo();
-        QMessageBox::about(
-            this, tr("About vidrnn"),
-            tr("<b>vidrnn %1</b><br>Recurrent networks over per-frame CNN features "
-               "for UCF11 action videos.<br>LibTorch %2 · OpenCV %3 · SQLite %4<br>"
-               "BLAS: %5")
-                .arg(qs(info.vidrnnVersion), qs(info.torchVersion), qs(info.opencvVersion),
-                     qs(info.sqliteVersion), qs(info.blasLibrary)));
+    auto* about = help->addAction(tr("&About vidrnn"), this, [this] {
+        QMessageBox::about(this, tr("About vidrnn"), aboutText(mSession->path()));
     });
+    about->setObjectName("aboutAction");
+    about->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)
+        ->setMenuRole(QAction::AboutQtRole);
 }
 
 void MainWindow::connectViews() {

@@ -25,7 +25,7 @@ class StoreSession;
 class TrainingView;
 
 struct MainWindowOptions {
-    QString storePath;            // "" = experiments.db in the working directory
+    QString storePath;            // "" = vidrnn::defaultStorePath() (./ or XDG data)
     QString dataPath;             // a data set to open at start ("" = the last one, if any)
     bool restoreSettings = true;  // geometry, layout, last data set and config
     bool saveSettings = true;

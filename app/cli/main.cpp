@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "vidrnn/errors.h"
+#include "vidrnn/runtime.h"
 
 namespace vidrnn::cli {
 
@@ -17,6 +18,22 @@ std::atomic<bool>& stopFlag() {
 
 namespace {
 void onSignal(int) { stopFlag().store(true); }
+
+// One "name version" line each: vidrnn, Qt, LibTorch, OpenCV, SQLite.
+std::string versionText() {
+#ifdef VIDRNN_QT_VERSION
+    const std::string qt = VIDRNN_QT_VERSION " (vidrnn-workbench; this program uses no Qt)";
+#else
+    const std::string qt = "none (built without vidrnn-workbench)";
+#endif
+    auto versions = vidrnn::componentVersions();
+    versions.insert(versions.begin() + 1, {"Qt", qt});
+    std::string text;
+    for (const auto& [name, version] : versions) {
+        text += (text.empty() ? "" : "\n") + name + " " + version;
+    }
+    return text;
+}
 }  // namespace
 
 void installStopHandler() {
@@ -29,10 +46,13 @@ void installStopHandler() {
 int main(int argc, char** argv) {
     using namespace vidrnn::cli;
     CLI::App app{"vidrnn: recurrent networks for video action recognition (headless)"};
-    app.set_version_flag("--version", std::string("vidrnn ") + VIDRNN_VERSION);
+    app.set_version_flag("--version", versionText,
+                         "print the versions of vidrnn, Qt, LibTorch, OpenCV and SQLite");
     app.require_subcommand(1);
     Globals globals;
-    app.add_option("--db", globals.db, "SQLite run store (default: experiments.db here)");
+    app.add_option("--db", globals.db,
+                   "SQLite run store (default: ./experiments.db if it exists, else "
+                   "experiments.db in $XDG_DATA_HOME/vidrnn or ~/.local/share/vidrnn)");
     app.add_option("--threads", globals.threads, "intra-op threads (default: all cores)")
         ->check(CLI::NonNegativeNumber);
     app.add_flag("-q,--quiet", globals.quiet, "no progress output on stderr");

@@ -1,6 +1,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QIcon>
 #include <QTimer>
 
 #include <cstdio>
@@ -15,6 +16,10 @@ int main(int argc, char** argv) {
     QApplication::setApplicationName("vidrnn-workbench");
     QApplication::setOrganizationName("vidrnn");
     QApplication::setApplicationVersion(VIDRNN_VERSION);
+    // The installed desktop entry (packaging/), so desktops match the window to it.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.vidrnn.workbench"));
+    QApplication::setWindowIcon(
+        QIcon::fromTheme(QStringLiteral("vidrnn"), QIcon(QStringLiteral(":/vidrnn/vidrnn.svg"))));
 
     QCommandLineParser parser;
     parser.setApplicationDescription("vidrnn workbench: recurrent networks for video actions");
@@ -30,7 +35,10 @@ int main(int argc, char** argv) {
     QCommandLineOption probe("stall-probe",
                              "train one demo-sized run and print the longest UI-thread stall");
     QCommandLineOption data("data", "open this data set (folder or manifest) at start", "PATH");
-    QCommandLineOption db("db", "the run store (default: experiments.db here)", "FILE");
+    QCommandLineOption db("db",
+                          "the run store (default: ./experiments.db if it exists, else "
+                          "experiments.db in $XDG_DATA_HOME/vidrnn or ~/.local/share/vidrnn)",
+                          "FILE");
     QCommandLineOption demo("demo", "open the demo data (generated into demo-data/ when missing)");
     QCommandLineOption reproduce("reproduce",
                                  "the main job in the window: the demo data (generated into "

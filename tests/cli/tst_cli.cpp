@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 
 namespace {
 
@@ -119,10 +120,18 @@ private Q_SLOTS:
         QVERIFY2(QString::fromUtf8(r.err).contains(expected), r.err.constData());
     }
 
+    // One "name version" line for vidrnn and each library, vidrnn first.
     void version() {
         auto r = runCli({"--version"});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.startsWith("vidrnn "));
+        const QStringList lines = QString::fromUtf8(r.out).split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 5);
+        const QStringList names{"vidrnn", "Qt", "LibTorch", "OpenCV", "SQLite"};
+        for (int i = 0; i < names.size(); ++i) {
+            QVERIFY2(QRegularExpression("^" + names[i] + " \\d+\\.\\d+").match(lines[i]).hasMatch(),
+                     qPrintable(lines[i]));
+        }
     }
 };
 

@@ -93,12 +93,6 @@ private Q_SLOTS:
         mPath = mDir.filePath(QStringLiteral("store-%1.db").arg(++mCount)).toStdString();
     }
 
-    void defaultPath() {
-        QCOMPARE(defaultStorePath(), std::string("experiments.db"));
-        QCOMPARE(resolveStorePath(""), std::string("experiments.db"));
-        QCOMPARE(resolveStorePath("x.db"), std::string("x.db"));
-    }
-
     void movableNotCopyable() {
         static_assert(!std::is_copy_constructible_v<RunStore>);
         static_assert(std::is_nothrow_move_constructible_v<RunStore>);

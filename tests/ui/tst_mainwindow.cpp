@@ -5,6 +5,7 @@
 // settings kept between sessions.
 #include <QtTest>
 
+#include <QAction>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -30,8 +31,10 @@
 #include "trainingview.h"
 #include "uitest.h"
 #include "vidrnn/errors.h"
+#include "vidrnn/runtime.h"
 
 #include <ctime>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -120,18 +123,35 @@ private Q_SLOTS:
         QCOMPARE(QLocale().toLongLong(table->item(4, 4)->text()), 18882059LL);
     }
 
-    // No arguments: experiments.db in the working directory, the study's 16
-    // rows listed.
+    // No --db: experiments.db in the working directory when it exists there,
+    // else the one in the XDG data folder (isolate() points it into mDir);
+    // the study's 16 rows listed.
+    void opensDefaultStoreWithReferenceRows_data() {
+        QTest::addColumn<bool>("inWorkingDir");
+        QTest::newRow("xdg data folder") << false;
+        QTest::newRow("working directory") << true;
+    }
+
     void opensDefaultStoreWithReferenceRows() {
+        QFETCH(bool, inWorkingDir);
         QTemporaryDir cwd;
         const QString old = QDir::currentPath();
         QVERIFY(QDir::setCurrent(cwd.path()));
+        const QString expected =
+            inWorkingDir
+                ? QDir(cwd.path()).filePath("experiments.db")
+                : QDir(qEnvironmentVariable("XDG_DATA_HOME")).filePath("vidrnn/experiments.db");
+        if (inWorkingDir) {
+            RunStore::open("experiments.db");
+        }
         {
             MainWindowOptions o;
             o.restoreSettings = o.saveSettings = false;
             MainWindow window(o);
             QCOMPARE(QFileInfo(window.session()->path()).canonicalFilePath(),
-                     QFileInfo(QDir(cwd.path()).filePath("experiments.db")).canonicalFilePath());
+                     QFileInfo(expected).canonicalFilePath());
+            QVERIFY(QFileInfo(expected).isFile());
+            QCOMPARE(QFileInfo::exists(QDir(cwd.path()).filePath("experiments.db")), inWorkingDir);
             QCOMPARE(window.runsView()->table()->model()->rowCount(), 16);
             const int row = tableRow(window.runsView(), 1);
             QVERIFY(row >= 0);
@@ -449,6 +469,36 @@ private Q_SLOTS:
         QVERIFY2(message.startsWith(path + ": ") && message.size() > path.size() + 4,
                  qPrintable(message));
         QCOMPARE(window.lastError(), message);
+    }
+
+    // Help > About vidrnn: the versions of vidrnn, Qt, LibTorch, OpenCV and
+    // SQLite, and where the run store is.
+    void aboutNamesTheVersions() {
+        MainWindow window(options("about.db"));
+        auto* about = window.findChild<QAction*>("aboutAction");
+        QVERIFY(about);
+        QString text;
+        // The box runs its own event loop: read and close it from there.
+        std::function<void()> readBox = [&] {
+            auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+            if (!box) {
+                QTimer::singleShot(20, &window, readBox);
+                return;
+            }
+            text = box->text();
+            box->accept();
+        };
+        QTimer::singleShot(0, &window, readBox);
+        about->trigger();
+        QVERIFY(!text.isEmpty());
+        QVERIFY2(text.contains(QStringLiteral("<td>Qt</td><td>") + qVersion()), qPrintable(text));
+        for (const auto& [name, version] : componentVersions()) {  // vidrnn first
+            QVERIFY2(
+                text.contains(QString::fromStdString(name + " " + version)) ||
+                    text.contains(QString::fromStdString("<td>" + name + "</td><td>" + version)),
+                qPrintable(text));
+        }
+        QVERIFY2(text.contains(QDir(mDir.path()).filePath("about.db")), qPrintable(text));
     }
 };
 

@@ -16,10 +16,12 @@
 
 namespace vidrnn::test {
 
-// Points the feature cache and QSettings into `dir` (call before any QSettings use).
+// Points the feature cache, the default store's data folder and QSettings
+// into `dir` (call before any QSettings use).
 inline void isolate(const QTemporaryDir& dir) {
     qputenv("VIDRNN_CACHE", QDir(dir.path()).filePath("cache").toUtf8());
     qputenv("XDG_CONFIG_HOME", QDir(dir.path()).filePath("config").toUtf8());
+    qputenv("XDG_DATA_HOME", QDir(dir.path()).filePath("data").toUtf8());
     QCoreApplication::setOrganizationName("vidrnn-tests");
     QCoreApplication::setApplicationName("workbench-tests");
 }

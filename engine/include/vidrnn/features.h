@@ -32,7 +32,8 @@ std::string pretrainedLabel(const BackboneDescription& backbone);
 // ModelError naming the file and the reason.
 BackboneDescription describeBackbone(const std::string& spec, int imageSize);
 
-// $VIDRNN_CACHE, else $XDG_CACHE_HOME/vidrnn/features, else ~/.cache/vidrnn/features.
+// $VIDRNN_CACHE, else $XDG_CACHE_HOME/vidrnn/features, else ~/.cache/vidrnn/features
+// (userCacheDir() + "/features").
 std::string defaultCacheDir();
 
 struct ExtractProgress {

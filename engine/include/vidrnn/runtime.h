@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vidrnn {
@@ -37,5 +38,12 @@ void configureAllocator();
 std::string resolveDevice(const std::string& spec);
 
 RuntimeInfo runtimeInfo();
+
+// Name and version of vidrnn and of the libraries it runs on, in display
+// order: vidrnn, LibTorch, OpenCV, SQLite (the libraries loaded at run time
+// where they can tell, else the headers built against). Cheap: no device
+// probing. Qt is not among them (the engine has none): the workbench adds
+// qVersion(), the CLI the Qt its workbench was built with.
+std::vector<std::pair<std::string, std::string>> componentVersions();
 
 }  // namespace vidrnn

@@ -29,7 +29,10 @@ enum class RunKind { Trained, Reference };
 const char* toString(RunKind kind);
 
 // The store the CLI and the GUI use when none is given: experiments.db in the
-// working directory.
+// working directory when it exists there (a project folder), else
+// experiments.db in userDataDir() ($XDG_DATA_HOME/vidrnn or
+// ~/.local/share/vidrnn), whose folder is created. Checkpoints go beside the
+// store (checkpointDirFor), so they follow it.
 std::string defaultStorePath();
 // `given` when not empty, else defaultStorePath().
 std::string resolveStorePath(const std::string& given);

@@ -8,6 +8,7 @@
 #include "core/featurefile.h"
 #include "core/util.h"
 #include "vidrnn/errors.h"
+#include "vidrnn/paths.h"
 
 namespace vidrnn {
 
@@ -17,13 +18,7 @@ std::string defaultCacheDir() {
     if (const char* env = std::getenv("VIDRNN_CACHE"); env && *env) {
         return env;
     }
-    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) {
-        return (fs::path(xdg) / "vidrnn" / "features").string();
-    }
-    if (const char* home = std::getenv("HOME"); home && *home) {
-        return (fs::path(home) / ".cache" / "vidrnn" / "features").string();
-    }
-    return (fs::temp_directory_path() / "vidrnn-features").string();
+    return (fs::path(userCacheDir()) / "features").string();
 }
 
 std::string cacheKeyDir(const std::string& cacheRoot, const std::string& backboneIdentity,

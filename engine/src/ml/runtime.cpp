@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <ATen/Parallel.h>
+#include <opencv2/core/utility.hpp>
 #include <torch/cuda.h>
 #include <torch/torch.h>
 #include <opencv2/core/version.hpp>
@@ -115,6 +116,18 @@ std::string resolveDevice(const std::string& spec) {
                           " CUDA device(s))");
     }
     return "cuda:" + std::to_string(index);
+}
+
+std::vector<std::pair<std::string, std::string>> componentVersions() {
+#ifdef VIDRNN_VERSION
+    const std::string vidrnn = VIDRNN_VERSION;
+#else
+    const std::string vidrnn = "unknown";
+#endif
+    return {{"vidrnn", vidrnn},
+            {"LibTorch", TORCH_VERSION},
+            {"OpenCV", cv::getVersionString()},
+            {"SQLite", sqlite3_libversion()}};
 }
 
 RuntimeInfo runtimeInfo() {

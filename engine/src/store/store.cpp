@@ -12,12 +12,15 @@
 #include "store/schema.h"
 #include "store/store_impl.h"
 #include "vidrnn/errors.h"
+#include "vidrnn/paths.h"
 
 namespace vidrnn {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr const char* kStoreFileName = "experiments.db";
 
 constexpr std::array<RunStatus, 7> kStatuses{
     RunStatus::Queued,    RunStatus::Running,     RunStatus::Completed, RunStatus::Failed,
@@ -176,7 +179,14 @@ const char* toString(RunKind kind) {
 }
 
 std::string defaultStorePath() {
-    return "experiments.db";
+    std::error_code ec;
+    if (fs::exists(kStoreFileName, ec)) {
+        return kStoreFileName;
+    }
+    const fs::path folder = userDataDir();
+    // A failure shows when the store is opened, as a message naming the folder.
+    fs::create_directories(folder, ec);
+    return (folder / kStoreFileName).string();
 }
 
 std::string resolveStorePath(const std::string& given) {
