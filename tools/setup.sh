@@ -16,6 +16,7 @@ PACKAGES=(
   xvfb xauth
   ffmpeg
   python3-torch python3-numpy
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -43,7 +43,9 @@ void FrameSource::open(const QString& path) {
     close();
     mPath = path;
     const QFileInfo info(path);
-    if (!info.exists() || !info.isFile()) {
+    // A link that leads nowhere goes on to the engine's check, which tells a
+    // loop from a broken link.
+    if (!info.isSymLink() && (!info.exists() || !info.isFile())) {
         mError = QStringLiteral("%1: %2").arg(
             path, info.exists() ? tr("not a file") : tr("no such file"));
         Q_EMIT failed(mError);

@@ -233,6 +233,7 @@ void ScrubberView::predict() {
     struct Job {
         qint64 id;
         QString title, checkpoint;
+        TrainConfig config;  // a checkpoint of another model is refused
     };
     QList<Job> jobs;
     for (qint64 id : {runA(), runB()}) {
@@ -248,7 +249,7 @@ void ScrubberView::predict() {
                     .arg(id));
             return;
         }
-        jobs << Job{id, runTitle(*r), qs(r->checkpoint)};
+        jobs << Job{id, runTitle(*r), qs(r->checkpoint), r->config};
     }
     if (jobs.isEmpty()) {
         Q_EMIT errorOccurred(tr("Cannot predict"), tr("choose a completed run"));
@@ -264,7 +265,7 @@ void ScrubberView::predict() {
             r.runId = j.id;
             r.title = j.title;
             try {
-                r.prediction = predictVideo(ss(j.checkpoint), ss(video), "cpu");
+                r.prediction = predictVideo(ss(j.checkpoint), ss(video), "cpu", &j.config);
             } catch (const std::exception& e) {
                 r.error = qs(e.what());
             }

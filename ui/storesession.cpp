@@ -1,9 +1,9 @@
 #include "storesession.h"
 
 #include <QCryptographicHash>
-#include <QDateTime>
-#include <QFileInfo>
+#include <QThreadPool>
 #include <QTimer>
+#include <QtConcurrent>
 
 #include "qtsupport.h"
 
@@ -13,15 +13,24 @@ StoreSession::StoreSession(QObject* parent) : QObject(parent) {
     mTimer = new QTimer(this);
     mTimer->setInterval(2000);
     connect(mTimer, &QTimer::timeout, this, &StoreSession::poll);
+    mPool = new QThreadPool(this);
+    mPool->setMaxThreadCount(1);
+    mWatcher = new QFutureWatcher<Read>(this);
+    connect(mWatcher, &QFutureWatcher<Read>::finished, this, &StoreSession::readFinished);
 }
 
-StoreSession::~StoreSession() = default;
+StoreSession::~StoreSession() {
+    mWatcher->waitForFinished();
+}
 
 void StoreSession::open(const QString& path) {
     auto store = std::make_unique<RunStore>(RunStore::open(ss(path)));
+    mWatcher->waitForFinished();
     mStore = std::move(store);
     mPath = qs(mStore->path());
-    mStamp.clear();
+    mReader = std::make_shared<Reader>();
+    mReader->path = mStore->path();
+    mVersion = -1;
     mDigest.clear();
     refresh();
     mTimer->start();
@@ -40,24 +49,41 @@ const RunRecord* StoreSession::run(qint64 id) const {
     return nullptr;
 }
 
-QString StoreSession::fileStamp() const {
-    QString stamp;
-    for (const QString& f : {mPath, mPath + QStringLiteral("-wal")}) {
-        const QFileInfo info(f);
-        stamp += QStringLiteral("%1:%2;")
-                     .arg(info.exists() ? info.size() : -1)
-                     .arg(info.exists() ? info.lastModified().toMSecsSinceEpoch() : 0);
-    }
-    return stamp;
-}
-
 void StoreSession::poll() {
-    if (!mStore) {
+    if (!mStore || mWatcher->isRunning()) {
         return;
     }
-    const QString stamp = fileStamp();
-    if (stamp != mStamp) {
-        refresh();
+    std::int64_t version = -1;
+    try {
+        version = mStore->dataVersion();
+    } catch (const std::exception&) {
+        refresh();  // says what is wrong with the store
+        return;
+    }
+    if (version == mVersion) {
+        return;
+    }
+    // Commits after this point change the version again: read once more then.
+    mVersion = version;
+    mWatcher->setFuture(QtConcurrent::run(mPool, [reader = mReader, g = mGeneration] {
+        Read read;
+        read.generation = g;
+        try {
+            if (!reader->store) {
+                reader->store = std::make_unique<RunStore>(
+                    RunStore::open(reader->path, RunStore::OpenMode::ReadOnly));
+            }
+            read.runs = reader->store->listRuns();
+        } catch (const std::exception& e) {
+            read.error = qs(e.what());
+        }
+        return read;
+    }));
+}
+
+void StoreSession::readFinished() {
+    if (mWatcher->future().resultCount() > 0 && mWatcher->result().generation == mGeneration) {
+        apply(mWatcher->result());
     }
 }
 
@@ -65,21 +91,30 @@ void StoreSession::refresh() {
     if (!mStore) {
         return;
     }
-    mStamp = fileStamp();
-    std::vector<RunRecord> runs;
+    Read read;
+    read.generation = ++mGeneration;
     try {
-        runs = mStore->listRuns();
-        mReportedError = false;
+        mVersion = mStore->dataVersion();
+        read.runs = mStore->listRuns();
     } catch (const std::exception& e) {
+        read.error = qs(e.what());
+    }
+    apply(std::move(read));
+}
+
+void StoreSession::apply(Read read) {
+    if (!read.error.isEmpty()) {
         // A locked or damaged store: say so once, keep the last list.
         if (!mReportedError) {
             mReportedError = true;
-            Q_EMIT errorOccurred(qs(e.what()));
+            Q_EMIT errorOccurred(read.error);
         }
+        mVersion = -1;  // try again at the next poll
         return;
     }
+    mReportedError = false;
     QCryptographicHash hash(QCryptographicHash::Sha1);
-    for (const auto& r : runs) {
+    for (const auto& r : read.runs) {
         hash.addData(QByteArray::number(static_cast<qlonglong>(r.id)));
         hash.addData(toString(r.status));
         hash.addData(QByteArray::fromStdString(r.finishedAt + "|" + r.note + "|" + r.message));
@@ -87,7 +122,7 @@ void StoreSession::refresh() {
         hash.addData(QByteArray::number(r.accuracy.value_or(-1)));
     }
     const QByteArray digest = hash.result();
-    mRuns = std::move(runs);
+    mRuns = std::move(read.runs);
     if (digest != mDigest) {
         mDigest = digest;
         Q_EMIT runsChanged();

@@ -1,10 +1,14 @@
 // The UI thread's connection to the run store and the runs it lists. Other
-// processes (the CLI, a second workbench) write the same file: the session
-// polls the database and its -wal file every few seconds and re-reads the
-// runs only when either changed, announcing runsChanged only when the list
-// itself differs.
+// processes (the CLI, a second workbench) write the same file: every few
+// seconds the session asks SQLite whether another connection committed
+// (PRAGMA data_version, which reads no table) and only then re-reads the runs,
+// in a background thread on a read-only connection of its own, so that a
+// store of thousands of runs never stalls the window. runsChanged is
+// announced only when the list itself differs. This process's own writes call
+// refresh(), which reads at once.
 #pragma once
 
+#include <QFutureWatcher>
 #include <QObject>
 #include <QString>
 
@@ -13,6 +17,7 @@
 
 #include "vidrnn/store.h"
 
+class QThreadPool;
 class QTimer;
 
 namespace vidrnn::ui {
@@ -44,13 +49,29 @@ Q_SIGNALS:
     void errorOccurred(const QString& message);
 
 private:
+    struct Read {
+        std::vector<RunRecord> runs;
+        QString error;
+        quint64 generation = 0;  // a read older than the last refresh() is dropped
+    };
+    // The background reader's connection, opened in its thread on first use.
+    struct Reader {
+        std::string path;
+        std::unique_ptr<RunStore> store;
+    };
+
     void poll();
-    QString fileStamp() const;
+    void readFinished();
+    void apply(Read read);
 
     QString mPath;
     std::unique_ptr<RunStore> mStore;
+    std::shared_ptr<Reader> mReader;
+    QFutureWatcher<Read>* mWatcher = nullptr;
+    QThreadPool* mPool = nullptr;  // one thread of its own: never queued behind training
     std::vector<RunRecord> mRuns;
-    QString mStamp;
+    std::int64_t mVersion = -1;  // data_version when the runs were last read
+    quint64 mGeneration = 0;     // counts synchronous refreshes
     QByteArray mDigest;
     QTimer* mTimer = nullptr;
     bool mReportedError = false;

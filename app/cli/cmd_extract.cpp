@@ -91,7 +91,7 @@ void runPredict(const std::string& video, std::int64_t runId, const std::string&
         throw ModelError(store.path(), "run " + std::to_string(runId) + " has no checkpoint (" +
                                            toString(run->status) + ")");
     }
-    auto p = predictVideo(run->checkpoint, video, device);
+    auto p = predictVideo(run->checkpoint, video, device, &run->config);
     if (json) {
         nlohmann::json frames = nlohmann::json::array();
         for (const auto& f : p.frames) {

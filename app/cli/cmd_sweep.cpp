@@ -94,7 +94,8 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
     }
     const auto folds = parseFolds(a.folds, foldCount(ds, a.base.split));
     auto store = RunStore::open(resolveStorePath(g.db));
-    const auto spec = specJson(a, folds).dump();
+    const auto spec =
+        specJson(a, folds).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 
     std::int64_t sweepId = a.sweepId;
     if (sweepId == 0 && a.resume) {

@@ -9,7 +9,9 @@
 
 namespace vidrnn::cli {
 
-void printJson(const nlohmann::json& doc) { std::cout << doc.dump(2) << '\n'; }
+void printJson(const nlohmann::json& doc) {
+    std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
 
 std::atomic<bool>& stopFlag() {
     static std::atomic<bool> flag{false};

@@ -82,13 +82,39 @@ private Q_SLOTS:
             case 6: flip(36); break;  // the element-type field
         }
         if (f.is_open()) f.close();
+        QString fromFile;
         try {
             cache::readFeatureFile(path, true);
             QFAIL("no CacheError");
         } catch (const CacheError& e) {
             QVERIFY2(QString(e.what()).contains(reason), e.what());
             QVERIFY2(QString(e.what()).contains(QString::fromStdString(path)), e.what());
+            fromFile = e.what();
         }
+        // The in-memory reader (the fuzz target's) refuses it the same way.
+        std::ifstream in(path, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
+        try {
+            cache::parseFeatureFile(bytes.data(), bytes.size(), path, true);
+            QFAIL("no CacheError from memory");
+        } catch (const CacheError& e) {
+            QCOMPARE(QString(e.what()), fromFile);
+        }
+    }
+
+    void memoryReaderReadsWhatWasWritten() {
+        QTemporaryDir dir;
+        const auto path = dir.filePath("m.feat").toStdString();
+        cache::writeFeatureFile(path, sample());
+        std::ifstream in(path, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
+        const auto back = cache::parseFeatureFile(bytes.data(), bytes.size(), path, true);
+        QCOMPARE(back.header.key, std::uint64_t(42));
+        QCOMPARE(back.vectors, sample().vectors);
+        QCOMPARE(back.maps, sample().maps);
+        QVERIFY(cache::parseFeatureFile(bytes.data(), bytes.size(), path, false).maps.empty());
     }
 };
 

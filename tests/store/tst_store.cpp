@@ -8,10 +8,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "rawsqlite.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/store.h"
 
 using namespace vidrnn;
+using vidrnn::test::rawCount;
+using vidrnn::test::rawExec;
 
 namespace {
 
@@ -56,30 +59,6 @@ RunResult sampleResult() {
                                  {0.1f, 0.2f + float(i) / 100.0f, 0.7f - float(i) / 100.0f}});
     }
     return r;
-}
-
-// Runs SQL on its own connection, as another program would; returns "" or the error.
-std::string rawExec(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
-    sqlite3_busy_timeout(db, 5000);
-    char* error = nullptr;
-    sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    return message;
-}
-
-long long rawCount(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-    long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
 }
 
 }  // namespace

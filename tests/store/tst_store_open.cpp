@@ -1,11 +1,8 @@
 // Opening a run store: every bad file is refused with a message naming the
 // path and the reason, and a store from every earlier schema version is
 // upgraded with its data intact.
-#include <grp.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -14,10 +11,16 @@
 #include <fstream>
 #include <functional>
 
+#include "rawsqlite.h"
+#include "unprivileged.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/store.h"
 
 using namespace vidrnn;
+using vidrnn::test::inChild;
+using vidrnn::test::rawCount;
+using vidrnn::test::rawExec;
+using vidrnn::test::rawText;
 namespace fs = std::filesystem;
 
 namespace {
@@ -108,78 +111,8 @@ const std::vector<Fixture>& fixtures() {
     return all;
 }
 
-std::string rawExec(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
-    char* error = nullptr;
-    sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
-    std::string message = error ? error : "";
-    sqlite3_free(error);
-    sqlite3_close(db);
-    return message;
-}
-
-long long rawCount(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-    long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return n;
-}
-
-std::string rawText(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
-    sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
-    std::string text;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-        text = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    return text;
-}
-
 void writeFile(const std::string& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary) << bytes;
-}
-
-// Runs `action` in a child process, as user nobody when we are root (root
-// ignores file permissions), and returns what it returned.
-std::string inChild(const std::function<std::string()>& action, bool unprivileged) {
-    int fds[2];
-    if (pipe(fds) != 0)
-        return "pipe failed";
-    pid_t child = fork();
-    if (child == 0) {
-        close(fds[0]);
-        if (unprivileged && geteuid() == 0 &&
-            (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0)) {
-            _exit(3);
-        }
-        std::string result;
-        try {
-            result = action();
-        } catch (const std::exception& e) {
-            result = std::string("exception: ") + e.what();
-        }
-        ssize_t written = write(fds[1], result.data(), result.size());
-        _exit(written == ssize_t(result.size()) ? 0 : 2);
-    }
-    close(fds[1]);
-    std::string result;
-    char buffer[512];
-    ssize_t n;
-    while ((n = read(fds[0], buffer, sizeof buffer)) > 0)
-        result.append(buffer, size_t(n));
-    close(fds[0]);
-    int status = 0;
-    waitpid(child, &status, 0);
-    return result;
 }
 
 std::string openError(const std::string& path, RunStore::OpenMode mode) {

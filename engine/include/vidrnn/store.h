@@ -188,6 +188,10 @@ public:
 
     const std::string& path() const;
     bool readOnly() const;
+    // Changes whenever another connection (another program, or another
+    // RunStore on the same file) commits; never for this one's own writes.
+    // Cheap (reads no table): for watching a store that others write.
+    std::int64_t dataVersion() const;
 
     // --- runs (one RunStore per thread; several processes may share a file)
     std::int64_t createRun(const TrainConfig& config, const RunMeta& meta);

@@ -84,9 +84,12 @@ struct VideoPrediction {
 };
 
 // Classifies a video file with a saved checkpoint: the clip's class and, for
-// every sampled frame, the prediction having seen the frames up to it. Throws
-// ModelError for a missing or mismatched checkpoint, VideoError for the video.
+// every sampled frame, the prediction having seen the frames up to it. With
+// `expected` (the run's settings), a checkpoint of another architecture or
+// size is refused. Throws ModelError for a missing or mismatched checkpoint,
+// VideoError for the video.
 VideoPrediction predictVideo(const std::string& checkpointPath, const std::string& video,
-                             const std::string& device = "cpu");
+                             const std::string& device = "cpu",
+                             const TrainConfig* expected = nullptr);
 
 }  // namespace vidrnn

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "core/jsontext.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 
@@ -60,7 +61,7 @@ std::string toJson(const TrainConfig& c) {
         {"weight_decay", c.weightDecay}, {"grad_clip", c.gradClip},
         {"patience", c.patience}, {"device", c.device}, {"threads", c.threads},
     };
-    return j.dump();
+    return util::jsonText(j);
 }
 
 TrainConfig trainConfigFromJson(const std::string& text) {

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "vidrnn/errors.h"
 
@@ -31,11 +32,10 @@ struct RawHeader {
 };
 static_assert(sizeof(RawHeader) == 88, "header layout");
 
-RawHeader readRaw(std::ifstream& in, const std::string& path) {
-    RawHeader raw{};
-    if (!in.read(reinterpret_cast<char*>(&raw), sizeof raw)) {
-        throw CacheError(path, "truncated feature file (no complete header)");
-    }
+// Everything a header must satisfy for a file of `fileSize` bytes (nullopt
+// when the size cannot be read). Shared by the file and the memory readers.
+void checkHeader(const RawHeader& raw, std::optional<std::uint64_t> fileSize,
+                 const std::string& path) {
     if (std::memcmp(raw.magic, kMagic, sizeof kMagic) != 0) {
         throw CacheError(path, "not a vidrnn feature file (bad magic)");
     }
@@ -49,21 +49,32 @@ RawHeader readRaw(std::ifstream& in, const std::string& path) {
     }
     const std::uint64_t vec = std::uint64_t(raw.length) * raw.dim;
     const std::uint64_t maps = std::uint64_t(raw.length) * raw.channels * raw.height * raw.width;
+    // Maps need an area: channels over a 0 x W map would be an empty section
+    // that claims to hold something.
     if (raw.length == 0 || raw.length > raw.frames || raw.frames > 4096 ||
         (raw.dim == 0 && raw.channels == 0) || vec > kMaxElements || maps > kMaxElements ||
-        raw.height > 4096 || raw.width > 4096 || raw.channels > 65536) {
+        raw.height > 4096 || raw.width > 4096 || raw.channels > 65536 ||
+        (raw.channels > 0 && (raw.height == 0 || raw.width == 0))) {
         throw CacheError(path, "implausible shape in feature file header");
     }
     // The size must match exactly: a file cut short anywhere, maps included, is
     // caught even by a reader that only wants the header or the vectors.
-    std::error_code ec;
-    const auto size = std::filesystem::file_size(path, ec);
     const std::uint64_t expected = sizeof(RawHeader) + vec * sizeof(float) + maps * 2;
-    if (ec || size != expected) {
+    if (!fileSize || *fileSize != expected) {
         throw CacheError(path, "truncated or oversized feature file (" +
-                                   std::to_string(ec ? 0 : size) + " bytes, expected " +
+                                   std::to_string(fileSize.value_or(0)) + " bytes, expected " +
                                    std::to_string(expected) + ")");
     }
+}
+
+RawHeader readRaw(std::ifstream& in, const std::string& path) {
+    RawHeader raw{};
+    if (!in.read(reinterpret_cast<char*>(&raw), sizeof raw)) {
+        throw CacheError(path, "truncated feature file (no complete header)");
+    }
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    checkHeader(raw, ec ? std::nullopt : std::optional<std::uint64_t>(size), path);
     return raw;
 }
 
@@ -82,16 +93,33 @@ FeatureHeader toHeader(const RawHeader& raw) {
     return h;
 }
 
-template <typename T>
-void readSection(std::ifstream& in, std::vector<T>& out, std::uint64_t count,
-                 std::uint64_t checksum, const std::string& path, const char* what) {
+// Fills `out` with `count` elements through `fill(bytes, n)` (false when the
+// data ends early) and checks them against the header's checksum.
+template <typename T, typename Fill>
+void readSection(std::vector<T>& out, std::uint64_t count, std::uint64_t checksum,
+                 const std::string& path, const char* what, Fill&& fill) {
     out.resize(count);
-    if (!in.read(reinterpret_cast<char*>(out.data()), static_cast<std::streamsize>(count * sizeof(T)))) {
+    if (!fill(reinterpret_cast<char*>(out.data()), count * sizeof(T))) {
         throw CacheError(path, std::string("truncated feature file (") + what + ")");
     }
     if (fnv1a(out.data(), count * sizeof(T)) != checksum) {
         throw CacheError(path, std::string("checksum mismatch in ") + what);
     }
+}
+
+// Both sections of a file whose header passed checkHeader.
+template <typename Fill>
+FeatureFile readSections(const RawHeader& raw, bool wantMaps, const std::string& path,
+                         Fill&& fill) {
+    FeatureFile file;
+    file.header = toHeader(raw);
+    readSection(file.vectors, std::uint64_t(raw.length) * raw.dim, raw.vectorsChecksum, path,
+                "vectors", fill);
+    if (wantMaps && raw.channels > 0) {
+        readSection(file.maps, std::uint64_t(raw.length) * raw.channels * raw.height * raw.width,
+                    raw.mapsChecksum, path, "maps", fill);
+    }
+    return file;
 }
 
 }  // namespace
@@ -171,15 +199,31 @@ FeatureFile readFeatureFile(const std::string& path, bool wantMaps) {
         throw CacheError(path, "cannot open feature file");
     }
     const RawHeader raw = readRaw(in, path);
-    FeatureFile file;
-    file.header = toHeader(raw);
-    readSection(in, file.vectors, std::uint64_t(raw.length) * raw.dim, raw.vectorsChecksum, path,
-                "vectors");
-    if (wantMaps && raw.channels > 0) {
-        readSection(in, file.maps, std::uint64_t(raw.length) * raw.channels * raw.height * raw.width,
-                    raw.mapsChecksum, path, "maps");
+    return readSections(raw, wantMaps, path, [&in](char* to, std::uint64_t n) {
+        return static_cast<bool>(in.read(to, static_cast<std::streamsize>(n)));
+    });
+}
+
+FeatureFile parseFeatureFile(const void* data, std::size_t size, const std::string& name,
+                             bool wantMaps) {
+    if (size < sizeof(RawHeader)) {
+        throw CacheError(name, "truncated feature file (no complete header)");
     }
-    return file;
+    RawHeader raw{};
+    std::memcpy(&raw, data, sizeof raw);
+    checkHeader(raw, size, name);
+    const auto* bytes = static_cast<const char*>(data);
+    std::size_t at = sizeof raw;
+    return readSections(raw, wantMaps, name, [&](char* to, std::uint64_t n) {
+        if (n > size - at) {
+            return false;
+        }
+        if (n > 0) {  // an empty vector's data() may be null, even for 0 bytes
+            std::memcpy(to, bytes + at, static_cast<std::size_t>(n));
+        }
+        at += static_cast<std::size_t>(n);
+        return true;
+    });
 }
 
 }  // namespace vidrnn::cache

@@ -47,6 +47,11 @@ void writeFeatureFile(const std::string& path, const FeatureFile& file);
 // mismatch, implausible shape.
 FeatureFile readFeatureFile(const std::string& path, bool wantMaps);
 
+// The same checks on a whole file held in memory (`name` only labels the
+// errors): what the fuzz target drives, and the reader's reference.
+FeatureFile parseFeatureFile(const void* data, std::size_t size, const std::string& name,
+                             bool wantMaps);
+
 // Header only (cheap validity check for "is this clip cached?").
 FeatureHeader readFeatureHeader(const std::string& path);
 

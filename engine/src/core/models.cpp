@@ -38,6 +38,11 @@ void validate(const ModelSpec& spec) {
     if (spec.hidden <= 0) {
         throw ConfigError("hidden size must be positive, got " + std::to_string(spec.hidden));
     }
+    // 64x the study's largest: beyond it a model only exhausts memory.
+    if (spec.hidden > 32768) {
+        throw ConfigError("hidden size " + std::to_string(spec.hidden) +
+                          " is too large (at most 32768)");
+    }
     if (spec.inputDim <= 0) {
         throw ConfigError("input size must be positive, got " + std::to_string(spec.inputDim));
     }

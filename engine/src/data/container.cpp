@@ -34,6 +34,25 @@ bool isMp4BoxType(const std::vector<unsigned char>& head) {
                        [&](const char* t) { return startsWith(head, 4, t, 4); });
 }
 
+std::string printable(const unsigned char* code) {
+    std::string text;
+    for (int k = 0; k < 4; ++k) {
+        text += code[k] >= ' ' && code[k] < 127 ? static_cast<char>(code[k]) : '?';
+    }
+    return text;
+}
+
+// The codec of the video stream whose 'strh' chunk starts at `strh`: the
+// compression of the BITMAPINFOHEADER in the 'strf' chunk after it (what
+// decoders go by), else the stream header's handler.
+std::string videoFourcc(const std::vector<unsigned char>& head, std::size_t strh) {
+    const std::size_t strf = strh + 8 + ((readLe32(head.data() + strh + 4) + 1) & ~1U);
+    if (strf + 8 + 20 <= head.size() && std::memcmp(head.data() + strf, "strf", 4) == 0) {
+        return printable(head.data() + strf + 8 + 16);
+    }
+    return strh + 16 <= head.size() ? printable(head.data() + strh + 12) : std::string();
+}
+
 // Counts AVI stream headers ('strh' chunks) by type in the header area.
 void countAviStreams(const std::vector<unsigned char>& head, ContainerFacts& facts) {
     facts.videoStreams = 0;
@@ -44,6 +63,9 @@ void countAviStreams(const std::vector<unsigned char>& head, ContainerFacts& fac
         }
         const unsigned char* type = head.data() + i + 8;
         if (std::memcmp(type, "vids", 4) == 0) {
+            if (facts.videoStreams == 0) {
+                facts.videoCodec = videoFourcc(head, i);
+            }
             ++facts.videoStreams;
         } else if (std::memcmp(type, "auds", 4) == 0) {
             ++facts.audioStreams;
@@ -128,6 +150,17 @@ ContainerFacts sniffContainer(const std::string& path) {
     return facts;
 }
 
+std::string unresolvedLinkReason(const std::string& path, const std::error_code& statusError) {
+    std::error_code ec;
+    if (statusError == std::errc::too_many_symbolic_link_levels) {
+        return "symbolic link loop (the link leads back to itself)";
+    }
+    if (std::filesystem::is_symlink(std::filesystem::symlink_status(path, ec))) {
+        return "broken symbolic link (its target does not exist)";
+    }
+    return {};
+}
+
 std::string truncationNote(const ContainerFacts& facts) {
     if (!facts.truncated()) {
         return {};
@@ -146,6 +179,10 @@ std::string openFailureReason(const ContainerFacts& facts) {
     }
     if (facts.videoStreams == 0) {
         return facts.audioStreams > 0 ? "no video stream (audio only)" : "no video stream";
+    }
+    if (!facts.videoCodec.empty()) {
+        return "cannot be opened as a video (" + facts.kind + " with video codec '" +
+               facts.videoCodec + "': a codec this FFmpeg cannot decode, or a damaged container)";
     }
     return "cannot be opened as a video (damaged " + facts.kind +
            " container, no video stream or unsupported codec)";

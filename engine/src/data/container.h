@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <system_error>
 
 namespace vidrnn::data {
 
@@ -16,6 +17,8 @@ struct ContainerFacts {
         0;                  // length the headers promise (AVI RIFF, MP4 boxes); 0 unknown
     int videoStreams = -1;  // AVI only: 'vids' stream headers; -1 unknown
     int audioStreams = -1;  // AVI only: 'auds' stream headers; -1 unknown
+    std::string videoCodec;  // AVI only: the first video stream's FourCC ("MJPG",
+                             // "XVID"), non-printable bytes as '?'; empty unknown
 
     bool truncated() const { return declaredBytes > bytes; }
 };
@@ -26,6 +29,11 @@ ContainerFacts sniffContainer(const std::string& path);
 
 // Why a file that exists and is not empty could not be opened as a video.
 std::string openFailureReason(const ContainerFacts& facts);
+
+// Why a path that does not resolve cannot be used, when it is a symbolic link
+// ("symbolic link loop ...", "broken symbolic link ..."); empty otherwise.
+// `statusError` is what std::filesystem::status reported for the path.
+std::string unresolvedLinkReason(const std::string& path, const std::error_code& statusError);
 
 // " (truncated: 100 of 287972 bytes)" or empty, appended to decode failures.
 std::string truncationNote(const ContainerFacts& facts);

@@ -5,6 +5,7 @@
 #include <optional>
 #include <thread>
 
+#include "data/container.h"
 #include "data/scan.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/video.h"
@@ -228,7 +229,8 @@ Dataset scanDataset(const std::string& path, const ScanOptions& options) {
     }
     std::error_code ec;
     if (!fs::exists(path, ec)) {
-        throw DatasetError(path, "does not exist");
+        const std::string link = data::unresolvedLinkReason(path, ec);
+        throw DatasetError(path, link.empty() ? "does not exist" : link);
     }
     fs::path root = fs::absolute(path, ec).lexically_normal();
     if (!root.has_filename()) {

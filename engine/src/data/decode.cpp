@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 
+#include <opencv2/core/utils/logger.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 #include <opencv2/videoio/registry.hpp>
@@ -27,7 +30,8 @@ void checkFileReadable(const std::string& path) {
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
     if (ec || !fs::exists(st)) {
-        throw VideoError(path, "file not found");
+        const std::string link = unresolvedLinkReason(path, ec);
+        throw VideoError(path, link.empty() ? "file not found" : link);
     }
     if (fs::is_directory(st)) {
         throw VideoError(path, "is a folder, not a video file");
@@ -44,11 +48,27 @@ void checkFileReadable(const std::string& path) {
     }
 }
 
+// FFmpeg and OpenCV print their own complaints about a bad file on stderr
+// ("moov atom not found", "[ WARN:0@0.7] ... Unable to read codec
+// parameters"): noise around the VideoError that names the file and the
+// reason. Silenced once, before the first capture, unless the user asked for
+// them (OPENCV_FFMPEG_LOGLEVEL, OPENCV_LOG_LEVEL).
+void quietDecoderLogs() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        ::setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);  // AV_LOG_QUIET
+        if (std::getenv("OPENCV_LOG_LEVEL") == nullptr) {
+            cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_FATAL);
+        }
+    });
+}
+
 // FFmpeg first and alone when available: letting CAP_ANY fall through to
 // GStreamer turns every bad file into slow, noisy retries and can change
 // frame counts. Without FFmpeg, any backend (OpenCV's own MJPEG reader).
 void openCapture(cv::VideoCapture& cap, const std::string& path) {
     checkFileReadable(path);
+    quietDecoderLogs();
     try {
         if (cv::videoio_registry::hasBackend(cv::CAP_FFMPEG)) {
             cap.open(path, cv::CAP_FFMPEG);

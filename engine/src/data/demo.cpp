@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/jsontext.h"
 #include "data/avi_writer.h"
 #include "data/demo_scene.h"
 #include "data/rng.h"
@@ -366,7 +367,7 @@ DemoSummary generateDemo(const DemoOptions& options) {
         {"codec", "MJPG"},
         {"reversed_pair", {{"forward", kDemoForwardClass}, {"reversed", kDemoReversedClass}}},
     };
-    writeText(root / kMarker, marker.dump(2) + "\n");
+    writeText(root / kMarker, util::jsonText(marker, 2) + "\n");
     std::error_code ec;
     fs::remove(root / kPartial, ec);
     return finish();

@@ -41,7 +41,9 @@ void walk(const fs::path& dir, const std::function<bool(const fs::path&)>& skipD
             if (!skipDir || !skipDir(it->path())) {
                 walk(it->path(), skipDir, seen, depth + 1, out);
             }
-        } else if (it->is_regular_file(sec)) {
+        } else if (it->is_regular_file(sec) || it->is_symlink(sec)) {
+            // A link that leads nowhere (broken, or a loop) is listed too, so
+            // that probing reports it instead of the scan silently dropping it.
             out.push_back(it->path());
         }
     }

@@ -21,8 +21,17 @@ std::string trim(const std::string& s) {
     return s.substr(first, last - first + 1);
 }
 
-// RFC 4180 fields within one line ("" is a literal quote). Returns false for an
-// unterminated quote; quoted fields spanning lines are not supported.
+bool isHeader(const std::vector<std::string>& fields) {
+    return fields.size() >= 2 && toLower(fields[0]) == "path" &&
+           (toLower(fields[1]) == "label" || toLower(fields[1]) == "class");
+}
+
+std::string rowPrefix(int row) {
+    return "row " + std::to_string(row) + ": ";
+}
+
+}  // namespace
+
 bool splitCsvLine(const std::string& line, std::vector<std::string>& fields) {
     fields.clear();
     std::string field;
@@ -57,27 +66,8 @@ bool splitCsvLine(const std::string& line, std::vector<std::string>& fields) {
     return true;
 }
 
-bool isHeader(const std::vector<std::string>& fields) {
-    return fields.size() >= 2 && toLower(fields[0]) == "path" &&
-           (toLower(fields[1]) == "label" || toLower(fields[1]) == "class");
-}
-
-std::string rowPrefix(int row) {
-    return "row " + std::to_string(row) + ": ";
-}
-
-}  // namespace
-
-RawScan scanManifest(const fs::path& file) {
-    std::ifstream in(file);
-    if (!in) {
-        throw DatasetError(file.string(), "cannot be read");
-    }
-    RawScan scan;
-    scan.root = file.string();
-    scan.layout = "manifest";
-    const fs::path base = file.parent_path();
-    std::map<std::string, int> firstRowOf;  // resolved path -> row, to catch duplicates
+std::vector<ManifestRow> parseManifest(std::istream& in, std::vector<ManifestProblem>& problems) {
+    std::vector<ManifestRow> rows;
     std::vector<std::string> fields;
     std::string line;
     bool sawData = false;
@@ -86,9 +76,8 @@ RawScan scanManifest(const fs::path& file) {
         if (text.empty() || text[0] == '#') {
             continue;
         }
-        const std::string prefix = rowPrefix(row);
         if (!splitCsvLine(text, fields)) {
-            scan.skipped.push_back({file.string(), prefix + "unterminated quoted field"});
+            problems.push_back({row, "unterminated quoted field"});
             continue;
         }
         if (!sawData) {
@@ -98,22 +87,43 @@ RawScan scanManifest(const fs::path& file) {
             }
         }
         if (fields.size() < 2 || fields.size() > 3) {
-            scan.skipped.push_back(
-                {file.string(), prefix + "expected 2 or 3 columns (path,label[,group]), found " +
-                                    std::to_string(fields.size())});
+            problems.push_back({row, "expected 2 or 3 columns (path,label[,group]), found " +
+                                         std::to_string(fields.size())});
             continue;
         }
         if (fields[0].empty()) {
-            scan.skipped.push_back({file.string(), prefix + "empty path"});
+            problems.push_back({row, "empty path"});
             continue;
         }
-        fs::path clip = fs::path(fields[0]);
+        rows.push_back({row, fields[0], fields[1], fields.size() == 3 ? fields[2] : std::string()});
+    }
+    return rows;
+}
+
+RawScan scanManifest(const fs::path& file) {
+    std::ifstream in(file);
+    if (!in) {
+        throw DatasetError(file.string(), "cannot be read");
+    }
+    RawScan scan;
+    scan.root = file.string();
+    scan.layout = "manifest";
+    std::vector<ManifestProblem> problems;
+    const std::vector<ManifestRow> rows = parseManifest(in, problems);
+    for (const ManifestProblem& p : problems) {
+        scan.skipped.push_back({file.string(), rowPrefix(p.line) + p.reason});
+    }
+    const fs::path base = file.parent_path();
+    std::map<std::string, int> firstRowOf;  // resolved path -> row, to catch duplicates
+    for (const ManifestRow& r : rows) {
+        const std::string prefix = rowPrefix(r.line);
+        fs::path clip = fs::path(r.path);
         if (clip.is_relative()) {
             clip = base / clip;
         }
         clip = clip.lexically_normal();
         const std::string path = clip.string();
-        if (fields[1].empty()) {
+        if (r.label.empty()) {
             scan.skipped.push_back({path, prefix + "empty label"});
             continue;
         }
@@ -126,24 +136,24 @@ RawScan scanManifest(const fs::path& file) {
             scan.skipped.push_back({path, prefix + "is a folder, not a video file"});
             continue;
         }
-        const auto [it, fresh] = firstRowOf.emplace(path, row);
+        const auto [it, fresh] = firstRowOf.emplace(path, r.line);
         if (!fresh) {
             scan.skipped.push_back(
                 {path, prefix + "duplicate of row " + std::to_string(it->second)});
             continue;
         }
-        Candidate c{path, fields[1], {}, 0};
+        Candidate c{path, r.label, {}, 0};
         const auto ucf = parseAnyUcfName(clip.stem().string());
         if (ucf) {
             c.clipNumber = ucf->clipNumber;
         }
-        if (fields.size() == 3 && !fields[2].empty()) {
-            c.group = fields[2];
+        if (!r.group.empty()) {
+            c.group = r.group;
         } else if (ucf) {
             c.group = ucf->group;
         } else {
             // Its own group: without a hint, assume nothing is shared.
-            c.group = fs::path(fields[0]).replace_extension().generic_string();
+            c.group = fs::path(r.path).replace_extension().generic_string();
         }
         scan.classes.insert(c.className);
         scan.candidates.push_back(std::move(c));

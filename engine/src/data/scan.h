@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <iosfwd>
 #include <optional>
 #include <set>
 #include <string>
@@ -59,5 +60,24 @@ bool naturalLess(const std::string& a, const std::string& b);
 bool tryScanUcf11(const std::filesystem::path& root, RawScan& out);
 bool tryScanFolders(const std::filesystem::path& root, RawScan& out);
 RawScan scanManifest(const std::filesystem::path& file);
+
+// The text side of a manifest, before any path is looked up: comments, blank
+// lines, an optional header row, RFC 4180 quoting within a line.
+struct ManifestRow {
+    int line = 0;       // 1-based line in the file
+    std::string path;   // as written (never empty)
+    std::string label;  // may be empty (reported against the clip's path)
+    std::string group;  // "" when the column is absent or empty
+};
+struct ManifestProblem {
+    int line = 0;
+    std::string reason;  // without the "row N: " prefix
+};
+std::vector<ManifestRow> parseManifest(std::istream& in, std::vector<ManifestProblem>& problems);
+
+// One CSV line into fields ("" is a literal quote inside quotes; unquoted
+// fields are trimmed). False for an unterminated quote: quoted fields
+// spanning lines are not supported.
+bool splitCsvLine(const std::string& line, std::vector<std::string>& fields);
 
 }  // namespace vidrnn::data

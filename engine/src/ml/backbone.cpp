@@ -22,6 +22,15 @@ std::string firstLine(const std::string& text) {
     return line.size() > 300 ? line.substr(0, 300) + "..." : line;
 }
 
+// What went wrong inside a TorchScript forward: the interpreter's message
+// starts with a banner and a traceback; the reason is its last
+// "RuntimeError: ..." line.
+std::string scriptError(const std::string& text) {
+    const std::string marker = "RuntimeError: ";
+    const auto at = text.rfind(marker);
+    return firstLine(at == std::string::npos ? text : text.substr(at + marker.size()));
+}
+
 std::uint64_t hashFile(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     std::vector<char> buffer(1 << 20);
@@ -81,6 +90,11 @@ Backbone::Backbone(const std::string& spec, int imageSize, torch::Device device)
         } catch (const c10::Error& e) {
             throw ModelError(spec, "not a TorchScript model: " + firstLine(e.what()));
         }
+        if (!mScript->find_method("forward")) {
+            throw ModelError(spec,
+                             "is a TorchScript archive without a forward method (saved tensors "
+                             "or weights, not a model)");
+        }
         mScript->eval();
         mDesc.name = std::filesystem::path(spec).filename().string();
         mDesc.source = std::filesystem::absolute(spec).string();
@@ -113,6 +127,8 @@ void Backbone::probe() {
     torch::Tensor out;
     try {
         out = run(one);
+    } catch (const ModelError&) {
+        throw;  // already says what is wrong with the model
     } catch (const std::exception& first) {
         // Models quantized for mobile need the QNNPACK engine; x86 defaults to
         // FBGEMM. Switch only when the default fails.
@@ -122,7 +138,7 @@ void Backbone::probe() {
         if (!mScript || !hasQnnpack || at::globalContext().qEngine() == at::QEngine::QNNPACK) {
             throw ModelError(mDesc.source, "is not a usable image model: forward on [1,3," +
                                                std::to_string(s) + "," + std::to_string(s) +
-                                               "] failed: " + firstLine(first.what()));
+                                               "] failed: " + scriptError(first.what()));
         }
         at::globalContext().setQEngine(at::QEngine::QNNPACK);
         try {
@@ -131,7 +147,7 @@ void Backbone::probe() {
         } catch (const std::exception& second) {
             throw ModelError(mDesc.source, "is not a usable image model: forward on [1,3," +
                                                std::to_string(s) + "," + std::to_string(s) +
-                                               "] failed: " + firstLine(second.what()));
+                                               "] failed: " + scriptError(second.what()));
         }
     }
     if (out.dim() == 2 && out.size(0) == 1) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/jsontext.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {
@@ -76,7 +77,7 @@ void saveCheckpoint(const std::string& path, const nn::ClipClassifier& model,
                           {"best_epoch", meta.bestEpoch},
                           {"shapes", shapes}};
     torch::serialize::OutputArchive archive;
-    archive.write("meta", c10::IValue(doc.dump()));
+    archive.write("meta", c10::IValue(util::jsonText(doc)));
     torch::serialize::OutputArchive weights;
     model->save(weights);
     archive.write("model", weights);
@@ -122,16 +123,28 @@ LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expe
         throw ModelError(path, std::string("damaged checkpoint metadata: ") + e.what());
     }
     LoadedCheckpoint out;
+    nlohmann::json shapes;
     try {
-        if (doc.value("format", "") != "vidrnn-checkpoint" || doc.value("version", 0) != kCheckpointVersion) {
+        if (!doc.is_object() || doc.value("format", "") != "vidrnn-checkpoint" ||
+            doc.value("version", 0) != kCheckpointVersion) {
             throw ModelError(path, "unsupported checkpoint format or version");
         }
-        out.meta.config = trainConfigFromJson(doc.at("config").dump());
+        out.meta.config = trainConfigFromJson(util::jsonText(doc.at("config")));
         out.meta.classes = doc.at("classes").get<std::vector<std::string>>();
         out.meta.backbone = backboneFromJson(doc.at("backbone"));
         out.meta.inputDim = doc.at("input_dim");
         out.meta.bestEpoch = doc.value("best_epoch", 0);
+        shapes = doc.at("shapes");
+        // Nothing is built from numbers that could not have been saved.
+        validate(out.meta.config);
+        if (out.meta.classes.size() < 2 || out.meta.inputDim < 1 || out.meta.inputDim > (1 << 20) ||
+            !shapes.is_object()) {
+            throw ConfigError(std::to_string(out.meta.classes.size()) + " classes, input_dim " +
+                              std::to_string(out.meta.inputDim));
+        }
     } catch (const nlohmann::json::exception& e) {
+        throw ModelError(path, std::string("damaged checkpoint metadata: ") + e.what());
+    } catch (const ConfigError& e) {
         throw ModelError(path, std::string("damaged checkpoint metadata: ") + e.what());
     }
     const auto& c = out.meta.config;
@@ -147,7 +160,6 @@ LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expe
         }
     }
     out.model = buildModel(c, out.meta.inputDim, static_cast<int>(out.meta.classes.size()));
-    const auto shapes = doc.at("shapes");
     torch::serialize::InputArchive weights;
     try {
         archive.read("model", weights);

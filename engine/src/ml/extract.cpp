@@ -14,10 +14,11 @@
 #include <nlohmann/json.hpp>
 
 #include "core/featurefile.h"
+#include "core/jsontext.h"
+#include "core/util.h"
 #include "data/decode.h"
 #include "ml/backbone.h"
 #include "ml/featurecache.h"
-#include "core/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/features.h"
 
@@ -162,7 +163,8 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
                                {"frames", options.frames},
                                {"spatial", spatial},
                                {"channels", summary.backbone.channels}};
-        std::ofstream(fs::path(summary.cacheDir) / "backbone.json") << info.dump(2) << '\n';
+        std::ofstream(fs::path(summary.cacheDir) / "backbone.json")
+            << util::jsonText(info, 2) << '\n';
     }
 
     // Which clips need work: a valid file for this key and this very video is kept.

@@ -11,8 +11,8 @@
 namespace vidrnn {
 
 VideoPrediction predictVideo(const std::string& checkpointPath, const std::string& video,
-                             const std::string& deviceSpec) {
-    auto ckpt = loadCheckpoint(checkpointPath);
+                             const std::string& deviceSpec, const TrainConfig* expected) {
+    auto ckpt = loadCheckpoint(checkpointPath, expected);
     const auto& meta = ckpt.meta;
     const torch::Device device(resolveDevice(deviceSpec));
     const std::string spec = meta.backbone.source == "built-in" ? meta.backbone.name

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/jsontext.h"
 #include "vidrnn/report.h"
 
 namespace vidrnn {
@@ -278,7 +279,7 @@ std::string asJson(const Report& report) {
                         {"macro_f1", statJson(r.macroF1)}});
     }
     nlohmann::json doc{{"rows", rows}, {"notes", report.notes}};
-    return doc.dump(2) + "\n";
+    return util::jsonText(doc, 2) + "\n";
 }
 
 }  // namespace

@@ -265,6 +265,10 @@ bool RunStore::readOnly() const {
     return mImpl->readOnly();
 }
 
+std::int64_t RunStore::dataVersion() const {
+    return mImpl->db.queryInt("PRAGMA data_version");
+}
+
 void RunStore::Impl::requireWritable(const std::string& action) const {
     if (readOnly()) {
         throw StoreError(db.path(), "cannot " + action + ": the store was opened read-only");

@@ -4,6 +4,7 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "core/jsontext.h"
 #include "store/store_impl.h"
 #include "vidrnn/errors.h"
 
@@ -124,7 +125,7 @@ RunRecord runFromRow(const Statement& st) {
 }
 
 std::string namesToJson(const std::vector<std::string>& names) {
-    return nlohmann::json(names).dump();
+    return util::jsonText(nlohmann::json(names));
 }
 
 std::vector<std::string> namesFromJson(const std::string& json) {
