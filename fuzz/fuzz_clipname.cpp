@@ -119,7 +119,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // And as std::sort sees it, over every piece and its prefixes.
     std::vector<std::string> all;
     for (const auto& p : parts) {
-        for (std::size_t n = 0; n <= p.size() && n < 64; ++n) {
+        for (std::size_t n = 0; n <= p.size() && n < 24; ++n) {
             all.push_back(p.substr(0, n));
         }
     }
