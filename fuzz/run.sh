@@ -6,12 +6,12 @@
 # the input under build/fuzz/artifacts/<target>/: fix the bug, then commit the
 # input to fuzz/regressions/<target>/, which CTest replays in every build.
 #
-#   VIDRNN_FUZZ_SECONDS  time per target (default 60)
+#   VIDRNN_FUZZ_SECONDS  time per target (default 30: the four fit in CI's budget)
 #   VIDRNN_FUZZ_BUILD    build folder (default build/fuzz)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-seconds=${VIDRNN_FUZZ_SECONDS:-60}
+seconds=${VIDRNN_FUZZ_SECONDS:-30}
 build=${VIDRNN_FUZZ_BUILD:-$root/build/fuzz}
 targets=(featurefile clipname manifest container)
 

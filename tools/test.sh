@@ -1,9 +1,48 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test (CTest). The README's test command and
-# what CI runs.
+# what CI runs, in three stages, each timed:
+#   dev    build preset dev, run every test (arguments go to this ctest)
+#   fuzz   libFuzzer targets for a bounded time each (fuzz/run.sh)
+#   asan   preset dev-asan, the engine/data/store/CLI tests under
+#          AddressSanitizer and UndefinedBehaviorSanitizer (tools/asan.sh)
+# VIDRNN_STAGES picks stages (default all three; "dev" alone when arguments
+# are given, e.g. tools/test.sh -R tst_video).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 preset=${VIDRNN_PRESET:-dev}
-bash "$here/tools/build.sh" "$preset"
-cd "$here"
-ctest --preset "$preset" --timeout 900 "$@"
+if [ "$#" -gt 0 ]; then
+  stages=${VIDRNN_STAGES:-dev}
+else
+  stages=${VIDRNN_STAGES:-dev fuzz asan}
+fi
+
+timed() {
+  local name=$1
+  shift
+  local start=$SECONDS
+  echo "=== stage $name"
+  "$@"
+  echo "=== stage $name passed in $((SECONDS - start)) s"
+}
+
+dev() {
+  bash "$here/tools/build.sh" "$preset"
+  cd "$here"
+  ctest --preset "$preset" --timeout 900 "$@"
+  # The reliability counts the tests print (bad inputs tried, kills survived,
+  # the window following two sweeps), from CTest's log of this run.
+  local log="$here/build/$preset/Testing/Temporary/LastTest.log"
+  if [ -f "$log" ]; then
+    grep -ho 'QINFO *: [^ ]* \(bad inputs tried.*\|kills survived.*\|two sweeps.*\)' "$log" |
+      sed 's/^QINFO *: /counts: /' || true
+  fi
+}
+
+for stage in $stages; do
+  case $stage in
+    dev) timed dev dev "$@" ;;
+    fuzz) timed fuzz bash "$here/fuzz/run.sh" ;;
+    asan) timed asan bash "$here/tools/asan.sh" ;;
+    *) echo "test.sh: unknown stage '$stage' (dev, fuzz, asan)" >&2; exit 2 ;;
+  esac
+done

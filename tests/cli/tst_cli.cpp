@@ -129,6 +129,12 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 5);
         const QStringList names{"vidrnn", "Qt", "LibTorch", "OpenCV", "SQLite"};
         for (int i = 0; i < names.size(); ++i) {
+#ifndef VIDRNN_HAS_GUI
+            if (names[i] == "Qt") {  // a build without the workbench says so
+                QCOMPARE(lines[i], QString("Qt none (built without vidrnn-workbench)"));
+                continue;
+            }
+#endif
             QVERIFY2(QRegularExpression("^" + names[i] + " \\d+\\.\\d+").match(lines[i]).hasMatch(),
                      qPrintable(lines[i]));
         }
