@@ -55,6 +55,7 @@ void runInfo(bool json) {
         {"opencv", i.opencvVersion},     {"sqlite", i.sqliteVersion},
         {"cores", i.cores},              {"threads", i.threads},
         {"interop_threads", i.interopThreads}, {"blas", i.blasLibrary},
+        {"blas_threads", i.blasThreads >= 0 ? nlohmann::json(i.blasThreads) : nlohmann::json()},
         {"parallel_backend", i.parallelBackend}, {"mkldnn", i.mkldnn},
         {"cuda_available", i.cudaAvailable},   {"cuda_devices", i.cudaDevices},
     };

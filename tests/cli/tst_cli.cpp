@@ -15,8 +15,10 @@ struct Result {
     QByteArray err;
 };
 
-Result runCli(const QStringList& args, int timeoutMs = 120000) {
+Result runCli(const QStringList& args, int timeoutMs = 120000,
+              const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
     QProcess p;
+    p.setProcessEnvironment(env);
     p.start(QStringLiteral(VIDRNN_CLI), args);
     if (!p.waitForFinished(timeoutMs)) {
         p.kill();
@@ -87,6 +89,28 @@ private Q_SLOTS:
                 o["libtorch"].toString().startsWith(QChar('2')));
         // Some BLAS is mapped into every LibTorch process here.
         QVERIFY2(o["blas"].toString().contains("blas"), qPrintable(o["blas"].toString()));
+    }
+
+    // OpenBLAS's own pool is held to one thread (LibTorch's threads do the
+    // parallel work) unless the user set its thread count.
+    void blasThreads() {
+        auto env = QProcessEnvironment::systemEnvironment();
+        for (const char* v : {"OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"}) {
+            env.remove(v);
+        }
+        auto r = runCli({"--threads", "2", "info", "--json"}, 120000, env);
+        QCOMPARE(r.exitCode, 0);
+        const auto o = parse(r.out).object();
+        QVERIFY(o.contains("blas_threads"));
+        if (!o["blas"].toString().contains("openblas")) {
+            QVERIFY(o["blas_threads"].isNull());
+            QSKIP("the BLAS here is not OpenBLAS");
+        }
+        QCOMPARE(o["blas_threads"].toInt(), 1);
+        env.insert("OPENBLAS_NUM_THREADS", "2");
+        r = runCli({"--threads", "2", "info", "--json"}, 120000, env);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(parse(r.out).object()["blas_threads"].toInt(), 2);
     }
 
     void helpOnEveryCommand_data() {

@@ -16,6 +16,7 @@ struct RuntimeInfo {
     int threads = 0;           // LibTorch intra-op threads now
     int interopThreads = 0;
     std::string blasLibrary;   // resolved path of the BLAS mapped into this process
+    int blasThreads = -1;      // OpenBLAS's own threads; -1 for another BLAS
     std::string parallelBackend;
     bool mkldnn = false;       // oneDNN available
     bool cudaAvailable = false;
@@ -24,8 +25,10 @@ struct RuntimeInfo {
 };
 
 // Sets LibTorch's intra-op threads: n > 0 as given, 0 = all cores. Call early;
-// the first call also sets inter-op threads once (LibTorch allows that once)
-// and configureAllocator().
+// the first call also sets inter-op threads once (LibTorch allows that once),
+// holds OpenBLAS's own thread pool to one thread (unless OPENBLAS_NUM_THREADS
+// or GOTO_NUM_THREADS is set: LibTorch's threads do the parallel work) and
+// calls configureAllocator().
 void configureThreads(int n);
 
 // Keeps large freed blocks in the process heap instead of returning them to

@@ -9,6 +9,7 @@
 #include <opencv2/core/version.hpp>
 #include <torch/version.h>
 
+#include <dlfcn.h>
 #include <malloc.h>
 
 #include <cstdlib>
@@ -51,6 +52,31 @@ std::string loadedBlas() {
     return "none mapped";
 }
 
+// OpenBLAS's own thread count (the pthread build keeps a pool of its own,
+// one thread per core by default, that at::set_num_threads does not reach),
+// or -1 when the BLAS in this process is not OpenBLAS.
+int openblasThreads() {
+    using Get = int (*)();
+    auto* get = reinterpret_cast<Get>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    return get ? get() : -1;
+}
+
+// The GEMMs of a recurrent step are small (a batch of rows times the gates),
+// and LibTorch parallelises around them with its own OpenMP threads: a second
+// pool of OpenBLAS threads, spinning after each call, only takes cores from
+// those. Holding OpenBLAS to one thread measured 224 -> 113 ms per LSTM-256
+// step at 2 LibTorch threads and 412 -> 80 ms at one (bench/BENCHMARKS.md,
+// section 6). The user's OPENBLAS_NUM_THREADS (or GOTO_NUM_THREADS) wins.
+void configureBlasThreads() {
+    if (std::getenv("OPENBLAS_NUM_THREADS") || std::getenv("GOTO_NUM_THREADS")) {
+        return;
+    }
+    using Set = void (*)(int);
+    if (auto* set = reinterpret_cast<Set>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+        set(1);
+    }
+}
+
 }  // namespace
 
 void configureAllocator() {
@@ -80,6 +106,7 @@ void configureThreads(int n) {
     static std::once_flag interop;
     std::call_once(interop, [] {
         configureAllocator();
+        configureBlasThreads();
         // Inter-op parallelism is unused by the trainer; LibTorch only lets it be
         // set before first use.
         try {
@@ -142,6 +169,7 @@ RuntimeInfo runtimeInfo() {
     info.threads = at::get_num_threads();
     info.interopThreads = at::get_num_interop_threads();
     info.blasLibrary = loadedBlas();
+    info.blasThreads = openblasThreads();
 #if AT_PARALLEL_OPENMP
     info.parallelBackend = "OpenMP";
 #elif AT_PARALLEL_NATIVE
