@@ -28,7 +28,9 @@ timed() {
 dev() {
   bash "$here/tools/build.sh" "$preset"
   cd "$here"
-  ctest --preset "$preset" --timeout 900 "$@"
+  # Two at a time, the longest first (COST): much of a test's time is
+  # starting processes and waiting on them, not computing.
+  ctest --preset "$preset" --timeout 900 -j 2 "$@"
   # The reliability counts the tests print (bad inputs tried, kills survived,
   # the window following two sweeps), from CTest's log of this run.
   local log="$here/build/$preset/Testing/Temporary/LastTest.log"
