@@ -19,6 +19,7 @@ GOAL_CONVLSTM = 1.5        # reference time / fast-path time
 GOAL_EXTRACT = 0.9         # end-to-end frames/s / backbone-only frames/s
 GOAL_DEMO_S = 15 * 60
 GOAL_PEAK_BYTES = 3e9      # 3 GB (decimal)
+GOAL_STALL_MS = 50         # longest UI-thread gap during a demo-sized run
 RECURRENT = ["lstm", "gru", "deep_lstm", "bilstm", "convlstm"]
 ARCHS = RECURRENT + ["mean_pool"]
 
@@ -510,24 +511,67 @@ class Report:
                          "{:,}".format(tr.get("params", 0)), tr.get("train_seconds", 0)), "")
 
     def gui(self):
-        self.add("## 5. GUI stall", "")
-        self.table(["measure", "result"],
-                   [["GUI stall while training",
-                     "measured by the GUI test (tests/ui), see issue note"]])
-        self.goals.append(["GUI stall", "-", "measured by the GUI test (tests/ui), see issue note",
-                           None])
+        """Section 5: the workbench's stall probe (ui/stallprobe.cpp) during a
+        demo-sized run in the window (tools/bench.sh, gui-stall.log)."""
+        log = read(os.path.join(self.r, "gui-stall.log"))
+        self.add("## 5. GUI: UI-thread stalls during a demo-sized run", "")
+        if log is None:
+            self.add("Not run (section 5).", "")
+            self.goals.append(["Longest UI-thread stall", "<= %d ms" % GOAL_STALL_MS, "not run",
+                               None])
+            return
+        display = (read(os.path.join(self.r, "gui-stall.display")) or "").strip()
+        summary = re.search(r"(\d+) ticks, longest gap ([\d.]+) ms, p99 ([\d.]+) ms, median "
+                            r"([\d.]+) ms; the UI thread itself busy at most ([\d.]+) ms", log)
+        stalls = [(float(g), float(t), float(b)) for g, t, b in re.findall(
+            r"stall: ([\d.]+) ms at ([\d.]+) s \(UI thread busy ([\d.]+) ms", log)]
+        stages = re.findall(r"stage at ([\d.]+) s: (.*)", log)
+        t = parse_time_v(os.path.join(self.r, "gui-stall.time")) or {}
+        self.add("`vidrnn-workbench --stall-probe` (%s): the window generates the small demo, "
+                 "extracts its features and trains a GRU and an LSTM (h128, 64 px, 12 frames, 15 "
+                 "epochs) through its run queue, as a user would; a 10 ms timer on the UI thread "
+                 "notes every gap between its ticks. \"Busy\" is the UI thread's own CPU time "
+                 "within the gap: a long gap with little of it is time the thread waited." % (
+                     "under Xvfb" if display == "xvfb-run" else "offscreen platform"), "")
+        if not summary:
+            self.add("The probe printed no summary (exit %s); see gui-stall.log." %
+                     t.get("status", "?"), "")
+            self.goals.append(["Longest UI-thread stall", "<= %d ms" % GOAL_STALL_MS,
+                               "no result", False])
+            return
+        ticks, longest, p99, median, busy = summary.groups()
+        longest = float(longest)
+        self.table(["ticks", "longest gap", "p99", "median", "UI thread busy in one gap (max)",
+                    "gaps over 30 ms", "wall", "max RSS"],
+                   [[ticks, "%.1f ms" % longest, "%s ms" % p99, "%s ms" % median, "%s ms" % busy,
+                     str(len(stalls)), fmt_wall(t.get("wall_s")),
+                     fmt_bytes(t.get("max_rss_bytes"))]])
+        if stages:
+            self.add("Stages: " + "; ".join("%s at %s s" % (name, at) for at, name in stages) +
+                     ".", "")
+        if stalls:
+            worst = sorted(stalls, reverse=True)[:5]
+            self.add("Longest gaps: " + "; ".join(
+                "%.1f ms at %.1f s (busy %.1f ms)" % w for w in worst) + ".", "")
+        ok = longest <= GOAL_STALL_MS and t.get("status", 0) == 0
+        self.goals.append(["Longest UI-thread stall (demo-sized run in the window)",
+                           "<= %d ms" % GOAL_STALL_MS, "%.1f ms (p99 %s ms)" % (longest, p99), ok])
 
     def threads(self):
         rows = []
         self.thr = {}
-        for blas in ("openblas", "openblas-ob1", "openblas-ob1-passive", "reference"):
+        for blas in ("openblas", "openblas-cores", "openblas-ob1", "openblas-ob1-passive",
+                     "reference"):
             for t in ("1", "2"):
                 g = GBench(os.path.join(self.r, "threads-%s-%s-cpp.json" % (blas, t)))
                 p = PyBench(os.path.join(self.r, "threads-%s-%s-py.json" % (blas, t)))
                 if not g.samples and not p.results:
                     continue
                 loaded = g.context.get("vidrnn_blas") or p.context.get("blas", "n/a")
-                label = {"openblas": "OpenBLAS (own threads: default = cores)",
+                label = {"openblas": "OpenBLAS, defaults (engine: 1 own thread; PyTorch: "
+                                     "1 per core)",
+                         "openblas-cores": "OpenBLAS, OPENBLAS_NUM_THREADS=cores (the engine "
+                                           "before it set the pool)",
                          "openblas-ob1": "OpenBLAS, OPENBLAS_NUM_THREADS=1",
                          "openblas-ob1-passive": "OpenBLAS, OPENBLAS_NUM_THREADS=1, "
                                                  "OMP_WAIT_POLICY=PASSIVE",
@@ -737,14 +781,20 @@ class Report:
             a("### Threads and BLAS (section 6)", "")
             for arch in ("lstm", "gru"):
                 d1, d2 = cpp("openblas", "1", arch), cpp("openblas", "2", arch)
+                c2 = cpp("openblas-cores", "2", arch)
                 o2, p2 = cpp("openblas-ob1", "2", arch), cpp("openblas-ob1-passive", "2", arch)
                 r1 = cpp("reference", "1", arch)
+                py2 = (t.get(("openblas", "2", arch)) or (None, None))[1]
                 parts = []
                 if d1 and d2:
                     parts.append("2 threads take %s of the 1-thread time" % fmt_x(d2 / d1))
-                if d2 and o2:
-                    parts.append("OPENBLAS_NUM_THREADS=1 at 2 threads: %s of the default" %
-                                 fmt_x(o2 / d2))
+                if d2 and c2:
+                    parts.append("OpenBLAS's pool at one thread per core (as before the engine "
+                                 "set it) takes %s against %s at 2 threads (%s)" % (
+                                     fmt_ms(c2), fmt_ms(d2), fmt_x(c2 / d2)))
+                if d2 and py2:
+                    parts.append("PyTorch at its defaults %s (C++ %s of it)" % (
+                        fmt_ms(py2), fmt_x(d2 / py2)))
                 if d2 and p2:
                     parts.append("with OMP_WAIT_POLICY=PASSIVE as well: %s of the default "
                                  "(%s against %s)" % (fmt_x(p2 / d2), fmt_ms(p2), fmt_ms(d2)))
@@ -756,6 +806,10 @@ class Report:
             a("- LibTorch's thread setting does not reach OpenBLAS: OpenBLAS (pthread "
               "build) starts its own pool of one thread per core, so at \"2 threads\" up to "
               "4 threads spin for 2 cores, and at \"1 thread\" OpenBLAS still uses 2. The "
+              "engine's `configureThreads` therefore holds that pool to one thread "
+              "(`openblas_set_num_threads`, found with dlsym: libblas.so.3 may be another "
+              "BLAS) unless OPENBLAS_NUM_THREADS or GOTO_NUM_THREADS is set; "
+              "PyTorch does not, which is part of the ratio in section 1 at 2 threads. The "
               "GEMMs of a recurrent step are small (batch 32 rows), where OpenBLAS's threading "
               "costs more than it brings. libgomp's threads spin after each parallel region; "
               "on a machine shared with other work a descheduled thread stalls every barrier, "
@@ -814,17 +868,16 @@ class Report:
               "Same outputs (section 2); " + "; ".join(conv) + ". Channels-last on top: %s "
               "(no gain worth the conversions)." % (", ".join(cl) or "n/a"))
         t = self.thr
+        lstm_c = (t.get(("openblas-cores", "2", "lstm")) or (None,))[0]
         lstm_d = (t.get(("openblas", "2", "lstm")) or (None,))[0]
-        lstm_o = (t.get(("openblas-ob1", "2", "lstm")) or (None,))[0]
         lstm_p = (t.get(("openblas-ob1-passive", "2", "lstm")) or (None,))[0]
-        if lstm_d and lstm_o:
-            a("2. `configureThreads`: also set the BLAS's own threads (OpenBLAS: "
-              "`openblas_set_num_threads`, looked up with dlsym since libblas.so.3 may be "
-              "another BLAS) to 1 for training; LSTM 256 step at 2 threads %s -> %s.%s" % (
-                  fmt_ms(lstm_d), fmt_ms(lstm_o),
+        if lstm_d and lstm_c:
+            a("2. `configureThreads` holds OpenBLAS's own pool to one thread (made): LSTM 256 "
+              "step at 2 threads %s -> %s.%s" % (
+                  fmt_ms(lstm_c), fmt_ms(lstm_d),
                   " With OMP_WAIT_POLICY=PASSIVE too: %s. libgomp reads that variable once, "
                   "so the CLI and GUI mains would set it (unless the user did) before the "
-                  "first LibTorch call." % fmt_ms(lstm_p) if lstm_p else ""))
+                  "first LibTorch call (not made)." % fmt_ms(lstm_p) if lstm_p else ""))
         ext = ["size %d: %s -> %s" % (sz, fmt_x(e["ratio"]), fmt_x(e["p_ratio"]))
                for sz, e in sorted(self.ext.items()) if e.get("ratio") and e.get("p_ratio")]
         if ext:
@@ -999,7 +1052,10 @@ def main():
         ["CPU", m["cpu"]],
         ["cores / hardware threads", "%d / %d" % (m["cores"], m["threads"])],
         ["LibTorch intra-op threads (default, = cores)", info.get("threads", "n/a")],
-        ["BLAS really loaded (`vidrnn info --json`)", "`%s`" % info.get("blas", "n/a")],
+        ["BLAS really loaded (`vidrnn info --json`)", "`%s`%s" % (
+            info.get("blas", "n/a"),
+            ", its own threads in the engine: %s" % info["blas_threads"]
+            if info.get("blas_threads") is not None else "")],
         ["LibTorch", "%s (Debian libtorch-dev %s), parallel backend %s, oneDNN %s" % (
             info.get("libtorch", "n/a"), m["libtorch_pkg"], info.get("parallel_backend", "n/a"),
             "yes" if info.get("mkldnn") else "no")],

@@ -16,11 +16,13 @@
 #      on the small demo set at sizes 112 and 224
 #   4. (not with --quick) the demo main job, and extraction and a ConvLSTM
 #      epoch on the full demo preset (UCF11 scale), under /usr/bin/time -v
+#   5. the workbench's UI-thread stalls while it generates the demo, extracts
+#      and trains two runs (vidrnn-workbench --stall-probe, under Xvfb)
 #   6. the LSTM and GRU step with 1 and 2 threads, OpenBLAS and reference BLAS
 # --quick: hidden 64 and 256, fewer repetitions and clips, no item 4 unless
 # asked for with --only 4 afterwards; for development (about 15 min on 2
 # cores, item 4 another 15). The full run takes about an hour.
-# --only LIST (comma-separated: 1,1b,2,2b,profile,3,6,4) reruns those sections
+# --only LIST (comma-separated: 1,1b,2,2b,profile,3,5,6,4) reruns those sections
 # into the existing results (same mode) and rewrites the report; the doc
 # lists such reruns with their date.
 # Results (JSON, logs) stay in build/dev/bench-results; demo data for the
@@ -36,7 +38,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=1 ;;
     --only) only=${2:-}; shift ;;
     --only=*) only=${1#--only=} ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1' (--quick, --only LIST)" >&2; exit 2 ;;
   esac
   shift
@@ -73,7 +75,8 @@ fi
 if [ ! -f "build/$preset/build.ninja" ]; then
   cmake --preset "$preset" >/dev/null
 fi
-cmake --build --preset "$preset" --target bench_train bench_convlstm bench_extract vidrnn
+cmake --build --preset "$preset" --target bench_train bench_convlstm bench_extract vidrnn \
+  vidrnn-workbench
 bin="$here/build/$preset"
 vidrnn="$bin/app/vidrnn"
 
@@ -140,6 +143,15 @@ pybench() {  # pybench NAME CMD...: a bench/train_step.py run into NAME.json
   echo "$rc" >"$out/$name.rc"
 }
 
+timed() {  # timed NAME CMD...: /usr/bin/time -v into NAME.time, output into NAME.log
+  local name=$1; shift
+  local rc=0
+  echo "   $name: $*"
+  /usr/bin/time -v -o "$out/$name.time" "$@" >"$out/$name.log" 2>&1 || rc=$?
+  echo "$rc" >"$out/$name.rc"
+  [ "$rc" = 0 ] || echo "bench.sh: $name failed with status $rc (see $out/$name.log)" >&2
+}
+
 # --- 1. training step, C++ then Python for each case ---------------------------
 if want 1; then
 # Alternating per case keeps the two sides of a ratio close in time on a
@@ -202,13 +214,36 @@ gbench extract-passive env OMP_WAIT_POLICY=PASSIVE "$bin/bench/bench_extract" \
   --repetitions="$passive_reps" --scratch="$scratch/extract" --benchmark_filter='e2e|backbone'
 fi
 
+# --- 5. the GUI: UI-thread stalls during a demo-sized run --------------------------
+if want 5; then
+echo "== 5. GUI stall"
+# The workbench's own probe (a 10 ms timer on the UI thread; each gap between
+# ticks is a stall) while the window generates the small demo, extracts its
+# features and trains two runs (GRU, LSTM h128, 15 epochs), as a user would in
+# the window. Under Xvfb, a real X server, when it is installed; offscreen
+# otherwise. Gaps over 30 ms are logged with the UI thread's own CPU time.
+mkdir -p "$scratch/gui"
+display=(env QT_QPA_PLATFORM=offscreen)
+if command -v xvfb-run >/dev/null; then
+  display=(xvfb-run -a -s "-screen 0 1600x1000x24")
+fi
+(cd "$scratch/gui" && timed gui-stall "${display[@]}" env VIDRNN_STALL_LOG=30 \
+  "$bin/app/vidrnn-workbench" --stall-probe --no-settings --db "$scratch/gui/runs.db")
+echo "${display[0]}" >"$out/gui-stall.display"
+rm -rf "$scratch/gui"
+fi
+
 # --- 6. threads and BLAS -----------------------------------------------------------
 if want 6; then
 echo "== 6. threads and BLAS"
-# openblas-ob1: OpenBLAS held to one thread of its own (OPENBLAS_NUM_THREADS=1):
-# LibTorch's thread setting does not reach the BLAS's own pthreads.
+# openblas: each side's defaults (the engine holds OpenBLAS's own pool to one
+# thread; PyTorch leaves it at one per core).
+# openblas-cores: OpenBLAS's pool at one thread per core on both sides (the
+# engine before it set the pool: LibTorch's thread setting does not reach it).
+# openblas-ob1: one OpenBLAS thread on both sides (OPENBLAS_NUM_THREADS=1).
 # openblas-ob1-passive: and OpenMP threads that sleep when idle (2 threads only).
-blas_modes=(openblas openblas-ob1 openblas-ob1-passive)
+cores=$(nproc)
+blas_modes=(openblas openblas-cores openblas-ob1 openblas-ob1-passive)
 if [ -f "$ref_blas/libblas.so.3" ]; then blas_modes+=(reference); fi
 for blas in "${blas_modes[@]}"; do
   threads=(1 2)
@@ -217,6 +252,7 @@ for blas in "${blas_modes[@]}"; do
       # Reference BLAS and LAPACK for these processes only (the LAPACK too, or
       # OpenBLAS comes back in through it); the system alternative is untouched.
       env_blas=(env "LD_LIBRARY_PATH=$ref_blas:$ref_lapack${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}") ;;
+    openblas-cores) env_blas=(env OPENBLAS_NUM_THREADS="$cores") ;;
     openblas-ob1) env_blas=(env OPENBLAS_NUM_THREADS=1) ;;
     openblas-ob1-passive)
       env_blas=(env OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE); threads=(2) ;;
@@ -235,14 +271,6 @@ fi
 # --- 4. the demo main job and UCF11-scale memory (not with --quick) -------------
 if { [ "$quick" = 0 ] && want 4; } || [[ ",$only," == *",4,"* ]]; then
   echo "== 4. demo and UCF11-scale memory"
-  timed() {  # timed NAME CMD...: /usr/bin/time -v into NAME.time, output into NAME.log
-    local name=$1; shift
-    local rc=0
-    echo "   $name: $*"
-    /usr/bin/time -v -o "$out/$name.time" "$@" >"$out/$name.log" 2>&1 || rc=$?
-    echo "$rc" >"$out/$name.rc"
-    [ "$rc" = 0 ] || echo "bench.sh: $name failed with status $rc (see $out/$name.log)" >&2
-  }
   mkdir -p "$scratch/demo"
   # A fresh store and cache (without --db the store is the XDG data folder's).
   (cd "$scratch/demo" && export XDG_DATA_HOME="$scratch/demo/xdg" XDG_CACHE_HOME="$scratch/demo/xdg" &&
