@@ -274,8 +274,12 @@ class Report:
                  "PyTorch (`bench/train_step.py`; equal parameter counts check the "
                  "definitions). Median wall time per step over the repetitions; C++ and "
                  "Python runs alternate per case. The CPU-time ratio (all threads of "
-                 "the process) is less sensitive to other load on the machine. Goal: C++ <= "
-                 "%.1fx Python for every recurrent model." % GOAL_CPP_VS_PY, "")
+                 "the process) is less sensitive to other load on the machine. Each side "
+                 "runs with its defaults, as its users get it: the engine holds OpenBLAS's "
+                 "own thread pool to one thread, PyTorch leaves it at one per core (section 6 "
+                 "shows both sides with equal BLAS threads, and section 1b both on one "
+                 "thread). Goal: C++ <= %.1fx Python for every recurrent model." %
+                 GOAL_CPP_VS_PY, "")
         self.table(["arch", "hidden", "parameters", "C++", "Python", "C++/Python", "goal",
                     "C++/Python CPU time", "repetitions C++ / Py"], rows)
         worst = max(ratios) if ratios else None
@@ -659,9 +663,22 @@ class Report:
               "dispatch to the same `aten::lstm`/`aten::gru` (on CPU: one GEMM for the input "
               "projection of all steps, then a GEMM and pointwise gate operators per step), "
               "the same oneDNN convolutions for ConvLSTM, the same autograd engine (C++ on "
-              "both sides) and the same BLAS. The only thing C++ removes is the Python "
+              "both sides) and the same BLAS library. What differs is the Python "
               "interpreter around a few dozen calls per step (module calls, the loss, "
-              "Adam's loop over the parameters).")
+              "Adam's loop over the parameters), and the BLAS's own threads: the engine "
+              "holds OpenBLAS's pool to one thread, PyTorch leaves one per core beside its "
+              "OpenMP threads.")
+            eq = []
+            for arch in ("lstm", "gru"):
+                c, p_ = self.thr.get(("openblas-ob1", "2", arch)) or (None, None)
+                cd, pd = self.thr.get(("openblas", "2", arch)) or (None, None)
+                if c and p_ and cd and pd:
+                    eq.append("%s 256: %s with each side's defaults, %s with one OpenBLAS "
+                              "thread on both" % (arch.upper(), fmt_x(cd / pd), fmt_x(c / p_)))
+            if eq:
+                a("- So the ratio at 2 threads is mostly the BLAS setting (section 6): " +
+                  "; ".join(eq) + ". A PyTorch user who sets OPENBLAS_NUM_THREADS=1 gets "
+                  "most of it; vidrnn sets it for its users.")
             if self.prof:
                 parts = []
                 for name, r in self.prof.get("train", {}).items():
@@ -671,17 +688,15 @@ class Report:
                         fmt_ms(r["profiled_step_ms"])))
                 a("- Time outside ATen operators in the Python step (interpreter, autograd "
                   "bookkeeping and the profiler's own cost, so an upper bound of what C++ can "
-                  "save): " + ", ".join(parts) + ". So C++ can at best be a few per cent "
-                  "faster: a ratio of 0.8 is out of reach by language; differences beyond "
-                  "that in the table are the machine's load (see the CPU-time column and the "
-                  "load average).")
-            a("- What would close it is doing less work than PyTorch's eager kernels, "
+                  "save): " + ", ".join(parts) + ". So by language alone C++ can at best be "
+                  "a few per cent faster (section 1b, one thread on both sides, shows it).")
+            a("- Beyond the BLAS setting, what would widen the gap is doing less work than "
+              "PyTorch's eager kernels, "
               "which the engine could do and a plain PyTorch script does not: a fused "
               "LSTM/GRU cell (one kernel for the gate arithmetic, forward and backward; the "
               "profile's \"other operators\" share is its ceiling), oneDNN's RNN primitive "
               "(LibTorch >= 2.0 uses it for CPU LSTMs; Debian's 1.13 does not have it), or "
-              "bf16 arithmetic (this CPU has AVX512-BF16; results change). A thread "
-              "setting (section 6) helps both sides alike.", "")
+              "bf16 arithmetic (this CPU has AVX512-BF16; results change).", "")
 
         # 2. ConvLSTM
         g = goal.get("ConvLSTM fast path vs straightforward form")
