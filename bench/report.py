@@ -725,14 +725,16 @@ class Report:
                         ", + channels-last %s" % fmt_x(r["ref"] / r["unbind_hoist_cl"])
                         if r.get("unbind_hoist_cl") else ""))
             if exp:
-                a("- The engine's fast path falls short of even that bound, and the profile "
-                  "(fast form: `fill_`, `add`, `copy_` on whole tensors) shows why: two "
-                  "per-step views whose backward is O(T) each. `x_gates.select(1, t)` per step "
-                  "makes autograd allocate a zero-filled gradient of the whole [B,T,4h,H,W] "
-                  "gate tensor for every step and sum the T of them; `conv->weight.narrow` per "
-                  "step does the same with a whole [4h,C+h,3,3] weight gradient. Measured "
-                  "speed-up over the reference with the fixes applied in the bench: "
-                  + "; ".join(exp) + ".")
+                a("- Where the fast path fell short of that bound, the profile (`fill_`, "
+                  "`add`, `copy_` on whole tensors) showed why: per-step views whose backward "
+                  "is O(T) each. `x_gates.select(1, t)` per step made autograd allocate a "
+                  "zero-filled gradient of the whole [B,T,4h,H,W] gate tensor for every step "
+                  "and sum the T of them; the engine now takes all steps' gates from one "
+                  "`unbind(1)` (the `fast_unbind` column's form, so the engine and "
+                  "`fast_unbind` columns differ only by noise). `conv->weight.narrow` per step "
+                  "still does the same with a whole [4h,C+h,3,3] weight gradient "
+                  "(`fast_unbind_hoist` narrows once per forward). Measured speed-up over the "
+                  "reference: " + "; ".join(exp) + ".")
             one = []
             for h, t in sorted(self.conv_single.items()):
                 ref = t.get("reference")
