@@ -40,6 +40,8 @@ dev() {
   fi
 }
 
+# Packages first, whichever stages run (quiet when all are there).
+bash "$here/tools/setup.sh"
 for stage in $stages; do
   case $stage in
     dev) timed dev dev "$@" ;;
