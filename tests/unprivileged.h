@@ -12,6 +12,12 @@
 
 namespace vidrnn::test {
 
+// In a child process that runs as root: becomes user and group nobody, with
+// no supplementary groups. False when a step fails.
+inline bool becomeNobody() {
+    return setgroups(0, nullptr) == 0 && setgid(65534) == 0 && setuid(65534) == 0;
+}
+
 // Runs `action` in a forked child, as user nobody when `unprivileged` and we
 // are root, and returns what it returned (or "exception: <what>").
 inline std::string inChild(const std::function<std::string()>& action, bool unprivileged) {
@@ -21,8 +27,7 @@ inline std::string inChild(const std::function<std::string()>& action, bool unpr
     pid_t child = fork();
     if (child == 0) {
         close(fds[0]);
-        if (unprivileged && geteuid() == 0 &&
-            (setgroups(0, nullptr) != 0 || setgid(65534) != 0 || setuid(65534) != 0)) {
+        if (unprivileged && geteuid() == 0 && !becomeNobody()) {
             _exit(3);
         }
         std::string result;

@@ -16,6 +16,7 @@
 
 #include "badinputrows.h"
 #include "cliutil.h"
+#include "unprivileged.h"
 
 using vidrnn::test::BadInput;
 using vidrnn::test::parseJson;
@@ -57,7 +58,7 @@ class TestBadInputCli : public vidrnn::test::BadInputSuite {
         p.setWorkingDirectory(mDir.path());
         if (unprivileged && geteuid() == 0) {
             p.setChildProcessModifier([] {
-                if (setgid(65534) != 0 || setuid(65534) != 0) {
+                if (!vidrnn::test::becomeNobody()) {
                     _exit(99);
                 }
             });

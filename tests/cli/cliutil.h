@@ -15,8 +15,10 @@ struct CliResult {
 };
 
 inline CliResult runCli(const QStringList& args, const QString& workDir = {},
-                        int timeoutMs = 300000) {
+                        int timeoutMs = 300000,
+                        const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
     QProcess p;
+    p.setProcessEnvironment(env);
     if (!workDir.isEmpty()) {
         p.setWorkingDirectory(workDir);
     }

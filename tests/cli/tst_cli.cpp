@@ -7,37 +7,10 @@
 #include <QProcess>
 #include <QRegularExpression>
 
-namespace {
+#include "cliutil.h"
 
-struct Result {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Result runCli(const QStringList& args, int timeoutMs = 120000,
-              const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment()) {
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(VIDRNN_CLI), args);
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
-
-QJsonDocument parse(const QByteArray& bytes) {
-    QJsonParseError error;
-    auto doc = QJsonDocument::fromJson(bytes, &error);
-    if (error.error != QJsonParseError::NoError) {
-        qWarning() << "not JSON:" << error.errorString() << bytes.left(400);
-    }
-    return doc;
-}
-
-}  // namespace
+using vidrnn::test::parseJson;
+using vidrnn::test::runCli;
 
 class TestCli : public QObject {
     Q_OBJECT
@@ -45,7 +18,7 @@ private Q_SLOTS:
     void modelsJsonMatchesStudy() {
         auto r = runCli({"models", "--input-dim", "512", "--classes", "11", "--json"});
         QCOMPARE(r.exitCode, 0);
-        const auto rows = parse(r.out).array();
+        const auto rows = parseJson(r.out).array();
         QCOMPARE(rows.size(), 6 * 4);
         QHash<QString, qint64> got;
         for (const auto& v : rows) {
@@ -79,7 +52,7 @@ private Q_SLOTS:
     void info() {
         auto r = runCli({"--threads", "2", "info", "--json"});
         QCOMPARE(r.exitCode, 0);
-        const auto o = parse(r.out).object();
+        const auto o = parseJson(r.out).object();
         for (const char* key : {"libtorch", "threads", "blas", "cuda_available", "cuda_devices",
                                 "opencv", "sqlite", "cores"}) {
             QVERIFY2(o.contains(key), key);
@@ -98,9 +71,9 @@ private Q_SLOTS:
         for (const char* v : {"OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"}) {
             env.remove(v);
         }
-        auto r = runCli({"--threads", "2", "info", "--json"}, 120000, env);
+        auto r = runCli({"--threads", "2", "info", "--json"}, {}, 120000, env);
         QCOMPARE(r.exitCode, 0);
-        const auto o = parse(r.out).object();
+        const auto o = parseJson(r.out).object();
         QVERIFY(o.contains("blas_threads"));
         if (!o["blas"].toString().contains("openblas")) {
             QVERIFY(o["blas_threads"].isNull());
@@ -108,9 +81,9 @@ private Q_SLOTS:
         }
         QCOMPARE(o["blas_threads"].toInt(), 1);
         env.insert("OPENBLAS_NUM_THREADS", "2");
-        r = runCli({"--threads", "2", "info", "--json"}, 120000, env);
+        r = runCli({"--threads", "2", "info", "--json"}, {}, 120000, env);
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(parse(r.out).object()["blas_threads"].toInt(), 2);
+        QCOMPARE(parseJson(r.out).object()["blas_threads"].toInt(), 2);
     }
 
     void helpOnEveryCommand_data() {
