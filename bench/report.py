@@ -515,7 +515,7 @@ class Report:
                          "{:,}".format(tr.get("params", 0)), tr.get("train_seconds", 0)), "")
 
     def gui(self):
-        """Section 5: the workbench's stall probe (ui/stallprobe.cpp) during a
+        """Section 5: the workbench's stall probe (ui/instruments/stallprobe.cpp) during a
         demo-sized run in the window (tools/bench.sh, gui-stall.log)."""
         log = read(os.path.join(self.r, "gui-stall.log"))
         self.add("## 5. GUI: UI-thread stalls during a demo-sized run", "")

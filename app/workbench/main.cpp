@@ -6,9 +6,9 @@
 
 #include <cstdio>
 
-#include "autopilot.h"
-#include "datasetview.h"
-#include "mainwindow.h"
+#include "instruments/autopilot.h"
+#include "views/datasetview.h"
+#include "shell/mainwindow.h"
 #include "vidrnn/runtime.h"
 
 int main(int argc, char** argv) {

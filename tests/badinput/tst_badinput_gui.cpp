@@ -12,12 +12,12 @@
 #include <QTemporaryDir>
 
 #include "badinputrows.h"
-#include "datasetloader.h"
-#include "datasetview.h"
-#include "framesource.h"
-#include "mainwindow.h"
-#include "runsetupwidget.h"
-#include "storesession.h"
+#include "work/datasetloader.h"
+#include "views/datasetview.h"
+#include "work/framesource.h"
+#include "shell/mainwindow.h"
+#include "widgets/runsetupwidget.h"
+#include "models/storesession.h"
 #include "uitest.h"
 
 using namespace vidrnn;

@@ -10,10 +10,10 @@
 #include <QTableWidget>
 #include <QTreeView>
 
-#include "clipplayer.h"
-#include "datasetloader.h"
-#include "datasetview.h"
-#include "framesource.h"
+#include "widgets/clipplayer.h"
+#include "work/datasetloader.h"
+#include "views/datasetview.h"
+#include "work/framesource.h"
 #include "testutil.h"
 #include "uitest.h"
 #include "vidrnn/video.h"

@@ -9,14 +9,14 @@
 #include <QStandardItemModel>
 #include <QXmlStreamReader>
 
-#include "compareview.h"
-#include "exporter.h"
-#include "livecurves.h"
-#include "qcp.h"
-#include "reportexport.h"
-#include "runsview.h"
-#include "storesession.h"
-#include "timelinestrip.h"
+#include "views/compareview.h"
+#include "charts/exporter.h"
+#include "widgets/livecurves.h"
+#include "charts/qcp.h"
+#include "charts/reportexport.h"
+#include "views/runsview.h"
+#include "models/storesession.h"
+#include "widgets/timelinestrip.h"
 #include "uitest.h"
 
 using namespace vidrnn;

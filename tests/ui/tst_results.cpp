@@ -9,14 +9,14 @@
 
 #include <set>
 
-#include "clipplayer.h"
-#include "confusionview.h"
-#include "framesource.h"
-#include "qcp.h"
-#include "scrubberview.h"
-#include "storesession.h"
+#include "widgets/clipplayer.h"
+#include "views/confusionview.h"
+#include "work/framesource.h"
+#include "charts/qcp.h"
+#include "views/scrubberview.h"
+#include "models/storesession.h"
 #include "testutil.h"
-#include "timelinestrip.h"
+#include "widgets/timelinestrip.h"
 #include "uitest.h"
 #include "vidrnn/video.h"
 

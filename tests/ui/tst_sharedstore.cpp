@@ -14,10 +14,10 @@
 #include <algorithm>
 #include <set>
 
-#include "mainwindow.h"
-#include "runsmodel.h"
-#include "runsview.h"
-#include "storesession.h"
+#include "shell/mainwindow.h"
+#include "models/runsmodel.h"
+#include "views/runsview.h"
+#include "models/storesession.h"
 #include "uitest.h"
 
 using namespace vidrnn;

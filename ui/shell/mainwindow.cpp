@@ -1,0 +1,362 @@
+#include "shell/mainwindow.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableWidget>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <utility>
+
+#include "shell/about.h"
+#include "views/compareview.h"
+#include "views/confusionview.h"
+#include "work/datasetloader.h"
+#include "views/datasetview.h"
+#include "views/modelzooview.h"
+#include "support/qtsupport.h"
+#include "charts/reportexport.h"
+#include "work/runqueue.h"
+#include "widgets/runsetupwidget.h"
+#include "views/runsview.h"
+#include "views/scrubberview.h"
+#include "models/storesession.h"
+#include "views/trainingview.h"
+#include "vidrnn/experiment.h"
+#include "vidrnn/runtime.h"
+
+namespace vidrnn::ui {
+
+MainWindow::MainWindow(QWidget* parent) : MainWindow(MainWindowOptions{}, parent) {}
+
+MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
+    : QMainWindow(parent), mOptions(options) {
+    setWindowTitle(tr("vidrnn workbench"));
+    // Decoding, prediction and scans share the global pool; training has its
+    // own thread. Two cores would leave one pool thread only.
+    QThreadPool::globalInstance()->setMaxThreadCount(std::max(4, QThread::idealThreadCount()));
+    qRegisterMetaType<vidrnn::BatchProgress>();
+    qRegisterMetaType<vidrnn::EpochRecord>();
+    qRegisterMetaType<vidrnn::ExtractProgress>();
+    build();
+    createMenus();
+    connectViews();
+    resize(1280, 800);
+    if (mOptions.restoreSettings) {
+        readSettings();
+    }
+    openStore(qs(resolveStorePath(ss(mOptions.storePath))));
+    if (!mOptions.dataPath.isEmpty()) {
+        mDataset->openPath(mOptions.dataPath);
+    }
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::build() {
+    mSession = new StoreSession(this);
+    mQueue = new RunQueue(this);
+    mTabs = new QTabWidget(this);
+    mTabs->setObjectName("mainTabs");
+    mDataset = new DatasetView(mTabs);
+    mTraining = new TrainingView(mQueue, mTabs);
+    mRuns = new RunsView(mSession, mTabs);
+    mCompare = new CompareView(mSession, mTabs);
+    mConfusion = new ConfusionView(mSession, mTabs);
+    mScrubber = new ScrubberView(mSession, mTabs);
+    mModels = new ModelZooView(mTabs);
+    mTabs->addTab(mDataset, tr("Data set"));
+    mTabs->addTab(mTraining, tr("Train"));
+    mTabs->addTab(mRuns, tr("Runs"));
+    mTabs->addTab(mCompare, tr("Compare"));
+    mTabs->addTab(mConfusion, tr("Results"));
+    mTabs->addTab(mScrubber, tr("Scrubber"));
+    mTabs->addTab(mModels, tr("Models"));
+    setCentralWidget(mTabs);
+
+    const auto info = runtimeInfo();
+    mStoreLabel = new QLabel(this);
+    mQueueLabel = new QLabel(this);
+    statusBar()->addPermanentWidget(mQueueLabel);
+    statusBar()->addPermanentWidget(mStoreLabel);
+    statusBar()->addPermanentWidget(
+        new QLabel(tr("LibTorch %1 · %2 threads · %3")
+                       .arg(qs(info.torchVersion))
+                       .arg(info.threads)
+                       .arg(info.cudaAvailable ? tr("CUDA: %1 device(s)").arg(info.cudaDevices)
+                                               : tr("CPU only")),
+                   this));
+}
+
+QTableWidget* MainWindow::modelTable() const {
+    return mModels->table();
+}
+
+QString MainWindow::viewName(View view) {
+    static const char* names[] = {"dataset", "train",    "runs",  "compare",
+                                  "results", "scrubber", "models"};
+    return QString::fromLatin1(names[view]);
+}
+
+void MainWindow::showView(View view) {
+    mTabs->setCurrentIndex(static_cast<int>(view));
+}
+
+void MainWindow::createMenus() {
+    auto* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("Open data set &folder…"), QKeySequence::Open, mDataset,
+                    &DatasetView::chooseFolder);
+    file->addAction(tr("Open &manifest…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O), mDataset,
+                    &DatasetView::chooseManifest);
+    file->addAction(tr("&Demo data…"), mDataset, &DatasetView::chooseDemo);
+    file->addSeparator();
+    file->addAction(tr("Open run &store…"), this, &MainWindow::chooseStore);
+    file->addAction(tr("Open &video in the scrubber…"), QKeySequence(Qt::CTRL | Qt::Key_L), this,
+                    [this] {
+                        showView(ScrubView);
+                        mScrubber->chooseVideo();
+                    });
+    file->addAction(tr("Export &report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                    &MainWindow::chooseReportFolder);
+    file->addAction(tr("Export runs &table…"), mRuns, &RunsView::chooseTableExport);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    auto* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_R), mTraining, [this] {
+        showView(TrainView);
+        mTraining->start();
+    });
+    run->addAction(tr("&Cancel"), QKeySequence(Qt::CTRL | Qt::Key_Period), mTraining,
+                   &TrainingView::cancel);
+    run->addAction(tr("S&weep…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), mTraining,
+                   &TrainingView::openSweepDialog);
+    run->addAction(tr("Reproduce the &study"), this, [this] { reproduceStudy(); });
+
+    auto* view = menuBar()->addMenu(tr("&View"));
+    for (int v = DataView; v <= ModelsView; ++v) {
+        auto* a =
+            view->addAction(mTabs->tabText(v), this, [this, v] { showView(static_cast<View>(v)); });
+        a->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(Qt::Key_1 + v)));
+    }
+    view->addSeparator();
+    view->addAction(tr("&Refresh runs"), QKeySequence::Refresh, mSession, &StoreSession::refresh);
+
+    auto* help = menuBar()->addMenu(tr("&Help"));
+    auto* about = help->addAction(tr("&About vidrnn"), this, [this] {
+        QMessageBox::about(this, tr("About vidrnn"), aboutText(mSession->path()));
+    });
+    about->setObjectName("aboutAction");
+    about->setMenuRole(QAction::AboutRole);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt)
+        ->setMenuRole(QAction::AboutQtRole);
+}
+
+void MainWindow::connectViews() {
+    auto error = [this](const QString& t, const QString& m) { showError(t, m); };
+    auto status = [this](const QString& m) { statusBar()->showMessage(m, 8000); };
+    connect(mDataset, &DatasetView::errorOccurred, this, error);
+    connect(mDataset, &DatasetView::statusMessage, this, status);
+    connect(mDataset, &DatasetView::datasetLoaded, this, &MainWindow::onDatasetLoaded);
+    connect(mDataset->loader(), &DatasetLoader::failed, this, [this] { mReproduceDir.clear(); });
+    connect(mDataset->loader(), &DatasetLoader::cancelled, this, [this] { mReproduceDir.clear(); });
+    connect(mDataset, &DatasetView::openInScrubber, this, [this](const QString& path) {
+        mScrubber->setVideo(path);
+        showView(ScrubView);
+    });
+    connect(mTraining, &TrainingView::errorOccurred, this, error);
+    connect(mTraining, &TrainingView::statusMessage, this, status);
+    connect(mTraining, &TrainingView::runStored, mSession, &StoreSession::refresh);
+    connect(mTraining, &TrainingView::reproduceRequested, this, [this] { reproduceStudy(); });
+    connect(mRuns, &RunsView::errorOccurred, this, error);
+    connect(mRuns, &RunsView::compareRequested, this, [this](const QList<qint64>& ids) {
+        mCompare->setRunIds(ids);
+        showView(CompareTab);
+    });
+    connect(mRuns, &RunsView::confusionRequested, this, [this](qint64 id) {
+        mConfusion->setRunId(id);
+        showView(ResultsView);
+    });
+    connect(mRuns, &RunsView::scrubRequested, this, [this](qint64 id) {
+        mScrubber->setRuns(id, 0);
+        showView(ScrubView);
+    });
+    connect(mRuns, &RunsView::reportRequested, this, &MainWindow::chooseReportFolder);
+    connect(mConfusion, &ConfusionView::openClip, this, [this](const QString& path, qint64 runId) {
+        mScrubber->setVideo(path);
+        mScrubber->setRuns(runId, mScrubber->runB());
+        showView(ScrubView);
+        mScrubber->predict();
+    });
+    connect(mScrubber, &ScrubberView::errorOccurred, this, error);
+    connect(mSession, &StoreSession::errorOccurred, this,
+            [this](const QString& m) { showError(tr("Run store"), m); });
+    connect(mQueue, &RunQueue::countsChanged, this, &MainWindow::updateQueueLabel);
+    mQueue->setStorePath(qs(resolveStorePath(ss(mOptions.storePath))));
+}
+
+void MainWindow::updateQueueLabel() {
+    const int n = mQueue->pendingRuns();
+    mQueueLabel->setText(n ? tr("queue: %n run(s)", nullptr, n) : tr("queue empty"));
+}
+
+void MainWindow::openStore(const QString& path) {
+    mStoreLabel->setText(tr("store: %1").arg(path));
+    mQueue->setStorePath(path);
+    try {
+        mSession->open(path);
+        mStoreLabel->setText(tr("store: %1").arg(QFileInfo(mSession->path()).absoluteFilePath()));
+        mQueue->setStorePath(mSession->path());
+    } catch (const std::exception& e) {
+        showError(tr("Cannot open the run store"), qs(e.what()));
+    }
+    updateQueueLabel();
+}
+
+void MainWindow::chooseStore() {
+    const QString file =
+        QFileDialog::getSaveFileName(this, tr("Open or create a run store"), mSession->path(),
+                                     tr("Run stores (*.db *.sqlite);;All files (*)"), nullptr,
+                                     QFileDialog::DontConfirmOverwrite);
+    if (!file.isEmpty()) {
+        openStore(file);
+    }
+}
+
+void MainWindow::onDatasetLoaded(std::shared_ptr<const Dataset> dataset) {
+    mTraining->setDataset(dataset);
+    if (mReproduceDir.isEmpty() ||
+        QDir(mReproduceDir).absolutePath() != QDir(qs(dataset->root)).absolutePath()) {
+        return;
+    }
+    mReproduceDir.clear();
+    // The CLI demo's settings (vidrnn demo), so either program resumes the other's sweep.
+    TrainConfig base;
+    base.dataset = dataset->root;
+    base.imageSize = 64;
+    base.frames = 12;
+    base.split = "groups";
+    base.epochs = 15;
+    base.batch = 16;
+    base.lr = 1e-3;
+    base.patience = 5;
+    mTraining->setup()->setConfig(base);
+    mTraining->queueSweep(base, defaultSweepArchs(), defaultSweepHidden(), {0}, 1, tr("the study"));
+    showView(TrainView);
+}
+
+void MainWindow::reproduceStudy(const QString& demoDir, const QString& preset) {
+    const QString dir =
+        QDir::current().absoluteFilePath(demoDir.isEmpty() ? QStringLiteral("demo-data") : demoDir);
+    if (mDataset->loader()->isBusy()) {
+        showError(tr("Reproduce the study"),
+                  tr("A data set is being loaded; try again when it is done."));
+        return;
+    }
+    mReproduceDir = dir;
+    showView(DataView);
+    mDataset->generateDemo(dir, preset);
+}
+
+void MainWindow::chooseReportFolder() {
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Export the report into"), QDir::currentPath());
+    if (dir.isEmpty()) {
+        return;
+    }
+    mCompare->setRunIds(mRuns->selectedRunIds());
+    QStringList files;
+    const QString error = exportReport(dir, mCompare, &files);
+    if (!error.isEmpty()) {
+        showError(tr("Export failed"), error);
+    } else {
+        statusBar()->showMessage(
+            tr("Report: %n file(s) in %1", nullptr, static_cast<int>(files.size())).arg(dir),
+            10000);
+    }
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+    mLastError = message;
+    statusBar()->showMessage(message, 15000);
+    if (!isVisible()) {
+        // Before the window is shown (a store that fails to open at start):
+        // the first show presents it.
+        mPendingErrors.append({title, message});
+        return;
+    }
+    auto* box = new QMessageBox(QMessageBox::Critical, title, message, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName("errorBox");
+    box->open();
+}
+
+void MainWindow::readSettings() {
+    QSettings s;
+    restoreGeometry(s.value("window/geometry").toByteArray());
+    restoreState(s.value("window/state").toByteArray());
+    for (auto* splitter : findChildren<QSplitter*>()) {
+        if (!splitter->objectName().isEmpty()) {
+            splitter->restoreState(s.value("splitters/" + splitter->objectName()).toByteArray());
+        }
+    }
+    const QString config = s.value("run/config").toString();
+    if (!config.isEmpty()) {
+        try {
+            mTraining->setup()->setConfig(trainConfigFromJson(ss(config)));
+        } catch (const std::exception&) {
+            // An unreadable saved config: keep the defaults.
+        }
+    }
+    mTabs->setCurrentIndex(s.value("window/tab", 0).toInt());
+    const QString last = s.value("data/last").toString();
+    if (mOptions.dataPath.isEmpty() && !last.isEmpty() && QFileInfo::exists(last)) {
+        mDataset->openPath(last);
+    }
+}
+
+void MainWindow::writeSettings() const {
+    QSettings s;
+    s.setValue("window/geometry", saveGeometry());
+    s.setValue("window/state", saveState());
+    s.setValue("window/tab", mTabs->currentIndex());
+    for (auto* splitter : findChildren<QSplitter*>()) {
+        if (!splitter->objectName().isEmpty()) {
+            s.setValue("splitters/" + splitter->objectName(), splitter->saveState());
+        }
+    }
+    s.setValue("run/config", qs(toJson(mTraining->setup()->config())));
+    if (const auto ds = mDataset->dataset()) {
+        s.setValue("data/last", qs(ds->root));
+    }
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    const auto pending = std::exchange(mPendingErrors, {});
+    for (const auto& [title, message] : pending) {
+        QTimer::singleShot(0, this, [this, title, message] { showError(title, message); });
+    }
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (mOptions.saveSettings) {
+        writeSettings();
+    }
+    // A running batch stops at its next step and is recorded as cancelled.
+    mQueue->cancelCurrent();
+    event->accept();
+}
+
+}  // namespace vidrnn::ui

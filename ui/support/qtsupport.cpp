@@ -1,0 +1,109 @@
+#include "support/qtsupport.h"
+
+#include <QFileInfo>
+#include <QLocale>
+
+#include <cmath>
+
+#include "vidrnn/models.h"
+
+namespace vidrnn::ui {
+
+QStringList toQStringList(const std::vector<std::string>& v) {
+    QStringList out;
+    out.reserve(static_cast<qsizetype>(v.size()));
+    for (const auto& s : v) {
+        out << qs(s);
+    }
+    return out;
+}
+
+QString formatDuration(double seconds) {
+    if (!std::isfinite(seconds) || seconds < 0) {
+        return QStringLiteral("—");
+    }
+    if (seconds < 60) {
+        return QStringLiteral("%1 s").arg(seconds, 0, 'f', seconds < 10 ? 1 : 0);
+    }
+    const auto total = static_cast<long long>(std::llround(seconds));
+    if (total < 3600) {
+        return QStringLiteral("%1 min %2 s").arg(total / 60).arg(total % 60, 2, 10, QChar('0'));
+    }
+    return QStringLiteral("%1 h %2 min")
+        .arg(total / 3600)
+        .arg((total % 3600) / 60, 2, 10, QChar('0'));
+}
+
+QString formatOptional(const std::optional<double>& v, int decimals) {
+    return v ? QString::number(*v, 'f', decimals) : QStringLiteral("—");
+}
+
+QString formatCount(long long n) {
+    return QLocale().toString(n);
+}
+
+QString runTypeLabel(const RunRecord& run) {
+    QString name = qs(archDisplayName(run.arch));
+    if (run.layers > 0 && run.layers != defaultLayers(run.arch)) {
+        name += QStringLiteral(" ×%1").arg(run.layers);
+    }
+    return name;
+}
+
+QString protocolLabel(const RunRecord& run) {
+    if (run.kind == RunKind::Reference) {
+        return QStringLiteral("unstated");
+    }
+    QString p = qs(run.protocol);
+    if (run.protocol == "logo") {
+        p += QStringLiteral(" fold %1").arg(run.fold);
+    }
+    if (run.leaking) {
+        p += QStringLiteral(" (leaking)");
+    }
+    return p;
+}
+
+QString backboneLabel(const RunRecord& run) {
+    if (run.kind == RunKind::Reference) {
+        return QStringLiteral("report (pretrained)");
+    }
+    QString name = qs(run.backbone);
+    if (name.contains('/')) {
+        name = QFileInfo(name).fileName();
+    }
+    return name +
+           (run.pretrained ? QStringLiteral(" (pretrained)") : QStringLiteral(" (not pretrained)"));
+}
+
+QString runTitle(const RunRecord& run) {
+    return QStringLiteral("run %1 · %2 h%3 · %4")
+        .arg(run.id)
+        .arg(runTypeLabel(run))
+        .arg(run.hidden)
+        .arg(protocolLabel(run));
+}
+
+QColor classColor(int index) {
+    // Tableau 20 reordered so that neighbours differ strongly.
+    static const QColor colors[] = {
+        QColor(31, 119, 180),  QColor(255, 127, 14),  QColor(44, 160, 44),   QColor(214, 39, 40),
+        QColor(148, 103, 189), QColor(140, 86, 75),   QColor(227, 119, 194), QColor(127, 127, 127),
+        QColor(188, 189, 34),  QColor(23, 190, 207),  QColor(57, 59, 121),   QColor(255, 187, 120),
+        QColor(152, 223, 138), QColor(255, 152, 150), QColor(197, 176, 213), QColor(196, 156, 148),
+    };
+    constexpr int n = static_cast<int>(sizeof(colors) / sizeof(colors[0]));
+    return colors[((index % n) + n) % n];
+}
+
+QColor archColor(const std::string& arch) {
+    const auto& archs = architectures();
+    for (std::size_t i = 0; i < archs.size(); ++i) {
+        if (archs[i] == arch) {
+            return classColor(static_cast<int>(i));
+        }
+    }
+    return QColor(60, 60, 60);
+}
+
+}  // namespace vidrnn::ui

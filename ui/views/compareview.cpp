@@ -1,0 +1,297 @@
+#include "views/compareview.h"
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <map>
+
+#include "charts/plotsupport.h"
+#include "support/qtsupport.h"
+#include "models/storesession.h"
+#include "vidrnn/report.h"
+
+namespace vidrnn::ui {
+
+namespace {
+
+enum Metric { ValAcc, ValLoss, ValF1, TrainLoss, TrainAcc };
+
+std::optional<double> metricOf(const EpochRecord& e, int metric) {
+    switch (metric) {
+        case ValAcc:
+            return e.valAcc;
+        case ValLoss:
+            return e.valLoss;
+        case ValF1:
+            return e.valMacroF1;
+        case TrainLoss:
+            return e.trainLoss;
+        case TrainAcc:
+            return e.trainAcc;
+        default:
+            return std::nullopt;
+    }
+}
+
+void setHiddenAxis(QCustomPlot* plot) {
+    plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (int h : {16, 32, 64, 128, 256, 512, 1024}) {
+        ticker->addTick(h, QString::number(h));
+    }
+    plot->xAxis->setTicker(ticker);
+}
+
+}  // namespace
+
+CompareView::CompareView(StoreSession* session, QWidget* parent)
+    : QWidget(parent), mSession(session) {
+    mTitle = new QLabel(this);
+    mTitle->setWordWrap(true);
+    mMetric = new QComboBox(this);
+    mMetric->setObjectName("compareMetric");
+    mMetric->addItem(tr("Validation accuracy"), ValAcc);
+    mMetric->addItem(tr("Validation loss"), ValLoss);
+    mMetric->addItem(tr("Validation macro F1"), ValF1);
+    mMetric->addItem(tr("Training loss"), TrainLoss);
+    mMetric->addItem(tr("Training accuracy"), TrainAcc);
+    auto* top = new QHBoxLayout;
+    top->addWidget(mTitle, 1);
+    top->addWidget(new QLabel(tr("Curves:"), this));
+    top->addWidget(mMetric);
+
+    mCurves = makePlot(this, tr("Per-epoch curves"), tr("epoch"), tr("validation accuracy"));
+    mCurves->setObjectName("compare-curves");
+    setIntegerTicks(mCurves->xAxis);
+    const struct {
+        const char* name;
+        QString title, y;
+        bool logY;
+    } specs[] = {
+        {"accuracy-vs-hidden", tr("Test accuracy"), tr("accuracy"), false},
+        {"macro-f1-vs-hidden", tr("Test macro F1"), tr("macro F1"), false},
+        {"params-vs-hidden", tr("Parameters"), tr("parameters"), true},
+        {"time-vs-hidden", tr("Training time"), tr("seconds"), true},
+    };
+    auto* grid = new QWidget(this);
+    auto* gridLayout = new QGridLayout(grid);
+    gridLayout->setContentsMargins(0, 0, 0, 0);
+    int i = 0;
+    for (const auto& s : specs) {
+        auto* plot = makePlot(grid, s.title, tr("hidden size"), s.y);
+        plot->setObjectName(s.name);
+        setHiddenAxis(plot);
+        if (s.logY) {
+            plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
+            QSharedPointer<QCPAxisTickerLog> ticker(new QCPAxisTickerLog);
+            ticker->setSubTickCount(8);
+            plot->yAxis->setTicker(ticker);
+            plot->yAxis->setNumberFormat("gb");
+            plot->yAxis->setNumberPrecision(3);
+        }
+        // One legend for the four charts, under the accuracy curves, in columns.
+        plot->legend->setVisible(i == 0);
+        plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+        plot->legend->setWrap(2);
+        plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+        mHiddenPlots << plot;
+        gridLayout->addWidget(plot, i / 2, i % 2);
+        ++i;
+    }
+    auto* splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName("compareSplitter");
+    splitter->addWidget(mCurves);
+    splitter->addWidget(grid);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(splitter, 1);
+
+    connect(mMetric, &QComboBox::currentIndexChanged, this, &CompareView::rebuildCurves);
+    // Reading every run's epochs and replotting five charts is work the UI
+    // thread does only for a visible view; a hidden one catches up when shown.
+    connect(mSession, &StoreSession::runsChanged, this, [this] {
+        if (isVisible()) {
+            rebuild();
+        } else {
+            mDirty = true;
+        }
+    });
+}
+
+void CompareView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    ensureCurrent();
+}
+
+void CompareView::ensureCurrent() {
+    if (mDirty) {
+        rebuild();
+    }
+}
+
+QList<QPair<QString, QCustomPlot*>> CompareView::charts() const {
+    QList<QPair<QString, QCustomPlot*>> out{{mCurves->objectName(), mCurves}};
+    for (auto* p : mHiddenPlots) {
+        out.append({p->objectName(), p});
+    }
+    return out;
+}
+
+void CompareView::setRunIds(const QList<qint64>& ids) {
+    mIds = ids;
+    rebuild();
+}
+
+void CompareView::rebuild() {
+    mDirty = false;
+    mRuns.clear();
+    for (const auto& r : mSession->runs()) {
+        const bool wanted = mIds.isEmpty()
+                                ? (r.status == RunStatus::Completed || r.kind == RunKind::Reference)
+                                : mIds.contains(r.id);
+        if (wanted) {
+            mRuns.push_back(r);
+        }
+    }
+    int measured = 0;
+    for (const auto& r : mRuns) {
+        measured += r.kind == RunKind::Trained;
+    }
+    mTitle->setText(mIds.isEmpty()
+                        ? tr("All %1 completed runs and the study's rows (select runs in the Runs "
+                             "view to narrow this down).")
+                              .arg(measured)
+                        : tr("%n selected run(s).", nullptr, static_cast<int>(mIds.size())));
+    rebuildCurves();
+    rebuildHiddenCharts();
+}
+
+void CompareView::rebuildCurves() {
+    mCurves->clearGraphs();
+    const int metric = mMetric->currentData().toInt();
+    mCurves->yAxis->setLabel(mMetric->currentText().toLower());
+    int shown = 0;
+    constexpr int kMaxCurves = 24;
+    // The architecture's colour (as in the charts below), darker for each
+    // further run of the same architecture.
+    std::map<std::string, int> perArch;
+    for (const auto& r : mRuns) {
+        if (r.kind == RunKind::Reference || shown >= kMaxCurves) {
+            continue;
+        }
+        std::vector<EpochRecord> epochs;
+        if (!mSession->store()) {
+            break;
+        }
+        try {
+            epochs = mSession->store()->epochs(r.id);
+        } catch (const std::exception&) {
+            continue;  // deleted meanwhile
+        }
+        if (epochs.empty()) {
+            continue;
+        }
+        const int nth = perArch[r.arch]++;
+        const QColor color =
+            nth == 0 ? archColor(r.arch) : archColor(r.arch).darker(100 + 35 * nth);
+        auto* g = addLineGraph(mCurves, runTitle(r), color, Qt::SolidLine, true);
+        for (const auto& e : epochs) {
+            if (auto v = metricOf(e, metric)) {
+                g->addData(e.epoch, *v);
+            }
+        }
+        ++shown;
+    }
+    mCurves->legend->setVisible(shown > 0 && shown <= 12);
+    const bool unit = metric == ValAcc || metric == ValF1 || metric == TrainAcc;
+    mCurves->axisRect()->insetLayout()->setInsetAlignment(
+        0, Qt::AlignRight | (unit ? Qt::AlignBottom : Qt::AlignTop));
+    rescale(mCurves, unit);
+    mCurves->replot();
+}
+
+// One series per (type, measured|reference); each point is the mean over the
+// runs of that configuration (folds, seeds), with the sample standard
+// deviation as error bars for accuracy and macro F1.
+void CompareView::rebuildHiddenCharts() {
+    for (auto* p : mHiddenPlots) {
+        p->clearPlottables();
+    }
+    const auto report = buildReport(mRuns);
+    struct Series {
+        std::string arch;
+        bool reference = false;
+        std::vector<const ReportRow*> rows;
+    };
+    std::map<std::pair<std::string, bool>, Series> series;
+    for (const auto& row : report.rows) {
+        auto& s =
+            series[{row.type + (row.reference ? "" : " · " + row.protocolLabel()), row.reference}];
+        s.arch = row.arch;
+        s.reference = row.reference;
+        s.rows.push_back(&row);
+    }
+    for (const auto& [key, s] : series) {
+        const QString name = qs(key.first) + (s.reference ? tr(" (study)") : QString());
+        const QColor color = archColor(s.arch);
+        for (int chart = 0; chart < mHiddenPlots.size(); ++chart) {
+            auto* plot = mHiddenPlots[chart];
+            auto* g = addLineGraph(plot, name, color, s.reference ? Qt::DashLine : Qt::SolidLine);
+            // Measured: filled dots; the study's rows: hollow diamonds on a dashed line.
+            g->setScatterStyle(
+                s.reference ? QCPScatterStyle(QCPScatterStyle::ssDiamond, color, Qt::white, 8)
+                            : QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 8));
+            if (s.reference) {
+                g->setPen(QPen(color.lighter(115), 1.5, Qt::DashLine));
+            }
+            QVector<double> x, y, err;
+            for (const auto* row : s.rows) {
+                const Stat& stat = chart == 0   ? row->accuracy
+                                   : chart == 1 ? row->macroF1
+                                   : chart == 2 ? row->params
+                                                : row->trainSeconds;
+                if (stat.n == 0 || (chart >= 2 && stat.mean <= 0)) {
+                    continue;
+                }
+                x << row->hidden;
+                y << stat.mean;
+                err << stat.stddev.value_or(0.0);
+            }
+            g->setData(x, y);
+            if (chart < 2 && std::any_of(err.begin(), err.end(), [](double e) { return e > 0; })) {
+                auto* bars = new QCPErrorBars(plot->xAxis, plot->yAxis);
+                bars->setDataPlottable(g);
+                bars->setData(err);
+                bars->setPen(QPen(color, 1));
+                bars->removeFromLegend();
+            }
+        }
+    }
+    for (int chart = 0; chart < mHiddenPlots.size(); ++chart) {
+        auto* plot = mHiddenPlots[chart];
+        plot->rescaleAxes(true);
+        const auto xr = plot->xAxis->range();
+        plot->xAxis->setRange(std::max(1.0, xr.lower / 1.4), xr.upper * 1.4);
+        if (chart < 2) {
+            plot->yAxis->setRange(0, 1.02);
+        } else if (plot->graphCount() > 0) {
+            // Whole decades, so the log axis is labelled 10, 100, 1000.
+            const auto yr = plot->yAxis->range();
+            const double lo = std::pow(10.0, std::floor(std::log10(std::max(1e-3, yr.lower))));
+            const double hi = std::pow(10.0, std::ceil(std::log10(std::max(yr.upper, lo * 10))));
+            plot->yAxis->setRange(lo, hi > yr.upper * 1.0001 ? hi : hi * 10);
+        }
+        plot->legend->setVisible(chart == 0 && plot->graphCount() > 0);
+        plot->replot();
+    }
+}
+
+}  // namespace vidrnn::ui

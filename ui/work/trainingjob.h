@@ -1,0 +1,81 @@
+// A batch of training runs in a worker thread (STYLE §3): the engine's
+// callbacks become queued signals; a std::atomic<bool> stop flag goes to
+// featuresFor and runExperiment. The worker opens its own RunStore (one per
+// thread). Signal order: started, then stage/extract/run/progress/epoch
+// signals, then exactly one of succeeded, failed or cancelled, and finished
+// last, always.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/qtsupport.h"
+#include "vidrnn/config.h"
+#include "vidrnn/dataset.h"
+#include "vidrnn/store.h"
+
+class QThread;
+
+namespace vidrnn::ui {
+
+struct JobSpec {
+    QString storePath;
+    // Every cell shares the data set and the feature settings (backbone,
+    // frames, image size, device) of the first one.
+    std::vector<TrainConfig> cells;
+    // Scanned already (must be cells[0].dataset); scanned in the worker if empty.
+    std::shared_ptr<const Dataset> dataset;
+    // Recorded as a sweep: the newest sweep of the same grid on the same data
+    // is resumed (completed cells are skipped, never repeated).
+    bool sweep = false;
+    std::vector<std::string> sweepArchs;
+    std::vector<int> sweepHidden, sweepFolds;
+    int sweepSeeds = 1;
+};
+
+// The grid spec stored with a sweep, the same document as the CLI's.
+std::string sweepSpecJson(const JobSpec& spec);
+
+class TrainingJob : public QObject {
+    Q_OBJECT
+public:
+    explicit TrainingJob(JobSpec spec, QObject* parent = nullptr);
+    // Stops the worker and waits for it.
+    ~TrainingJob() override;
+
+    void start();
+    // Thread-safe; the current batch or extraction step ends first.
+    void cancel() { mStop = true; }
+    bool isCancelling() const { return mStop; }
+    const JobSpec& spec() const { return mSpec; }
+
+Q_SIGNALS:
+    void started();
+    void stageChanged(const QString& text);
+    void extractProgress(const vidrnn::ExtractProgress& progress);
+    void runStarted(int cell, qint64 runId);
+    void progress(const vidrnn::BatchProgress& progress);
+    void epochFinished(qint64 runId, const vidrnn::EpochRecord& epoch);
+    // status: completed | failed | cancelled | skipped
+    void runFinished(int cell, qint64 runId, const QString& status, const QString& message);
+    void succeeded(int completed, int failedRuns);
+    void failed(const QString& message);
+    void cancelled();
+    void finished();
+
+private:
+    void work();
+    std::optional<std::int64_t> openSweep(RunStore& store, const Dataset& dataset);
+
+    JobSpec mSpec;
+    std::atomic<bool> mStop{false};
+    QThread* mThread = nullptr;
+};
+
+}  // namespace vidrnn::ui
