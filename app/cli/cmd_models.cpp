@@ -3,7 +3,6 @@
 
 #include "commands.h"
 #include "vidrnn/models.h"
-#include "vidrnn/runtime.h"
 
 namespace vidrnn::cli {
 
@@ -48,30 +47,9 @@ void runModels(const ModelsOptions& o) {
               << " classes; convlstm reads " << o.inputDim << "-channel maps\n";
 }
 
-void runInfo(bool json) {
-    const auto i = runtimeInfo();
-    nlohmann::json doc = {
-        {"vidrnn", i.vidrnnVersion},     {"libtorch", i.torchVersion},
-        {"opencv", i.opencvVersion},     {"sqlite", i.sqliteVersion},
-        {"cores", i.cores},              {"threads", i.threads},
-        {"interop_threads", i.interopThreads}, {"blas", i.blasLibrary},
-        {"blas_threads", i.blasThreads >= 0 ? nlohmann::json(i.blasThreads) : nlohmann::json()},
-        {"parallel_backend", i.parallelBackend}, {"mkldnn", i.mkldnn},
-        {"cuda_available", i.cudaAvailable},   {"cuda_devices", i.cudaDevices},
-    };
-    if (json) {
-        printJson(doc);
-        return;
-    }
-    for (auto it = doc.begin(); it != doc.end(); ++it) {
-        std::cout << std::left << std::setw(18) << it.key() << ' '
-                  << (it->is_string() ? it->get<std::string>() : it->dump()) << '\n';
-    }
-}
-
 }  // namespace
 
-void addModelCommands(CLI::App& app, Globals& globals) {
+void addModelCommands(CLI::App& app, Globals&) {
     auto opts = std::make_shared<ModelsOptions>();
     auto* models = app.add_subcommand("models", "list architectures with their parameter counts");
     models->add_option("--input-dim", opts->inputDim, "feature size D (channels for convlstm)")
@@ -81,14 +59,6 @@ void addModelCommands(CLI::App& app, Globals& globals) {
     models->add_option("--archs", opts->archs, "architectures (default: all)");
     models->add_flag("--json", opts->json, "print a JSON array of {arch, hidden, layers, params}");
     models->callback([opts] { runModels(*opts); });
-
-    auto infoJson = std::make_shared<bool>(false);
-    auto* info = app.add_subcommand("info", "LibTorch version, threads, BLAS, CUDA devices");
-    info->add_flag("--json", *infoJson, "print JSON");
-    info->callback([infoJson, &globals] {
-        configureThreads(globals.threads);
-        runInfo(*infoJson);
-    });
 }
 
 }  // namespace vidrnn::cli

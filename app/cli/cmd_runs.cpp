@@ -23,7 +23,8 @@ using nlohmann::json;
 
 // Reading commands fall back to a read-only connection on a store they may
 // not write (a shared results folder), rather than refusing to show it.
-RunStore openStore(const Globals& globals, bool forWriting) {
+RunStore openStore(const Globals& globals, bool forWriting,
+                   RunStore::Options options = RunStore::Options{}) {
     const std::string path = resolveStorePath(globals.db);
     std::error_code ec;
     if (!forWriting && fs::is_regular_file(path, ec)) {
@@ -31,10 +32,30 @@ RunStore openStore(const Globals& globals, bool forWriting) {
         if (folder.empty())
             folder = ".";
         if (access(path.c_str(), W_OK) != 0 || access(folder.c_str(), W_OK) != 0) {
-            return RunStore::open(path, RunStore::OpenMode::ReadOnly);
+            options.mode = RunStore::OpenMode::ReadOnly;
         }
     }
-    return RunStore::open(path);
+    return RunStore::open(path, options);
+}
+
+// `store check`: every page read, every index compared with its table.
+void runStoreCheck(const Globals& globals) {
+    RunStore::Options options;
+    options.integrityCheck = RunStore::Options::Check::Always;  // before any migration
+    options.maintain = false;
+    auto store = openStore(globals, false, options);
+    const auto problems = store.checkIntegrity();
+    if (!problems.empty()) {
+        std::string list;
+        for (const auto& p : problems)
+            list += "\n  " + p;
+        throw StoreError(store.path(), "the store is damaged (integrity check found " +
+                                           std::to_string(problems.size()) +
+                                           (problems.size() == 1 ? " problem):" : " problems):") +
+                                           list);
+    }
+    std::cout << store.path() << ": ok (integrity check passed, " << store.countRuns(RunQuery{})
+              << " runs)\n";
 }
 
 std::string fixed(const std::optional<double>& value, int decimals) {
@@ -71,7 +92,8 @@ void printTable(const std::vector<std::string>& header,
         emit(row);
 }
 
-json optionalJson(const std::optional<double>& v) {
+template <typename T>
+json optionalJson(const std::optional<T>& v) {
     return v ? json(*v) : json(nullptr);
 }
 
@@ -89,8 +111,8 @@ json runJson(const RunRecord& r) {
             {"params", r.params},
             {"protocol", r.protocol},
             {"leaking", r.leaking},
-            {"fold", r.fold},
-            {"seed", r.seed},
+            {"fold", optionalJson(r.fold)},
+            {"seed", optionalJson(r.seed)},
             {"device", text(r.device)},
             {"backbone", text(r.backbone)},
             {"backbone_id", text(r.backboneId)},
@@ -99,16 +121,16 @@ json runJson(const RunRecord& r) {
             {"class_names", r.classNames},
             {"train_seconds", optionalJson(r.trainSeconds)},
             {"extract_seconds", optionalJson(r.extractSeconds)},
-            {"best_epoch", r.bestEpoch ? json(*r.bestEpoch) : json(nullptr)},
+            {"best_epoch", optionalJson(r.bestEpoch)},
             {"accuracy", optionalJson(r.accuracy)},
             {"macro_f1", optionalJson(r.macroF1)},
-            {"test_count", r.testCount ? json(*r.testCount) : json(nullptr)},
+            {"test_count", optionalJson(r.testCount)},
             {"message", text(r.message)},
             {"note", text(r.note)},
             {"owner_host", text(r.ownerHost)},
-            {"owner_pid", r.ownerPid},
+            {"owner_pid", optionalJson(r.ownerPid)},
             {"heartbeat_at", text(r.heartbeatAt)},
-            {"sweep_id", r.sweepId ? json(*r.sweepId) : json(nullptr)},
+            {"sweep_id", optionalJson(r.sweepId)},
             {"checkpoint", text(r.checkpoint)}};
 }
 
@@ -119,6 +141,28 @@ struct ListOptions {
     std::optional<std::int64_t> sweep;
     int limit = 0;
 };
+
+// The same text printJson() writes for an array of the runs, one run at a
+// time: memory stays flat however many runs the store holds.
+void streamJson(const RunStore& store, const RunQuery& query) {
+    bool first = true;
+    store.forEachRun(query, [&first](const RunRecord& r) {
+        std::string item = runJson(r).dump(2, ' ', false, json::error_handler_t::replace);
+        std::string indented = first ? "[\n  " : ",\n  ";
+        for (char c : item) {
+            indented += c;
+            if (c == '\n')
+                indented += "  ";
+        }
+        std::cout << indented;
+        first = false;
+    });
+    std::cout << (first ? "[]\n" : "\n]\n");
+}
+
+std::string cell(const std::optional<int>& v) {
+    return v ? std::to_string(*v) : "-";
+}
 
 void runList(const Globals& globals, const ListOptions& o) {
     auto store = openStore(globals, false);
@@ -131,15 +175,15 @@ void runList(const Globals& globals, const ListOptions& o) {
     filter.arch = o.arch;
     filter.protocol = o.protocol;
     filter.sweepId = o.sweep;
-    filter.limit = o.limit;
-    const auto runs = store.listRuns(filter);
+    RunQuery query;
+    query.filter = filter;
+    query.limit = o.limit;
+    query.descending = o.limit > 0;  // the newest N
     if (o.json) {
-        json rows = json::array();
-        for (const auto& r : runs)
-            rows.push_back(runJson(r));
-        printJson(rows);
+        streamJson(store, query);
         return;
     }
+    const auto runs = store.queryRuns(query);
     if (runs.empty()) {
         std::cout << "no runs in " << store.path() << '\n';
         return;
@@ -148,8 +192,8 @@ void runList(const Globals& globals, const ListOptions& o) {
     for (const auto& r : runs) {
         rows.push_back({std::to_string(r.id), toString(r.status), r.arch, std::to_string(r.hidden),
                         std::to_string(r.layers),
-                        r.leaking ? r.protocol + " (leaking)" : r.protocol, std::to_string(r.fold),
-                        std::to_string(r.seed), fixed(r.accuracy, 3), fixed(r.macroF1, 3),
+                        r.leaking ? r.protocol + " (leaking)" : r.protocol, cell(r.fold),
+                        cell(r.seed), fixed(r.accuracy, 3), fixed(r.macroF1, 3),
                         r.createdAt.substr(0, 16), !r.note.empty() ? r.note : r.message});
     }
     printTable({"id", "status", "arch", "hidden", "layers", "protocol", "fold", "seed", "accuracy",
@@ -180,17 +224,16 @@ void printRun(const RunStore& store, const RunRecord& r) {
     }
     std::cout << "  protocol " << r.protocol
               << (r.leaking ? " (leaking: clip-level random split)" : "")
-              << (r.kind == RunKind::Trained
-                      ? ", fold " + std::to_string(r.fold) + ", seed " + std::to_string(r.seed)
-                      : std::string())
+              << (r.kind == RunKind::Trained ? ", fold " + cell(r.fold) + ", seed " + cell(r.seed)
+                                             : std::string())
               << '\n'
               << "  backbone " << r.backbone << (r.pretrained ? " (pretrained" : " (not pretrained")
               << (r.backboneId.empty() ? ")" : ", " + r.backboneId + ")") << ", device "
               << (r.device.empty() ? "-" : r.device) << ", params " << r.params << '\n';
     if (r.kind == RunKind::Trained) {
-        std::cout << "  owner " << r.ownerHost << ':' << r.ownerPid << ", heartbeat "
-                  << r.heartbeatAt << (r.sweepId ? ", sweep " + std::to_string(*r.sweepId) : "")
-                  << '\n';
+        std::cout << "  owner " << r.ownerHost << ':' << (r.ownerPid ? *r.ownerPid : 0)
+                  << ", heartbeat " << r.heartbeatAt
+                  << (r.sweepId ? ", sweep " + std::to_string(*r.sweepId) : "") << '\n';
     }
 
     auto seconds = [](const std::optional<double>& v) { return v ? fixed(v, 1) + " s" : "-"; };
@@ -401,6 +444,14 @@ void addRunsGroup(CLI::App& app, Globals& globals) {
 
 void addRunCommands(CLI::App& app, Globals& globals) {
     addRunsGroup(app, globals);
+
+    auto* storeCmd = app.add_subcommand("store", "look after the run store");
+    storeCmd->require_subcommand(1);
+    storeCmd
+        ->add_subcommand("check",
+                         "read the whole store and report damage (opening it checks only after "
+                         "an unclean shutdown or before an upgrade)")
+        ->callback([&globals] { runStoreCheck(globals); });
 
     auto report = std::make_shared<ReportCliOptions>();
     auto* reportCmd = app.add_subcommand(

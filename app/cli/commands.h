@@ -1,6 +1,8 @@
 // The CLI's command groups. Each cmd_*.cpp adds its subcommands to the app;
 // main.cpp parses, runs the chosen callback and turns exceptions into
-// "error: ..." with a non-zero exit.
+// "error: ..." with a non-zero exit. The groups that need LibTorch or OpenCV's
+// video I/O are built into plugins (compute.cpp, data.cpp) that main.cpp
+// loads only when they are named.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -27,12 +29,18 @@ void installStopHandler();
 // Prints a JSON document to stdout (2-space indent, newline).
 void printJson(const nlohmann::json& doc);
 
-void addModelCommands(CLI::App& app, Globals& globals);   // models, info
-void addDataCommands(CLI::App& app, Globals& globals);    // data scan|generate
-void addRunCommands(CLI::App& app, Globals& globals);     // runs list|show|delete, report
-void addTrainCommands(CLI::App& app, Globals& globals);   // train
-void addExtractCommands(CLI::App& app, Globals& globals); // extract, predict
-void addSweepCommands(CLI::App& app, Globals& globals);   // sweep, demo
+void addModelCommands(CLI::App& app, Globals& globals);    // models
+void addInfoCommand(CLI::App& app, Globals& globals);      // info (plugin)
+void addDataCommands(CLI::App& app, Globals& globals);     // data scan|generate (plugin)
+void addRunCommands(CLI::App& app, Globals& globals);      // runs list|show|delete, report
+void addTrainCommands(CLI::App& app, Globals& globals);    // train (plugin)
+void addExtractCommands(CLI::App& app, Globals& globals);  // extract, predict (plugin)
+void addSweepCommands(CLI::App& app, Globals& globals);    // sweep, demo (plugin)
+
+// A plugin's entry point (vidrnn_register_data, vidrnn_register_compute),
+// looked up by name with dlsym.
+#define VIDRNN_CLI_EXPORT __attribute__((visibility("default")))
+using RegisterCommands = void (*)(CLI::App& app, Globals& globals);
 
 // --data, --frames, --size, --backbone, --cache, --device
 void addDataOptions(CLI::App* cmd, TrainConfig& config);

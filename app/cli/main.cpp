@@ -1,7 +1,12 @@
+#include <dlfcn.h>
+
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
+#include <set>
+#include <vector>
 
 #include "commands.h"
 #include "vidrnn/errors.h"
@@ -38,6 +43,90 @@ std::string versionText() {
 }
 }  // namespace
 
+namespace {
+
+// Commands whose libraries cost a start-up they do not all need live in
+// plugins: LibTorch's (0.4 s, 280 libraries to map) and OpenCV's video I/O
+// (FFmpeg, GDAL: 240 libraries). A plugin is loaded when the command line
+// names one of its commands before any command of this program (or asks for
+// help before any command, to list them all).
+struct Plugin {
+    const char* file;
+    const char* registerSymbol;
+    std::set<std::string> commands;
+};
+
+const std::vector<Plugin>& plugins() {
+    static const std::vector<Plugin> all{
+        {VIDRNN_DATA_PLUGIN, "vidrnn_register_data", {"data"}},
+        {VIDRNN_COMPUTE_PLUGIN,
+         "vidrnn_register_compute",
+         {"train", "extract", "predict", "sweep", "demo", "info"}},
+    };
+    return all;
+}
+const std::set<std::string> kCoreCommands{"models", "runs", "report", "store"};
+
+// The plugins to load, and whether a command named them (not only help).
+std::pair<std::vector<const Plugin*>, bool> pluginsFor(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (kCoreCommands.count(arg)) {
+            return {{}, false};
+        }
+        for (const Plugin& p : plugins()) {
+            if (p.commands.count(arg)) {
+                return {{&p}, true};
+            }
+        }
+        if (arg == "--help" || arg == "-h") {
+            std::vector<const Plugin*> all;
+            for (const Plugin& p : plugins())
+                all.push_back(&p);
+            return {all, false};
+        }
+    }
+    return {{}, false};
+}
+
+// Beside the program in a build tree; in the library folder once installed.
+std::vector<std::string> pluginCandidates(const std::string& file) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    const fs::path folder = ec ? fs::path(".") : self.parent_path();
+    return {(folder / file).string(),
+            (folder / VIDRNN_PLUGIN_RELDIR / file).lexically_normal().string()};
+}
+
+// Adds a plugin's commands; returns "" or why they could not be loaded.
+std::string loadPlugin(const Plugin& plugin, CLI::App& app, Globals& globals) {
+    std::string why;
+    for (const std::string& path : pluginCandidates(plugin.file)) {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) {
+            why += (why.empty() ? "" : "; ") + path + ": no such file";
+            continue;
+        }
+        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (!handle) {
+            return path + ": cannot load the commands it holds: " + dlerror();
+        }
+        auto add = reinterpret_cast<RegisterCommands>(dlsym(handle, plugin.registerSymbol));
+        if (!add) {
+            return path + ": not a vidrnn plugin (no " + plugin.registerSymbol + ")";
+        }
+        add(app, globals);
+        return {};  // kept loaded until exit: its commands run after parsing
+    }
+    std::string names;
+    for (const auto& c : plugin.commands)
+        names += (names.empty() ? "" : ", ") + c;
+    return "the commands " + names + " are not installed: " + why;
+}
+
+}  // namespace
+
 void installStopHandler() {
     std::signal(SIGINT, onSignal);
     std::signal(SIGTERM, onSignal);
@@ -60,11 +149,19 @@ int main(int argc, char** argv) {
     app.add_flag("-q,--quiet", globals.quiet, "no progress output on stderr");
 
     addModelCommands(app, globals);
-    addDataCommands(app, globals);
     addRunCommands(app, globals);
-    addTrainCommands(app, globals);
-    addExtractCommands(app, globals);
-    addSweepCommands(app, globals);
+
+    const auto [wanted, named] = pluginsFor(argc, argv);
+    for (const Plugin* plugin : wanted) {
+        const std::string problem = loadPlugin(*plugin, app, globals);
+        if (!problem.empty() && named) {
+            std::cerr << "error: " << problem << '\n';
+            return 1;
+        }
+        if (!problem.empty()) {
+            std::cerr << "note: " << problem << '\n';
+        }
+    }
 
     try {
         app.parse(argc, argv);

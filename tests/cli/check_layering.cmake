@@ -17,14 +17,29 @@ endforeach()
 if(engine_sources LESS 5)
   message(FATAL_ERROR "only ${engine_sources} engine sources in ${COMPILE_COMMANDS}")
 endif()
-execute_process(COMMAND readelf -d "${CLI}" OUTPUT_VARIABLE dynamic RESULT_VARIABLE rc)
-if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "readelf failed on ${CLI}")
+# The program links neither Qt nor LibTorch nor OpenCV's video I/O (a command
+# that does not compute starts at once); its data plugin links the video I/O
+# and no LibTorch, its compute plugin LibTorch; neither links Qt.
+foreach(binary CLI PLUGIN DATA_PLUGIN)
+  execute_process(COMMAND readelf -d "${${binary}}" OUTPUT_VARIABLE dynamic_${binary}
+                  RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "readelf failed on ${${binary}}")
+  endif()
+  if(dynamic_${binary} MATCHES "libQt")
+    message(FATAL_ERROR "${${binary}} links Qt:\n${dynamic_${binary}}")
+  endif()
+endforeach()
+if(dynamic_CLI MATCHES "libtorch|libc10|libopencv_videoio")
+  message(FATAL_ERROR "the CLI ${CLI} links LibTorch or OpenCV's video I/O, which only its "
+                      "plugins may:\n${dynamic_CLI}")
 endif()
-if(dynamic MATCHES "libQt")
-  message(FATAL_ERROR "the CLI ${CLI} links Qt:\n${dynamic}")
+if(dynamic_DATA_PLUGIN MATCHES "libtorch|libc10")
+  message(FATAL_ERROR "the data plugin ${DATA_PLUGIN} links LibTorch:\n${dynamic_DATA_PLUGIN}")
 endif()
-if(NOT dynamic MATCHES "libtorch")
-  message(FATAL_ERROR "the CLI ${CLI} does not link LibTorch, so the check above proves nothing")
+if(NOT dynamic_PLUGIN MATCHES "libtorch")
+  message(FATAL_ERROR "the plugin ${PLUGIN} does not link LibTorch, so the checks above prove "
+                      "nothing")
 endif()
-message(STATUS "${engine_sources} engine sources without Qt; the CLI links no Qt library")
+message(STATUS "${engine_sources} engine sources without Qt; the CLI links neither Qt nor "
+               "LibTorch nor video I/O, its plugins no Qt")

@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QTemporaryDir>
+#include <fstream>
 
 #include "cliutil.h"
 
@@ -28,11 +30,11 @@ private Q_SLOTS:
                        o["params"].toInteger());
         }
         const QHash<QString, qint64> study = {
-            {"lstm/64", 148683},       {"lstm/128", 330123},       {"lstm/256", 791307},
-            {"lstm/512", 2106891},     {"gru/64", 111691},         {"gru/128", 247947},
-            {"gru/256", 594187},       {"gru/512", 1581579},       {"deep_lstm/64", 181963},
-            {"deep_lstm/128", 462219}, {"deep_lstm/256", 1317643}, {"deep_lstm/512", 4208139},
-            {"convlstm/64", 1328075},  {"convlstm/128", 2951051},  {"convlstm/256", 7081739},
+            {"lstm/64", 148683},        {"lstm/128", 330123},       {"lstm/256", 791307},
+            {"lstm/512", 2106891},      {"gru/64", 111691},         {"gru/128", 247947},
+            {"gru/256", 594187},        {"gru/512", 1581579},       {"deep_lstm/64", 181963},
+            {"deep_lstm/128", 462219},  {"deep_lstm/256", 1317643}, {"deep_lstm/512", 4208139},
+            {"convlstm/64", 1328075},   {"convlstm/128", 2951051},  {"convlstm/256", 7081739},
             {"convlstm/512", 18882059},
         };
         for (auto it = study.begin(); it != study.end(); ++it) {
@@ -91,6 +93,9 @@ private Q_SLOTS:
         QTest::newRow("top") << QStringList{"--help"};
         QTest::newRow("models") << QStringList{"models", "--help"};
         QTest::newRow("info") << QStringList{"info", "--help"};
+        QTest::newRow("data (a plugin)") << QStringList{"data", "scan", "--help"};
+        QTest::newRow("train (a plugin)") << QStringList{"train", "--help"};
+        QTest::newRow("store check") << QStringList{"store", "check", "--help"};
     }
 
     void helpOnEveryCommand() {
@@ -115,6 +120,78 @@ private Q_SLOTS:
         auto r = runCli(args);
         QVERIFY(r.exitCode != 0);
         QVERIFY2(QString::fromUtf8(r.err).contains(expected), r.err.constData());
+    }
+
+    // SQL NULL is JSON null: the study states no fold, seed or owner for its rows.
+    void referenceRowsHaveNullFoldSeedOwner() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.db");
+        auto r = runCli({"--db", db, "runs", "list", "--all", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const QJsonArray rows = parseJson(r.out).array();
+        QCOMPARE(rows.size(), 16);
+        for (const auto& row : rows) {
+            const QJsonObject o = row.toObject();
+            QCOMPARE(o["kind"].toString(), QString("reference"));
+            for (const char* key : {"fold", "seed", "owner_pid", "started_at", "sweep_id"}) {
+                QVERIFY2(o[key].isNull(), key);
+            }
+            QVERIFY(o["accuracy"].isDouble());
+        }
+        r = runCli({"--db", db, "runs", "list", "--json"});  // no runs of one's own
+        QCOMPARE(r.out, QByteArray("[]\n"));
+    }
+
+    void storeCheck() {
+        QTemporaryDir dir;
+        const QString db = dir.filePath("runs.db");
+        QCOMPARE(runCli({"--db", db, "runs", "list"}).exitCode, 0);  // creates it
+        auto r = runCli({"--db", db, "store", "check"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("ok (integrity check passed, 16 runs)"), r.out.constData());
+        {
+            // Garbage over the middle of the file: a damaged b-tree page.
+            std::fstream f(db.toStdString(), std::ios::in | std::ios::out | std::ios::binary);
+            f.seekg(0, std::ios::end);
+            const auto size = static_cast<long long>(f.tellg());
+            f.seekp(size / 2 / 4096 * 4096);
+            f << std::string(4096, '\xA5');
+        }
+        r = runCli({"--db", db, "store", "check"});
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.err.startsWith("error: " + db.toUtf8() + ": "), r.err.constData());
+        QVERIFY2(r.err.contains("the store is damaged"), r.err.constData());
+    }
+
+    // Commands that do not compute never map LibTorch (it costs them 0.4 s);
+    // those that do load it from the plugin.
+    void libTorchOnlyForComputing_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<bool>("torch");
+        QTest::newRow("--version") << QStringList{"--version"} << false;
+        QTest::newRow("runs list") << QStringList{"runs", "list", "--limit", "20"} << false;
+        QTest::newRow("report") << QStringList{"report"} << false;
+        QTest::newRow("models") << QStringList{"models"} << false;
+        QTest::newRow("store check") << QStringList{"store", "check"} << false;
+        QTest::newRow("info") << QStringList{"info"} << true;
+        QTest::newRow("train --help") << QStringList{"train", "--help"} << true;
+    }
+
+    void libTorchOnlyForComputing() {
+        QFETCH(QStringList, args);
+        QFETCH(bool, torch);
+        QTemporaryDir dir;
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("LD_DEBUG", "files");
+        auto r = runCli(QStringList{"--db", dir.filePath("runs.db")} + args, {}, 300000, env);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.err.contains("libtorch"), torch);
+        if (!torch) {
+            // Nor OpenCV's video I/O and what it drags in (FFmpeg, GDAL, GUI);
+            // Debian's LibTorch itself needs highgui, so only here.
+            QCOMPARE(r.err.contains("libopencv_videoio"), false);
+            QCOMPARE(r.err.contains("libopencv_highgui"), false);
+        }
     }
 
     // One "name version" line for vidrnn and each library, vidrnn first.

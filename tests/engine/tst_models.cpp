@@ -67,6 +67,31 @@ private Q_SLOTS:
         QCOMPARE(parameterCount(spec), 512 * 64 + 64 + 64 * 11 + 11);
     }
 
+    // The closed form the CLI and the model zoo use is the real module's count.
+    void closedFormCountsEqualTheModules() {
+        for (const std::string& arch : architectures()) {
+            for (std::int64_t hidden : {1, 7, 64, 128, 256, 512}) {
+                for (int layers : {0, 1, 3}) {
+                    if (arch == "mean_pool" && layers > 1)
+                        continue;
+                    ModelSpec spec;
+                    spec.arch = arch;
+                    spec.hidden = hidden;
+                    spec.layers = layers;
+                    spec.inputDim = isSpatialArch(arch) ? 64 : 300;
+                    spec.classes = 5;
+                    auto model = nn::makeClassifier(
+                        nn::ClassifierOptions(arch, spec.inputDim, hidden, spec.classes)
+                            .num_layers(layers));
+                    QVERIFY2(parameterCount(spec) == nn::countParameters(*model),
+                             (arch + " hidden " + std::to_string(hidden) + " layers " +
+                              std::to_string(layers))
+                                 .c_str());
+                }
+            }
+        }
+    }
+
     void shapes_data() {
         QTest::addColumn<QString>("arch");
         QTest::addColumn<bool>("maps");

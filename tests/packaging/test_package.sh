@@ -63,6 +63,12 @@ done
 for f in "${expect[@]}"; do
   grep -qxF "$f" "$tmp/contents" || fail "the package lacks $f"
 done
+# The LibTorch and the video commands, loaded by /usr/bin/vidrnn from its
+# library folder.
+for plugin in vidrnn-compute.so vidrnn-data.so; do
+  grep -qE "^/usr/lib/(.*/)?vidrnn/$plugin\$" "$tmp/contents" ||
+    fail "the package lacks the plugin $plugin"
+done
 depends=$(dpkg-deb -f "$deb" Depends)
 for d in libtorch libopencv libsqlite3 libqt6widgets6 qt6-qpa-plugins; do
   grep -q "$d" <<<"$depends" || fail "Depends lacks $d: $depends"
@@ -104,6 +110,11 @@ as_user vidrnn --version | tee "$tmp/version"
 for name in vidrnn Qt LibTorch OpenCV SQLite; do
   grep -qE "^$name [0-9]" "$tmp/version" || fail "--version does not name $name with a version"
 done
+as_user env LD_DEBUG=files vidrnn --version 2>"$tmp/version.ld" >/dev/null
+! grep -qE 'libtorch|libopencv_videoio' "$tmp/version.ld" ||
+  fail "vidrnn --version loads LibTorch or OpenCV's video I/O"
+as_user vidrnn info >/dev/null || fail "vidrnn info (the compute plugin) failed"
+as_user vidrnn data scan --help >/dev/null || fail "vidrnn data (the data plugin) failed"
 
 step "vidrnn demo --preset tiny"
 as_user vidrnn --threads 2 demo --preset tiny --epochs 1 >"$tmp/demo.out" 2>"$tmp/demo.err" ||

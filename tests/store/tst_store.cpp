@@ -88,7 +88,7 @@ private Q_SLOTS:
         QVERIFY(run);
         QCOMPARE(run->status, RunStatus::Running);
         QCOMPARE(run->kind, RunKind::Trained);
-        QCOMPARE(run->ownerPid, std::int64_t(getpid()));
+        QCOMPARE(run->ownerPid.value_or(0), std::int64_t(getpid()));
         QVERIFY(!run->heartbeatAt.empty());
         QVERIFY(!run->startedAt.empty());
         QVERIFY(run->finishedAt.empty());
@@ -277,7 +277,7 @@ private Q_SLOTS:
         trained.kind = RunKind::Trained;
         auto runs = store.listRuns(trained);
         QCOMPARE(runs.size(), size_t(1));
-        QCOMPARE(runs[0].ownerPid, std::int64_t(child));
+        QCOMPARE(runs[0].ownerPid.value_or(0), std::int64_t(child));
         QCOMPARE(runs[0].status, RunStatus::Interrupted);
         QVERIFY2(runs[0].message.find("ended") != std::string::npos, runs[0].message.c_str());
     }

@@ -77,6 +77,20 @@ UPDATE runs SET heartbeat_at = COALESCE(finished_at, started_at, created_at);
 PRAGMA user_version = 2;
 )sql";
 
+const char* const kSchemaV3 = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO meta (key, value)
+    SELECT 'reference_import', 'ucf11-course-report'
+    WHERE EXISTS (SELECT 1 FROM runs WHERE kind = 'reference');
+CREATE INDEX runs_by_status ON runs (status);
+CREATE INDEX runs_by_sweep_cell ON runs (sweep_id, arch, hidden, layers, fold, seed);
+CREATE TRIGGER reference_runs_keep BEFORE DELETE ON runs WHEN OLD.kind = 'reference'
+BEGIN SELECT RAISE(ABORT, 'reference runs are read-only'); END;
+CREATE TRIGGER reference_runs_fixed BEFORE UPDATE ON runs WHEN OLD.kind = 'reference'
+BEGIN SELECT RAISE(ABORT, 'reference runs are read-only'); END;
+PRAGMA user_version = 3;
+)sql";
+
 // A completed run as an old vidrnn wrote it.
 const char* const kV1Data = R"sql(
 INSERT INTO runs (created_at, started_at, finished_at, status, kind, arch, hidden, layers,
@@ -107,6 +121,7 @@ const std::vector<Fixture>& fixtures() {
     static const std::vector<Fixture> all{
         {1, std::string(kSchemaV1) + kV1Data, 16},
         {2, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data, 1},
+        {3, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3, 1},
     };
     return all;
 }
@@ -115,9 +130,12 @@ void writeFile(const std::string& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary) << bytes;
 }
 
+// Opening checks only what it can check cheaply: a damaged page shows when
+// the store is used, as the same clear error.
 std::string openError(const std::string& path, RunStore::OpenMode mode) {
     try {
-        RunStore::open(path, mode);
+        auto store = RunStore::open(path, mode);
+        store.listRuns();
     } catch (const StoreError& e) {
         return e.what();
     }
@@ -237,13 +255,14 @@ private Q_SLOTS:
         QCOMPARE(rawCount(mPath, "PRAGMA user_version"), (long long)fixture.version);
 
         auto store = RunStore::open(mPath);
+        QCOMPARE(store.integrityCheckReason(), std::string("migration"));
         QCOMPARE(rawCount(mPath, "PRAGMA user_version"), (long long)RunStore::schemaVersion());
         auto run = store.getRun(1);
         QVERIFY(run);
         QCOMPARE(run->status, RunStatus::Completed);  // not taken for a dead run
         QCOMPARE(run->arch, std::string("gru"));
         QCOMPARE(run->hidden, 256);
-        QCOMPARE(run->fold, 4);
+        QCOMPARE(run->fold.value_or(-1), 4);
         QCOMPARE(*run->accuracy, 0.75);
         QCOMPARE(run->classNames, (std::vector<std::string>{"a", "b"}));
         QVERIFY(!run->heartbeatAt.empty());  // filled in by the v2 step

@@ -28,8 +28,8 @@ int defaultLayers(const std::string& arch);
 // Throws ConfigError naming the bad field.
 void validate(const ModelSpec& spec);
 
-// Parameters of the real module (it is built and counted, not computed from a
-// formula), so the count is what training uses.
+// Parameters of the module training builds, computed from the architecture's
+// shapes (no LibTorch needed; tests compare it with the real module).
 std::int64_t parameterCount(const ModelSpec& spec);
 
 }  // namespace vidrnn

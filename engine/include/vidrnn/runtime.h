@@ -43,9 +43,9 @@ std::string resolveDevice(const std::string& spec);
 RuntimeInfo runtimeInfo();
 
 // Name and version of vidrnn and of the libraries it runs on, in display
-// order: vidrnn, LibTorch, OpenCV, SQLite (the libraries loaded at run time
-// where they can tell, else the headers built against). Cheap: no device
-// probing. Qt is not among them (the engine has none): the workbench adds
+// order: vidrnn, LibTorch, OpenCV, SQLite (LibTorch's and OpenCV's as built
+// against, so that asking loads neither; SQLite's as loaded). Cheap: no
+// device probing. Qt is not among them (the engine has none): the workbench adds
 // qVersion(), the CLI the Qt its workbench was built with.
 std::vector<std::pair<std::string, std::string>> componentVersions();
 

@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,10 +67,9 @@ struct RunRecord {
     std::string backbone;    // name or TorchScript path (config.backbone)
     std::string backboneId;  // weights hash
     bool pretrained = false;
-    std::string protocol;  // logo | groups | random; "unstated" for reference rows
-    int fold = 0;
-    int seed = 0;
-    bool leaking = false;  // random clip-level split: near-duplicates on both sides
+    std::string protocol;           // logo | groups | random; "unstated" for reference rows
+    std::optional<int> fold, seed;  // empty for reference rows (the study states neither)
+    bool leaking = false;           // random clip-level split: near-duplicates on both sides
     int numClasses = 0;
     std::vector<std::string> classNames;
     std::optional<double> trainSeconds, extractSeconds;
@@ -79,7 +79,7 @@ struct RunRecord {
     std::string message;  // why it failed or stopped
     std::string note;     // the user's annotation
     std::string ownerHost;
-    std::int64_t ownerPid = 0;
+    std::optional<std::int64_t> ownerPid;  // empty for reference rows
     std::string heartbeatAt;
     std::optional<std::int64_t> sweepId;
     std::string checkpoint;
@@ -127,6 +127,49 @@ struct RunFilter {
     int limit = 0;         // 0 = all; newest first when limited
 };
 
+// What a run table sorts by; each is a column (or two) with an index behind it
+// where sorting 50,000 rows by it would otherwise be a full sort.
+enum class RunSort {
+    Id,
+    Created,
+    Status,
+    Arch,
+    Hidden,
+    Layers,
+    Protocol,
+    Fold,
+    Seed,
+    Accuracy,
+    MacroF1,
+    Params,
+    TrainSeconds,
+    Note,
+    Backbone,
+    BestEpoch
+};
+
+// One page (or all) of the runs matching a filter, sorted and searched by the
+// store itself: a table of 50,000 runs asks for the 100 rows it shows.
+struct RunQuery {
+    RunFilter filter;  // exact matches; filter.limit is ignored (use limit)
+    // Words, each a case-insensitive substring of some column (id, status,
+    // arch, hidden, protocol, backbone, note, message); "" = any.
+    std::string text;
+    RunSort sort = RunSort::Id;
+    bool descending = false;
+    std::int64_t offset = 0;
+    std::int64_t limit = 0;  // 0 = to the end
+};
+
+// A run that changed since a marker, or the ids that went away.
+struct RunChanges {
+    std::int64_t marker = 0;            // pass it to the next changesSince
+    bool complete = true;               // false: the log no longer reaches back
+                                        // that far; reload everything
+    std::vector<std::int64_t> changed;  // inserted or updated, ascending
+    std::vector<std::int64_t> removed;  // deleted, ascending
+};
+
 struct SweepRecord {
     std::int64_t id = 0;
     std::string createdAt;
@@ -172,6 +215,13 @@ public:
         // ReadWrite only: import the reference rows and mark dead runs
         // interrupted while opening.
         bool maintain = true;
+        // The integrity check reads every page (1.5 s at 50,000 runs), so it
+        // runs when it is worth it: Auto = after an unclean shutdown (a
+        // journal left behind by a program that died) and before a schema
+        // migration. A damaged page met later still fails its statement
+        // with "the store is damaged".
+        enum class Check { Auto, Always, Never };
+        Check integrityCheck = Check::Auto;
     };
 
     // Creates the file (ReadWrite) and upgrades an older schema.
@@ -192,6 +242,12 @@ public:
     // RunStore on the same file) commits; never for this one's own writes.
     // Cheap (reads no table): for watching a store that others write.
     std::int64_t dataVersion() const;
+    // Why open() ran the integrity check: "" (it did not), "requested",
+    // "unclean shutdown" or "migration".
+    const std::string& integrityCheckReason() const;
+    // The full check (PRAGMA integrity_check, for `vidrnn store check`):
+    // empty when the store is sound, else up to `maxProblems` problems.
+    std::vector<std::string> checkIntegrity(int maxProblems = 20) const;
 
     // --- runs (one RunStore per thread; several processes may share a file)
     std::int64_t createRun(const TrainConfig& config, const RunMeta& meta);
@@ -208,6 +264,20 @@ public:
     int markInterrupted();
 
     std::vector<RunRecord> listRuns(const RunFilter& filter = {}) const;
+    // Paged access for tables and streams: the page, its size, each row in
+    // turn (without holding them all), the ids alone (a selection), and the
+    // runs changed since a marker (0 = ever; take a marker from
+    // changeMarker() before the first read).
+    std::vector<RunRecord> queryRuns(const RunQuery& query) const;
+    std::int64_t countRuns(const RunQuery& query) const;
+    void forEachRun(const RunQuery& query,
+                    const std::function<void(const RunRecord&)>& visit) const;
+    std::vector<std::int64_t> runIds(const RunQuery& query) const;
+    // The runs of these ids that exist, in the order given (a page of a table
+    // whose ids are known).
+    std::vector<RunRecord> getRuns(const std::vector<std::int64_t>& ids) const;
+    std::int64_t changeMarker() const;
+    RunChanges changesSince(std::int64_t marker) const;
     std::optional<RunRecord> getRun(std::int64_t id) const;
     std::vector<EpochRecord> epochs(std::int64_t id) const;
     std::vector<ClassMetricsRecord> classMetrics(std::int64_t id) const;

@@ -61,4 +61,34 @@ void validate(const ModelSpec& spec) {
     }
 }
 
+// In closed form, so that listing models loads no LibTorch; tst_models holds
+// it equal to the real modules' count for every architecture and size.
+std::int64_t parameterCount(const ModelSpec& spec) {
+    validate(spec);
+    const std::int64_t d = spec.inputDim, h = spec.hidden, c = spec.classes;
+    const std::int64_t layers = spec.layers > 0 ? spec.layers : defaultLayers(spec.arch);
+    if (spec.arch == "mean_pool") {
+        return d * h + h + h * c + c;  // embed, head
+    }
+    if (spec.arch == "convlstm") {
+        constexpr std::int64_t kernel = 3;  // ClassifierOptions' default
+        std::int64_t n = 0;
+        for (std::int64_t l = 0; l < layers; ++l) {
+            const std::int64_t in = l == 0 ? d : h;
+            n += (in + h) * 4 * h * kernel * kernel + 4 * h;  // one Conv2d for all gates
+        }
+        return n + h * c + c;
+    }
+    // torch::nn::LSTM / GRU: per layer and direction, input and hidden weights
+    // for every gate and two bias vectors.
+    const std::int64_t gates = spec.arch == "gru" ? 3 : 4;
+    const std::int64_t directions = spec.arch == "bilstm" ? 2 : 1;
+    std::int64_t n = 0;
+    for (std::int64_t l = 0; l < layers; ++l) {
+        const std::int64_t in = l == 0 ? d : h * directions;
+        n += directions * (gates * h * (in + h) + 2 * gates * h);
+    }
+    return n + h * directions * c + c;
+}
+
 }  // namespace vidrnn

@@ -145,18 +145,6 @@ std::string resolveDevice(const std::string& spec) {
     return "cuda:" + std::to_string(index);
 }
 
-std::vector<std::pair<std::string, std::string>> componentVersions() {
-#ifdef VIDRNN_VERSION
-    const std::string vidrnn = VIDRNN_VERSION;
-#else
-    const std::string vidrnn = "unknown";
-#endif
-    return {{"vidrnn", vidrnn},
-            {"LibTorch", TORCH_VERSION},
-            {"OpenCV", cv::getVersionString()},
-            {"SQLite", sqlite3_libversion()}};
-}
-
 RuntimeInfo runtimeInfo() {
     RuntimeInfo info;
 #ifdef VIDRNN_VERSION

@@ -143,6 +143,34 @@ BEGIN
 END;
 )sql";
 
+// Version 4: a log of changed runs, so a table of 50,000 runs updates the
+// rows that changed instead of reading them all again (RunStore::changesSince),
+// and indexes for the sorts and filters of the run table.
+constexpr const char* kV4 = R"sql(
+CREATE TABLE run_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL
+);
+CREATE INDEX run_log_by_run ON run_log (run_id);
+CREATE TRIGGER run_log_insert AFTER INSERT ON runs
+BEGIN
+    INSERT INTO run_log (run_id) VALUES (NEW.id);
+END;
+CREATE TRIGGER run_log_update AFTER UPDATE ON runs
+BEGIN
+    INSERT INTO run_log (run_id) VALUES (NEW.id);
+END;
+CREATE TRIGGER run_log_delete AFTER DELETE ON runs
+BEGIN
+    INSERT INTO run_log (run_id) VALUES (OLD.id);
+END;
+CREATE INDEX runs_by_kind ON runs (kind, id);
+CREATE INDEX runs_by_created ON runs (created_at);
+CREATE INDEX runs_by_arch ON runs (arch, hidden, layers);
+CREATE INDEX runs_by_accuracy ON runs (accuracy);
+CREATE INDEX runs_by_macro_f1 ON runs (macro_f1);
+)sql";
+
 std::string hex(std::int64_t value) {
     char buffer[24];
     std::snprintf(buffer, sizeof buffer, "0x%08llX", static_cast<unsigned long long>(value));
@@ -195,6 +223,7 @@ const std::vector<Migration>& migrations() {
         {1, "runs, epochs, per-class metrics, confusion, predictions", kV1},
         {2, "sweeps; heartbeat, owner start time and note on runs", kV2},
         {3, "meta table, read-only reference rows, lookup indexes", kV3},
+        {4, "log of changed runs, indexes for sorting the run table", kV4},
     };
     return steps;
 }
@@ -203,9 +232,14 @@ int currentSchemaVersion() {
     return migrations().back().version;
 }
 
-void migrate(Database& db) {
+int storedSchemaVersion(Database& db) {
     int version = vidrnnVersion(db);
     refuseNewer(db, version);
+    return version;
+}
+
+void migrate(Database& db) {
+    int version = storedSchemaVersion(db);
     if (version == currentSchemaVersion()) {
         return;
     }

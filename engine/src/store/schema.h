@@ -26,6 +26,10 @@ const std::vector<Migration>& migrations();
 // The version this program writes: the last step's.
 int currentSchemaVersion();
 
+// The version the store has (0 = empty database); throws like migrate() for
+// a newer or foreign database.
+int storedSchemaVersion(Database& db);
+
 // Brings the store up to currentSchemaVersion() inside one immediate
 // transaction (so two programs opening an old store at once migrate it once).
 // Throws StoreError for a newer store or a database that is not a vidrnn store.

@@ -1,5 +1,6 @@
 // Opening a run store: every way a path can be wrong is caught here, before
 // the first real statement, with a message that names the file and the reason.
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -8,6 +9,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <mutex>
 
 #include "store/schema.h"
 #include "store/store_impl.h"
@@ -107,23 +110,76 @@ void checkHeader(const std::string& path) {
     }
 }
 
-void checkIntegrity(store::Database& db) {
-    store::Statement st(db, "PRAGMA quick_check(5)");
-    std::string problems;
+// Problems reported by quick_check or integrity_check, one line each.
+std::vector<std::string> integrityProblems(store::Database& db, const std::string& pragma,
+                                           int maxProblems) {
+    store::Statement st(db, "PRAGMA " + pragma + "(" + std::to_string(maxProblems) + ")");
+    std::vector<std::string> problems;
     while (st.step()) {
         std::string line = st.text(0);
         if (line == "ok") {
-            return;
+            return {};
         }
-        // One line per problem, some prefixed with the schema name.
-        for (const std::string prefix : {"*** in database main ***\n"}) {
-            if (line.rfind(prefix, 0) == 0)
-                line.erase(0, prefix.size());
-        }
+        // Some lines are prefixed with the schema name.
+        const std::string prefix = "*** in database main ***\n";
+        if (line.rfind(prefix, 0) == 0)
+            line.erase(0, prefix.size());
         std::replace(line.begin(), line.end(), '\n', ' ');
+        problems.push_back(line);
+    }
+    return problems;
+}
+
+void requireIntact(store::Database& db) {
+    std::string problems;
+    for (const std::string& line : integrityProblems(db, "quick_check", 5)) {
         problems += problems.empty() ? line : "; " + line;
     }
-    throw StoreError(db.path(), "the store is damaged (corrupt or truncated): " + problems);
+    if (!problems.empty()) {
+        throw StoreError(db.path(), "the store is damaged (corrupt or truncated): " + problems);
+    }
+}
+
+// Stores this process has open, by absolute path: the lock probe below must
+// not open and close a file that one of our own connections holds (closing
+// any descriptor drops all of a process's POSIX locks on that file).
+std::mutex& openStoresMutex() {
+    static std::mutex mutex;
+    return mutex;
+}
+std::map<std::string, int>& openStores() {
+    static std::map<std::string, int> stores;
+    return stores;
+}
+
+std::string storeKey(const std::string& path) {
+    std::error_code ec;
+    fs::path absolute = fs::absolute(path, ec);
+    return ec ? path : absolute.lexically_normal().string();
+}
+
+// A WAL journal with content that no program holds open: the last program
+// that wrote died before it could checkpoint. (A clean close checkpoints and
+// deletes the journal; every open connection share-locks byte 128 of the
+// -shm file, SQLite's "DMS" lock.) Call with openStoresMutex() held.
+bool uncleanShutdown(const std::string& path) {
+    std::error_code ec;
+    auto walSize = fs::file_size(path + "-wal", ec);
+    if (ec || walSize == 0 || openStores().count(storeKey(path)) != 0) {
+        return false;
+    }
+    int fd = ::open((path + "-shm").c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return true;
+    }
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = 128;
+    lock.l_len = 1;
+    bool nobody = fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type == F_UNLCK;
+    ::close(fd);
+    return nobody;
 }
 
 // Percent-encodes what a file: URI would misread.
@@ -215,7 +271,17 @@ RunStore RunStore::open(const std::string& path, const Options& options) {
         !exists(path + "-shm")) {
         uri = immutableUri(path);
     }
-    auto impl = std::make_unique<Impl>(path, flags, uri, options);
+    std::string checkReason;
+    std::unique_ptr<Impl> impl;
+    {
+        std::lock_guard<std::mutex> lock(openStoresMutex());
+        if (options.integrityCheck == Options::Check::Always) {
+            checkReason = "requested";
+        } else if (options.integrityCheck == Options::Check::Auto && uncleanShutdown(path)) {
+            checkReason = "unclean shutdown";
+        }
+        impl = std::make_unique<Impl>(path, flags, uri, options);
+    }
     store::Database& db = impl->db;
     db.setBusyTimeout(static_cast<int>(options.busyTimeout.count()));
     if (!readOnly && sqlite3_db_readonly(db.handle(), "main") == 1) {
@@ -223,7 +289,15 @@ RunStore RunStore::open(const std::string& path, const Options& options) {
                          "the store is read-only (no permission to write the file); "
                          "open it read-only to browse it");
     }
-    checkIntegrity(db);
+    if (checkReason.empty() && options.integrityCheck == Options::Check::Auto && !readOnly &&
+        store::storedSchemaVersion(db) > 0 &&
+        store::storedSchemaVersion(db) < store::currentSchemaVersion()) {
+        checkReason = "migration";  // never rewrite a damaged store
+    }
+    if (!checkReason.empty()) {
+        requireIntact(db);
+    }
+    impl->integrityCheckReason = checkReason;
     db.exec("PRAGMA foreign_keys = ON");
     if (readOnly) {
         store::checkReadable(db);
@@ -244,12 +318,26 @@ RunStore RunStore::open(const std::string& path, const Options& options) {
     if (!readOnly && options.maintain) {
         runStore.importReference();
         runStore.markInterrupted();
+        store::pruneRunLog(runStore.mImpl->db);
     }
     return runStore;
 }
 
 int RunStore::schemaVersion() {
     return store::currentSchemaVersion();
+}
+
+RunStore::Impl::Impl(const std::string& path, int flags, const std::string& uri,
+                     const Options& opts)
+    : db(path, flags, uri), options(opts), key(storeKey(path)) {
+    ++openStores()[key];
+}
+
+RunStore::Impl::~Impl() {
+    std::lock_guard<std::mutex> lock(openStoresMutex());
+    if (--openStores()[key] == 0) {
+        openStores().erase(key);
+    }
 }
 
 RunStore::RunStore(std::unique_ptr<Impl> impl) : mImpl(std::move(impl)) {}
@@ -267,6 +355,14 @@ bool RunStore::readOnly() const {
 
 std::int64_t RunStore::dataVersion() const {
     return mImpl->db.queryInt("PRAGMA data_version");
+}
+
+const std::string& RunStore::integrityCheckReason() const {
+    return mImpl->integrityCheckReason;
+}
+
+std::vector<std::string> RunStore::checkIntegrity(int maxProblems) const {
+    return integrityProblems(mImpl->db, "integrity_check", std::max(1, maxProblems));
 }
 
 void RunStore::Impl::requireWritable(const std::string& action) const {

@@ -15,9 +15,15 @@ namespace vidrnn {
 struct RunStore::Impl {
     store::Database db;
     Options options;
+    std::string key;  // absolute path, for the registry of stores open here
+    std::string integrityCheckReason;
 
-    Impl(const std::string& path, int flags, const std::string& uri, const Options& opts)
-        : db(path, flags, uri), options(opts) {}
+    // Registers the store as open in this process; the caller holds the
+    // registry's mutex (store.cpp), the destructor takes it.
+    Impl(const std::string& path, int flags, const std::string& uri, const Options& opts);
+    ~Impl();
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
 
     bool readOnly() const { return options.mode == OpenMode::ReadOnly; }
     // Throws StoreError naming the action when the store was opened read-only.
@@ -35,6 +41,11 @@ extern const char* const kRunColumns;
 RunRecord runFromRow(const Statement& st);
 
 RunStatus statusFromColumn(const std::string& name);
+
+// Keeps the log of changed runs from growing without end (every heartbeat
+// adds an entry): drops the oldest entries once there are many; a reader
+// whose marker is older then reloads (RunChanges::complete).
+void pruneRunLog(Database& db);
 
 // Inside a caller's transaction: a new trained run, or an existing one reset
 // to start again (its epochs and results removed, its id and note kept).

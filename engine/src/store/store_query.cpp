@@ -103,8 +103,8 @@ RunRecord runFromRow(const Statement& st) {
     r.backboneId = st.text(cBackboneId);
     r.pretrained = st.int64(cPretrained) != 0;
     r.protocol = st.text(cProtocol);
-    r.fold = st.int32(cFold);
-    r.seed = st.int32(cSeed);
+    r.fold = st.optInt32(cFold);
+    r.seed = st.optInt32(cSeed);
     r.leaking = st.int64(cLeaking) != 0;
     r.numClasses = st.int32(cNumClasses);
     r.classNames = namesFromJson(st.text(cClassNames));
@@ -117,7 +117,7 @@ RunRecord runFromRow(const Statement& st) {
     r.message = st.text(cMessage);
     r.note = st.text(cNote);
     r.ownerHost = st.text(cOwnerHost);
-    r.ownerPid = st.int64(cOwnerPid);
+    r.ownerPid = st.optInt64(cOwnerPid);
     r.heartbeatAt = st.text(cHeartbeat);
     r.sweepId = st.optInt64(cSweepId);
     r.checkpoint = st.text(cCheckpoint);
@@ -172,43 +172,6 @@ std::vector<float> probabilitiesFromJson(const std::string& json) {
 }
 
 }  // namespace store
-
-std::vector<RunRecord> RunStore::listRuns(const RunFilter& filter) const {
-    std::string sql = std::string("SELECT ") + store::kRunColumns + " FROM runs WHERE 1 = 1";
-    if (filter.status)
-        sql += " AND status = ?";
-    if (filter.kind)
-        sql += " AND kind = ?";
-    if (!filter.arch.empty())
-        sql += " AND arch = ?";
-    if (filter.sweepId)
-        sql += " AND sweep_id = ?";
-    if (!filter.protocol.empty())
-        sql += " AND protocol = ?";
-    sql += filter.limit > 0 ? " ORDER BY id DESC LIMIT ?" : " ORDER BY id";
-
-    store::Statement st(mImpl->db, sql);
-    // Positional binding in the same order the clauses were appended.
-    int index = 0;
-    if (filter.status)
-        st.bind(++index, std::string(toString(*filter.status)));
-    if (filter.kind)
-        st.bind(++index, std::string(toString(*filter.kind)));
-    if (!filter.arch.empty())
-        st.bind(++index, filter.arch);
-    if (filter.sweepId)
-        st.bind(++index, *filter.sweepId);
-    if (!filter.protocol.empty())
-        st.bind(++index, filter.protocol);
-    if (filter.limit > 0)
-        st.bind(++index, filter.limit);
-
-    std::vector<RunRecord> runs;
-    while (st.step()) {
-        runs.push_back(store::runFromRow(st));
-    }
-    return runs;
-}
 
 std::optional<RunRecord> RunStore::getRun(std::int64_t id) const {
     store::Statement st(mImpl->db,

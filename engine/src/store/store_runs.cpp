@@ -177,8 +177,9 @@ void RunStore::deleteRun(std::int64_t id) {
     auto run = getRun(id);
     if (run && run->status == RunStatus::Running) {
         throw StoreError(path(), "cannot delete run " + std::to_string(id) +
-                                     ": it is still running (pid " + std::to_string(run->ownerPid) +
-                                     " on " + run->ownerHost + "); stop it first");
+                                     ": it is still running (pid " +
+                                     std::to_string(run->ownerPid.value_or(0)) + " on " +
+                                     run->ownerHost + "); stop it first");
     }
     store::Statement st(mImpl->db, "DELETE FROM runs WHERE id = ?");
     st.bindAll(id);

@@ -1,0 +1,52 @@
+// info: where and how LibTorch computes. In the compute plugin (it loads
+// LibTorch to ask it), registered by compute.cpp.
+#include <iomanip>
+#include <iostream>
+
+#include "commands.h"
+#include "vidrnn/runtime.h"
+
+namespace vidrnn::cli {
+
+namespace {
+
+void runInfo(bool json) {
+    const auto i = runtimeInfo();
+    nlohmann::json doc = {
+        {"vidrnn", i.vidrnnVersion},
+        {"libtorch", i.torchVersion},
+        {"opencv", i.opencvVersion},
+        {"sqlite", i.sqliteVersion},
+        {"cores", i.cores},
+        {"threads", i.threads},
+        {"interop_threads", i.interopThreads},
+        {"blas", i.blasLibrary},
+        {"blas_threads", i.blasThreads >= 0 ? nlohmann::json(i.blasThreads) : nlohmann::json()},
+        {"parallel_backend", i.parallelBackend},
+        {"mkldnn", i.mkldnn},
+        {"cuda_available", i.cudaAvailable},
+        {"cuda_devices", i.cudaDevices},
+    };
+    if (json) {
+        printJson(doc);
+        return;
+    }
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+        std::cout << std::left << std::setw(18) << it.key() << ' '
+                  << (it->is_string() ? it->get<std::string>() : it->dump()) << '\n';
+    }
+}
+
+}  // namespace
+
+void addInfoCommand(CLI::App& app, Globals& globals) {
+    auto infoJson = std::make_shared<bool>(false);
+    auto* info = app.add_subcommand("info", "LibTorch version, threads, BLAS, CUDA devices");
+    info->add_flag("--json", *infoJson, "print JSON");
+    info->callback([infoJson, &globals] {
+        configureThreads(globals.threads);
+        runInfo(*infoJson);
+    });
+}
+
+}  // namespace vidrnn::cli
