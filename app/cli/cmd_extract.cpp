@@ -124,10 +124,15 @@ void runPredict(const std::string& video, std::int64_t runId, const std::string&
 void addExtractCommands(CLI::App& app, Globals& globals) {
     auto cfg = std::make_shared<TrainConfig>();
     auto json = std::make_shared<bool>(false);
+    auto preset = std::make_shared<std::string>("user");
     auto* extract = app.add_subcommand("extract", "compute per-frame CNN features into the cache");
     addDataOptions(extract, *cfg);
+    addPresetOption(extract, *preset);
     extract->add_flag("--json", *json, "print counts, skipped clips and timings as JSON");
-    extract->callback([cfg, json, &globals] { runExtract(*cfg, globals, *json); });
+    extract->callback([extract, cfg, json, preset, &globals] {
+        applyPreset(extract, *preset, {"--frames", "--size", "--backbone"}, *cfg, globals.quiet);
+        runExtract(*cfg, globals, *json);
+    });
 
     struct PredictArgs {
         std::string video;

@@ -55,8 +55,9 @@ void addModelCommands(CLI::App& app, Globals&) {
     models->add_option("--input-dim", opts->inputDim, "feature size D (channels for convlstm)")
         ->check(CLI::PositiveNumber);
     models->add_option("--classes", opts->classes, "number of classes")->check(CLI::Range(2, 100000));
-    models->add_option("--hidden", opts->hidden, "hidden sizes")->check(CLI::PositiveNumber);
-    models->add_option("--archs", opts->archs, "architectures (default: all)");
+    addListOption(models, "--hidden", opts->hidden, "hidden sizes, by spaces or commas")
+        ->check(CLI::PositiveNumber);
+    addListOption(models, "--archs", opts->archs, "architectures (default: all)");
     models->add_flag("--json", opts->json, "print a JSON array of {arch, hidden, layers, params}");
     models->callback([opts] { runModels(*opts); });
 }

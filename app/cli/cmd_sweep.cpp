@@ -27,24 +27,23 @@ struct SweepArgs {
     TrainConfig base;
     std::vector<std::string> archs;
     std::vector<int> hidden;
-    std::string folds = "0";
+    std::vector<std::string> folds{"0"};
     int seeds = 1;
     bool resume = false;
     std::int64_t sweepId = 0;
     bool json = false;
 };
 
-std::vector<int> parseFolds(const std::string& text, int available) {
+// "all", or fold numbers (split at commas or given as separate values).
+std::vector<int> parseFolds(const std::vector<std::string>& items, int available) {
     std::vector<int> folds;
-    if (text == "all") {
+    if (items.size() == 1 && items[0] == "all") {
         for (int k = 0; k < available; ++k) {
             folds.push_back(k);
         }
         return folds;
     }
-    std::stringstream in(text);
-    std::string item;
-    while (std::getline(in, item, ',')) {
+    for (const auto& item : items) {
         int k = -1;
         try {
             k = std::stoi(item);
@@ -247,11 +246,14 @@ void printPairTable(const nlohmann::json& rows) {
 
 void addSweepCommands(CLI::App& app, Globals& globals) {
     auto a = std::make_shared<SweepArgs>();
+    auto preset = std::make_shared<std::string>("user");
     auto* sweep = app.add_subcommand("sweep", "train a grid of runs (default: the study's grid)");
     addDataOptions(sweep, a->base);
-    sweep->add_option("--archs", a->archs, "architectures (default: the study's four + bilstm, mean_pool)");
-    sweep->add_option("--hidden", a->hidden, "hidden sizes (default: 64 128 256 512)");
-    sweep->add_option("--folds", a->folds, "all or K,K,... (default: 0)");
+    addPresetOption(sweep, *preset);
+    addListOption(sweep, "--archs", a->archs,
+                  "architectures, by spaces or commas (default: the study's four + bilstm, mean_pool)");
+    addListOption(sweep, "--hidden", a->hidden, "hidden sizes (default: 64 128 256 512)");
+    addListOption(sweep, "--folds", a->folds, "all, or fold numbers (default: 0)");
     sweep->add_option("--seeds", a->seeds, "seeds per cell, from --seed on")->check(CLI::PositiveNumber);
     sweep->add_option("--seed", a->base.seed, "first seed");
     sweep->add_option("--split", a->base.split, "logo|groups|random");
@@ -262,7 +264,11 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
     sweep->add_flag("--resume", a->resume, "finish the newest unfinished sweep of this grid");
     sweep->add_option("--sweep", a->sweepId, "resume this sweep id");
     sweep->add_flag("--json", a->json, "print the sweep's report as JSON");
-    sweep->callback([a, &globals] {
+    sweep->callback([sweep, a, preset, &globals] {
+        applyPreset(sweep, *preset,
+                    {"--frames", "--size", "--backbone", "--split", "--epochs", "--batch", "--lr",
+                     "--patience", "--seed", "--device"},
+                    a->base, globals.quiet);
         const auto id = runSweep(*a, globals);
         printSweepReport(id, globals, a->json ? "json" : "table");
     });
@@ -271,8 +277,8 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         std::string out = "demo-data";
         std::string preset = "small";
         std::uint64_t seed = 0;
-        int epochs = 15;
-        int size = 64;  // 2x2 ResNet maps: keeps ConvLSTM affordable on 2 cores
+        int epochs = withPreset("demo", {}).epochs;
+        int size = withPreset("demo", {}).imageSize;
         std::string cache;
         bool json = false;
     };
@@ -292,14 +298,8 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         o.preset = d->preset;
         o.seed = d->seed;
         o.stop = &stopFlag();
-        if (!globals.quiet) {
-            o.progress = [](int done, int total) {
-                std::fprintf(stderr, "\rdemo clips %d/%d", done, total);
-                if (done == total) {
-                    std::fputc('\n', stderr);
-                }
-            };
-        }
+        ProgressPrinter printer(globals.quiet);
+        o.progress = [&printer](int done, int total) { printer.count("demo clips", done, total); };
         const auto demoSummary = generateDemo(o);
         if (!globals.quiet) {
             std::fprintf(stderr, "demo data: %s (%d clips, %s)%s\n", demoSummary.outDir.c_str(),
@@ -307,15 +307,11 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
                          demoSummary.reused ? ", reused" : "");
         }
         SweepArgs args;
+        args.base = withPreset("demo", args.base);
         args.base.dataset = demoSummary.outDir;
         args.base.imageSize = d->size;
         args.base.cacheDir = d->cache;
-        args.base.frames = 12;
-        args.base.split = "groups";
         args.base.epochs = d->epochs;
-        args.base.batch = 16;
-        args.base.lr = 1e-3;
-        args.base.patience = 5;
         args.resume = true;
         const auto id = runSweep(args, globals);
         if (d->json) {

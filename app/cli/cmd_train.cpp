@@ -3,7 +3,9 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
+#include <map>
 
 #include "commands.h"
 #include "progress.h"
@@ -78,14 +80,8 @@ Dataset scanForTraining(const std::string& path, const Globals& g) {
     ScanOptions so;
     so.probe = true;
     so.stop = &stopFlag();
-    if (!g.quiet) {
-        so.progress = [](int done, int total) {
-            std::fprintf(stderr, "\rscanning clips %d/%d", done, total);
-            if (done == total) {
-                std::fputc('\n', stderr);
-            }
-        };
-    }
+    ProgressPrinter printer(g.quiet);
+    so.progress = [&printer](int done, int total) { printer.count("scanning clips", done, total); };
     auto ds = scanDataset(path, so);
     if (ds.clips.empty()) {
         throw DatasetError(path, "no usable clips");
@@ -147,13 +143,94 @@ void addDataOptions(CLI::App* cmd, TrainConfig& c) {
     cmd->add_option("--device", c.device, "auto|cpu|cuda|cuda:N");
 }
 
+namespace {
+
+std::string settingText(int v) { return std::to_string(v); }
+std::string settingText(const std::string& v) { return v; }
+std::string settingText(double v) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", v);
+    return buffer;
+}
+
+struct Setting {
+    std::function<std::string(const TrainConfig&)> text;
+    std::function<void(TrainConfig&, const TrainConfig&)> take;
+};
+
+template <typename T>
+Setting setting(T TrainConfig::*member) {
+    return {[member](const TrainConfig& c) { return settingText(c.*member); },
+            [member](TrainConfig& c, const TrainConfig& from) { c.*member = from.*member; }};
+}
+
+const std::map<std::string, Setting>& settings() {
+    static const std::map<std::string, Setting> table{
+        {"--arch", setting(&TrainConfig::arch)},         {"--hidden", setting(&TrainConfig::hidden)},
+        {"--frames", setting(&TrainConfig::frames)},     {"--size", setting(&TrainConfig::imageSize)},
+        {"--backbone", setting(&TrainConfig::backbone)}, {"--split", setting(&TrainConfig::split)},
+        {"--fold", setting(&TrainConfig::fold)},         {"--seed", setting(&TrainConfig::seed)},
+        {"--epochs", setting(&TrainConfig::epochs)},     {"--batch", setting(&TrainConfig::batch)},
+        {"--lr", setting(&TrainConfig::lr)},             {"--patience", setting(&TrainConfig::patience)},
+        {"--device", setting(&TrainConfig::device)},
+    };
+    return table;
+}
+
+}  // namespace
+
+const std::vector<std::string>& trainSettingOptions() {
+    static const std::vector<std::string> options{
+        "--arch",  "--hidden", "--frames", "--size",  "--split", "--fold",     "--epochs",
+        "--batch", "--lr",     "--patience", "--seed", "--backbone", "--device"};
+    return options;
+}
+
+void addPresetOption(CLI::App* cmd, std::string& preset) {
+    std::string names;
+    for (const auto& n : presetNames()) {
+        names += (names.empty() ? "" : "|") + n;
+    }
+    cmd->add_option("--preset", preset,
+                    names + ": settings not given start from vidrnn's defaults for user data "
+                            "(user) or the demo's (demo: as vidrnn demo runs)")
+        ->check(CLI::IsMember(presetNames()))
+        ->capture_default_str();
+}
+
+void applyPreset(const CLI::App* cmd, const std::string& preset,
+                 const std::vector<std::string>& options, TrainConfig& config, bool quiet) {
+    const TrainConfig from = withPreset(preset, TrainConfig{});
+    std::string defaulted;
+    for (const auto& name : options) {
+        const auto* option = cmd->get_option_no_throw(name);
+        const auto it = settings().find(name);
+        if (!option || option->count() > 0 || it == settings().end()) {
+            continue;
+        }
+        it->second.take(config, from);
+        defaulted += (defaulted.empty() ? "" : ", ") + name.substr(2) + " " + it->second.text(config);
+    }
+    if (!quiet && !defaulted.empty()) {
+        std::fprintf(stderr, "%s: not given, from preset %s%s: %s\n", cmd->get_name().c_str(),
+                     preset.c_str(),
+                     preset == "user" ? " (vidrnn's defaults; --preset demo for the demo's)" : "",
+                     defaulted.c_str());
+    }
+}
+
 void addTrainCommands(CLI::App& app, Globals& globals) {
     auto cfg = std::make_shared<TrainConfig>();
     auto json = std::make_shared<bool>(false);
+    auto preset = std::make_shared<std::string>("user");
     auto* train = app.add_subcommand("train", "train one model and store the run");
     addTrainOptions(train, *cfg);
+    addPresetOption(train, *preset);
     train->add_flag("--json", *json, "print the result as JSON");
-    train->callback([cfg, json, &globals] { runTrain(*cfg, globals, *json); });
+    train->callback([train, cfg, json, preset, &globals] {
+        applyPreset(train, *preset, trainSettingOptions(), *cfg, globals.quiet);
+        runTrain(*cfg, globals, *json);
+    });
 }
 
 }  // namespace vidrnn::cli

@@ -45,4 +45,22 @@ using RegisterCommands = void (*)(CLI::App& app, Globals& globals);
 // --data, --frames, --size, --backbone, --cache, --device
 void addDataOptions(CLI::App* cmd, TrainConfig& config);
 
+// A list option whose values are separated by spaces or commas alike:
+// `--archs gru lstm` and `--archs gru,lstm` are the same.
+template <typename T>
+CLI::Option* addListOption(CLI::App* cmd, const std::string& name, std::vector<T>& values,
+                           const std::string& help) {
+    return cmd->add_option(name, values, help)->delimiter(',');
+}
+
+// --preset user|demo: the named run settings (vidrnn/demo.h) a command starts from.
+void addPresetOption(CLI::App* cmd, std::string& preset);
+// Every setting among `options` (e.g. "--frames") that the command line did
+// not give is taken from the preset; the list of them goes to stderr (unless
+// quiet), so a run never differs from another by a silent default.
+void applyPreset(const CLI::App* cmd, const std::string& preset,
+                 const std::vector<std::string>& options, TrainConfig& config, bool quiet);
+// The settings train takes from a preset (extract and sweep use a part).
+const std::vector<std::string>& trainSettingOptions();
+
 }  // namespace vidrnn::cli

@@ -140,6 +140,10 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", versionText,
                          "print the versions of vidrnn, Qt, LibTorch, OpenCV and SQLite");
     app.require_subcommand(1);
+    // Global options may follow the command too (`vidrnn train ... --db F`):
+    // an option a command does not know falls through to the app. Inherited
+    // by every command added below.
+    app.fallthrough();
     Globals globals;
     app.add_option("--db", globals.db,
                    "SQLite run store (default: ./experiments.db if it exists, else "

@@ -5,7 +5,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QRegularExpression>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
@@ -197,18 +199,110 @@ private Q_SLOTS:
 
     void latex() {
         const QString text = format(ReportFormat::Latex);
-        QVERIFY(text.contains("\\begin{tabular}{lrrrrrrlll}"));
-        QVERIFY(text.endsWith("\\end{tabular}\n"));
-        QVERIFY(text.contains("0.760 $\\pm$ 0.060"));
+        // booktabs; each number column is its mean (right) and "± sd" (left).
+        QVERIFY2(text.contains("\\begin{tabular}{@{}lrr@{}lr@{}lr@{}lr@{}lrl@{}}"), qPrintable(text));
+        QVERIFY(text.contains("\\toprule") && text.contains("\\midrule") &&
+                text.contains("\\bottomrule"));
+        QVERIFY(text.endsWith("\\end{table}\n"));
+        QVERIFY(text.contains("0.760 & \\,$\\pm$\\,0.060"));
         QVERIFY(text.contains("my\\_resnet18.pt"));
         QVERIFY(!text.contains("±"));
         QVERIFY(
             !QRegularExpression("[^\\\\]_").match(text.section("\\begin{tabular}", 1)).hasMatch());
-        const QString body = text.section("\\hline", 2, 2);
-        for (const QString& line : body.split('\n', Qt::SkipEmptyParts)) {
-            QCOMPARE(line.count(" & "), 9);
+        const QString body = text.section("\\midrule", 1).section("\\bottomrule", 0, 0);
+        const QStringList lines = body.split('\n', Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);
+        for (const QString& line : lines) {
+            QCOMPARE(line.count(" & "), 11);
             QVERIFY(line.endsWith("\\\\"));
         }
+        // Caveats are footnotes: marked on their rows, printed under the table
+        // (not % comments that never reach the page).
+        QVERIFY(!text.contains("\n% reference"));
+        const QString notes = text.section("\\bottomrule", 1);
+        for (const char* mark : {"a", "b", "c"}) {
+            const QString m = QString("\\textsuperscript{%1}").arg(mark);
+            QVERIFY2(body.contains(m) && notes.contains(m), mark);
+        }
+        QVERIFY(notes.contains("inflates accuracy"));
+        QVERIFY(notes.contains("randomly initialised"));
+    }
+
+    void latexEscapes() {
+        auto runs = sampleRuns();
+        runs[0].backbone = "/models/a|b<c>_#%&~^$x{y}.pt";  // a backslash would be a folder
+        const QString text = QString::fromStdString(
+            formatReport(buildReport(runs), ReportFormat::Latex));
+        QVERIFY2(text.contains("a\\textbar{}b\\textless{}c\\textgreater{}\\_\\#\\%\\&"
+                               "\\textasciitilde{}\\textasciicircum{}\\$x\\{y\\}.pt"),
+                 qPrintable(text));
+    }
+
+    // Undefined values: empty in CSV (the column stays numeric), null in JSON.
+    void undefinedValues() {
+        auto runs = sampleRuns();
+        runs[5].trainSeconds.reset();  // the LSTM row's only run
+        const Report report = buildReport(runs);
+        const QStringList lines =
+            QString::fromStdString(formatReport(report, ReportFormat::Csv)).split('\n');
+        const QStringList header = csvFields(lines[0]);
+        const QStringList lstm = csvFields(lines[1]);
+        QCOMPARE(lstm[1], QString("lstm"));
+        QCOMPARE(lstm[header.indexOf("train_seconds_mean")], QString());
+        QCOMPARE(lstm[header.indexOf("train_seconds_std")], QString());
+        QCOMPARE(lstm[header.indexOf("accuracy_std")], QString());
+        for (const QString& line : lines) {
+            QVERIFY2(!line.contains(",-,") && !line.contains("—"), qPrintable(line));
+        }
+        const auto doc = QJsonDocument::fromJson(
+            QByteArray::fromStdString(formatReport(report, ReportFormat::Json)));
+        const QJsonObject row = doc.object()["rows"].toArray()[0].toObject();
+        QCOMPARE(row["arch"].toString(), QString("lstm"));
+        QVERIFY(row["train_seconds"].toObject()["mean"].isNull());
+        QVERIFY(row["train_seconds"].toObject()["std"].isNull());
+        QCOMPARE(row["train_seconds"].toObject()["n"].toInt(), 0);
+    }
+
+    // The table compiles with pdflatex in a default A4 article and fits its
+    // text width (no overfull box): the study's 16 rows with measured rows
+    // of the longest kinds beside them.
+    void latexCompiles() {
+        const QString pdflatex = QStandardPaths::findExecutable("pdflatex");
+        if (pdflatex.isEmpty()) {
+            QSKIP("pdflatex is not installed (tools/setup.sh installs texlive-latex-base)");
+        }
+        QTemporaryDir dir;
+        auto store = RunStore::open(dir.filePath("r.db").toStdString());
+        auto runs = store.listRuns();
+        std::int64_t id = 100;
+        for (const auto& arch : {"lstm", "gru", "deep_lstm", "bilstm", "convlstm", "mean_pool"}) {
+            for (int fold = 0; fold < 2; ++fold) {
+                auto r = completed(id++, arch, 512, 0.7612 + 0.01 * fold, 0.7531 - 0.02 * fold,
+                                   1778.58 + 300 * fold, "random", false);
+                r.params = 18882059;
+                r.layers = std::string(arch) == "deep_lstm" ? 3 : 1;
+                runs.push_back(r);
+            }
+        }
+        const std::string table = formatReport(buildReport(runs), ReportFormat::Latex);
+        QFile t(dir.filePath("table.tex"));
+        QVERIFY(t.open(QIODevice::WriteOnly));
+        t.write(QByteArray::fromStdString(table));
+        t.close();
+        QFile doc(dir.filePath("doc.tex"));
+        QVERIFY(doc.open(QIODevice::WriteOnly));
+        doc.write("\\documentclass[a4paper]{article}\n\\usepackage{booktabs}\n"
+                  "\\usepackage{graphicx}\n\\begin{document}\n\\input{table.tex}\n"
+                  "\\input{table.tex}\n\\end{document}\n");
+        doc.close();
+        QProcess latex;
+        latex.setWorkingDirectory(dir.path());
+        latex.start(pdflatex, {"-interaction=nonstopmode", "-halt-on-error", "doc.tex"});
+        QVERIFY(latex.waitForFinished(120000));
+        const QString log = QString::fromUtf8(latex.readAllStandardOutput());
+        QVERIFY2(latex.exitCode() == 0, qPrintable(log.right(2000)));
+        QVERIFY2(!log.contains("Overfull"), qPrintable(log.right(2000)));
+        QVERIFY(QFileInfo(dir.filePath("doc.pdf")).size() > 1000);
     }
 
     void json() {

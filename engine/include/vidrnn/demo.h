@@ -36,6 +36,9 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
+
+#include "vidrnn/config.h"
 
 namespace vidrnn {
 
@@ -85,5 +88,18 @@ struct DemoSummary {
 // Throws VideoError if the MJPG writer is unavailable or its output does not
 // decode back.
 DemoSummary generateDemo(const DemoOptions& options);
+
+// Named run settings, one set shared by the CLI (`--preset NAME`) and the
+// workbench (Train view, Preset):
+// - "user": vidrnn's defaults for user data, TrainConfig's own (16 frames at
+//   224 px, logo split, 30 epochs, batch 32, patience 8);
+// - "demo": the demo's, as `vidrnn demo` and "Reproduce the study" run them
+//   (12 frames at 64 px: 2x2 ResNet maps keep ConvLSTM affordable on two
+//   cores; groups split, 15 epochs, batch 16, patience 5).
+// Only frames, image size, split, epochs, batch, learning rate and patience
+// change; the data set, model, seed, backbone and device are kept. Throws
+// ConfigError naming the presets for an unknown name.
+TrainConfig withPreset(const std::string& name, TrainConfig config);
+const std::vector<std::string>& presetNames();
 
 }  // namespace vidrnn

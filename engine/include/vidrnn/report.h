@@ -38,6 +38,9 @@ struct ReportRow {
     bool reference = false;  // the study's published row, not a measurement
     std::vector<std::int64_t> runIds;
     Stat params, trainSeconds, accuracy, macroF1;
+    // Indices into Report::notes of the caveats that apply to this row (LaTeX
+    // marks them as footnotes on the row).
+    std::vector<std::size_t> notes;
 
     // "random (leaking)", "logo", ...
     std::string protocolLabel() const;
@@ -65,8 +68,11 @@ struct ReportOptions {
 Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& options = {});
 
 // table: aligned text; markdown: a pipe table; csv: one header line, means
-// and standard deviations in separate columns; latex: a tabular with
-// special characters escaped; json: {"rows": [...], "notes": [...]}.
+// and standard deviations in separate columns, undefined values empty; latex:
+// a booktabs table float (\usepackage{booktabs,graphicx}) that fits the text
+// width of an A4 article (scaled down only if it would not), numbers
+// right-aligned, every special character escaped, caveats as footnotes under
+// it; json: {"rows": [...], "notes": [...]}, undefined values null.
 std::string formatReport(const Report& report, ReportFormat format);
 
 }  // namespace vidrnn

@@ -373,4 +373,32 @@ DemoSummary generateDemo(const DemoOptions& options) {
     return finish();
 }
 
+const std::vector<std::string>& presetNames() {
+    static const std::vector<std::string> names{"user", "demo"};
+    return names;
+}
+
+TrainConfig withPreset(const std::string& name, TrainConfig c) {
+    TrainConfig p;  // "user": TrainConfig's defaults
+    if (name == "demo") {
+        p.frames = 12;
+        p.imageSize = 64;
+        p.split = "groups";
+        p.epochs = 15;
+        p.batch = 16;
+        p.lr = 1e-3;
+        p.patience = 5;
+    } else if (name != "user") {
+        throw ConfigError("unknown preset '" + name + "' (expected user or demo)");
+    }
+    c.frames = p.frames;
+    c.imageSize = p.imageSize;
+    c.split = p.split;
+    c.epochs = p.epochs;
+    c.batch = p.batch;
+    c.lr = p.lr;
+    c.patience = p.patience;
+    return c;
+}
+
 }  // namespace vidrnn

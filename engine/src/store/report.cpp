@@ -68,25 +68,29 @@ void addNotes(Report& report) {
     report.notes.push_back(
         "Each value is the mean ± sample standard deviation over the n runs (folds, seeds) of "
         "its row; a single run shows no deviation.");
-    auto any = [&](auto predicate) {
-        return std::any_of(report.rows.begin(), report.rows.end(), predicate);
+    // A caveat is printed once if any row needs it and marked on those rows.
+    auto caveat = [&](auto applies, const char* text) {
+        bool used = false;
+        for (ReportRow& row : report.rows) {
+            if (applies(row)) {
+                row.notes.push_back(report.notes.size());
+                used = true;
+            }
+        }
+        if (used) {
+            report.notes.push_back(text);
+        }
     };
-    if (any([](const ReportRow& r) { return r.reference; })) {
-        report.notes.push_back(
-            "reference (report): the study's published numbers, a single run each; training "
-            "times from the author's machine; split not stated.");
-    }
-    if (any([](const ReportRow& r) { return r.leaking; })) {
-        report.notes.push_back(
-            "random (leaking): a clip-level random split puts clips of one group (same actor "
-            "and scene) on both sides, which inflates accuracy; use logo for comparable "
-            "numbers.");
-    }
-    if (any([](const ReportRow& r) { return !r.pretrained && !r.reference; })) {
-        report.notes.push_back(
-            "not pretrained: the backbone had no weights file and was randomly initialised, so "
-            "its accuracy is not comparable with the study's ImageNet features.");
-    }
+    caveat([](const ReportRow& r) { return r.reference; },
+           "reference (report): the study's published numbers, a single run each; training "
+           "times from the author's machine; split not stated.");
+    caveat([](const ReportRow& r) { return r.leaking; },
+           "random (leaking): a clip-level random split puts clips of one group (same actor "
+           "and scene) on both sides, which inflates accuracy; use logo for comparable "
+           "numbers.");
+    caveat([](const ReportRow& r) { return !r.pretrained && !r.reference; },
+           "not pretrained: the backbone had no weights file and was randomly initialised, so "
+           "its accuracy is not comparable with the study's ImageNet features.");
 }
 
 }  // namespace

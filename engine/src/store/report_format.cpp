@@ -3,6 +3,8 @@
 // unpretrained backbone cannot drop out of one of them.
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -14,19 +16,6 @@ namespace vidrnn {
 namespace {
 
 enum class Align { Left, Right };
-
-struct Column {
-    const char* title;
-    Align align;
-};
-
-const std::vector<Column> kColumns{
-    {"type", Align::Left},        {"hidden", Align::Right},
-    {"parameters", Align::Right}, {"training time (s)", Align::Right},
-    {"accuracy", Align::Right},   {"avg. F1", Align::Right},
-    {"n", Align::Right},          {"protocol", Align::Left},
-    {"backbone", Align::Left},    {"source", Align::Left},
-};
 
 std::string fixed(double value, int decimals) {
     char buffer[64];
@@ -45,30 +34,71 @@ std::string withThousands(double value) {
     return negative ? "-" + digits : digits;
 }
 
+// One column of the text, Markdown and LaTeX tables. A number column names
+// its Stat; LaTeX sets its mean and "± sd" in two columns so both align.
+struct Column {
+    const char* title;
+    const char* latexTitle;  // nullptr: folded into the LaTeX "setting" column
+    Align align;
+    std::string (*text)(const ReportRow&);  // for non-Stat columns
+    const Stat ReportRow::*stat = nullptr;
+    int decimals = 0;
+    bool integer = false;  // thousands separators, no decimals
+};
+
+// Adding a column to the tables is one line here.
+const std::vector<Column> kColumns{
+    {"type", "type", Align::Left, [](const ReportRow& r) { return r.type; }},
+    {"hidden", "hidden", Align::Right, [](const ReportRow& r) { return std::to_string(r.hidden); }},
+    {"parameters", "parameters", Align::Right, nullptr, &ReportRow::params, 0, true},
+    {"training time (s)", "time (s)", Align::Right, nullptr, &ReportRow::trainSeconds, 2},
+    {"accuracy", "accuracy", Align::Right, nullptr, &ReportRow::accuracy, 3},
+    {"avg. F1", "avg.\\ F1", Align::Right, nullptr, &ReportRow::macroF1, 3},
+    {"n", "$n$", Align::Right,
+     [](const ReportRow& r) { return std::to_string(r.runIds.size()); }},
+    {"protocol", nullptr, Align::Left, [](const ReportRow& r) { return r.protocolLabel(); }},
+    {"backbone", nullptr, Align::Left, [](const ReportRow& r) { return r.backboneLabel(); }},
+    {"source", nullptr, Align::Left, [](const ReportRow& r) { return r.sourceLabel(); }},
+};
+
+std::string number(const Column& c, double v) {
+    return c.integer ? withThousands(v) : fixed(v, c.decimals);
+}
+
+// The mean; "" when there is none.
+std::string meanCell(const Column& c, const ReportRow& row) {
+    const Stat& s = row.*(c.stat);
+    return s.n ? number(c, s.mean) : std::string();
+}
+
+// The deviation, when there is one worth printing.
+std::optional<std::string> sdCell(const Column& c, const ReportRow& row) {
+    const Stat& s = row.*(c.stat);
+    if (!s.stddev || (c.integer && std::round(*s.stddev) == 0.0)) {
+        return std::nullopt;
+    }
+    return number(c, *s.stddev);
+}
+
 // "0.764 ± 0.012"; a single value alone; "-" when there is none.
-std::string statCell(const Stat& s, int decimals, const std::string& pm, bool integer = false) {
-    if (s.n == 0) {
+std::string cellText(const Column& c, const ReportRow& row, const std::string& pm) {
+    if (!c.stat) {
+        return c.text(row);
+    }
+    const std::string mean = meanCell(c, row);
+    if (mean.empty()) {
         return "-";
     }
-    auto number = [&](double v) { return integer ? withThousands(v) : fixed(v, decimals); };
-    std::string cell = number(s.mean);
-    if (s.stddev && !(integer && std::round(*s.stddev) == 0.0)) {
-        cell += pm + number(*s.stddev);
-    }
-    return cell;
+    const auto sd = sdCell(c, row);
+    return sd ? mean + pm + *sd : mean;
 }
 
 std::vector<std::string> cells(const ReportRow& row, const std::string& pm) {
-    return {row.type,
-            std::to_string(row.hidden),
-            statCell(row.params, 0, pm, true),
-            statCell(row.trainSeconds, 2, pm),
-            statCell(row.accuracy, 3, pm),
-            statCell(row.macroF1, 3, pm),
-            std::to_string(row.runIds.size()),
-            row.protocolLabel(),
-            row.backboneLabel(),
-            row.sourceLabel()};
+    std::vector<std::string> out;
+    for (const Column& c : kColumns) {
+        out.push_back(cellText(c, row, pm));
+    }
+    return out;
 }
 
 // Display width in code points, so "±" counts as one column.
@@ -193,14 +223,26 @@ std::string asCsv(const Report& report) {
 }
 
 std::string escapeLatex(const std::string& text) {
+    static const std::pair<const char*, const char*> kUtf8[] = {
+        {"±", "$\\pm$"},     {"×", "$\\times$"}, {"—", "---"},   {"–", "--"},
+        {"·", "\\textperiodcentered{}"}, {"…", "\\dots{}"},
+    };
     std::string out;
     for (size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        if (text.compare(i, 2, "±") == 0) {
-            out += "$\\pm$";
-            ++i;  // "±" is two bytes in UTF-8
+        bool replaced = false;
+        for (const auto& [from, to] : kUtf8) {
+            const size_t n = std::char_traits<char>::length(from);
+            if (text.compare(i, n, from) == 0) {
+                out += to;
+                i += n - 1;
+                replaced = true;
+                break;
+            }
+        }
+        if (replaced) {
             continue;
         }
+        const char c = text[i];
         switch (c) {
             case '\\':
                 out += "\\textbackslash{}";
@@ -210,6 +252,15 @@ std::string escapeLatex(const std::string& text) {
                 break;
             case '^':
                 out += "\\textasciicircum{}";
+                break;
+            case '|':
+                out += "\\textbar{}";
+                break;
+            case '<':
+                out += "\\textless{}";
+                break;
+            case '>':
+                out += "\\textgreater{}";
                 break;
             case '&':
             case '%':
@@ -228,25 +279,89 @@ std::string escapeLatex(const std::string& text) {
     return out;
 }
 
+// Footnote marks a, b, ... for the notes that apply to rows.
+std::string noteMark(size_t k) {
+    std::string mark;
+    do {
+        mark.insert(mark.begin(), char('a' + k % 26));
+        k /= 26;
+    } while (k-- > 0);
+    return mark;
+}
+
+// A booktabs table in the study's layout (type, hidden, parameters, time,
+// accuracy, F1) plus n and the setting: it fits an A4 article's text width at
+// \footnotesize; a wider one (long type or backbone names) is scaled down to
+// the width rather than run into the margin. Caveats are footnotes under it,
+// marked on the rows they concern.
 std::string asLatex(const Report& report) {
-    std::ostringstream out;
-    for (const std::string& note : report.notes)
-        out << "% " << escapeLatex(note) << '\n';
-    out << "\\begin{tabular}{";
-    for (const Column& c : kColumns)
-        out << (c.align == Align::Right ? 'r' : 'l');
-    out << "}\n\\hline\n";
-    for (size_t i = 0; i < kColumns.size(); ++i) {
-        out << (i ? " & " : "") << escapeLatex(kColumns[i].title);
-    }
-    out << " \\\\\n\\hline\n";
+    std::map<size_t, std::string> marks;  // note index -> mark
     for (const ReportRow& row : report.rows) {
-        auto line = cells(row, " ± ");
-        for (size_t i = 0; i < line.size(); ++i)
-            out << (i ? " & " : "") << escapeLatex(line[i]);
+        for (size_t k : row.notes) {
+            if (!marks.count(k)) {
+                const size_t next = marks.size();
+                marks[k] = noteMark(next);
+            }
+        }
+    }
+    std::ostringstream out;
+    out << "% vidrnn report table: needs \\usepackage{booktabs} and \\usepackage{graphicx}\n"
+           "\\begin{table}[htbp]\n\\centering\n\\begin{minipage}{\\linewidth}\n\\centering\n"
+           "\\footnotesize\n\\setlength{\\tabcolsep}{3.5pt}\n"
+           "\\ifdefined\\vidrnnTableBox\\else\\newsavebox{\\vidrnnTableBox}\\fi\n"
+           "\\sbox{\\vidrnnTableBox}{%\n\\begin{tabular}{@{}";
+    for (const Column& c : kColumns) {
+        if (c.latexTitle) {
+            out << (c.stat ? "r@{}l" : c.align == Align::Right ? "r" : "l");
+        }
+    }
+    out << "l@{}}\n\\toprule\n";
+    for (const Column& c : kColumns) {
+        if (c.latexTitle) {
+            out << (c.stat ? std::string("\\multicolumn{2}{c}{") + c.latexTitle + "}" : c.latexTitle)
+                << " & ";
+        }
+    }
+    out << "setting \\\\\n\\midrule\n";
+    for (const ReportRow& row : report.rows) {
+        for (const Column& c : kColumns) {
+            if (!c.latexTitle) {
+                continue;
+            }
+            if (!c.stat) {
+                out << escapeLatex(c.text(row)) << " & ";
+                continue;
+            }
+            const std::string mean = meanCell(c, row);
+            const auto sd = sdCell(c, row);
+            out << (mean.empty() ? "---" : mean) << " & "
+                << (sd ? "\\,$\\pm$\\," + *sd : std::string()) << " & ";
+        }
+        std::string setting = row.reference ? "study" : row.protocolLabel() + ", " + row.backbone;
+        out << escapeLatex(setting);
+        for (size_t k : row.notes) {
+            out << "\\textsuperscript{" << marks[k] << "}";
+        }
         out << " \\\\\n";
     }
-    out << "\\hline\n\\end{tabular}\n";
+    if (report.rows.empty()) {
+        size_t span = 1;  // the setting
+        for (const Column& c : kColumns) {
+            span += c.latexTitle ? (c.stat ? 2 : 1) : 0;
+        }
+        out << "\\multicolumn{" << span << "}{c}{(no completed runs)} \\\\\n";
+    }
+    out << "\\bottomrule\n\\end{tabular}}%\n"
+           "\\ifdim\\wd\\vidrnnTableBox>\\linewidth\\resizebox{\\linewidth}{!}{\\usebox{"
+           "\\vidrnnTableBox}}\\else\\usebox{\\vidrnnTableBox}\\fi\n"
+           "\\par\\smallskip\\raggedright\n";
+    for (size_t k = 0; k < report.notes.size(); ++k) {
+        auto m = marks.find(k);
+        out << (m != marks.end() ? "\\textsuperscript{" + m->second + "}\\," : std::string())
+            << escapeLatex(report.notes[k]) << "\\par\n";
+    }
+    out << "\\end{minipage}\n\\caption{Test accuracy and macro F1 per configuration "
+           "(vidrnn).}\n\\end{table}\n";
     return out.str();
 }
 
