@@ -11,8 +11,7 @@
 
 class QComboBox;
 class QCustomPlot;
-class QCPColorMap;
-class QCPColorScale;
+class QCPAxisRect;
 class QCPItemRect;
 class QLabel;
 class QTableWidget;
@@ -30,7 +29,11 @@ public:
     qint64 runId() const { return mRunId; }
     void setNormalised(bool rowNormalised);
 
+    // Drawn as vector rectangles (one per cell, and a stepped colour bar), so
+    // SVG and PDF exports stay sharp; the selected cell's box is screen only.
     QCustomPlot* heatmap() const { return mPlot; }
+    // "Per-class precision, recall and F1 of run 12 (GRU h128 · groups)".
+    QString classTableCaption() const;
     QTableWidget* classTable() const { return mClassTable; }
     QTableWidget* clipsTable() const { return mClips; }
     // Widget coordinates of a cell's centre in the heatmap.
@@ -63,8 +66,7 @@ private:
     QComboBox* mMode = nullptr;
     QLabel* mSummary = nullptr;
     QCustomPlot* mPlot = nullptr;
-    QCPColorMap* mMap = nullptr;
-    QCPColorScale* mScale = nullptr;
+    QCPAxisRect* mBar = nullptr;  // the colour scale
     QCPItemRect* mSelection = nullptr;
     QTableWidget* mClassTable = nullptr;
     QTableWidget* mClips = nullptr;
