@@ -246,7 +246,8 @@ void ConfusionView::drawMatrix() {
     QSharedPointer<QCPAxisTickerText> xt(new QCPAxisTickerText), yt(new QCPAxisTickerText);
     QFont cellFont = mPlot->xAxis->tickLabelFont();
     cellFont.setPointSizeF(cellFont.pointSizeF() * (n > 12 ? 0.85 : 1.0));
-    std::vector<std::vector<double>> values(static_cast<std::size_t>(n));
+    auto& values = mValues;
+    values.assign(static_cast<std::size_t>(n), {});
     double maxValue = 0;
     for (int t = 0; t < n; ++t) {
         const auto& row = mConfusion[static_cast<std::size_t>(t)];
@@ -329,6 +330,14 @@ void ConfusionView::drawMatrix() {
         selectCell(mTruth, mPredicted);
     }
     mPlot->replot();
+}
+
+double ConfusionView::cellValue(int truth, int predicted) const {
+    if (truth < 0 || predicted < 0 || truth >= static_cast<int>(mValues.size()) ||
+        predicted >= static_cast<int>(mValues[static_cast<std::size_t>(truth)].size())) {
+        return 0.0;
+    }
+    return mValues[static_cast<std::size_t>(truth)][static_cast<std::size_t>(predicted)];
 }
 
 QString ConfusionView::classTableCaption() const {

@@ -39,6 +39,8 @@ public:
     // Widget coordinates of a cell's centre in the heatmap.
     QPoint cellCenter(int truth, int predicted) const;
     QPair<int, int> selectedCell() const { return {mTruth, mPredicted}; }
+    // The value a cell shows: a count, or its row's fraction when normalised.
+    double cellValue(int truth, int predicted) const;
 
 public Q_SLOTS:
     void selectCell(int truth, int predicted);
@@ -57,6 +59,7 @@ private:
     qint64 mRunId = 0;
     std::vector<std::string> mClasses;
     std::vector<std::vector<std::int64_t>> mConfusion;
+    std::vector<std::vector<double>> mValues;  // as drawn [truth][predicted]
     std::vector<ClassMetricsRecord> mMetrics;
     std::vector<ClipPrediction> mPredictions;
     int mTruth = -1;
