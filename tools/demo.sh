@@ -3,7 +3,8 @@
 # the demo data set (demo-data/, UCF11 layout), extracts features, runs the
 # default sweep (the study's grid plus bilstm and mean_pool) into
 # experiments.db and prints the report; then the workbench opens on those
-# results (on a display) or renders a screenshot of itself (headless).
+# results (on a display) or renders a screenshot of itself (headless): the
+# demo data set open, the demo's sweep in Compare, its best run in Results.
 # `vidrnn-workbench --reproduce` does the same work inside the window; either
 # resumes the other's sweep, completed cells are never repeated.
 set -euo pipefail
@@ -24,5 +25,5 @@ if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
 fi
 mkdir -p "$here/build/screenshots"
 QT_QPA_PLATFORM=offscreen "$bin/vidrnn-workbench" --db "$db" \
-  --screenshot "$here/build/screenshots/workbench.png"
+  --screenshot "$here/build/screenshots/workbench.png" --screenshot-delay 3000
 echo "no display: workbench rendered to build/screenshots/workbench.png"

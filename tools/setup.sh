@@ -15,6 +15,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev libfmt-dev
   xvfb xauth
   ffmpeg
+  texlive-latex-base texlive-latex-recommended poppler-utils
   python3-torch python3-numpy
   clang libclang-rt-14-dev
 )

@@ -9,6 +9,7 @@
 #include "instruments/autopilot.h"
 #include "views/datasetview.h"
 #include "shell/mainwindow.h"
+#include "vidrnn/demo.h"
 #include "vidrnn/runtime.h"
 
 int main(int argc, char** argv) {
@@ -44,10 +45,14 @@ int main(int argc, char** argv) {
                                  "the main job in the window: the demo data (generated into "
                                  "demo-data/ when missing) and the study's sweep on it, as "
                                  "`vidrnn demo` runs it (either resumes the other's sweep)");
+    QCommandLineOption report("export-report",
+                              "write File > Export report into DIR (the store's newest sweep "
+                              "on a first start) and quit",
+                              "DIR");
     QCommandLineOption threads("threads", "LibTorch threads (default: all cores)", "N", "0");
     QCommandLineOption fresh("no-settings", "ignore and keep the saved layout and settings");
     parser.addOptions(
-        {screenshot, delay, views, probe, data, db, demo, reproduce, threads, fresh});
+        {screenshot, delay, views, probe, data, db, demo, reproduce, report, threads, fresh});
     parser.process(app);
 
     vidrnn::configureThreads(parser.value(threads).toInt());
@@ -55,8 +60,12 @@ int main(int argc, char** argv) {
     vidrnn::ui::MainWindowOptions options;
     options.storePath = parser.value(db);
     options.dataPath = autopilot ? QString() : parser.value(data);
-    options.restoreSettings = !parser.isSet(fresh) && !autopilot && !parser.isSet(screenshot);
-    options.saveSettings = !parser.isSet(fresh) && !autopilot && !parser.isSet(screenshot);
+    const bool oneShot = parser.isSet(screenshot) || parser.isSet(report);
+    options.restoreSettings = !parser.isSet(fresh) && !autopilot && !oneShot;
+    options.saveSettings = !parser.isSet(fresh) && !autopilot && !oneShot;
+    // A first start lands on the newest sweep's results (after tools/demo.sh:
+    // the demo's), a later one reopens the last data set and view.
+    options.landOnResults = !autopilot && !parser.isSet(reproduce) && !parser.isSet(demo);
     vidrnn::ui::MainWindow window(options);
     window.show();
     if (parser.isSet(reproduce) && !autopilot) {
@@ -70,14 +79,9 @@ int main(int argc, char** argv) {
         ao.screenshotDir = parser.value(views);
         ao.dataPath = parser.value(data);
         // The CLI demo's data settings with one GRU.
+        ao.run = vidrnn::withPreset("demo", vidrnn::TrainConfig{});
         ao.run.arch = "gru";
         ao.run.hidden = 128;
-        ao.run.imageSize = 64;
-        ao.run.frames = 12;
-        ao.run.split = "groups";
-        ao.run.epochs = 15;
-        ao.run.batch = 16;
-        ao.run.patience = 5;
         ao.run.device = "cpu";
         auto* pilot = new vidrnn::ui::Autopilot(&window, ao, &window);
         QObject::connect(pilot, &vidrnn::ui::Autopilot::done, &app,
@@ -87,6 +91,19 @@ int main(int argc, char** argv) {
                              QApplication::exit(code);
                          });
         QTimer::singleShot(0, pilot, &vidrnn::ui::Autopilot::start);
+    } else if (parser.isSet(report)) {
+        const QString dir = parser.value(report);
+        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, dir] {
+            QStringList files;
+            const QString error = window.exportReportTo(dir, &files);
+            if (!error.isEmpty()) {
+                std::fprintf(stderr, "error: %s\n", qPrintable(error));
+                QApplication::exit(1);
+                return;
+            }
+            std::printf("report: %d files in %s\n", static_cast<int>(files.size()), qPrintable(dir));
+            QApplication::quit();
+        });
     } else if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, file] {

@@ -6,10 +6,16 @@
 
 #include <QImage>
 #include <QImageReader>
+#include <QProcess>
+#include <QSettings>
 #include <QStandardItemModel>
+#include <QStandardPaths>
+#include <QTableWidget>
 #include <QXmlStreamReader>
 
 #include "views/compareview.h"
+#include "views/confusionview.h"
+#include "charts/plotsupport.h"
 #include "charts/exporter.h"
 #include "widgets/livecurves.h"
 #include "charts/qcp.h"
@@ -181,7 +187,10 @@ private Q_SLOTS:
         QVERIFY(md.contains("| class | F1 |\n|---|---|"));
         QVERIFY(md.contains("a\\|b"));
         const QString tex = tableText(&model, TableFormat::Latex);
-        QVERIFY(tex.contains("\\begin{tabular}{ll}"));
+        QVERIFY(tex.contains("\\begin{tabular}{@{}ll@{}}"));
+        QVERIFY(tex.contains("\\toprule"));
+        QVERIFY(tex.contains("a\\textbar{}b"));
+        QVERIFY(csv.contains("\"a|b \"\"q\"\"\",\n"));  // undefined: empty
         QVERIFY(tex.contains("golf\\_swing, 50\\% \\& more"));
     }
 
@@ -194,11 +203,11 @@ private Q_SLOTS:
         QStringList files;
         const QString folder = out("report");
         QCOMPARE(exportReport(folder, &compare, &files), QString());
-        QCOMPARE(files.size(), 3 + 5 * 3 + 1);
+        QCOMPARE(files.size(), 3 + 5 * 3 + 2);  // tables, charts, report.tex and index.md
         for (const auto& f : files) {
             QVERIFY2(QFileInfo(f).size() > 0, qPrintable(f));
             if (f.endsWith(".png")) {
-                checkPng(f, QSize(1000, 620));
+                checkPng(f, QSize());
             } else if (f.endsWith(".svg")) {
                 checkSvg(f);
             } else if (f.endsWith(".pdf")) {
@@ -206,10 +215,137 @@ private Q_SLOTS:
             }
         }
         const QString index = QString::fromUtf8(readAll(QDir(folder).filePath("index.md")));
-        QVERIFY(index.contains("![accuracy-vs-hidden](accuracy-vs-hidden.png)"));
+        QVERIFY(index.contains("](accuracy-vs-hidden.png)"));
         QVERIFY(index.contains("|---"));
         QVERIFY(QString::fromUtf8(readAll(QDir(folder).filePath("table.tex")))
                     .contains("\\begin{tabular}"));
+    }
+
+    // File > Export report: every chart with a title and a legend (read from
+    // the SVG text), the confusion matrix as vector rectangles with its run
+    // id, no selection box in any file, the per-class tables, and a LaTeX
+    // document that compiles in a default A4 article without overfull boxes.
+    void reportHasEveryChartAndRun() {
+        QSettings().remove("export");
+        StoreSession session;
+        session.open(mStore);
+        CompareView compare(&session);
+        compare.resize(1000, 700);
+        compare.setRunIds({});
+        ConfusionView confusion(&session);
+        confusion.resize(1000, 700);
+        confusion.show();
+        confusion.setRunId(mRun);
+        confusion.selectCell(0, 0);  // the red box is on screen...
+        ReportContent content;
+        content.compare = &compare;
+        content.confusion = &confusion;
+        content.size.width = 8.5;
+        content.size.height = 6.5;
+        content.size.fontPt = 8;
+        const QString folder = out("full-report");
+        QStringList files;
+        QCOMPARE(exportReport(folder, content, &files), QString());
+        QCOMPARE(confusion.runId(), mRun);  // put back
+        const QDir dir(folder);
+        const QString matrix = QString("confusion-run%1").arg(mRun);
+        const QString perClass = QString("per-class-run%1").arg(mRun);
+        for (const QString& name :
+             {matrix + ".pdf", matrix + ".svg", matrix + ".png", perClass + ".csv",
+              perClass + ".md", perClass + ".tex", QString("report.tex"), QString("index.md")}) {
+            QVERIFY2(files.contains(dir.filePath(name)), qPrintable(name));
+        }
+
+        // Titles and legends in every comparison chart.
+        for (const auto& [name, plot] : compare.charts()) {
+            const QString svg = QString::fromUtf8(readAll(dir.filePath(name + ".svg")));
+            checkSvg(dir.filePath(name + ".svg"));
+            // The title, maybe broken into lines to fit 8.5 cm: every word of it.
+            QVERIFY2(!plotTitle(plot).isEmpty(), qPrintable(name));
+            for (const QString& word : plotTitle(plot).split(' ', Qt::SkipEmptyParts)) {
+                QVERIFY2(svg.contains(word.toHtmlEscaped()), qPrintable(name + ": " + word));
+            }
+            QVERIFY2(plot->legend->visible() && plot->legend->itemCount() > 0, qPrintable(name));
+            for (int i = 0; i < plot->legend->itemCount(); ++i) {
+                auto* item = qobject_cast<QCPPlottableLegendItem*>(plot->legend->item(i));
+                if (!item) {
+                    continue;  // an empty cell of the wrapped grid
+                }
+                QVERIFY2(svg.contains(item->plottable()->name().toHtmlEscaped()),
+                         qPrintable(name + ": " + item->plottable()->name()));
+            }
+            // On paper: 8.5 cm wide (QSvgGenerator writes millimetres).
+            QVERIFY2(svg.contains("width=\"85mm\"") || svg.contains("width=\"84."),
+                     qPrintable(svg.left(400)));
+        }
+        // The heat map: title with the run id, colour bar label, rectangles only.
+        const QString heat = QString::fromUtf8(readAll(dir.filePath(matrix + ".svg")));
+        QVERIFY(heat.contains(QString("Confusion matrix of run %1").arg(mRun)));
+        QVERIFY(heat.contains(">clips<") || heat.contains("clips"));
+        QVERIFY(!heat.contains("<image"));
+        const int classes = confusion.classTable()->rowCount();
+        QVERIFY(classes >= 2);
+        QVERIFY2(heat.count("<rect") >= classes * classes, qPrintable(QString::number(heat.count("<rect"))));
+
+        // ...but in no export: SVG colours, PNG pixels, PDF rendered.
+        const QColor box(230, 60, 20);
+        auto nearBox = [&box](const QImage& image) {
+            for (int y = 0; y < image.height(); ++y) {
+                for (int x = 0; x < image.width(); ++x) {
+                    const QColor c = image.pixelColor(x, y);
+                    if (std::abs(c.red() - box.red()) + std::abs(c.green() - box.green()) +
+                            std::abs(c.blue() - box.blue()) < 30) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        };
+        const QString pdftoppm = QStandardPaths::findExecutable("pdftoppm");
+        for (const QString& f : files) {
+            if (f.endsWith(".svg")) {
+                QVERIFY2(!readAll(f).toLower().contains(box.name().toLatin1()), qPrintable(f));
+            } else if (f.endsWith(".png")) {
+                QVERIFY2(!nearBox(QImage(f)), qPrintable(f));
+            } else if (f.endsWith(".pdf") && !pdftoppm.isEmpty() && f.contains("confusion")) {
+                QProcess p;
+                p.start(pdftoppm, {"-png", "-r", "100", "-singlefile", f, f + "-page"});
+                QVERIFY(p.waitForFinished(60000) && p.exitCode() == 0);
+                QVERIFY2(!nearBox(QImage(f + "-page.png")), qPrintable(f));
+            }
+        }
+        // Back on screen afterwards.
+        QVERIFY(nearBox(confusion.heatmap()->toPixmap(800, 600).toImage()));
+
+        // The per-class table: caption with the run id, numbers right-aligned,
+        // undefined values empty in CSV.
+        const QString tex = QString::fromUtf8(readAll(dir.filePath(perClass + ".tex")));
+        QVERIFY2(tex.contains("\\begin{tabular}{@{}lrrrrr@{}}"), qPrintable(tex));
+        QVERIFY(tex.contains(QString("run %1").arg(mRun)));
+        const QString csv = QString::fromUtf8(readAll(dir.filePath(perClass + ".csv")));
+        QVERIFY(!csv.contains("—"));
+        QCOMPARE(csv.split('\n', Qt::SkipEmptyParts).size(), classes + 1);
+        QVERIFY(QString::fromUtf8(readAll(dir.filePath(perClass + ".md"))).contains("|---:|"));
+
+        // The document.
+        const QString doc = QString::fromUtf8(readAll(dir.filePath("report.tex")));
+        QVERIFY(doc.contains("\\input{table.tex}"));
+        QVERIFY(doc.contains("\\vidrnnchart{" + matrix + ".pdf}"));
+        QVERIFY(doc.contains("\\input{" + perClass + ".tex}"));
+        const QString index = QString::fromUtf8(readAll(dir.filePath("index.md")));
+        QVERIFY(index.contains(matrix + ".png"));
+        const QString pdflatex = QStandardPaths::findExecutable("pdflatex");
+        if (pdflatex.isEmpty()) {
+            QSKIP("pdflatex is not installed (tools/setup.sh installs texlive-latex-base)");
+        }
+        QProcess latex;
+        latex.setWorkingDirectory(folder);
+        latex.start(pdflatex, {"-interaction=nonstopmode", "-halt-on-error", "report.tex"});
+        QVERIFY(latex.waitForFinished(120000));
+        const QString log = QString::fromUtf8(latex.readAllStandardOutput());
+        QVERIFY2(latex.exitCode() == 0, qPrintable(log.right(3000)));
+        QVERIFY2(!log.contains("Overfull"), qPrintable(log.right(3000)));
+        checkPdf(dir.filePath("report.pdf"));
     }
 };
 

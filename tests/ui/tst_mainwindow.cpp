@@ -16,6 +16,8 @@
 #include <QTableWidget>
 
 #include "work/datasetloader.h"
+#include "views/compareview.h"
+#include "views/confusionview.h"
 #include "views/datasetview.h"
 #include "widgets/livecurves.h"
 #include "shell/mainwindow.h"
@@ -106,6 +108,55 @@ private Q_SLOTS:
         QVERIFY(mDir.isValid());
         test::isolate(mDir);
         mDemo = test::tinyDemo(mDir);
+    }
+
+    // A first start on a store with a finished sweep (after tools/demo.sh):
+    // the sweep's data set open, its runs beside the study's rows in
+    // Compare, its best run in Results. A store without sweeps stays put.
+    void firstStartLandsOnResults() {
+        const QString db = QDir(mDir.path()).filePath("land.db");
+        QList<qint64> ids;
+        {
+            auto store = RunStore::open(db.toStdString());
+            const auto sweep = store.createSweep("{}", mDemo.toStdString());
+            const auto ds = scanDataset(mDemo.toStdString());
+            std::atomic<bool> stop{false};
+            for (const char* arch : {"gru", "mean_pool"}) {
+                auto config = test::tinyConfig(mDemo);
+                config.arch = arch;
+                const auto features = featuresFor(ds, config, {}, stop);
+                const auto r = runExperiment(store, config, ds, features, {}, stop, sweep);
+                QCOMPARE(r.status, RunStatus::Completed);
+                ids << r.runId;
+            }
+            store.setSweepStatus(sweep, "completed");
+        }
+        auto o = options("land.db");
+        o.landOnResults = true;
+        MainWindow window(o);
+        QSignalSpy loaded(window.datasetView(), &DatasetView::datasetLoaded);
+        window.show();
+        QTRY_COMPARE_WITH_TIMEOUT(window.tabs()->currentIndex(), int(MainWindow::CompareTab), 30000);
+        const auto shown = window.compareView()->runIds();
+        QCOMPARE(shown.size(), ids.size() + 16);  // and the study's rows
+        for (qint64 id : ids) {
+            QVERIFY(shown.contains(id));
+        }
+        QVERIFY(ids.contains(window.confusionView()->runId()));
+        const auto* best = window.session()->run(window.confusionView()->runId());
+        for (qint64 id : ids) {
+            QVERIFY(*best->accuracy >= *window.session()->run(id)->accuracy);
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 60000);
+        QCOMPARE(QString::fromStdString(window.datasetView()->dataset()->root), mDemo);
+
+        auto none = options("empty-land.db");
+        none.landOnResults = true;
+        MainWindow empty(none);
+        empty.show();
+        QTRY_VERIFY_WITH_TIMEOUT(empty.session()->runs().size() >= 16, 30000);
+        QTest::qWait(200);
+        QCOMPARE(empty.tabs()->currentIndex(), int(MainWindow::DataView));
     }
 
     void showsModelZoo() {

@@ -2,9 +2,30 @@
 
 #include <QMenu>
 
+#include <algorithm>
+#include <iterator>
+
+#include "support/qtsupport.h"
+#include "vidrnn/models.h"
 #include "widgets/exportdialog.h"
 
 namespace vidrnn::ui {
+
+namespace {
+// Refits the legend's columns whenever the plot is resized.
+class LegendFitter : public QObject {
+public:
+    using QObject::QObject;
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        if (event->type() == QEvent::Resize) {
+            auto* plot = static_cast<QCustomPlot*>(watched);
+            fitLegendColumns(plot);
+            plot->replot(QCustomPlot::rpQueuedReplot);
+        }
+        return false;
+    }
+};
+}  // namespace
 
 QCustomPlot* makePlot(QWidget* parent, const QString& title, const QString& xLabel,
                       const QString& yLabel) {
@@ -25,24 +46,100 @@ QCustomPlot* makePlot(QWidget* parent, const QString& title, const QString& xLab
     plot->legend->setFont(legendFont);
     plot->legend->setBrush(QColor(255, 255, 255, 210));
     plot->legend->setRowSpacing(0);
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
+    plot->legend->setColumnSpacing(12);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    // Below the axes: a legend inside would hide data somewhere.
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    plot->plotLayout()->addElement(plot->plotLayout()->rowCount(), 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(plot->plotLayout()->rowCount() - 1, 0.001);
+    plot->legend->setMargins(QMargins(4, 0, 4, 2));
+    plot->installEventFilter(new LegendFitter(plot));
     if (!title.isEmpty()) {
         plot->plotLayout()->insertRow(0);
         QFont tf = font;
         tf.setBold(true);
-        plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, tf));
+        auto* t = new QCPTextElement(plot, title, tf);
+        t->setObjectName("title");
+        plot->plotLayout()->addElement(0, 0, t);
     }
     plot->setContextMenuPolicy(Qt::CustomContextMenu);
     installExportMenu(plot);
     return plot;
 }
 
-void setPlotTitle(QCustomPlot* plot, const QString& title) {
+namespace {
+QCPTextElement* titleElement(const QCustomPlot* plot) {
     if (plot->plotLayout()->rowCount() > 1) {
-        if (auto* t = qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0))) {
-            t->setText(title);
+        return qobject_cast<QCPTextElement*>(plot->plotLayout()->element(0, 0));
+    }
+    return nullptr;
+}
+}  // namespace
+
+void setPlotTitle(QCustomPlot* plot, const QString& title) {
+    if (auto* t = titleElement(plot)) {
+        t->setText(title);
+    }
+}
+
+QString plotTitle(const QCustomPlot* plot) {
+    const auto* t = titleElement(plot);
+    return t ? t->text() : QString();
+}
+
+void fitLegendColumns(QCustomPlot* plot, int width) {
+    auto* legend = plot->legend;
+    const int available = (width > 0 ? width : plot->width()) - 16;
+    int widest = 1;
+    for (int i = 0; i < legend->itemCount(); ++i) {
+        if (auto* item = legend->item(i)) {  // a wrapped grid has empty cells
+            widest = std::max(widest, item->minimumOuterSizeHint().width());
         }
     }
+    const int columns = std::max(1, (available + legend->columnSpacing()) /
+                                        (widest + legend->columnSpacing()));
+    legend->setWrap(columns);
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
+}
+
+void markScreenOnly(QCPAbstractItem* item) {
+    item->setProperty(kScreenOnlyProperty, true);
+}
+
+ArchStyle archStyle(const std::string& arch) {
+    static const Qt::PenStyle lines[] = {Qt::SolidLine,      Qt::DashLine,       Qt::DashDotLine,
+                                         Qt::DotLine,        Qt::DashDotDotLine, Qt::SolidLine};
+    static const QCPScatterStyle::ScatterShape markers[] = {
+        QCPScatterStyle::ssDisc,    QCPScatterStyle::ssSquare, QCPScatterStyle::ssTriangle,
+        QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted,
+        QCPScatterStyle::ssCrossSquare};
+    ArchStyle style;
+    style.color = archColor(arch);
+    const auto& archs = architectures();
+    const auto it = std::find(archs.begin(), archs.end(), arch);
+    const auto i = static_cast<std::size_t>(it - archs.begin());
+    if (i < std::size(lines)) {
+        style.line = lines[i];
+        style.marker = markers[i];
+    } else {
+        style.marker = QCPScatterStyle::ssStar;
+    }
+    return style;
+}
+
+QCPGraph* addArchGraph(QCustomPlot* plot, const QString& name, const std::string& arch,
+                       bool hollow) {
+    const ArchStyle style = archStyle(arch);
+    auto* g = plot->addGraph();
+    g->setName(name);
+    QPen pen(style.color, hollow ? 1.2 : 2.0);
+    pen.setStyle(style.line);
+    g->setPen(pen);
+    g->setScatterStyle(QCPScatterStyle(style.marker, QPen(style.color, 1.5),
+                                       hollow ? QBrush(Qt::white) : QBrush(style.color),
+                                       hollow ? 8 : 7));
+    return g;
 }
 
 QCPGraph* addLineGraph(QCustomPlot* plot, const QString& name, const QColor& color,

@@ -2,25 +2,131 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QTableWidget>
 
-#include "views/compareview.h"
+#include <map>
+
 #include "charts/exporter.h"
+#include "charts/plotsupport.h"
 #include "support/qtsupport.h"
+#include "views/compareview.h"
+#include "views/confusionview.h"
+#include "vidrnn/models.h"
 #include "vidrnn/report.h"
 
 namespace vidrnn::ui {
 
+namespace {
+
+// Collects the files written and stops at the first error.
+class Writer {
+public:
+    explicit Writer(const QString& folder) : mDir(folder) {}
+
+    QString path(const QString& name) const { return mDir.filePath(name); }
+
+    bool text(const QString& name, const QString& content) {
+        return record(path(name), writeTextFile(path(name), content));
+    }
+    bool chart(QCustomPlot* plot, const QString& base, const ChartSize& size) {
+        for (const char* suffix : {"pdf", "svg", "png"}) {
+            const QString file = path(base + '.' + QString::fromLatin1(suffix));
+            if (!record(file, exportChart(plot, file, size))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    QString error;
+    QStringList files;
+
+private:
+    bool record(const QString& file, const QString& failure) {
+        if (!failure.isEmpty()) {
+            error = failure;
+            return false;
+        }
+        files << file;
+        return true;
+    }
+
+    QDir mDir;
+};
+
+// A chart in the document: at its own size, scaled down only if it is wider
+// than the text.
+QString latexFigure(const QString& file, const QString& caption) {
+    return QStringLiteral("\\begin{figure}[htbp]\n\\centering\n\\vidrnnchart{%1}\n"
+                          "\\caption{%2}\n\\end{figure}\n\n")
+        .arg(file, latexText(caption));
+}
+
+const char* kLatexPreamble =
+    "\\documentclass[a4paper]{article}\n"
+    "\\usepackage{graphicx}\n"
+    "\\usepackage{booktabs}\n"
+    "% A chart at its exported size, or the text width if it is wider.\n"
+    "\\newcommand{\\vidrnnchart}[1]{\\sbox0{\\includegraphics{#1}}%\n"
+    "  \\ifdim\\wd0>\\linewidth\\resizebox{\\linewidth}{!}{\\usebox0}\\else\\usebox0\\fi}\n"
+    "\\begin{document}\n";
+
+}  // namespace
+
+QList<qint64> bestRunPerArchitecture(const std::vector<RunRecord>& runs) {
+    std::map<std::string, const RunRecord*> best;
+    for (const auto& r : runs) {
+        if (r.kind != RunKind::Trained || r.status != RunStatus::Completed || !r.accuracy) {
+            continue;
+        }
+        auto& b = best[r.arch];
+        if (!b || *r.accuracy > *b->accuracy) {
+            b = &r;
+        }
+    }
+    QList<qint64> ids;
+    for (const auto& arch : architectures()) {
+        if (auto it = best.find(arch); it != best.end()) {
+            ids << it->second->id;
+            best.erase(it);
+        }
+    }
+    for (const auto& [arch, r] : best) {
+        ids << r->id;
+    }
+    return ids;
+}
+
 QString exportReport(const QString& folder, CompareView* compare, QStringList* written) {
-    QDir dir(folder);
-    if (!dir.exists() && !QDir().mkpath(folder)) {
+    ReportContent content;
+    content.compare = compare;
+    content.size = ChartSize::load();
+    return exportReport(folder, content, written);
+}
+
+QString exportReport(const QString& folder, const ReportContent& content, QStringList* written) {
+    if (!QDir(folder).exists() && !QDir().mkpath(folder)) {
         return QObject::tr("%1: cannot create the folder").arg(folder);
     }
+    CompareView* compare = content.compare;
     compare->ensureCurrent();
-    QStringList files;
-    QString index = QStringLiteral("# vidrnn report\n\n");
-    index += QObject::tr("Written %1 from %2 runs.\n\n")
-                 .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
-                 .arg(compare->runs().size());
+    Writer out(folder);
+    const QString when = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    int measured = 0;
+    for (const auto& r : compare->runs()) {
+        measured += r.kind == RunKind::Trained;
+    }
+    const QString intro =
+        QObject::tr("Written %1 by the vidrnn workbench from %2 measured runs and the study's "
+                    "published rows; charts at %3.")
+            .arg(when)
+            .arg(measured)
+            .arg(content.size.text());
+    QString md = QStringLiteral("# vidrnn report\n\n") + intro + "\n\n";
+    QString tex = QString::fromLatin1(kLatexPreamble) +
+                  QStringLiteral("\\section*{vidrnn report}\n%1\n\n").arg(latexText(intro));
+
+    // The study's table.
     const auto report = buildReport(compare->runs());
     const struct {
         const char* file;
@@ -29,35 +135,79 @@ QString exportReport(const QString& folder, CompareView* compare, QStringList* w
                   {"table.csv", ReportFormat::Csv},
                   {"table.tex", ReportFormat::Latex}};
     for (const auto& t : tables) {
-        const QString path = dir.filePath(QString::fromLatin1(t.file));
-        const QString error = writeTextFile(path, qs(formatReport(report, t.format)));
-        if (!error.isEmpty()) {
-            return error;
+        if (!out.text(QString::fromLatin1(t.file), qs(formatReport(report, t.format)))) {
+            return out.error;
         }
-        files << path;
     }
-    index += QObject::tr("## Results\n\n") + qs(formatReport(report, ReportFormat::Markdown)) +
-             "\n\n" +
-             QObject::tr("Also as [CSV](table.csv) and [LaTeX](table.tex).\n\n## Charts\n\n");
+    md += QObject::tr("## Results\n\n") + qs(formatReport(report, ReportFormat::Markdown)) +
+          QObject::tr("\nAlso as [CSV](table.csv) and [LaTeX](table.tex).\n\n## Charts\n\n");
+    tex += QStringLiteral("\\input{table.tex}\n\n");
+
+    // The comparison's charts.
     for (const auto& [name, plot] : compare->charts()) {
-        for (const char* suffix : {"png", "svg", "pdf"}) {
-            const QString path = dir.filePath(name + '.' + QString::fromLatin1(suffix));
-            const QString error = exportChart(plot, path, 1000, 620);
-            if (!error.isEmpty()) {
-                return error;
-            }
-            files << path;
+        if (!out.chart(plot, name, content.size)) {
+            return out.error;
         }
-        index += QStringLiteral("![%1](%1.png)\n\n[SVG](%1.svg) · [PDF](%1.pdf)\n\n").arg(name);
+        const QString title = plotTitle(plot);
+        md += QStringLiteral("![%1](%2.png)\n\n[PDF](%2.pdf) · [SVG](%2.svg)\n\n").arg(title, name);
+        tex += latexFigure(name + ".pdf", title);
     }
-    const QString indexPath = dir.filePath("index.md");
-    const QString error = writeTextFile(indexPath, index);
-    if (!error.isEmpty()) {
-        return error;
+    tex += QStringLiteral("\\clearpage\n\n");
+
+    // Each chosen run's confusion matrix and per-class table.
+    ConfusionView* confusion = content.confusion;
+    if (confusion) {
+        const qint64 previous = confusion->runId();
+        const auto cell = confusion->selectedCell();
+        auto restore = [confusion, previous, cell] {
+            confusion->setRunId(previous);
+            if (cell.first >= 0) {
+                confusion->selectCell(cell.first, cell.second);
+            }
+        };
+        const QList<qint64> ids =
+            content.runIds.isEmpty() ? bestRunPerArchitecture(compare->runs()) : content.runIds;
+        if (!ids.isEmpty()) {
+            md += content.runIds.isEmpty()
+                      ? QObject::tr("## Runs (the best of each architecture)\n\n")
+                      : QObject::tr("## Runs\n\n");
+        }
+        ChartSize square = content.size;
+        square.height = square.width * 0.85;
+        for (qint64 id : ids) {
+            confusion->setRunId(id);
+            if (confusion->classTable()->rowCount() == 0) {
+                continue;  // not a completed run (or deleted meanwhile)
+            }
+            const QString base = QStringLiteral("confusion-run%1").arg(id);
+            const QString table = QStringLiteral("per-class-run%1").arg(id);
+            if (!out.chart(confusion->heatmap(), base, square)) {
+                restore();
+                return out.error;
+            }
+            const QString caption = confusion->classTableCaption();
+            const auto* model = confusion->classTable()->model();
+            if (!out.text(table + ".csv", tableText(model, TableFormat::Csv, caption)) ||
+                !out.text(table + ".md", tableText(model, TableFormat::Markdown, caption)) ||
+                !out.text(table + ".tex", tableText(model, TableFormat::Latex, caption))) {
+                restore();
+                return out.error;
+            }
+            const QString title = plotTitle(confusion->heatmap());
+            md += QStringLiteral("### %1\n\n![%1](%2.png)\n\n").arg(title, base) +
+                  tableText(model, TableFormat::Markdown, caption) +
+                  QStringLiteral("\n[CSV](%1.csv) · [LaTeX](%1.tex)\n\n").arg(table);
+            tex += latexFigure(base + ".pdf", title) +
+                   QStringLiteral("\\input{%1.tex}\n\\clearpage\n\n").arg(table);
+        }
+        restore();
     }
-    files << indexPath;
+    tex += QStringLiteral("\\end{document}\n");
+    if (!out.text("report.tex", tex) || !out.text("index.md", md)) {
+        return out.error;
+    }
     if (written) {
-        *written = files;
+        *written = out.files;
     }
     return {};
 }

@@ -17,6 +17,7 @@
 #include <QThreadPool>
 #include <QTimer>
 
+#include <algorithm>
 #include <utility>
 
 #include "shell/about.h"
@@ -33,6 +34,7 @@
 #include "views/scrubberview.h"
 #include "models/storesession.h"
 #include "views/trainingview.h"
+#include "vidrnn/demo.h"
 #include "vidrnn/experiment.h"
 #include "vidrnn/runtime.h"
 
@@ -53,8 +55,16 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
     createMenus();
     connectViews();
     resize(1280, 800);
+    const bool firstStart = !mOptions.restoreSettings || !QSettings().contains("window/tab");
     if (mOptions.restoreSettings) {
         readSettings();
+    }
+    if (mOptions.landOnResults && firstStart) {
+        auto once = std::make_shared<QMetaObject::Connection>();
+        *once = connect(mSession, &StoreSession::runsChanged, this, [this, once] {
+            disconnect(*once);
+            landOnResults();
+        });
     }
     openStore(qs(resolveStorePath(ss(mOptions.storePath))));
     if (!mOptions.dataPath.isEmpty()) {
@@ -242,18 +252,63 @@ void MainWindow::onDatasetLoaded(std::shared_ptr<const Dataset> dataset) {
     }
     mReproduceDir.clear();
     // The CLI demo's settings (vidrnn demo), so either program resumes the other's sweep.
-    TrainConfig base;
+    TrainConfig base = withPreset("demo", TrainConfig{});
     base.dataset = dataset->root;
-    base.imageSize = 64;
-    base.frames = 12;
-    base.split = "groups";
-    base.epochs = 15;
-    base.batch = 16;
-    base.lr = 1e-3;
-    base.patience = 5;
     mTraining->setup()->setConfig(base);
     mTraining->queueSweep(base, defaultSweepArchs(), defaultSweepHidden(), {0}, 1, tr("the study"));
     showView(TrainView);
+}
+
+bool MainWindow::landOnResults() {
+    std::vector<SweepRecord> sweeps;
+    try {
+        sweeps = mSession->store() ? mSession->store()->listSweeps() : sweeps;
+    } catch (const std::exception&) {
+        return false;
+    }
+    std::sort(sweeps.begin(), sweeps.end(),
+              [](const SweepRecord& a, const SweepRecord& b) { return a.id > b.id; });
+    for (const auto& sweep : sweeps) {
+        QList<qint64> ids;
+        const RunRecord* best = nullptr;
+        for (const auto& r : mSession->runs()) {
+            if (r.sweepId == sweep.id && r.status == RunStatus::Completed) {
+                ids << r.id;
+                if (r.accuracy && (!best || *r.accuracy > *best->accuracy)) {
+                    best = &r;
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            continue;
+        }
+        for (const auto& r : mSession->runs()) {
+            if (r.kind == RunKind::Reference) {
+                ids << r.id;  // the study's rows beside them
+            }
+        }
+        const QString data = qs(sweep.dataset);
+        if (mOptions.dataPath.isEmpty() && !data.isEmpty() && QFileInfo::exists(data)) {
+            mDataset->openPath(data);
+        }
+        mCompare->setRunIds(ids);
+        if (best) {
+            mConfusion->setRunId(best->id);
+        }
+        showView(CompareTab);
+        statusBar()->showMessage(
+            tr("Sweep %1 on %2: %3 completed runs beside the study's rows%4")
+                .arg(sweep.id)
+                .arg(QDir::toNativeSeparators(data))
+                .arg(ids.size() - std::count_if(mSession->runs().begin(), mSession->runs().end(),
+                                                [](const RunRecord& r) {
+                                                    return r.kind == RunKind::Reference;
+                                                }))
+                .arg(best ? tr("; best: run %1 (Results)").arg(best->id) : QString()),
+            20000);
+        return true;
+    }
+    return false;
 }
 
 void MainWindow::reproduceStudy(const QString& demoDir, const QString& preset) {
@@ -275,16 +330,30 @@ void MainWindow::chooseReportFolder() {
     if (dir.isEmpty()) {
         return;
     }
-    mCompare->setRunIds(mRuns->selectedRunIds());
     QStringList files;
-    const QString error = exportReport(dir, mCompare, &files);
+    const QString error = exportReportTo(dir, &files);
     if (!error.isEmpty()) {
         showError(tr("Export failed"), error);
     } else {
         statusBar()->showMessage(
-            tr("Report: %n file(s) in %1", nullptr, static_cast<int>(files.size())).arg(dir),
+            tr("Report: %n file(s) in %1 (report.tex, index.md); charts at %2, as last exported",
+               nullptr, static_cast<int>(files.size()))
+                .arg(dir, ChartSize::load().text()),
             10000);
     }
+}
+
+QString MainWindow::exportReportTo(const QString& dir, QStringList* files) {
+    // The runs selected in the Runs view, else what Compare shows now.
+    const QList<qint64> selected = mRuns->selectedRunIds();
+    if (!selected.isEmpty()) {
+        mCompare->setRunIds(selected);
+    }
+    ReportContent content;
+    content.compare = mCompare;
+    content.confusion = mConfusion;
+    content.size = ChartSize::load();
+    return exportReport(dir, content, files);
 }
 
 void MainWindow::showError(const QString& title, const QString& message) {

@@ -29,6 +29,10 @@ struct MainWindowOptions {
     QString dataPath;             // a data set to open at start ("" = the last one, if any)
     bool restoreSettings = true;  // geometry, layout, last data set and config
     bool saveSettings = true;
+    // A first start (no saved view, or settings not restored): once the runs
+    // are read, open the newest sweep's data set, compare its runs with the
+    // study's rows and show its best run in Results (the main job's results).
+    bool landOnResults = false;
 };
 
 class MainWindow : public QMainWindow {
@@ -61,6 +65,10 @@ public Q_SLOTS:
     void reproduceStudy(const QString& demoDir = QString(),
                         const QString& preset = QStringLiteral("small"));
     void chooseReportFolder();
+    // File > Export report into `dir` without asking: the Runs view's
+    // selection (else what Compare shows) at the last chart size. Returns ""
+    // or the error naming the file.
+    QString exportReportTo(const QString& dir, QStringList* files = nullptr);
     void chooseStore();
     void openStore(const QString& path);
     // A window-modal message naming the file and the reason; never blocks.
@@ -77,6 +85,9 @@ private:
     void readSettings();
     void writeSettings() const;
     void onDatasetLoaded(std::shared_ptr<const Dataset> dataset);
+    // See MainWindowOptions::landOnResults; false when the store has no sweep
+    // with completed runs.
+    bool landOnResults();
     void updateQueueLabel();
 
     MainWindowOptions mOptions;

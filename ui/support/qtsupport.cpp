@@ -4,6 +4,7 @@
 #include <QLocale>
 
 #include <cmath>
+#include <iterator>
 
 #include "vidrnn/models.h"
 
@@ -97,13 +98,24 @@ QColor classColor(int index) {
 }
 
 QColor archColor(const std::string& arch) {
+    // Okabe-Ito: told apart by colour-blind readers (and, with each
+    // architecture's marker and line style, in greyscale).
+    static const QColor okabeIto[] = {
+        QColor(0, 114, 178),   // blue: lstm
+        QColor(213, 94, 0),    // vermillion: gru
+        QColor(0, 158, 115),   // bluish green: deep_lstm
+        QColor(204, 121, 167), // reddish purple: bilstm
+        QColor(230, 159, 0),   // orange: convlstm
+        QColor(0, 0, 0),       // black: mean_pool
+        QColor(86, 180, 233),  // sky blue
+    };
     const auto& archs = architectures();
-    for (std::size_t i = 0; i < archs.size(); ++i) {
+    for (std::size_t i = 0; i < archs.size() && i < std::size(okabeIto); ++i) {
         if (archs[i] == arch) {
-            return classColor(static_cast<int>(i));
+            return okabeIto[i];
         }
     }
-    return QColor(60, 60, 60);
+    return QColor(110, 110, 110);
 }
 
 }  // namespace vidrnn::ui

@@ -9,10 +9,12 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "charts/plotsupport.h"
 #include "support/qtsupport.h"
 #include "models/storesession.h"
+#include "vidrnn/models.h"
 #include "vidrnn/report.h"
 
 namespace vidrnn::ui {
@@ -65,7 +67,8 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
     top->addWidget(new QLabel(tr("Curves:"), this));
     top->addWidget(mMetric);
 
-    mCurves = makePlot(this, tr("Per-epoch curves"), tr("epoch"), tr("validation accuracy"));
+    mCurves = makePlot(this, tr("Validation accuracy per epoch"), tr("epoch"),
+                       tr("validation accuracy"));
     mCurves->setObjectName("compare-curves");
     setIntegerTicks(mCurves->xAxis);
     const struct {
@@ -73,17 +76,21 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
         QString title, y;
         bool logY;
     } specs[] = {
-        {"accuracy-vs-hidden", tr("Test accuracy"), tr("accuracy"), false},
-        {"macro-f1-vs-hidden", tr("Test macro F1"), tr("macro F1"), false},
-        {"params-vs-hidden", tr("Parameters"), tr("parameters"), true},
-        {"time-vs-hidden", tr("Training time"), tr("seconds"), true},
+        {"accuracy-vs-hidden", tr("Test accuracy against hidden size, by architecture"),
+         tr("accuracy"), false},
+        {"macro-f1-vs-hidden", tr("Test macro F1 against hidden size, by architecture"),
+         tr("macro F1"), false},
+        {"params-vs-hidden", tr("Parameters against hidden size, by architecture"),
+         tr("parameters (count)"), true},
+        {"time-vs-hidden", tr("Training time against hidden size, by architecture"),
+         tr("training time (s)"), true},
     };
     auto* grid = new QWidget(this);
     auto* gridLayout = new QGridLayout(grid);
     gridLayout->setContentsMargins(0, 0, 0, 0);
     int i = 0;
     for (const auto& s : specs) {
-        auto* plot = makePlot(grid, s.title, tr("hidden size"), s.y);
+        auto* plot = makePlot(grid, s.title, tr("hidden size (units)"), s.y);
         plot->setObjectName(s.name);
         setHiddenAxis(plot);
         if (s.logY) {
@@ -94,11 +101,6 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
             plot->yAxis->setNumberFormat("gb");
             plot->yAxis->setNumberPrecision(3);
         }
-        // One legend for the four charts, under the accuracy curves, in columns.
-        plot->legend->setVisible(i == 0);
-        plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-        plot->legend->setWrap(2);
-        plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
         mHiddenPlots << plot;
         gridLayout->addWidget(plot, i / 2, i % 2);
         ++i;
@@ -178,42 +180,61 @@ void CompareView::rebuildCurves() {
     mCurves->clearGraphs();
     const int metric = mMetric->currentData().toInt();
     mCurves->yAxis->setLabel(mMetric->currentText().toLower());
-    int shown = 0;
-    constexpr int kMaxCurves = 24;
-    // The architecture's colour (as in the charts below), darker for each
-    // further run of the same architecture.
-    std::map<std::string, int> perArch;
+    // Up to 12 runs: one legend entry each, in its architecture's style
+    // (darker for each further run of it). More: one entry per architecture.
+    constexpr std::size_t kMaxCurves = 48;
+    std::vector<const RunRecord*> shown;
+    std::vector<std::vector<EpochRecord>> curves;
     for (const auto& r : mRuns) {
-        if (r.kind == RunKind::Reference || shown >= kMaxCurves) {
+        if (r.kind == RunKind::Reference || !mSession->store() || shown.size() >= kMaxCurves) {
             continue;
         }
         std::vector<EpochRecord> epochs;
-        if (!mSession->store()) {
-            break;
-        }
         try {
             epochs = mSession->store()->epochs(r.id);
         } catch (const std::exception&) {
             continue;  // deleted meanwhile
         }
-        if (epochs.empty()) {
-            continue;
+        if (!epochs.empty()) {
+            shown.push_back(&r);
+            curves.push_back(std::move(epochs));
         }
+    }
+    const bool byArch = shown.size() > 12;
+    std::map<std::string, int> perArch;
+    std::set<std::string> archs;
+    for (std::size_t k = 0; k < shown.size(); ++k) {
+        const RunRecord& r = *shown[k];
         const int nth = perArch[r.arch]++;
-        const QColor color =
-            nth == 0 ? archColor(r.arch) : archColor(r.arch).darker(100 + 35 * nth);
-        auto* g = addLineGraph(mCurves, runTitle(r), color, Qt::SolidLine, true);
-        for (const auto& e : epochs) {
+        auto* g = addArchGraph(mCurves, byArch ? qs(archDisplayName(r.arch)) : runTitle(r), r.arch);
+        if (!byArch && nth > 0) {
+            QPen pen = g->pen();
+            pen.setColor(pen.color().lighter(100 + 40 * nth));
+            g->setPen(pen);
+        }
+        if (byArch && nth > 0) {
+            g->removeFromLegend();
+        }
+        archs.insert(r.arch);
+        for (const auto& e : curves[k]) {
             if (auto v = metricOf(e, metric)) {
                 g->addData(e.epoch, *v);
             }
         }
-        ++shown;
     }
-    mCurves->legend->setVisible(shown > 0 && shown <= 12);
+    bool anyPoint = false;
+    for (int k = 0; k < mCurves->graphCount(); ++k) {
+        anyPoint = anyPoint || !mCurves->graph(k)->data()->isEmpty();
+    }
+    setPlotTitle(mCurves,
+                 tr("%1 per epoch: %n run(s)%2%3", nullptr, static_cast<int>(shown.size()))
+                     .arg(mMetric->currentText(),
+                          byArch ? tr(" of %1 architectures").arg(archs.size()) : QString(),
+                          shown.empty() || anyPoint ? QString()
+                                                    : tr(" (none has this metric recorded)")));
+    mCurves->legend->setVisible(!shown.empty());
+    fitLegendColumns(mCurves);
     const bool unit = metric == ValAcc || metric == ValF1 || metric == TrainAcc;
-    mCurves->axisRect()->insetLayout()->setInsetAlignment(
-        0, Qt::AlignRight | (unit ? Qt::AlignBottom : Qt::AlignTop));
     rescale(mCurves, unit);
     mCurves->replot();
 }
@@ -231,10 +252,16 @@ void CompareView::rebuildHiddenCharts() {
         bool reference = false;
         std::vector<const ReportRow*> rows;
     };
+    std::set<std::string> protocols;
+    for (const auto& row : report.rows) {
+        if (!row.reference) {
+            protocols.insert(row.protocolLabel());
+        }
+    }
     std::map<std::pair<std::string, bool>, Series> series;
     for (const auto& row : report.rows) {
-        auto& s =
-            series[{row.type + (row.reference ? "" : " · " + row.protocolLabel()), row.reference}];
+        const bool named = !row.reference && protocols.size() > 1;
+        auto& s = series[{row.type + (named ? " · " + row.protocolLabel() : ""), row.reference}];
         s.arch = row.arch;
         s.reference = row.reference;
         s.rows.push_back(&row);
@@ -244,13 +271,11 @@ void CompareView::rebuildHiddenCharts() {
         const QColor color = archColor(s.arch);
         for (int chart = 0; chart < mHiddenPlots.size(); ++chart) {
             auto* plot = mHiddenPlots[chart];
-            auto* g = addLineGraph(plot, name, color, s.reference ? Qt::DashLine : Qt::SolidLine);
-            // Measured: filled dots; the study's rows: hollow diamonds on a dashed line.
-            g->setScatterStyle(
-                s.reference ? QCPScatterStyle(QCPScatterStyle::ssDiamond, color, Qt::white, 8)
-                            : QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, 8));
+            // Measured: filled markers; the study's rows: hollow ones on a thin
+            // line, with one legend entry for all of them (added below).
+            auto* g = addArchGraph(plot, name, s.arch, s.reference);
             if (s.reference) {
-                g->setPen(QPen(color.lighter(115), 1.5, Qt::DashLine));
+                g->removeFromLegend();
             }
             QVector<double> x, y, err;
             for (const auto* row : s.rows) {
@@ -275,6 +300,16 @@ void CompareView::rebuildHiddenCharts() {
             }
         }
     }
+    const bool anyReference = std::any_of(report.rows.begin(), report.rows.end(),
+                                          [](const ReportRow& r) { return r.reference; });
+    for (int chart = 0; chart < mHiddenPlots.size() && anyReference; ++chart) {
+        // A graph without data: the legend's key for the study's rows.
+        auto* key = mHiddenPlots[chart]->addGraph();
+        key->setName(tr("the study (hollow, thin)"));
+        key->setPen(QPen(QColor(90, 90, 90), 1.2));
+        key->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(90, 90, 90), 1.5), Qt::white, 8));
+    }
     for (int chart = 0; chart < mHiddenPlots.size(); ++chart) {
         auto* plot = mHiddenPlots[chart];
         plot->rescaleAxes(true);
@@ -289,7 +324,8 @@ void CompareView::rebuildHiddenCharts() {
             const double hi = std::pow(10.0, std::ceil(std::log10(std::max(yr.upper, lo * 10))));
             plot->yAxis->setRange(lo, hi > yr.upper * 1.0001 ? hi : hi * 10);
         }
-        plot->legend->setVisible(chart == 0 && plot->graphCount() > 0);
+        plot->legend->setVisible(plot->graphCount() > 0);
+        fitLegendColumns(plot);
         plot->replot();
     }
 }

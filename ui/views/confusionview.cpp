@@ -11,6 +11,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <functional>
+
 #include "widgets/exportdialog.h"
 #include "charts/plotsupport.h"
 #include "support/qtsupport.h"
@@ -27,7 +29,34 @@ QTableWidgetItem* numberItem(const QString& text, double sortValue) {
     return item;
 }
 
-QTableWidget* makeTable(QWidget* parent, const QStringList& headers, const char* name) {
+// Blues, light to dark.
+QCPColorGradient cellGradient() {
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    gradient.setColorStopAt(0, QColor(247, 251, 255));
+    gradient.setColorStopAt(0.35, QColor(158, 202, 225));
+    gradient.setColorStopAt(0.7, QColor(49, 130, 189));
+    gradient.setColorStopAt(1, QColor(8, 48, 107));
+    gradient.setColorInterpolation(QCPColorGradient::ciRGB);
+    return gradient;
+}
+
+// A filled rectangle in plot coordinates of the given axes.
+QCPItemRect* cellRect(QCustomPlot* plot, QCPAxis* x, QCPAxis* y, QRectF r, const QColor& fill) {
+    auto* item = new QCPItemRect(plot);
+    item->topLeft->setAxes(x, y);
+    item->bottomRight->setAxes(x, y);
+    item->setClipAxisRect(x->axisRect());
+    item->topLeft->setCoords(r.left(), r.top());
+    item->bottomRight->setCoords(r.right(), r.bottom());
+    item->setPen(QPen(fill, 0.6));
+    item->setBrush(fill);
+    item->setSelectable(false);
+    return item;
+}
+
+QTableWidget* makeTable(QWidget* parent, const QStringList& headers, const char* name,
+                        std::function<QString()> caption = {}) {
     auto* t = new QTableWidget(0, static_cast<int>(headers.size()), parent);
     t->setObjectName(name);
     t->setHorizontalHeaderLabels(headers);
@@ -38,10 +67,11 @@ QTableWidget* makeTable(QWidget* parent, const QStringList& headers, const char*
     t->horizontalHeader()->setStretchLastSection(true);
     t->setAlternatingRowColors(true);
     t->setContextMenuPolicy(Qt::CustomContextMenu);
-    QObject::connect(t, &QWidget::customContextMenuRequested, t, [t, name](const QPoint& pos) {
+    QObject::connect(t, &QWidget::customContextMenuRequested, t, [t, name, caption](const QPoint& pos) {
         QMenu menu(t);
-        menu.addAction(QObject::tr("Export table…"), t, [t, name] {
-            ExportDialog::exportTable(t, t->model(), QString::fromLatin1(name));
+        menu.addAction(QObject::tr("Export table…"), t, [t, name, caption] {
+            ExportDialog::exportTable(t, t->model(), QString::fromLatin1(name),
+                                      caption ? caption() : QString());
         });
         menu.exec(t->viewport()->mapToGlobal(pos));
     });
@@ -66,42 +96,33 @@ ConfusionView::ConfusionView(StoreSession* session, QWidget* parent)
     top->addWidget(mMode);
     top->addWidget(mSummary, 1);
 
-    mPlot = makePlot(this, QString(), tr("predicted"), tr("true class"));
+    mPlot = makePlot(this, tr("Confusion matrix"), tr("predicted class"), tr("true class"));
     mPlot->setObjectName("confusion-matrix");
     mPlot->legend->setVisible(false);
     mPlot->axisRect()->setupFullAxesBox(false);
-    mMap = new QCPColorMap(mPlot->xAxis, mPlot->yAxis);
-    mMap->setInterpolate(false);
-    // Cell k spans [k - 0.5, k + 0.5] (no tight boundary), so axis ticks sit on cell centres.
-    mMap->setTightBoundary(false);
-    QCPColorGradient gradient;
-    gradient.clearColorStops();
-    gradient.setColorStopAt(0, QColor(247, 251, 255));
-    gradient.setColorStopAt(0.35, QColor(158, 202, 225));
-    gradient.setColorStopAt(0.7, QColor(49, 130, 189));
-    gradient.setColorStopAt(1, QColor(8, 48, 107));
-    gradient.setColorInterpolation(QCPColorGradient::ciRGB);
-    mMap->setGradient(gradient);
-    mScale = new QCPColorScale(mPlot);
-    mPlot->plotLayout()->addElement(0, 1, mScale);
-    mScale->setType(QCPAxis::atRight);
-    mScale->setBarWidth(12);
-    mMap->setColorScale(mScale);
-    mScale->setGradient(gradient);  // linking gives the map the scale's gradient
+    // The colour scale: its own axes beside the matrix, drawn as rectangles.
+    mBar = new QCPAxisRect(mPlot, false);
+    mBar->addAxis(QCPAxis::atBottom)->setVisible(false);
+    mBar->addAxis(QCPAxis::atRight);
+    mBar->axis(QCPAxis::atBottom)->setRange(0, 1);
+    mBar->axis(QCPAxis::atBottom)->grid()->setVisible(false);
+    mBar->axis(QCPAxis::atRight)->grid()->setVisible(false);
+    mBar->axis(QCPAxis::atRight)->setLabelFont(mPlot->yAxis->labelFont());
+    mBar->axis(QCPAxis::atRight)->setTickLabelFont(mPlot->yAxis->tickLabelFont());
+    mBar->setMinimumSize(12, 40);
+    mBar->setMaximumSize(12, QWIDGETSIZE_MAX);
+    mPlot->plotLayout()->addElement(1, 1, mBar);
     auto* margins = new QCPMarginGroup(mPlot);
     mPlot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-    mScale->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    mBar->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     // Rotated labels that would cross the widget's edge are not drawn: leave room.
     mPlot->axisRect()->setMinimumMargins(QMargins(0, 0, 40, 0));
     mPlot->yAxis->setRangeReversed(true);
-    mSelection = new QCPItemRect(mPlot);
-    mSelection->setPen(QPen(QColor(230, 60, 20), 3));
-    mSelection->setVisible(false);
 
     mClassTable = makeTable(
         this,
         {tr("Class"), tr("Support"), tr("Predicted"), tr("Precision"), tr("Recall"), tr("F1")},
-        "per-class-metrics");
+        "per-class-metrics", [this] { return classTableCaption(); });
     mClipsTitle = new QLabel(tr("Click a cell to list its clips."), this);
     mClips =
         makeTable(this, {tr("Clip"), tr("True"), tr("Predicted"), tr("Confidence")}, "cell-clips");
@@ -145,6 +166,7 @@ ConfusionView::ConfusionView(StoreSession* session, QWidget* parent)
     connect(mClips, &QTableWidget::cellDoubleClicked, this, openCurrent);
     connect(open, &QPushButton::clicked, this, openCurrent);
     connect(mSession, &StoreSession::runsChanged, this, &ConfusionView::refreshRuns);
+    drawMatrix();
     refreshRuns();
 }
 
@@ -210,16 +232,22 @@ void ConfusionView::load() {
 
 void ConfusionView::drawMatrix() {
     mPlot->clearItems();
-    mSelection = new QCPItemRect(mPlot);
-    mSelection->setPen(QPen(QColor(230, 60, 20), 3));
-    mSelection->setVisible(false);
     const int n = static_cast<int>(mConfusion.size());
     const bool normalised = mMode->currentIndex() == 1;
-    mMap->data()->setSize(std::max(n, 1), std::max(n, 1));
-    mMap->data()->setRange(QCPRange(0, std::max(n - 1, 0)), QCPRange(0, std::max(n - 1, 0)));
+    const auto* run = mSession->run(mRunId);
+    setPlotTitle(mPlot, run ? tr("Confusion matrix of run %1: %2 h%3, test accuracy %4 (%5)")
+                                  .arg(run->id)
+                                  .arg(runTypeLabel(*run))
+                                  .arg(run->hidden)
+                                  .arg(formatOptional(run->accuracy),
+                                       normalised ? tr("fraction of each true class")
+                                                  : tr("clips"))
+                            : tr("Confusion matrix (no run)"));
     QSharedPointer<QCPAxisTickerText> xt(new QCPAxisTickerText), yt(new QCPAxisTickerText);
-    QFont cellFont = font();
-    cellFont.setPointSizeF(n > 12 ? 7.5 : 9);
+    QFont cellFont = mPlot->xAxis->tickLabelFont();
+    cellFont.setPointSizeF(cellFont.pointSizeF() * (n > 12 ? 0.85 : 1.0));
+    auto& values = mValues;
+    values.assign(static_cast<std::size_t>(n), {});
     double maxValue = 0;
     for (int t = 0; t < n; ++t) {
         const auto& row = mConfusion[static_cast<std::size_t>(t)];
@@ -227,12 +255,22 @@ void ConfusionView::drawMatrix() {
         for (auto v : row) {
             rowSum += v;
         }
-        for (int p = 0; p < n && p < static_cast<int>(row.size()); ++p) {
-            const auto count = row[static_cast<std::size_t>(p)];
+        for (int p = 0; p < n; ++p) {
+            const auto count = p < static_cast<int>(row.size()) ? row[static_cast<std::size_t>(p)] : 0;
             const double value =
                 normalised ? (rowSum ? double(count) / double(rowSum) : 0.0) : double(count);
-            mMap->data()->setCell(p, t, value);
+            values[static_cast<std::size_t>(t)].push_back(value);
             maxValue = std::max(maxValue, value);
+        }
+    }
+    const QCPRange range(0, normalised ? 1.0 : (maxValue > 0 ? maxValue : 1));
+    QCPColorGradient gradient = cellGradient();  // color() fills its lookup table
+    // Every cell a rectangle: [k - 0.5, k + 0.5], so ticks sit on cell centres.
+    for (int t = 0; t < n; ++t) {
+        for (int p = 0; p < n; ++p) {
+            const double v = values[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)];
+            cellRect(mPlot, mPlot->xAxis, mPlot->yAxis, QRectF(p - 0.5, t - 0.5, 1, 1),
+                     QColor::fromRgb(gradient.color(v, range)));
         }
     }
     for (int t = 0; t < n; ++t) {
@@ -243,8 +281,8 @@ void ConfusionView::drawMatrix() {
         yt->addTick(t, name);
         const auto& row = mConfusion[static_cast<std::size_t>(t)];
         for (int p = 0; p < n && n <= 30; ++p) {
-            const double value = mMap->data()->cell(p, t);
-            if (row[static_cast<std::size_t>(p)] == 0) {
+            const double value = values[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)];
+            if (p >= static_cast<int>(row.size()) || row[static_cast<std::size_t>(p)] == 0) {
                 continue;
             }
             auto* text = new QCPItemText(mPlot);
@@ -252,17 +290,33 @@ void ConfusionView::drawMatrix() {
             text->setText(normalised ? QString::number(value, 'f', 2)
                                      : QString::number(value, 'f', 0));
             text->setFont(cellFont);
-            text->setColor(value > 0.55 * maxValue ? Qt::white : Qt::black);
+            text->setColor(value > 0.55 * range.upper ? Qt::white : Qt::black);
             text->setClipToAxisRect(true);
+            text->setSelectable(false);
         }
     }
-    mMap->setDataRange(QCPRange(0, normalised ? 1.0 : (maxValue > 0 ? maxValue : 1)));
-    mScale->axis()->setLabel(normalised ? tr("fraction of the true class") : tr("clips"));
-    if (normalised) {
-        mScale->axis()->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
-    } else {
-        setIntegerTicks(mScale->axis());
+    // The colour scale in 64 steps.
+    auto* barX = mBar->axis(QCPAxis::atBottom);
+    auto* barY = mBar->axis(QCPAxis::atRight);
+    barY->setRange(range);
+    constexpr int kSteps = 64;
+    for (int k = 0; k < kSteps; ++k) {
+        const double lo = range.lower + range.size() * k / kSteps;
+        const double hi = range.lower + range.size() * (k + 1) / kSteps;
+        cellRect(mPlot, barX, barY, QRectF(0, lo, 1, hi - lo),
+                 QColor::fromRgb(gradient.color((lo + hi) / 2, range)));
     }
+    barY->setLabel(normalised ? tr("fraction of the true class") : tr("clips"));
+    if (normalised) {
+        barY->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+    } else {
+        setIntegerTicks(barY);
+    }
+    mSelection = new QCPItemRect(mPlot);
+    mSelection->setPen(QPen(QColor(230, 60, 20), 3));
+    mSelection->setVisible(false);
+    mSelection->setSelectable(false);
+    markScreenOnly(mSelection);
     mPlot->xAxis->setTicker(xt);
     mPlot->yAxis->setTicker(yt);
     mPlot->xAxis->setTickLabelRotation(n > 6 ? 40 : 0);
@@ -276,6 +330,26 @@ void ConfusionView::drawMatrix() {
         selectCell(mTruth, mPredicted);
     }
     mPlot->replot();
+}
+
+double ConfusionView::cellValue(int truth, int predicted) const {
+    if (truth < 0 || predicted < 0 || truth >= static_cast<int>(mValues.size()) ||
+        predicted >= static_cast<int>(mValues[static_cast<std::size_t>(truth)].size())) {
+        return 0.0;
+    }
+    return mValues[static_cast<std::size_t>(truth)][static_cast<std::size_t>(predicted)];
+}
+
+QString ConfusionView::classTableCaption() const {
+    const auto* run = mSession->run(mRunId);
+    if (!run) {
+        return tr("Per-class precision, recall and F1");
+    }
+    return tr("Per-class precision, recall and F1 of run %1 (%2 h%3, %4; test accuracy %5)")
+        .arg(run->id)
+        .arg(runTypeLabel(*run))
+        .arg(run->hidden)
+        .arg(protocolLabel(*run), formatOptional(run->accuracy));
 }
 
 void ConfusionView::fillClassTable() {

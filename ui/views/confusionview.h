@@ -11,8 +11,7 @@
 
 class QComboBox;
 class QCustomPlot;
-class QCPColorMap;
-class QCPColorScale;
+class QCPAxisRect;
 class QCPItemRect;
 class QLabel;
 class QTableWidget;
@@ -30,12 +29,18 @@ public:
     qint64 runId() const { return mRunId; }
     void setNormalised(bool rowNormalised);
 
+    // Drawn as vector rectangles (one per cell, and a stepped colour bar), so
+    // SVG and PDF exports stay sharp; the selected cell's box is screen only.
     QCustomPlot* heatmap() const { return mPlot; }
+    // "Per-class precision, recall and F1 of run 12 (GRU h128 · groups)".
+    QString classTableCaption() const;
     QTableWidget* classTable() const { return mClassTable; }
     QTableWidget* clipsTable() const { return mClips; }
     // Widget coordinates of a cell's centre in the heatmap.
     QPoint cellCenter(int truth, int predicted) const;
     QPair<int, int> selectedCell() const { return {mTruth, mPredicted}; }
+    // The value a cell shows: a count, or its row's fraction when normalised.
+    double cellValue(int truth, int predicted) const;
 
 public Q_SLOTS:
     void selectCell(int truth, int predicted);
@@ -54,6 +59,7 @@ private:
     qint64 mRunId = 0;
     std::vector<std::string> mClasses;
     std::vector<std::vector<std::int64_t>> mConfusion;
+    std::vector<std::vector<double>> mValues;  // as drawn [truth][predicted]
     std::vector<ClassMetricsRecord> mMetrics;
     std::vector<ClipPrediction> mPredictions;
     int mTruth = -1;
@@ -63,8 +69,7 @@ private:
     QComboBox* mMode = nullptr;
     QLabel* mSummary = nullptr;
     QCustomPlot* mPlot = nullptr;
-    QCPColorMap* mMap = nullptr;
-    QCPColorScale* mScale = nullptr;
+    QCPAxisRect* mBar = nullptr;  // the colour scale
     QCPItemRect* mSelection = nullptr;
     QTableWidget* mClassTable = nullptr;
     QTableWidget* mClips = nullptr;

@@ -5,35 +5,41 @@
 
 #include <QDialog>
 
+#include "charts/exporter.h"
+
 class QAbstractItemModel;
 class QComboBox;
 class QCustomPlot;
+class QDoubleSpinBox;
 class QLineEdit;
-class QSpinBox;
 
 namespace vidrnn::ui {
 
 class ExportDialog : public QDialog {
     Q_OBJECT
 public:
-    ExportDialog(QWidget* parent, const QString& baseName, QSize size);
+    // The size starts as the last one used (ChartSize::load()).
+    ExportDialog(QWidget* parent, const QString& baseName);
 
     QString fileName() const;
-    QSize imageSize() const;
+    ChartSize chartSize() const;
 
     static void exportChart(QCustomPlot* plot);
     static void exportWidgetChart(QWidget* widget, const QString& baseName);
     static void exportTable(QWidget* parent, const QAbstractItemModel* model,
-                            const QString& baseName);
+                            const QString& baseName, const QString& caption = {});
 
 private:
     void browse();
     void syncSuffix();
+    void syncUnit();
 
     QLineEdit* mFile = nullptr;
     QComboBox* mFormat = nullptr;
-    QSpinBox* mWidth = nullptr;
-    QSpinBox* mHeight = nullptr;
+    QComboBox* mUnit = nullptr;
+    QDoubleSpinBox* mWidth = nullptr;
+    QDoubleSpinBox* mHeight = nullptr;
+    QDoubleSpinBox* mFont = nullptr;
 };
 
 }  // namespace vidrnn::ui

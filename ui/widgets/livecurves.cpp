@@ -24,7 +24,6 @@ LiveCurves::LiveCurves(QWidget* parent) : QWidget(parent) {
     mTrainAcc = addLineGraph(mAccuracy, tr("train"), QColor(31, 119, 180));
     mValAcc = addLineGraph(mAccuracy, tr("validation"), QColor(255, 127, 14));
     mValF1 = addLineGraph(mAccuracy, tr("validation macro F1"), QColor(44, 160, 44), Qt::DashLine);
-    mAccuracy->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     setIntegerTicks(mLoss->xAxis);
     setIntegerTicks(mAccuracy->xAxis);
 

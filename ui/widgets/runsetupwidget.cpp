@@ -19,6 +19,7 @@
 
 #include "work/background.h"
 #include "support/qtsupport.h"
+#include "vidrnn/demo.h"
 #include "vidrnn/models.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
@@ -120,6 +121,21 @@ RunSetupWidget::RunSetupWidget(QWidget* parent) : QWidget(parent) {
     auto* form = new QFormLayout(this);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(tr("Data set"), mData);
+    // The CLI's --preset: the settings for user data, or the demo's.
+    auto* preset = new QComboBox(this);
+    preset->setObjectName("presetCombo");
+    preset->addItem(tr("Choose…"));
+    preset->addItem(tr("User data (vidrnn's defaults)"), "user");
+    preset->addItem(tr("Demo (as vidrnn demo runs)"), "demo");
+    preset->setToolTip(tr("Sets frames, image size, split, epochs, batch, learning rate and "
+                          "patience as `--preset user|demo` does in the CLI"));
+    connect(preset, &QComboBox::activated, this, [this, preset](int i) {
+        if (i > 0) {
+            setConfig(withPreset(ss(preset->itemData(i).toString()), config()));
+        }
+        preset->setCurrentIndex(0);
+    });
+    form->addRow(tr("Preset"), preset);
     form->addRow(tr("Architecture"), mArch);
     form->addRow(tr("Hidden size"), mHidden);
     form->addRow(tr("Layers"), mLayers);
