@@ -19,6 +19,8 @@ class QTableWidget;
 
 namespace vidrnn::ui {
 
+class RunChooser;
+
 class StoreSession;
 
 class ConfusionView : public QWidget {
@@ -39,7 +41,6 @@ public:
 
 public Q_SLOTS:
     void selectCell(int truth, int predicted);
-    void refreshRuns();
 
 Q_SIGNALS:
     void openClip(const QString& path, qint64 runId);
@@ -59,7 +60,7 @@ private:
     int mTruth = -1;
     int mPredicted = -1;
 
-    QComboBox* mRunCombo = nullptr;
+    RunChooser* mRunChooser = nullptr;
     QComboBox* mMode = nullptr;
     QLabel* mSummary = nullptr;
     QCustomPlot* mPlot = nullptr;
