@@ -151,7 +151,7 @@ private Q_SLOTS:
         StoreSession session;
         session.open(mStore);
         RunsView view(&session);
-        QCOMPARE(view.table()->model()->rowCount(), 17);
+        QTRY_COMPARE(view.table()->model()->rowCount(), 17);  // read off the UI thread
         QCOMPARE(view.exportTable(out("runs.csv")), QString());
         const auto csv = QString::fromUtf8(readAll(out("runs.csv"))).split('\n');
         QVERIFY(csv.front().startsWith("type,arch,hidden,layers,protocol"));

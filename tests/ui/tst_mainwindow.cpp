@@ -203,7 +203,8 @@ private Q_SLOTS:
                      QFileInfo(expected).canonicalFilePath());
             QVERIFY(QFileInfo(expected).isFile());
             QCOMPARE(QFileInfo::exists(QDir(cwd.path()).filePath("experiments.db")), inWorkingDir);
-            QCOMPARE(window.runsView()->table()->model()->rowCount(), 16);
+            // The table reads the store off the UI thread: it fills shortly.
+            QTRY_COMPARE(window.runsView()->table()->model()->rowCount(), 16);
             const int row = tableRow(window.runsView(), 1);
             QVERIFY(row >= 0);
             QCOMPARE(cell(window.runsView(), row, RunsModel::ColStatus), QString("reference"));
@@ -263,23 +264,23 @@ private Q_SLOTS:
 
         // Filtering by text keeps it and drops the reference rows.
         runs->filterEdit()->setText("gru 16 random");
-        QCOMPARE(runs->table()->model()->rowCount(), 1);
+        QTRY_COMPARE(runs->table()->model()->rowCount(), 1);
         runs->filterEdit()->clear();
-        QCOMPARE(runs->table()->model()->rowCount(), 17);
+        QTRY_COMPARE(runs->table()->model()->rowCount(), 17);
 
         // Sorting by accuracy (numbers, not text): the study's 0.800 rows first.
         runs->table()->sortByColumn(RunsModel::ColAccuracy, Qt::DescendingOrder);
-        QCOMPARE(cell(runs, 0, RunsModel::ColAccuracy), QString("0.800"));
+        QTRY_COMPARE(cell(runs, 0, RunsModel::ColAccuracy), QString("0.800"));
 
         // Annotate and delete; the study's rows cannot be deleted.
         QCOMPARE(runs->annotateRuns({runId}, "first try"), 1);
-        QCOMPARE(cell(runs, tableRow(runs, runId), RunsModel::ColNote), QString("first try"));
+        QTRY_COMPARE(cell(runs, tableRow(runs, runId), RunsModel::ColNote), QString("first try"));
         QSignalSpy error(runs, &RunsView::errorOccurred);
         QCOMPARE(runs->deleteRuns({1}), 0);
         QCOMPARE(error.count(), 1);
         QVERIFY(tableRow(runs, 1) >= 0);
         QCOMPARE(runs->deleteRuns({runId}), 1);
-        QCOMPARE(tableRow(runs, runId), -1);
+        QTRY_COMPARE(tableRow(runs, runId), -1);
         QVERIFY(
             !RunStore::open(window.session()->path().toStdString(), RunStore::OpenMode::ReadOnly)
                  .getRun(runId));

@@ -87,12 +87,14 @@ void Autopilot::onTrained() {
     std::fprintf(stderr, "%s\n", qPrintable(mProbe->summary()));
     mWindow->session()->refresh();
     QList<qint64> runs;  // newest first
-    for (const auto& r : mWindow->session()->runs()) {
-        if (r.kind == RunKind::Trained && r.status == RunStatus::Completed) {
-            runs << r.id;
-        }
+    RunQuery completed;
+    completed.filter.kind = RunKind::Trained;
+    completed.filter.status = RunStatus::Completed;
+    completed.descending = true;
+    completed.limit = 2;
+    for (std::int64_t id : mWindow->session()->store()->runIds(completed)) {
+        runs << id;
     }
-    std::sort(runs.begin(), runs.end(), std::greater<>());
     if (runs.isEmpty()) {
         fail(QStringLiteral("no run completed"));
         return;
@@ -123,9 +125,12 @@ void Autopilot::fillViews(qint64 runId, qint64 otherRun) {
         compare << otherRun;
     }
     mWindow->runsView()->selectRuns(compare);
-    for (const auto& r : mWindow->session()->runs()) {
-        if (r.kind == RunKind::Reference && (r.arch == "gru" || r.arch == "lstm")) {
-            compare << r.id;
+    RunQuery reference;
+    reference.filter.kind = RunKind::Reference;
+    for (const char* arch : {"gru", "lstm"}) {
+        reference.filter.arch = arch;
+        for (std::int64_t id : mWindow->session()->store()->runIds(reference)) {
+            compare << id;
         }
     }
     mWindow->compareView()->setRunIds(compare);

@@ -3,35 +3,447 @@
 #include <QBrush>
 #include <QColor>
 #include <QFont>
+#include <QSet>
 
+#include "models/storesession.h"
 #include "support/qtsupport.h"
 
 namespace vidrnn::ui {
 
-RunsModel::RunsModel(QObject* parent) : QAbstractTableModel(parent) {}
+// What one read brings back: a query's ids and first page, or the changes
+// since the marker with the ids in their new order and the runs to show.
+struct RunsModel::Update {
+    bool complete = true;  // false: the change log could not say; start again
+    bool changes = false;  // an answer to changesSince with something in it
+    QVector<qint64> ids;
+    int target = 0;  // rows to show after the update (a prefix of ids)
+    std::vector<RunRecord> records;
+    std::vector<std::int64_t> changed, removed;
+    std::int64_t marker = 0;
+};
 
-void RunsModel::setRuns(std::vector<RunRecord> runs) {
+namespace {
+
+std::vector<std::int64_t> toStd(const QVector<qint64>& ids, int from, int count) {
+    std::vector<std::int64_t> out;
+    for (int i = from; i < std::min<int>(ids.size(), from + count); ++i)
+        out.push_back(ids[i]);
+    return out;
+}
+
+// A query's ids and its first page, read at one marker.
+RunsModel::Update readQuery(const RunStore& store, const RunQuery& q) {
+    RunsModel::Update u;
+    u.marker = store.changeMarker();
+    for (std::int64_t id : store.runIds(q))
+        u.ids.push_back(id);
+    u.target = std::min<int>(u.ids.size(), RunsModel::kPageSize);
+    u.records = store.getRuns(toStd(u.ids, 0, u.target));
+    return u;
+}
+
+}  // namespace
+
+RunsModel::RunsModel(StoreSession* session, QObject* parent)
+    : QAbstractTableModel(parent), mSession(session) {}
+
+void RunsModel::setText(const QString& text) {
+    if (text.trimmed() != mText) {
+        mText = text.trimmed();
+        startQuery();
+    }
+}
+
+void RunsModel::setStatus(const QString& status) {
+    if (status != mStatus) {
+        mStatus = status;
+        startQuery();
+    }
+}
+
+void RunsModel::setShowReference(bool show) {
+    if (show != mShowReference) {
+        mShowReference = show;
+        startQuery();
+    }
+}
+
+void RunsModel::sort(int column, Qt::SortOrder order) {
+    static const QHash<int, RunSort> byColumn{
+        {ColId, RunSort::Id},
+        {ColType, RunSort::Arch},
+        {ColHidden, RunSort::Hidden},
+        {ColParams, RunSort::Params},
+        {ColTrainTime, RunSort::TrainSeconds},
+        {ColAccuracy, RunSort::Accuracy},
+        {ColMacroF1, RunSort::MacroF1},
+        {ColStatus, RunSort::Status},
+        {ColProtocol, RunSort::Protocol},
+        {ColBackbone, RunSort::Backbone},
+        {ColEpochs, RunSort::BestEpoch},
+        {ColSeed, RunSort::Seed},
+        {ColCreated, RunSort::Created},
+        {ColNote, RunSort::Note},
+    };
+    mSort = byColumn.value(column, RunSort::Id);
+    mDescending = order == Qt::DescendingOrder;
+    startQuery();
+}
+
+RunQuery RunsModel::query() const {
+    RunQuery q;
+    q.text = ss(mText);
+    if (mStatus == QLatin1String("reference")) {
+        q.filter.kind = RunKind::Reference;
+    } else {
+        if (!mStatus.isEmpty())
+            q.filter.status = runStatusFromString(ss(mStatus));
+        if (!mShowReference)
+            q.filter.kind = RunKind::Trained;
+    }
+    q.sort = mSort;
+    q.descending = mDescending;
+    return q;
+}
+
+void RunsModel::reload() {
+    startQuery();
+}
+
+void RunsModel::startQuery() {
+    ++mGeneration;
+    if (!mSession->isOpen()) {
+        beginResetModel();
+        mIds.clear();
+        mRows.clear();
+        mRecords.clear();
+        mRowOf.clear();
+        endResetModel();
+        ++mResets;
+        return;
+    }
+    if (mBusy) {
+        mQueryPending = true;  // after the read that is out
+        return;
+    }
+    mBusy = true;
+    const quint64 generation = mGeneration;
+    mSession->read<Update>(
+        this, [q = query()](const RunStore& store) { return readQuery(store, q); },
+        [this, generation](Update u, QString error) {
+            if (!error.isEmpty()) {
+                Q_EMIT readFailed(error);
+            } else if (generation == mGeneration) {
+                applyQuery(generation, std::move(u));
+            }
+            finishRead();
+        });
+}
+
+void RunsModel::applyQuery(quint64, Update u) {
     beginResetModel();
-    mRuns = std::move(runs);
+    mIds = std::move(u.ids);
+    mRows.clear();
+    mRecords.clear();
+    for (auto& r : u.records) {
+        mRows.push_back(r.id);
+        mRecords.insert(r.id, std::move(r));
+    }
+    mMarker = u.marker;
+    reindex();
     endResetModel();
+    ++mResets;
+    Q_EMIT updated();
+}
+
+void RunsModel::finishRead() {
+    mBusy = false;
+    if (mQueryPending) {
+        mQueryPending = false;
+        mChangePending = false;
+        mFetchPending = false;
+        startQuery();
+    } else if (mChangePending) {
+        mChangePending = false;
+        storeChanged();
+    } else if (mFetchPending) {
+        mFetchPending = false;
+        fetchMore({});
+    }
+}
+
+void RunsModel::storeChanged() {
+    if (!mSession->isOpen()) {
+        return;
+    }
+    if (mBusy) {
+        mChangePending = true;
+        return;
+    }
+    mBusy = true;
+    const quint64 generation = mGeneration;
+    auto work = [q = query(), marker = mMarker, loaded = mRows](const RunStore& store) {
+        const RunChanges changes = store.changesSince(marker);
+        if (!changes.complete) {
+            Update u = readQuery(store, q);
+            u.complete = false;
+            return u;
+        }
+        Update u;
+        u.marker = changes.marker;
+        if (changes.changed.empty() && changes.removed.empty()) {
+            return u;
+        }
+        u.changes = true;
+        u.changed = changes.changed;
+        u.removed = changes.removed;
+        QHash<qint64, int> position;
+        for (std::int64_t id : store.runIds(q)) {
+            position.insert(id, u.ids.size());
+            u.ids.push_back(id);
+        }
+        // Show as far down as the rows shown before reach in the new order.
+        int target = 0;
+        for (qint64 id : loaded) {
+            target = std::max(target, position.value(id, -1) + 1);
+        }
+        u.target = target;
+        if (target > loaded.size() + 2000) {  // a different table: start again
+            Update fresh = readQuery(store, q);
+            fresh.complete = false;
+            return fresh;
+        }
+        const QSet<qint64> shown(loaded.begin(), loaded.end());
+        const QSet<qint64> changed(u.changed.begin(), u.changed.end());
+        std::vector<std::int64_t> wanted;
+        for (int i = 0; i < target; ++i) {
+            if (!shown.contains(u.ids[i]) || changed.contains(u.ids[i]))
+                wanted.push_back(u.ids[i]);
+        }
+        u.records = store.getRuns(wanted);
+        return u;
+    };
+    mSession->read<Update>(this, std::move(work), [this, generation](Update u, QString error) {
+        if (!error.isEmpty()) {
+            Q_EMIT readFailed(error);
+        } else if (generation == mGeneration) {
+            if (!u.complete) {
+                applyQuery(generation, std::move(u));
+            } else {
+                applyChanges(generation, std::move(u));
+            }
+        }
+        finishRead();
+    });
+}
+
+void RunsModel::applyChanges(quint64, Update u) {
+    mMarker = u.marker;
+    if (!u.changes) {
+        return;
+    }
+    QHash<qint64, RunRecord> records;
+    for (auto& r : u.records)
+        records.insert(r.id, std::move(r));
+    removeRows(QSet<qint64>(u.ids.begin(), u.ids.end()));
+    const QVector<qint64> target = u.ids.mid(0, u.target);
+    QSet<qint64> inserted;
+    for (qint64 id : target) {
+        if (!mRowOf.contains(id))
+            inserted.insert(id);
+    }
+    insertMissing(target, records);
+    if (mRows != target) {
+        reorder(target);
+    }
+    for (std::int64_t id : u.changed) {
+        const int row = mRowOf.value(id, -1);
+        if (row < 0 || inserted.contains(id) || !records.contains(id))
+            continue;
+        mRecords[id] = records.value(id);
+        Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    }
+    mIds = std::move(u.ids);
+    if (!u.removed.empty()) {
+        QList<qint64> removed;
+        for (std::int64_t id : u.removed)
+            removed << id;
+        Q_EMIT runsRemoved(removed);
+    }
+    Q_EMIT updated();
+}
+
+// Rows whose run no longer matches (deleted, or changed out of the filter).
+void RunsModel::removeRows(const QSet<qint64>& keep) {
+    for (int row = int(mRows.size()) - 1; row >= 0; --row) {
+        if (keep.contains(mRows[row]))
+            continue;
+        int first = row;
+        while (first > 0 && !keep.contains(mRows[first - 1]))
+            --first;
+        Q_EMIT rowsLeaving(true);
+        beginRemoveRows({}, first, row);
+        for (int i = first; i <= row; ++i)
+            mRecords.remove(mRows[i]);
+        mRows.remove(first, row - first + 1);
+        reindex();
+        endRemoveRows();
+        Q_EMIT rowsLeaving(false);
+        row = first;
+    }
+}
+
+// New rows where the new order puts them when the rows shown kept their
+// order; else at the end, for reorder() to move.
+void RunsModel::insertMissing(const QVector<qint64>& target, QHash<qint64, RunRecord>& records) {
+    QVector<qint64> kept;
+    for (qint64 id : target) {
+        if (mRowOf.contains(id))
+            kept.push_back(id);
+    }
+    const bool inOrder = kept == mRows;
+    auto insertAt = [&](int row, const QVector<qint64>& ids) {
+        beginInsertRows({}, row, row + int(ids.size()) - 1);
+        for (int i = 0; i < ids.size(); ++i) {
+            RunRecord r = records.value(ids[i]);
+            r.id = ids[i];
+            mRecords.insert(ids[i], std::move(r));
+            mRows.insert(row + i, ids[i]);
+        }
+        reindex();
+        endInsertRows();
+    };
+    if (!inOrder) {
+        QVector<qint64> missing;
+        for (qint64 id : target) {
+            if (!mRowOf.contains(id))
+                missing.push_back(id);
+        }
+        if (!missing.isEmpty())
+            insertAt(int(mRows.size()), missing);
+        return;
+    }
+    for (int i = 0; i < target.size();) {
+        if (i < mRows.size() && mRows[i] == target[i]) {
+            ++i;
+            continue;
+        }
+        QVector<qint64> run;
+        int j = i;
+        while (j < target.size() && !mRowOf.contains(target[j]) && !run.contains(target[j])) {
+            run.push_back(target[j]);
+            ++j;
+        }
+        if (run.isEmpty()) {
+            ++i;  // cannot happen when in order; keeps the loop finite
+            continue;
+        }
+        insertAt(i, run);
+        i = j;
+    }
+}
+
+// The same rows in a new order (a sorted column changed): persistent indexes
+// (the selection, the current row) follow their runs.
+void RunsModel::reorder(const QVector<qint64>& target) {
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    QHash<qint64, int> newRow;
+    for (int i = 0; i < target.size(); ++i)
+        newRow.insert(target[i], i);
+    const QModelIndexList from = persistentIndexList();
+    QModelIndexList to;
+    for (const QModelIndex& index : from) {
+        const int row = newRow.value(mRows.value(index.row()), -1);
+        to << (row < 0 ? QModelIndex() : this->index(row, index.column()));
+    }
+    mRows = target;
+    reindex();
+    changePersistentIndexList(from, to);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+void RunsModel::reindex() {
+    mRowOf.clear();
+    mRowOf.reserve(mRows.size());
+    for (int i = 0; i < mRows.size(); ++i)
+        mRowOf.insert(mRows[i], i);
+}
+
+bool RunsModel::canFetchMore(const QModelIndex& parent) const {
+    return !parent.isValid() && mRows.size() < mIds.size();
+}
+
+void RunsModel::fetchMore(const QModelIndex& parent) {
+    if (!canFetchMore(parent) || !mSession->isOpen()) {
+        return;
+    }
+    if (mBusy) {
+        mFetchPending = true;  // once the read that is out is applied
+        return;
+    }
+    mBusy = true;
+    const quint64 generation = mGeneration;
+    const auto ids = toStd(mIds, int(mRows.size()), kPageSize);
+    mSession->read<std::vector<RunRecord>>(
+        this, [ids](const RunStore& store) { return store.getRuns(ids); },
+        [this, generation, ids](std::vector<RunRecord> records, QString error) {
+            if (!error.isEmpty()) {
+                Q_EMIT readFailed(error);
+            } else if (generation == mGeneration && !records.empty() &&
+                       mRows.size() < mIds.size() && mIds[mRows.size()] == ids.front()) {
+                // Runs deleted meanwhile are dropped here; the change log
+                // reports them to the rows already shown.
+                const int first = int(mRows.size());
+                beginInsertRows({}, first, first + int(records.size()) - 1);
+                for (auto& r : records) {
+                    mRowOf.insert(r.id, int(mRows.size()));
+                    mRows.push_back(r.id);
+                    mRecords.insert(r.id, std::move(r));
+                }
+                if (records.size() != ids.size()) {
+                    // Ids that vanished meanwhile leave the order too.
+                    const QSet<qint64> shown(mRows.begin(), mRows.end());
+                    QVector<qint64> ordered = mRows;
+                    for (qint64 id : mIds.mid(first)) {
+                        if (!shown.contains(id) &&
+                            std::find(ids.begin(), ids.end(), id) == ids.end())
+                            ordered.push_back(id);
+                    }
+                    mIds = ordered;
+                }
+                endInsertRows();
+                Q_EMIT updated();
+            }
+            finishRead();
+        });
+}
+
+std::vector<RunRecord> RunsModel::runs() const {
+    std::vector<RunRecord> out;
+    out.reserve(mRows.size());
+    for (qint64 id : mRows)
+        out.push_back(mRecords.value(id));
+    return out;
 }
 
 const RunRecord* RunsModel::runAt(int row) const {
-    return row >= 0 && row < static_cast<int>(mRuns.size()) ? &mRuns[static_cast<std::size_t>(row)]
-                                                            : nullptr;
+    if (row < 0 || row >= mRows.size())
+        return nullptr;
+    auto it = mRecords.constFind(mRows[row]);
+    return it == mRecords.constEnd() ? nullptr : &it.value();
+}
+
+const RunRecord* RunsModel::runById(qint64 id) const {
+    auto it = mRecords.constFind(id);
+    return it == mRecords.constEnd() ? nullptr : &it.value();
 }
 
 int RunsModel::rowOfId(qint64 id) const {
-    for (std::size_t i = 0; i < mRuns.size(); ++i) {
-        if (mRuns[i].id == id) {
-            return static_cast<int>(i);
-        }
-    }
-    return -1;
+    return mRowOf.value(id, -1);
 }
 
 int RunsModel::rowCount(const QModelIndex& parent) const {
-    return parent.isValid() ? 0 : static_cast<int>(mRuns.size());
+    return parent.isValid() ? 0 : int(mRows.size());
 }
 
 int RunsModel::columnCount(const QModelIndex& parent) const {
@@ -39,10 +451,6 @@ int RunsModel::columnCount(const QModelIndex& parent) const {
 }
 
 namespace {
-
-QVariant optionalNumber(const std::optional<double>& v) {
-    return v ? QVariant(*v) : QVariant(-1.0);
-}
 
 QString statusText(const RunRecord& r) {
     return r.kind == RunKind::Reference ? QStringLiteral("reference") : qs(toString(r.status));
@@ -84,34 +492,13 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
                 case ColEpochs:
                     return r->bestEpoch ? QStringLiteral("%1").arg(*r->bestEpoch) : QString();
                 case ColSeed:
-                    return reference ? QVariant() : QVariant(r->seed);
+                    return r->seed ? QVariant(*r->seed) : QVariant();
                 case ColCreated:
                     return qs(r->createdAt).replace('T', ' ').remove('Z');
                 case ColNote:
                     return qs(r->note);
                 default:
                     return {};
-            }
-        case SortRole:
-            switch (index.column()) {
-                case ColId:
-                    return QVariant::fromValue(static_cast<qlonglong>(r->id));
-                case ColHidden:
-                    return r->hidden;
-                case ColParams:
-                    return QVariant::fromValue(static_cast<qlonglong>(r->params));
-                case ColTrainTime:
-                    return optionalNumber(r->trainSeconds);
-                case ColAccuracy:
-                    return optionalNumber(r->accuracy);
-                case ColMacroF1:
-                    return optionalNumber(r->macroF1);
-                case ColEpochs:
-                    return r->bestEpoch.value_or(-1);
-                case ColSeed:
-                    return r->seed;
-                default:
-                    return data(index, Qt::DisplayRole);
             }
         case Qt::ToolTipRole:
             if (index.column() == ColStatus && !r->message.empty()) {
@@ -219,57 +606,6 @@ QVariant RunsModel::headerData(int section, Qt::Orientation o, int role) const {
         default:
             return {};
     }
-}
-
-RunsFilter::RunsFilter(QObject* parent) : QSortFilterProxyModel(parent) {
-    setSortRole(RunsModel::SortRole);
-    setFilterCaseSensitivity(Qt::CaseInsensitive);
-}
-
-void RunsFilter::setText(const QString& text) {
-    mText = text.trimmed();
-    invalidateFilter();
-}
-
-void RunsFilter::setStatus(const QString& status) {
-    mStatus = status;
-    invalidateFilter();
-}
-
-void RunsFilter::setShowReference(bool show) {
-    mShowReference = show;
-    invalidateFilter();
-}
-
-bool RunsFilter::filterAcceptsRow(int row, const QModelIndex& parent) const {
-    const auto* m = static_cast<const RunsModel*>(sourceModel());
-    const RunRecord* r = m->runAt(row);
-    if (!r) {
-        return false;
-    }
-    const bool reference = r->kind == RunKind::Reference;
-    if (reference && !mShowReference) {
-        return false;
-    }
-    if (!mStatus.isEmpty() &&
-        (reference ? QStringLiteral("reference") : qs(toString(r->status))) != mStatus) {
-        return false;
-    }
-    if (mText.isEmpty()) {
-        return true;
-    }
-    // Every word must match some column ("gru 256 groups").
-    const auto words = mText.split(' ', Qt::SkipEmptyParts);
-    for (const auto& w : words) {
-        bool found = false;
-        for (int c = 0; c < RunsModel::ColumnCount && !found; ++c) {
-            found = m->index(row, c, parent).data().toString().contains(w, Qt::CaseInsensitive);
-        }
-        if (!found) {
-            return false;
-        }
-    }
-    return true;
 }
 
 }  // namespace vidrnn::ui

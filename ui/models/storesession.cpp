@@ -1,11 +1,10 @@
 #include "models/storesession.h"
 
-#include <QCryptographicHash>
 #include <QThreadPool>
 #include <QTimer>
-#include <QtConcurrent>
 
 #include "support/qtsupport.h"
+#include "vidrnn/errors.h"
 
 namespace vidrnn::ui {
 
@@ -15,23 +14,21 @@ StoreSession::StoreSession(QObject* parent) : QObject(parent) {
     connect(mTimer, &QTimer::timeout, this, &StoreSession::poll);
     mPool = new QThreadPool(this);
     mPool->setMaxThreadCount(1);
-    mWatcher = new QFutureWatcher<Read>(this);
-    connect(mWatcher, &QFutureWatcher<Read>::finished, this, &StoreSession::readFinished);
 }
 
 StoreSession::~StoreSession() {
-    mWatcher->waitForFinished();
+    mPool->waitForDone();
 }
 
 void StoreSession::open(const QString& path) {
     auto store = std::make_unique<RunStore>(RunStore::open(ss(path)));
-    mWatcher->waitForFinished();
+    mPool->waitForDone();
     mStore = std::move(store);
     mPath = qs(mStore->path());
     mReader = std::make_shared<Reader>();
     mReader->path = mStore->path();
-    mVersion = -1;
-    mDigest.clear();
+    mReportedError = false;
+    Q_EMIT opened();
     refresh();
     mTimer->start();
 }
@@ -40,50 +37,36 @@ void StoreSession::setPollInterval(int ms) {
     mTimer->setInterval(ms);
 }
 
-const RunRecord* StoreSession::run(qint64 id) const {
-    for (const auto& r : mRuns) {
-        if (r.id == id) {
-            return &r;
-        }
+std::optional<RunRecord> StoreSession::run(qint64 id) const {
+    if (!mStore) {
+        return std::nullopt;
     }
-    return nullptr;
+    try {
+        return mStore->getRun(id);
+    } catch (const std::exception&) {
+        return std::nullopt;  // a damaged store says so through the views' reads
+    }
 }
 
 void StoreSession::poll() {
-    if (!mStore || mWatcher->isRunning()) {
+    if (!mStore) {
         return;
     }
     std::int64_t version = -1;
     try {
         version = mStore->dataVersion();
-    } catch (const std::exception&) {
-        refresh();  // says what is wrong with the store
-        return;
-    }
-    if (version == mVersion) {
-        return;
-    }
-    // Commits after this point change the version again: read once more then.
-    mVersion = version;
-    mWatcher->setFuture(QtConcurrent::run(mPool, [reader = mReader, g = mGeneration] {
-        Read read;
-        read.generation = g;
-        try {
-            if (!reader->store) {
-                reader->store = std::make_unique<RunStore>(
-                    RunStore::open(reader->path, RunStore::OpenMode::ReadOnly));
-            }
-            read.runs = reader->store->listRuns();
-        } catch (const std::exception& e) {
-            read.error = qs(e.what());
+    } catch (const std::exception& e) {
+        // A locked or damaged store: say so once.
+        if (!mReportedError) {
+            mReportedError = true;
+            Q_EMIT errorOccurred(qs(e.what()));
         }
-        return read;
-    }));
-}
-
-void StoreSession::readFinished() {
-    if (mWatcher->future().resultCount() > 0 && mWatcher->result().generation == mGeneration) {
-        apply(mWatcher->result());
+        return;
+    }
+    mReportedError = false;
+    if (version != mVersion) {
+        mVersion = version;
+        Q_EMIT runsChanged();
     }
 }
 
@@ -91,42 +74,12 @@ void StoreSession::refresh() {
     if (!mStore) {
         return;
     }
-    Read read;
-    read.generation = ++mGeneration;
     try {
         mVersion = mStore->dataVersion();
-        read.runs = mStore->listRuns();
-    } catch (const std::exception& e) {
-        read.error = qs(e.what());
+    } catch (const std::exception&) {
+        mVersion = -1;  // the next poll reports it
     }
-    apply(std::move(read));
-}
-
-void StoreSession::apply(Read read) {
-    if (!read.error.isEmpty()) {
-        // A locked or damaged store: say so once, keep the last list.
-        if (!mReportedError) {
-            mReportedError = true;
-            Q_EMIT errorOccurred(read.error);
-        }
-        mVersion = -1;  // try again at the next poll
-        return;
-    }
-    mReportedError = false;
-    QCryptographicHash hash(QCryptographicHash::Sha1);
-    for (const auto& r : read.runs) {
-        hash.addData(QByteArray::number(static_cast<qlonglong>(r.id)));
-        hash.addData(toString(r.status));
-        hash.addData(QByteArray::fromStdString(r.finishedAt + "|" + r.note + "|" + r.message));
-        hash.addData(QByteArray::number(r.bestEpoch.value_or(-1)));
-        hash.addData(QByteArray::number(r.accuracy.value_or(-1)));
-    }
-    const QByteArray digest = hash.result();
-    mRuns = std::move(read.runs);
-    if (digest != mDigest) {
-        mDigest = digest;
-        Q_EMIT runsChanged();
-    }
+    Q_EMIT runsChanged();
 }
 
 }  // namespace vidrnn::ui

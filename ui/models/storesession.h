@@ -1,20 +1,25 @@
-// The UI thread's connection to the run store and the runs it lists. Other
-// processes (the CLI, a second workbench) write the same file: every few
-// seconds the session asks SQLite whether another connection committed
-// (PRAGMA data_version, which reads no table) and only then re-reads the runs,
-// in a background thread on a read-only connection of its own, so that a
-// store of thousands of runs never stalls the window. runsChanged is
-// announced only when the list itself differs. This process's own writes call
-// refresh(), which reads at once.
+// The UI thread's connection to the run store. Other processes (the CLI, a
+// second workbench) write the same file: every few seconds the session asks
+// SQLite whether another connection committed (PRAGMA data_version, which
+// reads no table) and only then announces runsChanged; this process's own
+// writes call refresh(), which announces it too. The session holds no copy of
+// the runs: views read what they show through read(), on a read-only
+// connection in a thread of its own, so that a store of 50,000 runs never
+// stalls the window (STYLE.md section 7).
 #pragma once
 
 #include <QFutureWatcher>
 #include <QObject>
+#include <QPointer>
 #include <QString>
+#include <QtConcurrent>
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
+#include "vidrnn/errors.h"
 #include "vidrnn/store.h"
 
 class QThreadPool;
@@ -33,48 +38,87 @@ public:
     void open(const QString& path);
     bool isOpen() const { return mStore != nullptr; }
     QString path() const { return mPath; }
+    // For writes, and reads that do not grow with the store (one run by id).
     RunStore* store() const { return mStore.get(); }
 
-    const std::vector<RunRecord>& runs() const { return mRuns; }
-    const RunRecord* run(qint64 id) const;
+    // One run by its primary key (no scan), or nothing.
+    std::optional<RunRecord> run(qint64 id) const;
 
     void setPollInterval(int ms);
 
+    // Runs `work` on the reader thread with its read-only connection, then
+    // `done` on the UI thread with the result or the error's message ("" when
+    // none), unless `context` is gone by then. Reads run one after another in
+    // the order asked.
+    template <typename Result>
+    void read(QObject* context, std::function<Result(const RunStore&)> work,
+              std::function<void(Result, QString)> done);
+
+    // How many reads were asked for since the session opened (for tests that
+    // prove a view does not read the store once per row).
+    quint64 readCount() const { return mReads; }
+
 public Q_SLOTS:
-    // Re-reads the runs now (after this process changed the store).
+    // Announces runsChanged now (after this process changed the store).
     void refresh();
 
 Q_SIGNALS:
+    // Another store (or the first) is open: views read it from the start.
+    void opened();
+    // The store may have changed: views ask for what they show again (for a
+    // table, RunStore::changesSince).
     void runsChanged();
     void errorOccurred(const QString& message);
 
 private:
-    struct Read {
-        std::vector<RunRecord> runs;
-        QString error;
-        quint64 generation = 0;  // a read older than the last refresh() is dropped
-    };
     // The background reader's connection, opened in its thread on first use.
     struct Reader {
         std::string path;
         std::unique_ptr<RunStore> store;
     };
-
     void poll();
-    void readFinished();
-    void apply(Read read);
 
     QString mPath;
     std::unique_ptr<RunStore> mStore;
     std::shared_ptr<Reader> mReader;
-    QFutureWatcher<Read>* mWatcher = nullptr;
     QThreadPool* mPool = nullptr;  // one thread of its own: never queued behind training
-    std::vector<RunRecord> mRuns;
-    std::int64_t mVersion = -1;  // data_version when the runs were last read
-    quint64 mGeneration = 0;     // counts synchronous refreshes
-    QByteArray mDigest;
+    std::int64_t mVersion = -1;    // data_version when last announced
     QTimer* mTimer = nullptr;
     bool mReportedError = false;
+    quint64 mReads = 0;
 };
+
+template <typename Result>
+void StoreSession::read(QObject* context, std::function<Result(const RunStore&)> work,
+                        std::function<void(Result, QString)> done) {
+    struct Outcome {
+        Result result{};
+        QString error;
+    };
+    ++mReads;
+    auto* watcher = new QFutureWatcher<Outcome>(context);
+    QObject::connect(watcher, &QFutureWatcher<Outcome>::finished, context,
+                     [watcher, done = std::move(done)] {
+                         Outcome outcome = watcher->result();
+                         watcher->deleteLater();
+                         done(std::move(outcome.result), outcome.error);
+                     });
+    watcher->setFuture(QtConcurrent::run(mPool, [reader = mReader, work = std::move(work)] {
+        Outcome outcome;
+        try {
+            if (!reader) {
+                throw StoreError("no store is open");
+            }
+            if (!reader->store) {
+                reader->store = std::make_unique<RunStore>(
+                    RunStore::open(reader->path, RunStore::OpenMode::ReadOnly));
+            }
+            outcome.result = work(*reader->store);
+        } catch (const std::exception& e) {
+            outcome.error = QString::fromUtf8(e.what());
+        }
+        return outcome;
+    }));
+}
 
 }  // namespace vidrnn::ui

@@ -57,7 +57,7 @@ QString protocolLabel(const RunRecord& run) {
     }
     QString p = qs(run.protocol);
     if (run.protocol == "logo") {
-        p += QStringLiteral(" fold %1").arg(run.fold);
+        p += QStringLiteral(" fold %1").arg(run.fold.value_or(0));
     }
     if (run.leaking) {
         p += QStringLiteral(" (leaking)");

@@ -13,6 +13,8 @@
 
 #include "charts/plotsupport.h"
 #include "support/qtsupport.h"
+
+#include <algorithm>
 #include "models/storesession.h"
 #include "vidrnn/models.h"
 #include "vidrnn/report.h"
@@ -155,13 +157,27 @@ void CompareView::setRunIds(const QList<qint64>& ids) {
 void CompareView::rebuild() {
     mDirty = false;
     mRuns.clear();
-    for (const auto& r : mSession->runs()) {
-        const bool wanted = mIds.isEmpty()
-                                ? (r.status == RunStatus::Completed || r.kind == RunKind::Reference)
-                                : mIds.contains(r.id);
-        if (wanted) {
-            mRuns.push_back(r);
+    // The runs asked for, by id; or, with none, every completed run and the
+    // study's rows (in id order, as the store lists them).
+    try {
+        if (RunStore* store = mSession->store(); store && !mIds.isEmpty()) {
+            std::vector<std::int64_t> ids(mIds.begin(), mIds.end());
+            std::sort(ids.begin(), ids.end());
+            mRuns = store->getRuns(ids);
+        } else if (store) {
+            RunQuery wanted;
+            wanted.filter.status = RunStatus::Completed;
+            wanted.filter.kind = RunKind::Trained;
+            mRuns = store->queryRuns(wanted);
+            wanted.filter.status.reset();
+            wanted.filter.kind = RunKind::Reference;
+            store->forEachRun(wanted, [this](const RunRecord& r) { mRuns.push_back(r); });
+            std::sort(mRuns.begin(), mRuns.end(),
+                      [](const RunRecord& a, const RunRecord& b) { return a.id < b.id; });
         }
+    } catch (const std::exception& e) {
+        mRuns.clear();
+        mTitle->setText(qs(e.what()));
     }
     int measured = 0;
     for (const auto& r : mRuns) {

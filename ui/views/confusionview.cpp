@@ -16,6 +16,7 @@
 #include "widgets/exportdialog.h"
 #include "charts/plotsupport.h"
 #include "support/qtsupport.h"
+#include "widgets/runchooser.h"
 #include "models/storesession.h"
 
 namespace vidrnn::ui {
@@ -82,9 +83,9 @@ QTableWidget* makeTable(QWidget* parent, const QStringList& headers, const char*
 
 ConfusionView::ConfusionView(StoreSession* session, QWidget* parent)
     : QWidget(parent), mSession(session) {
-    mRunCombo = new QComboBox(this);
-    mRunCombo->setObjectName("confusionRun");
-    mRunCombo->setMinimumContentsLength(40);
+    mRunChooser = new RunChooser(session, this);
+    mRunChooser->setObjectName("confusionRun");
+    mRunChooser->setMinimumWidth(mRunChooser->fontMetrics().averageCharWidth() * 48);
     mMode = new QComboBox(this);
     mMode->setObjectName("confusionMode");
     mMode->addItem(tr("Counts"));
@@ -92,7 +93,7 @@ ConfusionView::ConfusionView(StoreSession* session, QWidget* parent)
     mSummary = new QLabel(this);
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Run:"), this));
-    top->addWidget(mRunCombo);
+    top->addWidget(mRunChooser);
     top->addWidget(mMode);
     top->addWidget(mSummary, 1);
 
@@ -149,8 +150,7 @@ ConfusionView::ConfusionView(StoreSession* session, QWidget* parent)
     layout->addLayout(top);
     layout->addWidget(splitter, 1);
 
-    connect(mRunCombo, &QComboBox::currentIndexChanged, this, [this] {
-        const qint64 id = mRunCombo->currentData().toLongLong();
+    connect(mRunChooser, &RunChooser::runChosen, this, [this](qint64 id) {
         if (id != mRunId) {
             setRunId(id);
         }
@@ -165,35 +165,12 @@ ConfusionView::ConfusionView(StoreSession* session, QWidget* parent)
     };
     connect(mClips, &QTableWidget::cellDoubleClicked, this, openCurrent);
     connect(open, &QPushButton::clicked, this, openCurrent);
-    connect(mSession, &StoreSession::runsChanged, this, &ConfusionView::refreshRuns);
     drawMatrix();
-    refreshRuns();
-}
-
-void ConfusionView::refreshRuns() {
-    mRunCombo->blockSignals(true);
-    mRunCombo->clear();
-    for (const auto& r : mSession->runs()) {
-        if (r.status == RunStatus::Completed && r.kind == RunKind::Trained) {
-            mRunCombo->addItem(
-                runTitle(r) + QStringLiteral(" · acc %1").arg(formatOptional(r.accuracy)),
-                QVariant::fromValue(static_cast<qlonglong>(r.id)));
-        }
-    }
-    const int i = mRunCombo->findData(QVariant::fromValue(static_cast<qlonglong>(mRunId)));
-    mRunCombo->setCurrentIndex(i);
-    mRunCombo->blockSignals(false);
-    if (mRunId != 0 && i < 0) {
-        setRunId(0);  // deleted
-    }
 }
 
 void ConfusionView::setRunId(qint64 id) {
-    mRunId = id;
-    const int i = mRunCombo->findData(QVariant::fromValue(static_cast<qlonglong>(id)));
-    mRunCombo->blockSignals(true);
-    mRunCombo->setCurrentIndex(i);
-    mRunCombo->blockSignals(false);
+    mRunChooser->setRunId(id);
+    mRunId = mRunChooser->runId();
     load();
 }
 
@@ -209,7 +186,7 @@ void ConfusionView::load() {
     mTruth = mPredicted = -1;
     mClips->setRowCount(0);
     mClipsTitle->setText(tr("Click a cell to list its clips."));
-    const auto* run = mSession->run(mRunId);
+    const auto run = mSession->run(mRunId);
     if (run && mSession->store()) {
         mClasses = run->classNames;
         try {

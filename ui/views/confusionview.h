@@ -18,6 +18,8 @@ class QTableWidget;
 
 namespace vidrnn::ui {
 
+class RunChooser;
+
 class StoreSession;
 
 class ConfusionView : public QWidget {
@@ -44,7 +46,6 @@ public:
 
 public Q_SLOTS:
     void selectCell(int truth, int predicted);
-    void refreshRuns();
 
 Q_SIGNALS:
     void openClip(const QString& path, qint64 runId);
@@ -65,7 +66,7 @@ private:
     int mTruth = -1;
     int mPredicted = -1;
 
-    QComboBox* mRunCombo = nullptr;
+    RunChooser* mRunChooser = nullptr;
     QComboBox* mMode = nullptr;
     QLabel* mSummary = nullptr;
     QCustomPlot* mPlot = nullptr;

@@ -23,14 +23,28 @@
 
 namespace vidrnn::ui {
 
+namespace {
+
+// Ctrl+A (and Edit > Select All) selects every matching run, not only the
+// rows loaded so far.
+class RunsTable : public QTableView {
+public:
+    RunsTable(RunsView* view, QWidget* parent) : QTableView(parent), mView(view) {}
+    void selectAll() override { mView->selectAll(); }
+
+private:
+    RunsView* mView;
+};
+
+}  // namespace
+
 RunsView::RunsView(StoreSession* session, QWidget* parent) : QWidget(parent), mSession(session) {
-    mModel = new RunsModel(this);
-    mFilter = new RunsFilter(this);
-    mFilter->setSourceModel(mModel);
+    mModel = new RunsModel(session, this);
 
     mFilterEdit = new QLineEdit(this);
     mFilterEdit->setObjectName("runsFilter");
-    mFilterEdit->setPlaceholderText(tr("Filter: words matched in any column (gru 256 groups)"));
+    mFilterEdit->setPlaceholderText(
+        tr("Search: every word in some column (gru 256 groups), run id, note or message"));
     mFilterEdit->setClearButtonEnabled(true);
     mStatus = new QComboBox(this);
     mStatus->addItem(tr("Any status"), QString());
@@ -49,11 +63,9 @@ RunsView::RunsView(StoreSession* session, QWidget* parent) : QWidget(parent), mS
     top->addWidget(mReference);
     top->addWidget(mCount);
 
-    mTable = new QTableView(this);
+    mTable = new RunsTable(this, this);
     mTable->setObjectName("runsTable");
-    mTable->setModel(mFilter);
-    mTable->setSortingEnabled(true);
-    mTable->sortByColumn(RunsModel::ColId, Qt::DescendingOrder);
+    mTable->setModel(mModel);
     mTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     mTable->setSelectionMode(QAbstractItemView::ExtendedSelection);
     mTable->setAlternatingRowColors(true);
@@ -88,22 +100,39 @@ RunsView::RunsView(StoreSession* session, QWidget* parent) : QWidget(parent), mS
     layout->addWidget(mTable, 1);
     layout->addLayout(buttons);
 
-    connect(mFilterEdit, &QLineEdit::textChanged, mFilter, &RunsFilter::setText);
+    connect(mFilterEdit, &QLineEdit::textChanged, mModel, &RunsModel::setText);
     connect(mStatus, &QComboBox::currentIndexChanged, this,
-            [this] { mFilter->setStatus(mStatus->currentData().toString()); });
-    connect(mReference, &QCheckBox::toggled, mFilter, &RunsFilter::setShowReference);
-    connect(mFilter, &QAbstractItemModel::rowsInserted, this, &RunsView::updateButtons);
-    connect(mFilter, &QAbstractItemModel::rowsRemoved, this, &RunsView::updateButtons);
-    connect(mFilter, &QAbstractItemModel::modelReset, this, &RunsView::updateButtons);
-    connect(mFilter, &QAbstractItemModel::layoutChanged, this, &RunsView::updateButtons);
-    connect(mTable->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
-        updateButtons();
-        Q_EMIT selectionChanged(selectedRunIds());
+            [this] { mModel->setStatus(mStatus->currentData().toString()); });
+    connect(mReference, &QCheckBox::toggled, mModel, &RunsModel::setShowReference);
+    // Rows that arrive show whether they are selected; the buttons follow.
+    connect(mModel, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex&, int first, int last) { showSelection(first, last); });
+    connect(mModel, &QAbstractItemModel::modelReset, this, [this] {
+        showSelection(0, mModel->rowCount() - 1);
+        fitColumns();
     });
+    connect(mModel, &RunsModel::updated, this, &RunsView::updateButtons);
+    // A run that leaves the table (a search no longer matches it) stays
+    // selected; one deleted leaves the selection through runsRemoved.
+    connect(mModel, &RunsModel::rowsLeaving, this, [this](bool leaving) { mSyncing = leaving; });
+    connect(mModel, &RunsModel::runsRemoved, this, [this](const QList<qint64>& ids) {
+        bool changed = false;
+        for (qint64 id : ids)
+            changed = mSelected.remove(id) || changed;
+        if (changed) {
+            updateButtons();
+            Q_EMIT selectionChanged(selectedRunIds());
+        }
+    });
+    connect(mModel, &RunsModel::readFailed, this, [this](const QString& message) {
+        Q_EMIT errorOccurred(tr("Cannot read the run store"), message);
+    });
+    connect(mTable->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RunsView::selectionDelta);
     connect(mTable, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
-        const qint64 id = index.data(RunsModel::IdRole).toLongLong();
-        if (const auto* r = mSession->run(id); r && r->status == RunStatus::Completed) {
-            Q_EMIT confusionRequested(id);
+        const RunRecord* r = mModel->runAt(index.row());
+        if (r && r->status == RunStatus::Completed) {
+            Q_EMIT confusionRequested(r->id);
         }
     });
     connect(mCompare, &QPushButton::clicked, this,
@@ -124,18 +153,25 @@ RunsView::RunsView(StoreSession* session, QWidget* parent) : QWidget(parent), mS
     connect(mDelete, &QPushButton::clicked, this, &RunsView::deleteSelected);
     connect(exportTableButton, &QPushButton::clicked, this, &RunsView::chooseTableExport);
     connect(report, &QPushButton::clicked, this, &RunsView::reportRequested);
-    connect(mSession, &StoreSession::runsChanged, this, &RunsView::reload);
-    reload();
+    connect(mSession, &StoreSession::runsChanged, mModel, &RunsModel::storeChanged);
+    connect(mSession, &StoreSession::opened, this, [this] {
+        mSelected.clear();
+        mModel->reload();
+    });
+    // The first query: the newest runs first.
+    mTable->setSortingEnabled(true);
+    mTable->sortByColumn(RunsModel::ColId, Qt::DescendingOrder);
+    updateButtons();
 }
 
 void RunsView::reload() {
-    const auto selected = selectedRunIds();
-    const int before = mModel->rowCount();
-    mModel->setRuns(mSession->runs());
-    selectRuns(selected);
+    mModel->reload();
+}
+
+void RunsView::fitColumns() {
     // Columns only ever widen to fit new rows, so the user's widths stay
     // otherwise; the type column is capped.
-    if (mModel->rowCount() != before) {
+    {
         for (int c = 0; c < RunsModel::ColumnCount; ++c) {
             int want = std::max(static_cast<QAbstractItemView*>(mTable)->sizeHintForColumn(c),
                                 mTable->horizontalHeader()->sectionSizeHint(c));
@@ -147,51 +183,107 @@ void RunsView::reload() {
             }
         }
     }
-    updateButtons();
 }
 
 QList<qint64> RunsView::selectedRunIds() const {
-    QList<qint64> ids;
-    for (const auto& index : mTable->selectionModel()->selectedRows()) {
-        ids << index.data(RunsModel::IdRole).toLongLong();
-    }
+    QList<qint64> ids(mSelected.begin(), mSelected.end());
     std::sort(ids.begin(), ids.end());
     return ids;
 }
 
-void RunsView::selectRuns(const QList<qint64>& ids) {
-    QItemSelection selection;
-    for (qint64 id : ids) {
-        const int row = mModel->rowOfId(id);
-        if (row < 0) {
-            continue;
-        }
-        const auto proxy = mFilter->mapFromSource(mModel->index(row, 0));
-        if (proxy.isValid()) {
-            selection.select(proxy, proxy.siblingAtColumn(RunsModel::ColumnCount - 1));
+// The user's clicks change the id set by what they changed, never by a scan.
+void RunsView::selectionDelta(const QItemSelection& selected, const QItemSelection& deselected) {
+    if (mSyncing) {
+        return;
+    }
+    for (const auto& range : deselected) {
+        for (int row = range.top(); row <= range.bottom(); ++row) {
+            if (const RunRecord* r = mModel->runAt(row))
+                mSelected.remove(r->id);
         }
     }
-    mTable->selectionModel()->select(
-        selection, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    for (const auto& range : selected) {
+        for (int row = range.top(); row <= range.bottom(); ++row) {
+            if (const RunRecord* r = mModel->runAt(row))
+                mSelected.insert(r->id);
+        }
+    }
+    updateButtons();
+    Q_EMIT selectionChanged(selectedRunIds());
+}
+
+void RunsView::showSelection(int first, int last) {
+    if (mSelected.isEmpty() || last < first) {
+        return;
+    }
+    QItemSelection selection;
+    for (int row = first; row <= last; ++row) {
+        const RunRecord* r = mModel->runAt(row);
+        if (!r || !mSelected.contains(r->id))
+            continue;
+        int end = row;
+        while (end + 1 <= last) {
+            const RunRecord* next = mModel->runAt(end + 1);
+            if (!next || !mSelected.contains(next->id))
+                break;
+            ++end;
+        }
+        selection.select(mModel->index(row, 0), mModel->index(end, RunsModel::ColumnCount - 1));
+        row = end;
+    }
+    mSyncing = true;
+    mTable->selectionModel()->select(selection, QItemSelectionModel::Select);
+    mSyncing = false;
+}
+
+void RunsView::selectRuns(const QList<qint64>& ids) {
+    mSelected = QSet<qint64>(ids.begin(), ids.end());
+    mSyncing = true;
+    mTable->selectionModel()->clearSelection();
+    mSyncing = false;
+    showSelection(0, mModel->rowCount() - 1);
+    updateButtons();
+    Q_EMIT selectionChanged(selectedRunIds());
+}
+
+void RunsView::selectAll() {
+    const auto& ids = mModel->matchingIds();
+    mSelected.unite(QSet<qint64>(ids.begin(), ids.end()));
+    if (mModel->rowCount() > 0) {
+        mSyncing = true;
+        mTable->selectionModel()->select(
+            QItemSelection(mModel->index(0, 0),
+                           mModel->index(mModel->rowCount() - 1, RunsModel::ColumnCount - 1)),
+            QItemSelectionModel::Select);
+        mSyncing = false;
+    }
+    updateButtons();
+    Q_EMIT selectionChanged(selectedRunIds());
 }
 
 void RunsView::updateButtons() {
-    const auto ids = selectedRunIds();
-    bool completed = false, deletable = !ids.isEmpty();
-    for (qint64 id : ids) {
-        const auto* r = mSession->run(id);
-        completed = completed || (r && r->status == RunStatus::Completed);
-        if (!r || r->kind == RunKind::Reference || r->status == RunStatus::Running) {
+    // Linear in the selection, never in the selection times the runs; runs
+    // not loaded yet are judged when an action meets them (deleteRun refuses
+    // a reference or running run with a message).
+    bool completed = false, deletable = !mSelected.isEmpty();
+    for (qint64 id : mSelected) {
+        const RunRecord* r = mModel->runById(id);
+        if (!r)
+            continue;
+        completed = completed || r->status == RunStatus::Completed;
+        if (r->kind == RunKind::Reference || r->status == RunStatus::Running) {
             deletable = false;
         }
     }
-    const bool oneCompleted = ids.size() == 1 && completed;
-    mCompare->setEnabled(!ids.isEmpty());
+    const int count = int(mSelected.size());
+    const bool oneCompleted = count == 1 && completed;
+    mCompare->setEnabled(count > 0);
     mConfusion->setEnabled(oneCompleted);
     mScrub->setEnabled(oneCompleted);
-    mAnnotate->setEnabled(!ids.isEmpty());
+    mAnnotate->setEnabled(count > 0);
     mDelete->setEnabled(deletable);
-    mCount->setText(tr("%1 of %2 runs").arg(mFilter->rowCount()).arg(mModel->rowCount()));
+    mCount->setText(count > 0 ? tr("%1 runs, %2 selected").arg(mModel->matchingIds().size()).arg(count)
+                              : tr("%1 runs").arg(mModel->matchingIds().size()));
 }
 
 void RunsView::deleteSelected() {
@@ -250,7 +342,7 @@ void RunsView::annotateSelected() {
     if (ids.isEmpty()) {
         return;
     }
-    const auto* first = mSession->run(ids.front());
+    const auto first = mSession->run(ids.front());
     bool ok = false;
     const QString note = QInputDialog::getText(
         this, tr("Annotate runs"), tr("Note for %n run(s):", nullptr, static_cast<int>(ids.size())),
@@ -261,19 +353,16 @@ void RunsView::annotateSelected() {
 }
 
 std::vector<RunRecord> RunsView::runsForExport() const {
-    std::vector<RunRecord> runs;
-    auto ids = selectedRunIds();
-    if (ids.isEmpty()) {
-        for (int row = 0; row < mFilter->rowCount(); ++row) {
-            ids << mFilter->index(row, 0).data(RunsModel::IdRole).toLongLong();
-        }
+    std::vector<std::int64_t> ids;
+    for (qint64 id : mSelected.isEmpty() ? mModel->matchingIds() : selectedRunIds()) {
+        ids.push_back(id);
     }
-    for (qint64 id : ids) {
-        if (const auto* r = mSession->run(id)) {
-            runs.push_back(*r);
-        }
+    std::sort(ids.begin(), ids.end());
+    try {
+        return mSession->store() ? mSession->store()->getRuns(ids) : std::vector<RunRecord>{};
+    } catch (const std::exception&) {
+        return {};
     }
-    return runs;
 }
 
 QString RunsView::exportTable(const QString& file) const {

@@ -1,7 +1,11 @@
-// The runs table: every run in the store (reference rows included), sortable
-// and filterable; multi-select to compare; delete, annotate, export.
+// The runs table: every run in the store (reference rows included), sorted
+// and searched by the store, rows fetched as the table scrolls; multi-select
+// to compare; delete, annotate, export. The selection is a set of run ids:
+// "select all" takes every run the search matches, loaded or not, and stays
+// through a new search, a sort or a change by another program.
 #pragma once
 
+#include <QSet>
 #include <QWidget>
 
 #include <vector>
@@ -9,6 +13,7 @@
 #include "vidrnn/store.h"
 
 class QCheckBox;
+class QItemSelection;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -17,7 +22,6 @@ class QTableView;
 
 namespace vidrnn::ui {
 
-class RunsFilter;
 class RunsModel;
 class StoreSession;
 
@@ -28,7 +32,6 @@ public:
 
     QTableView* table() const { return mTable; }
     RunsModel* model() const { return mModel; }
-    RunsFilter* filter() const { return mFilter; }
     QLineEdit* filterEdit() const { return mFilterEdit; }
 
     QList<qint64> selectedRunIds() const;
@@ -45,6 +48,8 @@ public:
 
 public Q_SLOTS:
     void reload();
+    // Every run the current search matches.
+    void selectAll();
     void deleteSelected();
     void annotateSelected();
     void chooseTableExport();
@@ -59,10 +64,15 @@ Q_SIGNALS:
 
 private:
     void updateButtons();
+    void selectionDelta(const QItemSelection& selected, const QItemSelection& deselected);
+    // Selects the shown rows in rows [first, last] whose ids are selected.
+    void showSelection(int first, int last);
+    void fitColumns();
 
     StoreSession* mSession = nullptr;
     RunsModel* mModel = nullptr;
-    RunsFilter* mFilter = nullptr;
+    QSet<qint64> mSelected;
+    bool mSyncing = false;  // the selection model follows mSelected, not the reverse
     QTableView* mTable = nullptr;
     QLineEdit* mFilterEdit = nullptr;
     QComboBox* mStatus = nullptr;

@@ -18,6 +18,7 @@
 #include "widgets/clipplayer.h"
 #include "widgets/exportdialog.h"
 #include "support/qtsupport.h"
+#include "widgets/runchooser.h"
 #include "models/storesession.h"
 #include "widgets/timelinestrip.h"
 #include "vidrnn/errors.h"
@@ -31,12 +32,13 @@ ScrubberView::ScrubberView(StoreSession* session, QWidget* parent)
     mVideo->setPlaceholderText(
         tr("A video file, or a clip from the data set or the confusion matrix"));
     auto* browse = new QPushButton(tr("Open video…"), this);
-    mRunA = new QComboBox(this);
+    mRunA = new RunChooser(session, this);
     mRunA->setObjectName("scrubRunA");
-    mRunA->setMinimumContentsLength(28);
-    mRunB = new QComboBox(this);
+    mRunA->setMinimumWidth(mRunA->fontMetrics().averageCharWidth() * 34);
+    mRunB = new RunChooser(session, this);
     mRunB->setObjectName("scrubRunB");
-    mRunB->setMinimumContentsLength(28);
+    mRunB->setAllowNone(true);
+    mRunB->setMinimumWidth(mRunB->fontMetrics().averageCharWidth() * 34);
     mPredict = new QPushButton(tr("Predict"), this);
     mPredict->setObjectName("predictButton");
     mPredict->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
@@ -162,37 +164,36 @@ QString ScrubberView::video() const {
     return mVideo->text();
 }
 qint64 ScrubberView::runA() const {
-    return mRunA->currentData().toLongLong();
+    return mRunA->runId();
 }
 qint64 ScrubberView::runB() const {
-    return mRunB->currentData().toLongLong();
+    return mRunB->runId();
 }
 
+// Run A starts as the newest completed run, found by the store.
 void ScrubberView::refreshRuns() {
-    const qint64 a = runA(), b = runB();
-    for (auto* combo : {mRunA, mRunB}) {
-        combo->blockSignals(true);
-        combo->clear();
-        if (combo == mRunB) {
-            combo->addItem(tr("— none —"), QVariant::fromValue(0LL));
-        }
-        for (const auto& r : mSession->runs()) {
-            if (r.status == RunStatus::Completed && r.kind == RunKind::Trained) {
-                combo->addItem(runTitle(r), QVariant::fromValue(static_cast<qlonglong>(r.id)));
-            }
-        }
-        combo->blockSignals(false);
+    if (runA() != 0 || !mSession->isOpen()) {
+        return;
     }
-    setRuns(a, b);
+    RunQuery newest;
+    newest.filter.kind = RunKind::Trained;
+    newest.filter.status = RunStatus::Completed;
+    newest.descending = true;
+    newest.limit = 1;
+    mSession->read<std::vector<std::int64_t>>(
+        this, [newest](const RunStore& store) { return store.runIds(newest); },
+        [this](std::vector<std::int64_t> ids, QString) {
+            if (runA() == 0 && !ids.empty()) {
+                mRunA->setRunId(ids.front());
+            }
+        });
 }
 
 void ScrubberView::setRuns(qint64 runA, qint64 runB) {
-    const int a = mRunA->findData(QVariant::fromValue(static_cast<qlonglong>(runA)));
-    if (a >= 0) {
-        mRunA->setCurrentIndex(a);
+    if (runA != 0) {
+        mRunA->setRunId(runA);
     }
-    const int b = mRunB->findData(QVariant::fromValue(static_cast<qlonglong>(runB)));
-    mRunB->setCurrentIndex(std::max(b, 0));
+    mRunB->setRunId(runB);
 }
 
 void ScrubberView::chooseVideo() {
@@ -237,7 +238,7 @@ void ScrubberView::predict() {
     };
     QList<Job> jobs;
     for (qint64 id : {runA(), runB()}) {
-        const auto* r = mSession->run(id);
+        const auto r = mSession->run(id);
         if (!r) {
             continue;
         }

@@ -9,12 +9,13 @@
 
 #include "vidrnn/trainer.h"
 
-class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 
 namespace vidrnn::ui {
+
+class RunChooser;
 
 class ClipPlayer;
 class StoreSession;
@@ -64,8 +65,8 @@ private:
 
     StoreSession* mSession = nullptr;
     QLineEdit* mVideo = nullptr;
-    QComboBox* mRunA = nullptr;
-    QComboBox* mRunB = nullptr;
+    RunChooser* mRunA = nullptr;
+    RunChooser* mRunB = nullptr;
     QPushButton* mPredict = nullptr;
     QLabel* mStatus = nullptr;
     ClipPlayer* mPlayer = nullptr;
