@@ -122,7 +122,7 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
         cb.onExtract = [&printer](const ExtractProgress& p) { printer.extract(p); };
         cb.onBatch = [&printer](const BatchProgress& p) { printer.batch(p); };
     }
-    auto features = featuresFor(ds, a.base, cb, stopFlag());
+    FeatureSets features(ds, cb, stopFlag());
     const int cells = int(a.archs.size() * a.hidden.size() * folds.size()) * a.seeds;
     int index = 0, failed = 0;
     for (int seed = a.base.seed; seed < a.base.seed + a.seeds && !stopFlag(); ++seed) {
@@ -138,7 +138,8 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
                     c.fold = fold;
                     c.seed = seed;
                     ++index;
-                    auto r = runExperiment(store, c, ds, features, cb, stopFlag(), sweepId);
+                    auto r =
+                        runExperiment(store, c, ds, features.forConfig(c), cb, stopFlag(), sweepId);
                     printer.finish();
                     if (g.quiet) {
                         continue;
@@ -273,6 +274,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         std::uint64_t seed = 0;
         int epochs = 15;
         int size = 64;  // 2x2 ResNet maps: keeps ConvLSTM affordable on 2 cores
+        std::string backbone = kRandomBackbone;  // the demo's choice: see README
         std::string cache;
         bool json = false;
     };
@@ -284,6 +286,8 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
     demo->add_option("--seed", d->seed, "demo generator seed");
     demo->add_option("--epochs", d->epochs, "maximum epochs per run");
     demo->add_option("--size", d->size, "backbone input size");
+    demo->add_option("--backbone", d->backbone,
+                     "resnet18 (default for the demo), mobilenet_v2 or a TorchScript file");
     demo->add_option("--cache", d->cache, "feature cache folder (default: XDG cache)");
     demo->add_flag("--json", d->json, "print the report as JSON");
     demo->callback([d, &globals] {
@@ -308,6 +312,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         }
         SweepArgs args;
         args.base.dataset = demoSummary.outDir;
+        args.base.backbone = d->backbone;
         args.base.imageSize = d->size;
         args.base.cacheDir = d->cache;
         args.base.frames = 12;

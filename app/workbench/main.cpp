@@ -9,6 +9,7 @@
 #include "instruments/autopilot.h"
 #include "views/datasetview.h"
 #include "shell/mainwindow.h"
+#include "vidrnn/features.h"
 #include "vidrnn/runtime.h"
 
 int main(int argc, char** argv) {
@@ -72,6 +73,7 @@ int main(int argc, char** argv) {
         // The CLI demo's data settings with one GRU.
         ao.run.arch = "gru";
         ao.run.hidden = 128;
+        ao.run.backbone = vidrnn::kRandomBackbone;
         ao.run.imageSize = 64;
         ao.run.frames = 12;
         ao.run.split = "groups";

@@ -244,6 +244,7 @@ void MainWindow::onDatasetLoaded(std::shared_ptr<const Dataset> dataset) {
     // The CLI demo's settings (vidrnn demo), so either program resumes the other's sweep.
     TrainConfig base;
     base.dataset = dataset->root;
+    base.backbone = kRandomBackbone;  // the demo's choice: see README
     base.imageSize = 64;
     base.frames = 12;
     base.split = "groups";
