@@ -10,9 +10,13 @@
 //   extract/setup/S     building the Backbone, the fixed cost in every e2e run
 //
 //   bench_extract --data=DIR [--sizes=112,224] [--clips=N] [--frames=16]
-//                 [--threads=N] [--repetitions=R] [--benchmark_*]
+//                 [--backbone=resnet18|mobilenet_v2|FILE] [--decoders=N]
+//                 [--batch=64] [--threads=N] [--repetitions=R] [--benchmark_*]
 //
 // --clips=N takes N clips spread evenly over the data set (0 = all).
+// --decoders=N: decoder threads beside inference in the e2e run (0 = the
+// ExtractOptions default). bench/extract_peer.py runs the same TorchScript
+// file from python3-torch on batches of the same shape, for comparison.
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -42,6 +46,8 @@ double since(Clock::time_point t0) {
 struct Settings {
     int frames = 16;
     int batchFrames = 64;  // ExtractOptions' default
+    std::string backbone = "resnet18";
+    int decoders = 0;      // 0 = ExtractOptions' default
     std::string scratch;   // parent of the throw-away cache folders
 };
 
@@ -97,7 +103,7 @@ Decoded& decodedFor(int size) {
 vidrnn::Backbone& backboneFor(int size) {
     auto& slot = gBackbones[size];
     if (!slot) {
-        slot = std::make_unique<vidrnn::Backbone>("resnet18", size, torch::kCPU);
+        slot = std::make_unique<vidrnn::Backbone>(gSettings.backbone, size, torch::kCPU);
     }
     return *slot;
 }
@@ -111,8 +117,11 @@ void endToEnd(benchmark::State& state, int size) {
                          ("e2e-" + std::to_string(size) + "-" + std::to_string(run++));
         fs::remove_all(dir);
         vidrnn::ExtractOptions o;
-        o.backbone = "resnet18";
+        o.backbone = gSettings.backbone;
         o.frames = gSettings.frames;
+        if (gSettings.decoders > 0) {
+            o.decodeThreads = gSettings.decoders;
+        }
         o.imageSize = size;
         o.cacheDir = dir.string();
         o.batchFrames = gSettings.batchFrames;
@@ -151,12 +160,13 @@ void backboneOnly(benchmark::State& state, int size) {
     state.counters["fps"] = static_cast<double>(d.frames) * state.iterations() / seconds;
 }
 
-// The fixed cost inside every extractFeatures call: building the built-in
-// ResNet-18 (deterministic initialisation, weight hash, probe forwards).
+// The fixed cost inside every extractFeatures call: building the backbone
+// (ResNet-18: deterministic initialisation, weight hash; MobileNetV2: sha256,
+// loading; both: a probe forward).
 void setup(benchmark::State& state, int size) {
     for (auto _ : state) {
         const auto t0 = Clock::now();
-        vidrnn::Backbone bb("resnet18", size, torch::kCPU);
+        vidrnn::Backbone bb(gSettings.backbone, size, torch::kCPU);
         state.SetIterationTime(since(t0));
         benchmark::DoNotOptimize(bb.description().channels);
     }
@@ -190,6 +200,9 @@ int main(int argc, char** argv) {
     const int threads = opt.integer("threads", 0);
     const int repetitions = opt.integer("repetitions", 3);
     gSettings.frames = opt.integer("frames", 16);
+    gSettings.backbone = opt.str("backbone", "resnet18");
+    gSettings.decoders = opt.integer("decoders", 0);
+    gSettings.batchFrames = opt.integer("batch", 64);
     gSettings.scratch = opt.str("scratch", "");
     opt.checkAllUsed();
     if (data.empty()) {
@@ -212,8 +225,9 @@ int main(int argc, char** argv) {
     fs::create_directories(gSettings.scratch);
     benchmark::AddCustomContext("extract_clips", std::to_string(gData.clips.size()));
     benchmark::AddCustomContext("extract_data", all.root);
-    std::printf("extraction on %zu of %zu clips of %s, T=%d\n", gData.clips.size(),
-                all.clips.size(), all.root.c_str(), gSettings.frames);
+    benchmark::AddCustomContext("extract_backbone", gSettings.backbone);
+    std::printf("extraction on %zu of %zu clips of %s, T=%d, backbone %s\n", gData.clips.size(),
+                all.clips.size(), all.root.c_str(), gSettings.frames, gSettings.backbone.c_str());
     std::fflush(stdout);
 
     for (const int size : sizes) {

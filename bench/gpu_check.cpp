@@ -79,6 +79,7 @@ int prepare(Options& opt) {
     vidrnn::TrainConfig c;
     c.dataset = opt.str("data", "");
     c.cacheDir = opt.str("cache", "");
+    c.backbone = vidrnn::kRandomBackbone;  // the demo's backbone
     c.frames = opt.integer("frames", 12);
     c.imageSize = opt.integer("size", 64);
     c.threads = opt.integer("threads", 0);

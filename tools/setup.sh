@@ -12,7 +12,7 @@ PACKAGES=(
   libqcustomplot-dev libsqlite3-dev sqlite3
   libopenblas0-pthread
   qt6-qpa-plugins dpkg-dev file lintian desktop-file-utils appstream
-  libcli11-dev nlohmann-json3-dev libfmt-dev
+  libcli11-dev nlohmann-json3-dev libfmt-dev libssl-dev
   xvfb xauth
   ffmpeg
   texlive-latex-base texlive-latex-recommended poppler-utils

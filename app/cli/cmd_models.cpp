@@ -9,7 +9,7 @@ namespace vidrnn::cli {
 namespace {
 
 struct ModelsOptions {
-    std::int64_t inputDim = 512;
+    std::int64_t inputDim = 1280;  // the default backbone's (MobileNetV2); the study's: 512
     std::int64_t classes = 11;
     std::vector<std::int64_t> hidden = {64, 128, 256, 512};
     std::vector<std::string> archs;
@@ -43,8 +43,10 @@ void runModels(const ModelsOptions& o) {
                   << std::setw(8) << r["hidden"].get<int64_t>() << std::setw(14)
                   << r["params"].get<int64_t>() << '\n';
     }
-    std::cout << "input " << o.inputDim << ", " << o.classes
-              << " classes; convlstm reads " << o.inputDim << "-channel maps\n";
+    std::cout << "input " << o.inputDim << ", " << o.classes << " classes; convlstm reads "
+              << o.inputDim << "-channel maps"
+              << (o.inputDim == 512 ? " (the study's 512-d ImageNet features)\n"
+                                    : "; the study's counts: --input-dim 512\n");
 }
 
 }  // namespace
@@ -52,7 +54,10 @@ void runModels(const ModelsOptions& o) {
 void addModelCommands(CLI::App& app, Globals&) {
     auto opts = std::make_shared<ModelsOptions>();
     auto* models = app.add_subcommand("models", "list architectures with their parameter counts");
-    models->add_option("--input-dim", opts->inputDim, "feature size D (channels for convlstm)")
+    models
+        ->add_option(
+            "--input-dim", opts->inputDim,
+            "feature size D (channels for convlstm); default 1280 (MobileNetV2), the study's 512")
         ->check(CLI::PositiveNumber);
     models->add_option("--classes", opts->classes, "number of classes")->check(CLI::Range(2, 100000));
     addListOption(models, "--hidden", opts->hidden, "hidden sizes, by spaces or commas")

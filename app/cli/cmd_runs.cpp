@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "vidrnn/errors.h"
+#include "vidrnn/features.h"
 #include "vidrnn/report.h"
 #include "vidrnn/store.h"
 
@@ -227,8 +228,8 @@ void printRun(const RunStore& store, const RunRecord& r) {
               << (r.kind == RunKind::Trained ? ", fold " + cell(r.fold) + ", seed " + cell(r.seed)
                                              : std::string())
               << '\n'
-              << "  backbone " << r.backbone << (r.pretrained ? " (pretrained" : " (not pretrained")
-              << (r.backboneId.empty() ? ")" : ", " + r.backboneId + ")") << ", device "
+              << "  backbone " << backboneLabel(r.backbone, r.pretrained)
+              << (r.backboneId.empty() ? "" : " [" + r.backboneId + "]") << ", device "
               << (r.device.empty() ? "-" : r.device) << ", params " << r.params << '\n';
     if (r.kind == RunKind::Trained) {
         std::cout << "  owner " << r.ownerHost << ':' << (r.ownerPid ? *r.ownerPid : 0)

@@ -121,7 +121,7 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
         cb.onExtract = [&printer](const ExtractProgress& p) { printer.extract(p); };
         cb.onBatch = [&printer](const BatchProgress& p) { printer.batch(p); };
     }
-    auto features = featuresFor(ds, a.base, cb, stopFlag());
+    FeatureSets features(ds, cb, stopFlag());
     const int cells = int(a.archs.size() * a.hidden.size() * folds.size()) * a.seeds;
     int index = 0, failed = 0;
     for (int seed = a.base.seed; seed < a.base.seed + a.seeds && !stopFlag(); ++seed) {
@@ -137,7 +137,8 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
                     c.fold = fold;
                     c.seed = seed;
                     ++index;
-                    auto r = runExperiment(store, c, ds, features, cb, stopFlag(), sweepId);
+                    auto r =
+                        runExperiment(store, c, ds, features.forConfig(c), cb, stopFlag(), sweepId);
                     printer.finish();
                     if (g.quiet) {
                         continue;
@@ -279,6 +280,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         std::uint64_t seed = 0;
         int epochs = withPreset("demo", {}).epochs;
         int size = withPreset("demo", {}).imageSize;
+        std::string backbone = withPreset("demo", {}).backbone;  // the demo's choice: see README
         std::string cache;
         bool json = false;
     };
@@ -290,6 +292,8 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
     demo->add_option("--seed", d->seed, "demo generator seed");
     demo->add_option("--epochs", d->epochs, "maximum epochs per run");
     demo->add_option("--size", d->size, "backbone input size");
+    demo->add_option("--backbone", d->backbone,
+                     "resnet18 (default for the demo), mobilenet_v2 or a TorchScript file");
     demo->add_option("--cache", d->cache, "feature cache folder (default: XDG cache)");
     demo->add_flag("--json", d->json, "print the report as JSON");
     demo->callback([d, &globals] {
@@ -309,6 +313,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         SweepArgs args;
         args.base = withPreset("demo", args.base);
         args.base.dataset = demoSummary.outDir;
+        args.base.backbone = d->backbone;
         args.base.imageSize = d->size;
         args.base.cacheDir = d->cache;
         args.base.epochs = d->epochs;

@@ -138,7 +138,9 @@ void addDataOptions(CLI::App* cmd, TrainConfig& c) {
         ->required();
     cmd->add_option("--frames", c.frames, "frames sampled per clip (T)");
     cmd->add_option("--size", c.imageSize, "backbone input size in pixels");
-    cmd->add_option("--backbone", c.backbone, "'resnet18' (built-in, not pretrained) or a TorchScript file");
+    cmd->add_option("--backbone", c.backbone,
+                    "'mobilenet_v2' (default: bundled, ImageNet-pretrained), 'resnet18' "
+                    "(built-in, not pretrained) or a TorchScript file");
     cmd->add_option("--cache", c.cacheDir, "feature cache folder (default: XDG cache)");
     cmd->add_option("--device", c.device, "auto|cpu|cuda|cuda:N");
 }

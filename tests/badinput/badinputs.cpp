@@ -417,6 +417,7 @@ TrainConfig checkpointConfig(const std::string& arch, int hidden) {
     TrainConfig config;
     config.arch = arch;
     config.hidden = hidden;
+    config.backbone = kRandomBackbone;
     config.imageSize = 32;
     config.frames = 4;
     config.split = "random";

@@ -73,8 +73,8 @@ class TestBadInputCli : public vidrnn::test::BadInputSuite {
     }
 
     QStringList dataOptions(const QString& data) const {
-        return {"--data", data,      "--size", "32",       "--frames",
-                "4",      "--cache", mCache,   "--device", "cpu"};
+        return {"--data",  data,   "--size",   "32",  "--frames",   "4",
+                "--cache", mCache, "--device", "cpu", "--backbone", "resnet18"};
     }
 
     // Exit 0 for a usable input; exit 1 and "error: <path>: ...<reason>" for a bad one.

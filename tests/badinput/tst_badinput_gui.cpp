@@ -93,7 +93,7 @@ private Q_SLOTS:
             QTRY_COMPARE_WITH_TIMEOUT(setup.config().backbone, b.path, 60000);
         } else {
             QTRY_COMPARE_WITH_TIMEOUT(error.count(), 1, 60000);
-            QCOMPARE(setup.config().backbone, std::string("resnet18"));
+            QCOMPARE(setup.config().backbone, std::string(kPretrainedBackbone));
         }
         expectMessage(b, error, 1);
     }

@@ -45,7 +45,7 @@ private Q_SLOTS:
     }
 
     void modelsTable() {
-        auto r = runCli({"models", "--archs", "gru", "--hidden", "64"});
+        auto r = runCli({"models", "--archs", "gru", "--hidden", "64", "--input-dim", "512"});
         QCOMPARE(r.exitCode, 0);
         QVERIFY(r.out.contains("GRU"));
         QVERIFY(r.out.contains("111691"));

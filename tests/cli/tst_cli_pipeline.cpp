@@ -37,8 +37,8 @@ private Q_SLOTS:
         mDemo = mDir.filePath("demo");
         mDb = mDir.filePath("runs.db");
         mCache = mDir.filePath("cache");
-        mCommon = {"--data", mDemo, "--size", "32", "--frames", "4", "--cache", mCache,
-                   "--device", "cpu"};
+        mCommon = {"--data",  mDemo,  "--size",   "32",  "--frames",   "4",
+                   "--cache", mCache, "--device", "cpu", "--backbone", "resnet18"};
         auto r = cli({"data", "generate", "--out", mDemo, "--preset", "tiny", "--json"});
         QCOMPARE(r.exitCode, 0);
     }

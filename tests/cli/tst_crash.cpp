@@ -63,8 +63,8 @@ private Q_SLOTS:
         mDb = mDir.filePath("crash.db");
         const auto cache = mDir.filePath("cache");
         QCOMPARE(runCli({"-q", "data", "generate", "--out", demo, "--preset", "tiny"}).exitCode, 0);
-        const QStringList data = {"--data", demo, "--size", "32", "--frames", "4", "--cache", cache,
-                                  "--device", "cpu"};
+        const QStringList data = {"--data",  demo,  "--size",   "32",  "--frames",   "4",
+                                  "--cache", cache, "--device", "cpu", "--backbone", "resnet18"};
         // Features first, so the kills land in training and store writes.
         QCOMPARE(runCli(QStringList{"-q", "extract"} + data).exitCode, 0);
         mSweep = QStringList{"-q", "--threads", "1", "--db", mDb, "sweep", "--archs", "lstm", "gru",

@@ -58,6 +58,7 @@ private Q_SLOTS:
 
     void extractionIsCachedAndResumable() {
         ExtractOptions o;
+        o.backbone = kRandomBackbone;
         o.frames = 6;
         o.imageSize = 64;
         o.cacheDir = mDir.filePath("cache").toStdString();

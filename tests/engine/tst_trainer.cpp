@@ -53,6 +53,7 @@ private Q_SLOTS:
         generateDemo(o);
         mDemo = scanDataset(o.outDir);
         mBase.dataset = o.outDir;
+        mBase.backbone = kRandomBackbone;
         mBase.frames = 6;
         mBase.imageSize = 64;
         mBase.cacheDir = mDir.filePath("cache").toStdString();

@@ -330,7 +330,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(error.count(), 1, 30000);
         QVERIFY2(error.at(0).at(1).toString().contains(missing),
                  qPrintable(error.at(0).at(1).toString()));
-        QCOMPARE(setup.config().backbone, std::string("resnet18"));
+        QCOMPARE(setup.config().backbone, std::string(kPretrainedBackbone));
 
         const auto shared = test::sharedDir();
         const QString model =
@@ -400,6 +400,7 @@ private Q_SLOTS:
         {
             TrainConfig base;
             base.dataset = mDemo.toStdString();
+            base.backbone = kRandomBackbone;
             base.imageSize = 64;
             base.frames = 12;
             base.split = "groups";

@@ -49,8 +49,9 @@ private Q_SLOTS:
         QVERIFY(mDir.isValid());
         test::isolate(mDir);
         mDemo = test::tinyDemo(mDir);
-        mData = {"--data", mDemo,      "--size", "32",      "--frames",
-                 "4",      "--device", "cpu",    "--cache", mDir.filePath("cache")};
+        mData = {"--data",     mDemo,      "--size", "32",      "--frames",
+                 "4",          "--device", "cpu",    "--cache", mDir.filePath("cache"),
+                 "--backbone", "resnet18"};
         // Features first: the sweeps then spend their time training and writing.
         QProcess extract;
         extract.start(QStringLiteral(VIDRNN_CLI), QStringList{"-q", "extract"} + mData);

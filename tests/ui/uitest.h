@@ -39,6 +39,7 @@ inline TrainConfig tinyConfig(const QString& dataset) {
     TrainConfig c;
     c.dataset = dataset.toStdString();
     c.arch = "gru";
+    c.backbone = kRandomBackbone;  // the demo's backbone
     c.hidden = 16;
     c.imageSize = 32;
     c.frames = 4;

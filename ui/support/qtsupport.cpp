@@ -1,11 +1,11 @@
 #include "support/qtsupport.h"
 
-#include <QFileInfo>
 #include <QLocale>
 
 #include <cmath>
 #include <iterator>
 
+#include "vidrnn/features.h"
 #include "vidrnn/models.h"
 
 namespace vidrnn::ui {
@@ -69,12 +69,7 @@ QString backboneLabel(const RunRecord& run) {
     if (run.kind == RunKind::Reference) {
         return QStringLiteral("report (pretrained)");
     }
-    QString name = qs(run.backbone);
-    if (name.contains('/')) {
-        name = QFileInfo(name).fileName();
-    }
-    return name +
-           (run.pretrained ? QStringLiteral(" (pretrained)") : QStringLiteral(" (not pretrained)"));
+    return qs(vidrnn::backboneLabel(run.backbone, run.pretrained));
 }
 
 QString runTitle(const RunRecord& run) {

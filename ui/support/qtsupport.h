@@ -37,7 +37,8 @@ QString formatCount(long long n);
 QString runTypeLabel(const RunRecord& run);
 // "random (leaking)", "logo fold 3", "groups", "unstated".
 QString protocolLabel(const RunRecord& run);
-// "resnet18 (not pretrained)", "model.pt (pretrained)", "report" for reference rows.
+// "MobileNetV2 (ImageNet, pretrained)", "resnet18 (not pretrained)", "model.pt
+// (pretrained)", "report (pretrained)" for reference rows.
 QString backboneLabel(const RunRecord& run);
 // "run 12 · GRU h256 · groups".
 QString runTitle(const RunRecord& run);

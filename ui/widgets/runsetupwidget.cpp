@@ -17,19 +17,21 @@
 
 #include <utility>
 
-#include "work/background.h"
 #include "support/qtsupport.h"
 #include "vidrnn/demo.h"
+#include "vidrnn/features.h"
 #include "vidrnn/models.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
+#include "work/background.h"
 
 namespace vidrnn::ui {
 
 namespace {
 
-constexpr const char* kBuiltin = "resnet18";
 const char* const kChooseFile = "<choose>";
+// Feature size of a backbone entry (1280 for MobileNetV2's vectors and maps).
+constexpr int kChannelsRole = Qt::UserRole + 1;
 
 QSpinBox* spin(QWidget* parent, const char* name, int lo, int hi, int step = 1) {
     auto* s = new QSpinBox(parent);
@@ -98,7 +100,16 @@ RunSetupWidget::RunSetupWidget(QWidget* parent) : QWidget(parent) {
     mSeed = spin(this, "seedSpin", 0, 1 << 30);
     mBackbone = new QComboBox(this);
     mBackbone->setObjectName("backboneCombo");
-    mBackbone->addItem(tr("resnet18 (not pretrained)"), QString::fromLatin1(kBuiltin));
+    mBackbone->addItem(qs(backboneLabel(kPretrainedBackbone, true)),
+                       QString::fromLatin1(kPretrainedBackbone));
+    mBackbone->setItemData(0, 1280, kChannelsRole);
+    mBackbone->setItemData(0,
+                           tr("Bundled ImageNet MobileNetV2 (int8): 1280-d vectors, 1280-channel "
+                              "maps for ConvLSTM"),
+                           Qt::ToolTipRole);
+    mBackbone->addItem(qs(backboneLabel(kRandomBackbone, false)),
+                       QString::fromLatin1(kRandomBackbone));
+    mBackbone->setItemData(1, 512, kChannelsRole);
     mBackbone->addItem(tr("TorchScript file…"), QString::fromLatin1(kChooseFile));
     mDevice = new QComboBox(this);
     mDevice->setObjectName("deviceCombo");
@@ -176,14 +187,17 @@ RunSetupWidget::RunSetupWidget(QWidget* parent) : QWidget(parent) {
             mBackbone->insertItem(i, label, r.file);
         }
         mBackbone->setItemData(i, qs(d.source), Qt::ToolTipRole);
+        mBackbone->setItemData(i, static_cast<int>(d.channels), kChannelsRole);
         mBackbone->setCurrentIndex(i);
         mLastBackbone = i;
+        updateParams();
     });
     connect(mBackbone, &QComboBox::activated, this, [this](int i) {
         if (mBackbone->itemData(i).toString() == QLatin1String(kChooseFile)) {
             chooseBackboneFile();
         } else {
             mLastBackbone = i;
+            updateParams();
         }
     });
     mParamsTimer = new QTimer(this);
@@ -233,7 +247,7 @@ TrainConfig RunSetupWidget::config() const {
     c.patience = mPatience->value();
     c.seed = mSeed->value();
     const QString backbone = mBackbone->itemData(mLastBackbone).toString();
-    c.backbone = backbone == QLatin1String(kChooseFile) ? kBuiltin : ss(backbone);
+    c.backbone = backbone == QLatin1String(kChooseFile) ? kPretrainedBackbone : ss(backbone);
     c.device = ss(mDevice->currentData().toString());
     return c;
 }
@@ -254,7 +268,7 @@ void RunSetupWidget::setConfig(const TrainConfig& c) {
     mLr->setValue(c.lr);
     mPatience->setValue(c.patience);
     mSeed->setValue(c.seed);
-    if (c.backbone == kBuiltin || c.backbone.empty()) {
+    if (c.backbone.empty()) {
         mBackbone->setCurrentIndex(0);
         mLastBackbone = 0;
     } else if (mBackbone->findData(qs(c.backbone)) >= 0) {
@@ -312,13 +326,18 @@ void RunSetupWidget::countParams() {
     spec.classes = mDataset && !mDataset->classes.empty()
                        ? static_cast<std::int64_t>(mDataset->classes.size())
                        : 11;
+    const int channels = mBackbone->itemData(mLastBackbone, kChannelsRole).toInt();
+    spec.inputDim = channels > 0 ? channels : 1280;
+    const QString backbone = mBackbone->itemText(mLastBackbone);
     mParams->setText(tr("counting parameters…"));
-    mParamsWatcher->setFuture(QtConcurrent::run(backgroundPool(), [spec] {
+    mParamsWatcher->setFuture(QtConcurrent::run(backgroundPool(), [spec, backbone] {
         lowerThreadPriority();
         try {
             validate(spec);
-            return tr("%1 trainable parameters with 512-d ResNet-18 features, %2 classes")
+            return tr("%1 trainable parameters with %2-d features (%3), %4 classes")
                 .arg(formatCount(parameterCount(spec)))
+                .arg(spec.inputDim)
+                .arg(backbone)
                 .arg(spec.classes);
         } catch (const std::exception& e) {
             return qs(e.what());

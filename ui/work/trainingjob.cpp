@@ -135,13 +135,16 @@ void TrainingJob::work() {
         cb.onBatch = [this](const BatchProgress& p) { Q_EMIT progress(p); };
         cb.onEpoch = [&](const EpochRecord& e) { Q_EMIT epochFinished(currentRun, e); };
 
-        Q_EMIT stageChanged(tr("Extracting features (%1, %2 frames, %3 px)")
-                                .arg(qs(first.backbone))
-                                .arg(first.frames)
-                                .arg(first.imageSize));
-        const auto features = featuresFor(*dataset, first, cb, mStop);
+        Q_EMIT stageChanged(
+            tr("Extracting features (%1, %2 frames, %3 px)")
+                .arg(qs(first.backbone == kPretrainedBackbone ? backboneLabel(first.backbone, true)
+                                                              : first.backbone))
+                .arg(first.frames)
+                .arg(first.imageSize));
+        FeatureSets features(*dataset, cb, mStop);
+        bool extractCancelled = features.forConfig(first).cancelled;
         int completed = 0, failedRuns = 0;
-        for (std::size_t i = 0; i < mSpec.cells.size() && !mStop && !features.cancelled; ++i) {
+        for (std::size_t i = 0; i < mSpec.cells.size() && !mStop && !extractCancelled; ++i) {
             currentCell = static_cast<int>(i);
             currentRun = 0;
             const auto& c = mSpec.cells[i];
@@ -150,7 +153,12 @@ void TrainingJob::work() {
                                     .arg(c.hidden)
                                     .arg(i + 1)
                                     .arg(mSpec.cells.size()));
-            const auto r = runExperiment(*store, c, *dataset, features, cb, mStop, sweepId);
+            const auto& cellFeatures = features.forConfig(c);
+            if (cellFeatures.cancelled) {
+                extractCancelled = true;
+                break;
+            }
+            const auto r = runExperiment(*store, c, *dataset, cellFeatures, cb, mStop, sweepId);
             QString status = qs(toString(r.status));
             if (r.skipped) {
                 status = QStringLiteral("skipped");
@@ -173,7 +181,7 @@ void TrainingJob::work() {
             }
             Q_EMIT runFinished(currentCell, r.runId, status, message);
         }
-        if (mStop || features.cancelled) {
+        if (mStop || extractCancelled) {
             if (sweepId) {
                 store->setSweepStatus(*sweepId, "cancelled");
             }

@@ -12,7 +12,9 @@ struct TrainConfig {
     std::string dataset;        // data set root (folder or manifest file)
     int frames = 16;            // T: frames sampled uniformly per clip
     int imageSize = 224;        // backbone input side (square)
-    std::string backbone = "resnet18";  // "resnet18" (built-in) or a TorchScript file
+    // "mobilenet_v2" (bundled, ImageNet-pretrained; vectors or, for convlstm,
+    // maps), "resnet18" (built-in, random weights) or a TorchScript file
+    std::string backbone = "mobilenet_v2";
     std::string cacheDir;       // feature cache folder; empty = default
 
     // Split: "logo" | "groups" | "random"

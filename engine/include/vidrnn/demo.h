@@ -91,13 +91,14 @@ DemoSummary generateDemo(const DemoOptions& options);
 
 // Named run settings, one set shared by the CLI (`--preset NAME`) and the
 // workbench (Train view, Preset):
-// - "user": vidrnn's defaults for user data, TrainConfig's own (16 frames at
-//   224 px, logo split, 30 epochs, batch 32, patience 8);
+// - "user": vidrnn's defaults for user data, TrainConfig's own (the pretrained
+//   MobileNetV2, 16 frames at 224 px, logo split, 30 epochs, batch 32, patience 8);
 // - "demo": the demo's, as `vidrnn demo` and "Reproduce the study" run them
 //   (12 frames at 64 px: 2x2 ResNet maps keep ConvLSTM affordable on two
-//   cores; groups split, 15 epochs, batch 16, patience 5).
-// Only frames, image size, split, epochs, batch, learning rate and patience
-// change; the data set, model, seed, backbone and device are kept. Throws
+//   cores; the built-in random ResNet-18, which serves the demo better (README);
+//   groups split, 15 epochs, batch 16, patience 5).
+// Only backbone, frames, image size, split, epochs, batch, learning rate and
+// patience change; the data set, model, seed and device are kept. Throws
 // ConfigError naming the presets for an unknown name.
 TrainConfig withPreset(const std::string& name, TrainConfig config);
 const std::vector<std::string>& presetNames();

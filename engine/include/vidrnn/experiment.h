@@ -4,9 +4,11 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vidrnn/config.h"
@@ -35,9 +37,30 @@ struct ExperimentResult {
 // Folder for the checkpoints of a store: "<store dir>/checkpoints".
 std::string checkpointDirFor(const std::string& storePath);
 
-// Extracts (or reuses) features for the config's backbone, size and T.
+// Extracts (or reuses) features for the config's backbone, size and T, in
+// the form its architecture reads (mobilenet_v2: maps for convlstm, else
+// vectors).
 ExtractSummary featuresFor(const Dataset& dataset, const TrainConfig& config,
                            const ExperimentCallbacks& callbacks, const std::atomic<bool>& stop);
+
+// True when two configs read the same features (backbone, form, size, T, cache).
+bool sameFeatures(const TrainConfig& a, const TrainConfig& b);
+
+// The features of a grid's cells: each distinct set (see sameFeatures)
+// extracted once, when a cell first needs it.
+class FeatureSets {
+public:
+    FeatureSets(const Dataset& dataset, const ExperimentCallbacks& callbacks,
+                const std::atomic<bool>& stop)
+        : mDataset(dataset), mCallbacks(callbacks), mStop(stop) {}
+    const ExtractSummary& forConfig(const TrainConfig& config);
+
+private:
+    const Dataset& mDataset;
+    const ExperimentCallbacks& mCallbacks;
+    const std::atomic<bool>& mStop;
+    std::deque<std::pair<TrainConfig, ExtractSummary>> mSets;
+};
 
 // Trains one run and records it. With sweepId, the grid cell is claimed
 // atomically (a completed cell is skipped, never duplicated). Training errors

@@ -11,8 +11,15 @@
 
 namespace vidrnn {
 
+// The bundled ImageNet-pretrained MobileNetV2 (resources/models): the default
+// for user data. 1280-d vectors for the vector models, 1280 x h x w maps
+// (7x7 at 224 px) for ConvLSTM; each form is its own cache entry.
+inline constexpr const char* kPretrainedBackbone = "mobilenet_v2";
+// The built-in ResNet-18 with deterministic random weights (not pretrained).
+inline constexpr const char* kRandomBackbone = "resnet18";
+
 struct BackboneDescription {
-    std::string name;          // "resnet18" or the file name
+    std::string name;          // "mobilenet_v2", "resnet18" or the file name
     std::string source;        // "built-in" or the file's path
     std::string identity;      // name + hash of the weights: part of every cache key
     bool pretrained = false;   // false for the built-in random weights
@@ -25,12 +32,16 @@ struct BackboneDescription {
     std::string qengine;       // quantized engine used, if any
 };
 
-// "not pretrained" wherever results are shown for a backbone without weights.
+// How results name a backbone: "MobileNetV2 (ImageNet, pretrained)" for the
+// bundled one, "resnet18 (not pretrained)", "model.pt (pretrained)" (a path is
+// shortened to its file name). Needs no LibTorch.
+std::string backboneLabel(const std::string& nameOrPath, bool pretrained);
 std::string pretrainedLabel(const BackboneDescription& backbone);
 
-// Loads and probes a backbone ("resnet18" or a TorchScript file). Throws
-// ModelError naming the file and the reason.
-BackboneDescription describeBackbone(const std::string& spec, int imageSize);
+// Loads and probes a backbone ("mobilenet_v2", "resnet18" or a TorchScript
+// file; `maps` picks mobilenet_v2's map form). Throws ModelError naming the
+// file and the reason.
+BackboneDescription describeBackbone(const std::string& spec, int imageSize, bool maps = false);
 
 // $VIDRNN_CACHE, else $XDG_CACHE_HOME/vidrnn/features, else ~/.cache/vidrnn/features
 // (userCacheDir() + "/features").
@@ -48,7 +59,8 @@ struct ExtractProgress {
 };
 
 struct ExtractOptions {
-    std::string backbone = "resnet18";
+    std::string backbone = kPretrainedBackbone;
+    bool maps = false;  // the map form, for backbones that have two (mobilenet_v2)
     int frames = 16;
     int imageSize = 224;
     std::string cacheDir;        // empty = defaultCacheDir()

@@ -48,7 +48,8 @@ void validate(const TrainConfig& c) {
             "gradient clip must not be negative, got " + std::to_string(c.gradClip));
     require(c.patience >= 0, "patience must not be negative, got " + std::to_string(c.patience));
     require(c.threads >= 0, "threads must not be negative, got " + std::to_string(c.threads));
-    require(!c.backbone.empty(), "backbone must be 'resnet18' or a TorchScript file");
+    require(!c.backbone.empty(),
+            "backbone must be 'mobilenet_v2', 'resnet18' or a TorchScript file");
 }
 
 std::string toJson(const TrainConfig& c) {

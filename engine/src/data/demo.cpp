@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/jsontext.h"
+#include "vidrnn/features.h"
 #include "data/avi_writer.h"
 #include "data/demo_scene.h"
 #include "data/rng.h"
@@ -381,6 +382,7 @@ const std::vector<std::string>& presetNames() {
 TrainConfig withPreset(const std::string& name, TrainConfig c) {
     TrainConfig p;  // "user": TrainConfig's defaults
     if (name == "demo") {
+        p.backbone = kRandomBackbone;  // serves the demo better than the pretrained one: README
         p.frames = 12;
         p.imageSize = 64;
         p.split = "groups";
@@ -398,6 +400,7 @@ TrainConfig withPreset(const std::string& name, TrainConfig c) {
     c.batch = p.batch;
     c.lr = p.lr;
     c.patience = p.patience;
+    c.backbone = p.backbone;
     return c;
 }
 

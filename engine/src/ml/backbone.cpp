@@ -2,13 +2,23 @@
 
 #include <ATen/Context.h>
 
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "core/featurefile.h"
 #include "core/util.h"
+#include "ml/backbone_bundled.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {
@@ -57,11 +67,7 @@ std::uint64_t hashModule(const torch::nn::Module& module) {
 
 }  // namespace
 
-std::string pretrainedLabel(const BackboneDescription& backbone) {
-    return backbone.pretrained ? backbone.name : backbone.name + " (not pretrained)";
-}
-
-Backbone::Backbone(const std::string& spec, int imageSize, torch::Device device)
+Backbone::Backbone(const std::string& spec, int imageSize, torch::Device device, bool maps)
     : mDevice(device) {
     if (imageSize < 32) {
         throw ConfigError("image size must be at least 32, got " + std::to_string(imageSize));
@@ -69,6 +75,29 @@ Backbone::Backbone(const std::string& spec, int imageSize, torch::Device device)
     mDesc.imageSize = imageSize;
     mMean = torch::tensor({0.485f, 0.456f, 0.406f}).view({1, 3, 1, 1}).to(device);
     mStd = torch::tensor({0.229f, 0.224f, 0.225f}).view({1, 3, 1, 1}).to(device);
+    if (spec == kPretrainedBackbone) {
+        const auto& file = bundled::mobilenetV2(maps);
+        const std::string path = bundled::locateVerified(file);
+        // Debian's LibTorch has no FBGEMM: the int8 graph needs QNNPACK, set
+        // before the first call.
+        const auto engines = at::globalContext().supportedQEngines();
+        if (std::find(engines.begin(), engines.end(), at::QEngine::QNNPACK) == engines.end()) {
+            throw ModelError(path,
+                             "needs LibTorch's QNNPACK quantized engine, which this "
+                             "LibTorch build lacks");
+        }
+        at::globalContext().setQEngine(at::QEngine::QNNPACK);
+        mDesc.qengine = "qnnpack";
+        loadScript(path);
+        mDesc.name = kPretrainedBackbone;
+        mDesc.source = "built-in";
+        mDesc.pretrained = true;
+        mDesc.identity =
+            std::string(maps ? "mobilenet_v2-maps1280:" : "mobilenet_v2-features1280:") +
+            std::string(file.sha256).substr(0, 16);
+        probe(/*knownBatchSafe=*/true);
+        return;
+    }
     if (spec == "resnet18") {
         mBuiltin = nn::ResNet18();
         mBuiltin->resetParameters(kBuiltinSeed);
@@ -78,30 +107,36 @@ Backbone::Backbone(const std::string& spec, int imageSize, torch::Device device)
         mDesc.pretrained = false;
         mDesc.identity = "resnet18-random:" + util::hex(hashModule(*mBuiltin));
         mBuiltin->to(device);
-    } else {
-        std::error_code ec;
-        if (!std::filesystem::is_regular_file(spec, ec)) {
-            throw ModelError(spec, std::filesystem::exists(spec, ec)
-                                       ? "not a regular file"
-                                       : "no such file (expected 'resnet18' or a TorchScript file)");
-        }
-        try {
-            mScript = std::make_unique<torch::jit::script::Module>(torch::jit::load(spec, device));
-        } catch (const c10::Error& e) {
-            throw ModelError(spec, "not a TorchScript model: " + firstLine(e.what()));
-        }
-        if (!mScript->find_method("forward")) {
-            throw ModelError(spec,
-                             "is a TorchScript archive without a forward method (saved tensors "
-                             "or weights, not a model)");
-        }
-        mScript->eval();
-        mDesc.name = std::filesystem::path(spec).filename().string();
-        mDesc.source = std::filesystem::absolute(spec).string();
-        mDesc.pretrained = true;
-        mDesc.identity = mDesc.name + ":" + util::hex(hashFile(spec));
+        probe(/*knownBatchSafe=*/true);
+        return;
     }
-    probe();
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(spec, ec)) {
+        throw ModelError(spec, std::filesystem::exists(spec, ec)
+                                   ? "not a regular file"
+                                   : "no such file (expected 'mobilenet_v2', 'resnet18' or a "
+                                     "TorchScript file)");
+    }
+    loadScript(spec);
+    mDesc.name = std::filesystem::path(spec).filename().string();
+    mDesc.source = std::filesystem::absolute(spec).string();
+    mDesc.pretrained = true;
+    mDesc.identity = mDesc.name + ":" + util::hex(hashFile(spec));
+    probe(/*knownBatchSafe=*/false);
+}
+
+void Backbone::loadScript(const std::string& path) {
+    try {
+        mScript = std::make_unique<torch::jit::script::Module>(torch::jit::load(path, mDevice));
+    } catch (const c10::Error& e) {
+        throw ModelError(path, "not a TorchScript model: " + firstLine(e.what()));
+    }
+    if (!mScript->find_method("forward")) {
+        throw ModelError(path,
+                         "is a TorchScript archive without a forward method (saved tensors "
+                         "or weights, not a model)");
+    }
+    mScript->eval();
 }
 
 torch::Tensor Backbone::run(const torch::Tensor& x) {
@@ -121,7 +156,7 @@ torch::Tensor Backbone::run(const torch::Tensor& x) {
     return t.is_quantized() ? t.dequantize() : t;
 }
 
-void Backbone::probe() {
+void Backbone::probe(bool knownBatchSafe) {
     const auto s = mDesc.imageSize;
     auto one = torch::zeros({1, 3, s, s}, torch::TensorOptions().device(mDevice));
     torch::Tensor out;
@@ -165,13 +200,64 @@ void Backbone::probe() {
     if (!torch::isfinite(out).all().item<bool>()) {
         throw ModelError(mDesc.source, "gives non-finite features on a blank frame");
     }
-    // Models traced at batch size 1 fail (or answer for one frame) on a batch.
-    try {
-        auto two = run(torch::zeros({2, 3, s, s}, one.options()));
-        mDesc.batched = two.size(0) == 2;
-    } catch (const std::exception&) {
-        mDesc.batched = false;
+    if (knownBatchSafe) {
+        mDesc.batched = true;
+        return;
     }
+    // Models traced at batch size 1 fail, answer for one frame, or crash the
+    // process (a quantized linear layer after a baked reshape(x, [1,-1])) on
+    // a batch: the two-frame call runs where a crash costs nothing.
+    auto two = torch::zeros({2, 3, s, s}, one.options());
+    if (mDevice.is_cpu()) {
+        mDesc.batched = batchProbeInChild(two);
+    } else {
+        try {
+            mDesc.batched = run(two).size(0) == 2;
+        } catch (const std::exception&) {
+            mDesc.batched = false;
+        }
+    }
+}
+
+bool Backbone::batchProbeInChild(const torch::Tensor& two) {
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        return false;  // cannot tell: frame by frame is always right
+    }
+    if (pid == 0) {
+        // The child: no crash handler of the parent's (a test framework's
+        // would print a report), no core file, one thread (the parent's
+        // OpenMP pool does not exist here).
+        for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) {
+            std::signal(sig, SIG_DFL);
+        }
+        struct rlimit none {};
+        ::setrlimit(RLIMIT_CORE, &none);
+        at::set_num_threads(1);
+        int code = 2;
+        try {
+            code = run(two).size(0) == 2 ? 0 : 1;
+        } catch (...) {
+            code = 1;
+        }
+        ::_exit(code);
+    }
+    int status = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (;;) {
+        const pid_t done = ::waitpid(pid, &status, WNOHANG);
+        if (done == pid) {
+            break;
+        }
+        if (done < 0 || std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            return false;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 torch::Tensor Backbone::forward(const torch::Tensor& frames) {
@@ -193,8 +279,8 @@ torch::Tensor Backbone::forward(const torch::Tensor& frames) {
     return out.dim() == 2 ? out.unsqueeze(2).unsqueeze(3) : out;
 }
 
-BackboneDescription describeBackbone(const std::string& spec, int imageSize) {
-    return Backbone(spec, imageSize, torch::kCPU).description();
+BackboneDescription describeBackbone(const std::string& spec, int imageSize, bool maps) {
+    return Backbone(spec, imageSize, torch::kCPU, maps).description();
 }
 
 }  // namespace vidrnn

@@ -1,5 +1,6 @@
-// Per-frame feature extractors: the built-in ResNet-18 or any TorchScript image
-// model. Engine-internal (LibTorch types).
+// Per-frame feature extractors: the bundled ImageNet MobileNetV2, the built-in
+// random ResNet-18 or any TorchScript image model. Engine-internal (LibTorch
+// types).
 #pragma once
 
 #include <torch/script.h>
@@ -15,10 +16,14 @@ namespace vidrnn {
 
 class Backbone {
 public:
-    // spec: "resnet18" (built-in, deterministic random weights) or a path to a
-    // TorchScript file. The model is probed once: output kind (vector or map),
-    // size, and whether it accepts batches. Throws ModelError naming the file.
-    Backbone(const std::string& spec, int imageSize, torch::Device device);
+    // spec: "mobilenet_v2" (bundled, ImageNet-pretrained: 1280-d vectors, or
+    // 1280 x h x w maps when `maps`), "resnet18" (built-in, deterministic
+    // random weights) or a path to a TorchScript file. The model is probed
+    // once: output kind (vector or map), size, and whether it accepts batches
+    // (a file is tried on two frames in a child process, so a model traced at
+    // batch 1 that crashes on a batch only costs the child). Throws ModelError
+    // naming the file.
+    Backbone(const std::string& spec, int imageSize, torch::Device device, bool maps = false);
 
     const BackboneDescription& description() const { return mDesc; }
 
@@ -29,7 +34,9 @@ public:
 
 private:
     torch::Tensor run(const torch::Tensor& normalised);
-    void probe();
+    void loadScript(const std::string& path);
+    void probe(bool knownBatchSafe);
+    bool batchProbeInChild(const torch::Tensor& two);
 
     BackboneDescription mDesc;
     torch::Device mDevice;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "vidrnn/errors.h"
+#include "vidrnn/models.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
 
@@ -28,6 +29,7 @@ ExtractSummary featuresFor(const Dataset& dataset, const TrainConfig& config,
     configureThreads(config.threads);
     ExtractOptions opt;
     opt.backbone = config.backbone;
+    opt.maps = isSpatialArch(config.arch);
     opt.frames = config.frames;
     opt.imageSize = config.imageSize;
     opt.cacheDir = config.cacheDir;
@@ -35,6 +37,26 @@ ExtractSummary featuresFor(const Dataset& dataset, const TrainConfig& config,
     opt.progress = callbacks.onExtract;
     opt.stop = &stop;
     return extractFeatures(dataset, opt);
+}
+
+bool sameFeatures(const TrainConfig& a, const TrainConfig& b) {
+    // Only the bundled backbone has two forms; the others store maps and
+    // their means in one entry.
+    const bool formsDiffer =
+        a.backbone == kPretrainedBackbone && isSpatialArch(a.arch) != isSpatialArch(b.arch);
+    return a.dataset == b.dataset && a.backbone == b.backbone && a.imageSize == b.imageSize &&
+           a.frames == b.frames && a.cacheDir == b.cacheDir && a.device == b.device && !formsDiffer;
+}
+
+const ExtractSummary& FeatureSets::forConfig(const TrainConfig& config) {
+    for (const auto& [c, summary] : mSets) {
+        if (sameFeatures(c, config)) {
+            return summary;
+        }
+    }
+    auto summary = featuresFor(mDataset, config, mCallbacks, mStop);
+    mSets.emplace_back(config, std::move(summary));
+    return mSets.back().second;
 }
 
 ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const Dataset& dataset,

@@ -142,7 +142,8 @@ bool validCacheFile(const std::string& file, std::uint64_t key, int frames,
 
 ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& options) {
     const auto t0 = Clock::now();
-    Backbone backbone(options.backbone, options.imageSize, torch::Device(options.device));
+    Backbone backbone(options.backbone, options.imageSize, torch::Device(options.device),
+                      options.maps);
     ExtractSummary summary;
     summary.backbone = backbone.description();
     const bool spatial = summary.backbone.spatial;

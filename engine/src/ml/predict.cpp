@@ -17,7 +17,7 @@ VideoPrediction predictVideo(const std::string& checkpointPath, const std::strin
     const torch::Device device(resolveDevice(deviceSpec));
     const std::string spec = meta.backbone.source == "built-in" ? meta.backbone.name
                                                                 : meta.backbone.source;
-    Backbone backbone(spec, meta.backbone.imageSize, device);
+    Backbone backbone(spec, meta.backbone.imageSize, device, meta.backbone.spatial);
     if (backbone.description().identity != meta.backbone.identity) {
         throw ModelError(spec, "backbone weights differ from the ones run " + checkpointPath +
                                    " was trained on (" + meta.backbone.identity + ")");

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "vidrnn/errors.h"
+#include "vidrnn/features.h"
 #include "vidrnn/models.h"
 #include "vidrnn/report.h"
 
@@ -91,6 +92,12 @@ void addNotes(Report& report) {
     caveat([](const ReportRow& r) { return !r.pretrained && !r.reference; },
            "not pretrained: the backbone had no weights file and was randomly initialised, so "
            "its accuracy is not comparable with the study's ImageNet features.");
+    caveat([](const ReportRow& r) { return r.backbone == kPretrainedBackbone && !r.reference; },
+           "MobileNetV2 (ImageNet, pretrained): the bundled ImageNet features, pretrained like "
+           "the study's but from another CNN, so accuracy is comparable in kind, not number "
+           "for number. Its inputs are 1280-d (ConvLSTM: 1280 channels), not the study's 512, "
+           "so the params column is larger than the study's (ConvLSTM 1.8-2.3x); the study's "
+           "counts: vidrnn models --input-dim 512.");
 }
 
 }  // namespace
@@ -146,7 +153,7 @@ std::string ReportRow::protocolLabel() const {
 }
 
 std::string ReportRow::backboneLabel() const {
-    return backbone + (pretrained ? " (pretrained)" : " (not pretrained)");
+    return vidrnn::backboneLabel(backbone, pretrained);
 }
 
 std::string ReportRow::sourceLabel() const {
