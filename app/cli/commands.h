@@ -36,5 +36,10 @@ void addSweepCommands(CLI::App& app, Globals& globals);   // sweep, demo
 
 // --data, --frames, --size, --backbone, --cache, --device
 void addDataOptions(CLI::App* cmd, TrainConfig& config);
+// --precision (train, sweep, demo)
+void addPrecisionOption(CLI::App* cmd, std::string& precision);
+// Refuses a precision this machine cannot train `arch` in (bf16 without native
+// bf16) before any data is read: ConfigError.
+void checkPrecision(const TrainConfig& config);
 
 }  // namespace vidrnn::cli

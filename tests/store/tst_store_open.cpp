@@ -77,6 +77,24 @@ UPDATE runs SET heartbeat_at = COALESCE(finished_at, started_at, created_at);
 PRAGMA user_version = 2;
 )sql";
 
+const char* const kSchemaV3 = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO meta (key, value)
+    SELECT 'reference_import', 'ucf11-course-report'
+    WHERE EXISTS (SELECT 1 FROM runs WHERE kind = 'reference');
+CREATE INDEX runs_by_status ON runs (status);
+CREATE INDEX runs_by_sweep_cell ON runs (sweep_id, arch, hidden, layers, fold, seed);
+CREATE TRIGGER reference_runs_keep BEFORE DELETE ON runs WHEN OLD.kind = 'reference'
+BEGIN
+    SELECT RAISE(ABORT, 'reference runs are read-only');
+END;
+CREATE TRIGGER reference_runs_fixed BEFORE UPDATE ON runs WHEN OLD.kind = 'reference'
+BEGIN
+    SELECT RAISE(ABORT, 'reference runs are read-only');
+END;
+PRAGMA user_version = 3;
+)sql";
+
 // A completed run as an old vidrnn wrote it.
 const char* const kV1Data = R"sql(
 INSERT INTO runs (created_at, started_at, finished_at, status, kind, arch, hidden, layers,
@@ -107,6 +125,7 @@ const std::vector<Fixture>& fixtures() {
     static const std::vector<Fixture> all{
         {1, std::string(kSchemaV1) + kV1Data, 16},
         {2, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data, 1},
+        {3, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3, 1},
     };
     return all;
 }
@@ -247,6 +266,9 @@ private Q_SLOTS:
         QCOMPARE(*run->accuracy, 0.75);
         QCOMPARE(run->classNames, (std::vector<std::string>{"a", "b"}));
         QVERIFY(!run->heartbeatAt.empty());  // filled in by the v2 step
+        // Runs before version 4 trained in fp32; the study's rows do not say.
+        QCOMPARE(run->precision, std::string("fp32"));
+        QCOMPARE(run->config.precision, std::string("fp32"));
         QCOMPARE(store.epochs(1).size(), size_t(1));
         QCOMPARE(store.confusion(1), (std::vector<std::vector<std::int64_t>>{{3, 1}, {0, 4}}));
         if (fixture.version >= 2) {
@@ -256,6 +278,9 @@ private Q_SLOTS:
         RunFilter refs;
         refs.kind = RunKind::Reference;
         QCOMPARE((long long)store.listRuns(refs).size(), fixture.expectedReferenceRows);
+        for (const auto& ref : store.listRuns(refs)) {
+            QCOMPARE(ref.precision, std::string());
+        }
 
         // What the newer versions added works on the upgraded store.
         store.annotate(1, "upgraded");

@@ -27,6 +27,7 @@ public:
         ColStatus,
         ColProtocol,
         ColBackbone,
+        ColPrecision,
         ColEpochs,
         ColSeed,
         ColCreated,

@@ -25,7 +25,8 @@ const std::vector<Column> kColumns{
     {"parameters", Align::Right}, {"training time (s)", Align::Right},
     {"accuracy", Align::Right},   {"avg. F1", Align::Right},
     {"n", Align::Right},          {"protocol", Align::Left},
-    {"backbone", Align::Left},    {"source", Align::Left},
+    {"backbone", Align::Left},    {"precision", Align::Left},
+    {"source", Align::Left},
 };
 
 std::string fixed(double value, int decimals) {
@@ -68,6 +69,7 @@ std::vector<std::string> cells(const ReportRow& row, const std::string& pm) {
             std::to_string(row.runIds.size()),
             row.protocolLabel(),
             row.backboneLabel(),
+            row.precisionLabel(),
             row.sourceLabel()};
 }
 
@@ -174,7 +176,7 @@ std::string csvNumber(double value) {
 
 std::string asCsv(const Report& report) {
     std::ostringstream out;
-    out << "type,arch,hidden,layers,protocol,leaking,backbone,pretrained,source,n,"
+    out << "type,arch,hidden,layers,protocol,leaking,backbone,pretrained,precision,source,n,"
            "params_mean,params_std,train_seconds_mean,train_seconds_std,accuracy_mean,"
            "accuracy_std,macro_f1_mean,macro_f1_std\n";
     auto stat = [](const Stat& s) {
@@ -186,8 +188,9 @@ std::string asCsv(const Report& report) {
         out << csvField(r.type) << ',' << csvField(r.arch) << ',' << r.hidden << ',' << r.layers
             << ',' << csvField(r.protocol) << ',' << (r.leaking ? "true" : "false") << ','
             << csvField(r.backbone) << ',' << (r.pretrained ? "true" : "false") << ','
-            << csvField(r.sourceLabel()) << ',' << r.runIds.size() << ',' << stat(r.params) << ','
-            << stat(r.trainSeconds) << ',' << stat(r.accuracy) << ',' << stat(r.macroF1) << '\n';
+            << csvField(r.precision) << ',' << csvField(r.sourceLabel()) << ',' << r.runIds.size()
+            << ',' << stat(r.params) << ',' << stat(r.trainSeconds) << ',' << stat(r.accuracy)
+            << ',' << stat(r.macroF1) << '\n';
     }
     return out.str();
 }
@@ -261,22 +264,24 @@ nlohmann::json statJson(const Stat& s) {
 std::string asJson(const Report& report) {
     nlohmann::json rows = nlohmann::json::array();
     for (const ReportRow& r : report.rows) {
-        rows.push_back({{"type", r.type},
-                        {"arch", r.arch},
-                        {"hidden", r.hidden},
-                        {"layers", r.layers},
-                        {"protocol", r.protocol},
-                        {"leaking", r.leaking},
-                        {"backbone", r.backbone},
-                        {"pretrained", r.pretrained},
-                        {"reference", r.reference},
-                        {"source", r.sourceLabel()},
-                        {"n", r.runIds.size()},
-                        {"run_ids", r.runIds},
-                        {"params", statJson(r.params)},
-                        {"train_seconds", statJson(r.trainSeconds)},
-                        {"accuracy", statJson(r.accuracy)},
-                        {"macro_f1", statJson(r.macroF1)}});
+        rows.push_back(
+            {{"type", r.type},
+             {"arch", r.arch},
+             {"hidden", r.hidden},
+             {"layers", r.layers},
+             {"protocol", r.protocol},
+             {"leaking", r.leaking},
+             {"backbone", r.backbone},
+             {"pretrained", r.pretrained},
+             {"precision", r.precision.empty() ? nlohmann::json() : nlohmann::json(r.precision)},
+             {"reference", r.reference},
+             {"source", r.sourceLabel()},
+             {"n", r.runIds.size()},
+             {"run_ids", r.runIds},
+             {"params", statJson(r.params)},
+             {"train_seconds", statJson(r.trainSeconds)},
+             {"accuracy", statJson(r.accuracy)},
+             {"macro_f1", statJson(r.macroF1)}});
     }
     nlohmann::json doc{{"rows", rows}, {"notes", report.notes}};
     return util::jsonText(doc, 2) + "\n";

@@ -143,6 +143,15 @@ BEGIN
 END;
 )sql";
 
+// Version 4: the precision a run asked for (fp32, bf16, auto) and the one it
+// computed in. Runs trained before it computed in fp32; reference rows keep
+// NULL (the study does not state it, and they are read-only anyway).
+constexpr const char* kV4 = R"sql(
+ALTER TABLE runs ADD COLUMN requested_precision TEXT;
+ALTER TABLE runs ADD COLUMN precision TEXT;
+UPDATE runs SET requested_precision = 'fp32', precision = 'fp32' WHERE kind = 'trained';
+)sql";
+
 std::string hex(std::int64_t value) {
     char buffer[24];
     std::snprintf(buffer, sizeof buffer, "0x%08llX", static_cast<unsigned long long>(value));
@@ -195,6 +204,7 @@ const std::vector<Migration>& migrations() {
         {1, "runs, epochs, per-class metrics, confusion, predictions", kV1},
         {2, "sweeps; heartbeat, owner start time and note on runs", kV2},
         {3, "meta table, read-only reference rows, lookup indexes", kV3},
+        {4, "requested and effective precision of runs", kV4},
     };
     return steps;
 }
