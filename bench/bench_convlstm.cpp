@@ -10,7 +10,11 @@
 //   bench_convlstm [--hidden=64,256] [--threads=N] [--batch=32] [--steps=16]
 //                  [--channels=512] [--map=7] [--repetitions=R] [--min-time=S]
 //                  [--tolerance=1e-4] [--experiments] [--device=cpu|cuda]
-//                  [--benchmark_*]
+//                  [--bf16] [--bf16-tolerance=0.05] [--benchmark_*]
+//
+// --bf16 adds fast_bf16: the engine's fast path with compute_type bf16 (what
+// --precision bf16/auto trains ConvLSTMs with), compared with the fp32
+// reference form against --bf16-tolerance.
 //
 // --experiments adds variants written here, to size possible engine changes
 // (see fastExperiment): fast_unbind (what the engine's fast path now does, a
@@ -186,6 +190,8 @@ int main(int argc, char** argv) {
     const double minTime = opt.real("min-time", 0.5);
     const double tolerance = opt.real("tolerance", 1e-4);
     const bool experiments = opt.integer("experiments", 0) != 0;
+    const bool bf16 = opt.integer("bf16", 0) != 0;
+    const double bf16Tolerance = opt.real("bf16-tolerance", 0.05);
     gDevice = vidrnn::bench::benchDevice(opt.str("device", "cpu"));
     opt.checkAllUsed();
 
@@ -201,6 +207,14 @@ int main(int argc, char** argv) {
         {"reference", [](vidrnn::nn::ConvLSTMImpl& m,
                          const torch::Tensor& x) { return m.forward_reference(x); }},
     };
+    if (bf16) {
+        variants.push_back({"fast_bf16", [](vidrnn::nn::ConvLSTMImpl& m, const torch::Tensor& x) {
+                                m.compute_type = torch::kBFloat16;
+                                auto y = m.forward(x);
+                                m.compute_type = torch::kFloat;
+                                return y;
+                            }});
+    }
     if (experiments) {
         const std::vector<std::pair<std::string, Experiment>> exps = {
             {"fast_unbind", {true, false, false}},
@@ -223,12 +237,13 @@ int main(int argc, char** argv) {
                 continue;
             }
             const auto d = compare(c, f);
-            const bool pass = d.output <= tolerance;
+            const double allowed = variant == "fast_bf16" ? bf16Tolerance : tolerance;
+            const bool pass = d.output <= allowed;
             ok = ok && pass;
             std::printf(
                 "convlstm hidden %d: %s vs reference: max abs difference output %.3g (%s, "
                 "tolerance %.1g), parameter gradients %.3g (largest gradient %.3g)\n",
-                h, variant.c_str(), d.output, pass ? "ok" : "FAILED", tolerance, d.gradient,
+                h, variant.c_str(), d.output, pass ? "ok" : "FAILED", allowed, d.gradient,
                 d.gradientScale);
             const std::string prefix = "diff/" + variant + "/" + std::to_string(h);
             benchmark::AddCustomContext(prefix + "/output", number(d.output));

@@ -6,7 +6,11 @@
 //   bench_train [--archs=lstm,gru,...] [--hidden=64,128,256,512] [--threads=N]
 //               [--batch=32] [--steps=16] [--map=7] [--repetitions=R]
 //               [--min-time=S] [--heavy-repetitions=R] [--device=cpu|cuda]
-//               [--benchmark_*]
+//               [--precisions=fp32,bf16] [--benchmark_*]
+//
+// --precisions: the step in each (fp32: train_step/ARCH/H; bf16:
+// train_step_bf16/ARCH/H, the model's compute_type as the trainer sets it for
+// --precision bf16), the precisions of one case one after the other.
 //
 // A "heavy" case (ConvLSTM with hidden >= 256, seconds per step) runs one
 // iteration per repetition and --heavy-repetitions repetitions.
@@ -52,7 +56,7 @@ struct TrainCase {
 std::unique_ptr<TrainCase> gCase;
 
 TrainCase& caseFor(const std::string& name, const std::string& arch, int64_t hidden, const Shape& s,
-                   int warmup, const torch::Device& device) {
+                   int warmup, const torch::Device& device, torch::ScalarType computeType) {
     if (gCase && gCase->name == name) {
         return *gCase;
     }
@@ -63,6 +67,7 @@ TrainCase& caseFor(const std::string& name, const std::string& arch, int64_t hid
     torch::manual_seed(1);
     c->model = vidrnn::nn::makeClassifier(vidrnn::nn::ClassifierOptions(arch, s.dim, hidden, 11));
     c->model->to(device);
+    c->model->compute_type = computeType;
     c->model->train();
     c->optimizer = std::make_unique<torch::optim::Adam>(c->model->parameters(),
                                                         torch::optim::AdamOptions(1e-3));
@@ -98,6 +103,12 @@ int main(int argc, char** argv) {
     const double minTime = opt.real("min-time", 0.5);
     const int warmup = opt.integer("warmup", 2);
     const auto device = vidrnn::bench::benchDevice(opt.str("device", "cpu"));
+    const auto precisions = opt.list("precisions", "fp32");
+    for (const auto& p : precisions) {
+        if (p != "fp32" && p != "bf16") {
+            Options::fail("--precisions: '" + p + "' is neither fp32 nor bf16");
+        }
+    }
     opt.checkAllUsed();
 
     vidrnn::bench::configureAndRecord(threads);
@@ -108,26 +119,31 @@ int main(int argc, char** argv) {
 
     for (const auto& arch : archs) {
         for (const int h : hidden) {
-            const std::string name = "train_step/" + arch + "/" + std::to_string(h);
-            const bool heavy = arch == "convlstm" && h >= 256 && !device.is_cuda();
-            auto* b = benchmark::RegisterBenchmark(
-                name.c_str(),
-                [name, arch, h, shape, warmup, heavy, device](benchmark::State& state) {
-                    auto& c = caseFor(name, arch, h, shape, heavy ? 1 : warmup, device);
-                    for (auto _ : state) {
-                        c.step();
-                    }
-                    state.counters["params"] =
-                        static_cast<double>(vidrnn::nn::countParameters(*c.model));
-                });
-            // CPU time of all the process's threads (LibTorch's and the BLAS's),
-            // comparable with time.process_time() on the Python side.
-            b->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
-            b->DisplayAggregatesOnly(true);
-            if (heavy) {
-                b->Iterations(1)->Repetitions(heavyRepetitions);
-            } else {
-                b->MinTime(minTime)->Repetitions(repetitions);
+            for (const auto& precision : precisions) {
+                const std::string name =
+                    (precision == "bf16" ? "train_step_bf16/" : "train_step/") + arch + "/" +
+                    std::to_string(h);
+                const auto type = vidrnn::nn::computeTypeOf(precision);
+                const bool heavy = arch == "convlstm" && h >= 256 && !device.is_cuda();
+                auto* b = benchmark::RegisterBenchmark(
+                    name.c_str(),
+                    [name, arch, h, shape, warmup, heavy, device, type](benchmark::State& state) {
+                        auto& c = caseFor(name, arch, h, shape, heavy ? 1 : warmup, device, type);
+                        for (auto _ : state) {
+                            c.step();
+                        }
+                        state.counters["params"] =
+                            static_cast<double>(vidrnn::nn::countParameters(*c.model));
+                    });
+                // CPU time of all the process's threads (LibTorch's and the BLAS's),
+                // comparable with time.process_time() on the Python side.
+                b->Unit(benchmark::kMillisecond)->UseRealTime()->MeasureProcessCPUTime();
+                b->DisplayAggregatesOnly(true);
+                if (heavy) {
+                    b->Iterations(1)->Repetitions(heavyRepetitions);
+                } else {
+                    b->MinTime(minTime)->Repetitions(repetitions);
+                }
             }
         }
     }

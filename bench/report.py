@@ -20,6 +20,10 @@ GOAL_EXTRACT = 0.9         # end-to-end frames/s / backbone-only frames/s
 GOAL_DEMO_S = 15 * 60
 GOAL_PEAK_BYTES = 3e9      # 3 GB (decimal)
 GOAL_STALL_MS = 50         # longest UI-thread gap during a demo-sized run
+GOAL_BF16_SMALL = 2.0      # ConvLSTM step fp32 / bf16 at hidden 64-128
+GOAL_BF16_LARGE = 1.5      # ... at hidden 256-512
+GOAL_VS_REFERENCE = 2.0    # Python reference ConvLSTM (fp32) / engine ConvLSTM (auto)
+GOAL_DEMO_AUTO = 1.3       # demo wall time fp32 / --precision auto
 RECURRENT = ["lstm", "gru", "deep_lstm", "bilstm", "convlstm"]
 ARCHS = RECURRENT + ["mean_pool"]
 
@@ -403,6 +407,117 @@ class Report:
         self.goals.append(["ConvLSTM fast path vs straightforward form", ">= %.1fx" % GOAL_CONVLSTM,
                            measured, ok])
         self.conv = g
+
+    def bf16(self):
+        """Mixed precision (tools/bench.sh section bf16): the training step of every
+        architecture in fp32 and bf16, the ConvLSTM layer in fp32, bf16 and as the
+        reference Python ConvLSTM runs it, and the demo with --precision fp32/auto."""
+        train = {}
+        for path in glob.glob(os.path.join(self.r, "bf16-train-*.json")):
+            g = GBench(path)
+            for name in g.samples:
+                train[name] = g.median_ms(name)
+        py = {}
+        for path in glob.glob(os.path.join(self.r, "bf16-py-*.json")):
+            for name, res in PyBench(path).results.items():
+                py[name] = res["median_ms"]
+        conv, ref, diffs = {}, {}, {}
+        for path in glob.glob(os.path.join(self.r, "bf16-conv-*.json")):
+            g = GBench(path)
+            for name in g.samples:
+                conv[name] = g.median_ms(name)
+            for key, value in g.context.items():
+                if key.startswith("diff/fast_bf16/") and key.endswith("/output"):
+                    diffs[int(key.split("/")[2])] = float(value)
+        for path in glob.glob(os.path.join(self.r, "bf16-ref-*.json")):
+            for name, res in PyBench(path).results.items():
+                ref[int(name.split("/")[1])] = res["median_ms"]
+        demo = {p: parse_time_v(os.path.join(self.r, "bf16-demo-%s.time" % p))
+                for p in ("fp32", "auto")}
+        if not train and not conv and not any(demo.values()):
+            return
+        info = load_json(os.path.join(self.r, "info.json")) or {}
+        self.add("## bf16: mixed precision", "",
+                 "Native bf16 on this CPU (`vidrnn info`): %s. `--precision bf16` computes the "
+                 "convolutions and matrix products in bf16 with fp32 master weights; the "
+                 "ConvLSTM keeps its gates, their nonlinearities and its cell state in fp32, "
+                 "the loss is fp32. `auto` takes bf16 where the step below is faster and the "
+                 "accuracy holds (README, \"Mixed precision\"): the ConvLSTM. Load: other "
+                 "processes shared the two cores (see the machine table); each ratio comes "
+                 "from runs next to each other in time." % info.get("native_bf16", "n/a"), "")
+        rows = []
+        for arch in ARCHS:
+            hs = sorted({int(n.split("/")[2]) for n in train if n.split("/")[1] == arch})
+            for h in hs:
+                f = train.get("train_step/%s/%d" % (arch, h))
+                b = train.get("train_step_bf16/%s/%d" % (arch, h))
+                pf = py.get("train_step/%s/%d" % (arch, h))
+                pb = py.get("train_step_bf16/%s/%d" % (arch, h))
+                sp = f / b if f and b else None
+                rows.append([arch, h, fmt_ms(f), fmt_ms(b), fmt_x(sp),
+                             "bf16" if arch == "convlstm" else "fp32",
+                             fmt_ms(pf), fmt_ms(pb), fmt_x(pf / pb if pf and pb else None)])
+        if rows:
+            self.add("### Training step, fp32 against bf16", "",
+                     "`bench_train --precisions=fp32,bf16` (the trainer's step: forward, "
+                     "cross-entropy, backward, Adam), batch 32, T = 16, D = 512 (ConvLSTM "
+                     "512x7x7); median wall time. Python: `bench/train_step.py` in fp32 and "
+                     "under `torch.autocast(dtype=torch.bfloat16)` (where measured).", "")
+            self.table(["arch", "hidden", "fp32", "bf16", "fp32/bf16", "auto takes",
+                        "Python fp32", "Python autocast bf16", "Python fp32/bf16"], rows)
+        rows, small_ok, large_ok, ref_ok = [], None, None, None
+        speed, versus = [], []
+        for h in sorted({int(n.split("/")[2]) for n in conv}):
+            f = conv.get("convlstm/fast/%d" % h)
+            b = conv.get("convlstm/fast_bf16/%d" % h)
+            r = ref.get(h)
+            sp = f / b if f and b else None
+            vs = r / b if r and b else None
+            goal = GOAL_BF16_SMALL if h <= 128 else GOAL_BF16_LARGE
+            if sp is not None:
+                ok = sp >= goal
+                speed.append((sp, h, ok))
+            if vs is not None:
+                versus.append((vs, h, vs >= GOAL_VS_REFERENCE))
+            rows.append([h, fmt_ms(f), fmt_ms(b), fmt_x(sp), ">= %.1fx" % goal, fmt_ms(r),
+                         fmt_x(vs), fmt_x(r / f if r and f else None),
+                         "%.2g" % diffs[h] if h in diffs else "n/a"])
+        if rows:
+            self.add("### ConvLSTM layer: engine fp32, engine bf16, the reference Python ConvLSTM",
+                     "", "Forward + backward of one ConvLSTM layer (batch 32, T = 16, 512x7x7 "
+                     "maps), as section 2: the engine's fast path in fp32 and in bf16 "
+                     "(`bench_convlstm --bf16`), and the reference ConvLSTM in Python, fp32 as "
+                     "users run it (`bench/convlstm_reference.py`: ndrplz/ConvLSTM_pytorch's "
+                     "module, the one the study links), one hidden size after the other in "
+                     "one run. Last column: largest |bf16 output - fp32 reference-form "
+                     "output| (outputs are tanh-bounded, |h| < 1).", "")
+            self.table(["hidden", "engine fp32", "engine bf16", "fp32/bf16", "goal",
+                        "Python reference (fp32)", "reference / engine bf16",
+                        "reference / engine fp32", "bf16 output diff"], rows)
+            if speed:
+                self.goals.append(["ConvLSTM step bf16 vs fp32 (engine)",
+                                   ">= %.1fx at 64-128, >= %.1fx at 256-512" % (
+                                       GOAL_BF16_SMALL, GOAL_BF16_LARGE),
+                                   ", ".join("%s at %d" % (fmt_x(x), h) for x, h, _ in speed),
+                                   all(ok for _, _, ok in speed)])
+            if versus:
+                self.goals.append(["ConvLSTM step (engine, auto = bf16) vs the reference Python "
+                                   "ConvLSTM (fp32)", ">= %.1fx" % GOAL_VS_REFERENCE,
+                                   ", ".join("%s at %d" % (fmt_x(x), h) for x, h, _ in versus),
+                                   all(ok for _, _, ok in versus)])
+        if demo["fp32"] and demo["auto"]:
+            wf, wa = demo["fp32"]["wall_s"], demo["auto"]["wall_s"]
+            self.add("### The demo, fp32 against auto", "",
+                     "`vidrnn demo --precision fp32` and `--precision auto` (the default) into "
+                     "fresh stores over one feature cache extracted beforehand, under "
+                     "`/usr/bin/time -v`.", "")
+            self.table(["precision", "wall time", "peak memory"],
+                       [[p, fmt_wall(demo[p]["wall_s"]), fmt_bytes(demo[p].get("max_rss_bytes"))]
+                        for p in ("fp32", "auto")])
+            self.goals.append(["`vidrnn demo --precision auto` vs fp32", ">= %.1fx faster" %
+                               GOAL_DEMO_AUTO, "%s (%s -> %s)" % (fmt_x(wf / wa), fmt_wall(wf),
+                                                                   fmt_wall(wa)),
+                               wf / wa >= GOAL_DEMO_AUTO])
 
     def extraction(self):
         g = GBench(os.path.join(self.r, "extract.json"))
@@ -1035,8 +1150,18 @@ def main():
     p.add_argument("--cuda", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                   "..", "docs", "bench-cuda"),
                    help="results of bench/gpu/run.sh from a GPU machine (default: docs/bench-cuda)")
+    p.add_argument("--section", choices=["bf16"],
+                   help="write only this section (with its goals) to --out")
     args = p.parse_args()
     r = args.results
+    if args.section == "bf16":
+        rep = Report(r)
+        rep.bf16()
+        out = ["| goal | target | measured | status |", "|---|---|---|---|"]
+        out += ["| %s | %s | %s | %s |" % (g[0], g[1], g[2], status(g[3])) for g in rep.goals]
+        with open(args.out, "w") as f:
+            f.write("\n".join(out + [""] + rep.lines))
+        return
     quick = "quick=1" in (read(os.path.join(r, "mode.txt")) or "")
     m = machine(r)
     info = m["info"]
@@ -1047,6 +1172,7 @@ def main():
     rep.training_single()
     rep.convlstm()
     rep.convlstm_single()
+    rep.bf16()
     rep.extraction()
     rep.jobs(quick)
     rep.gui()

@@ -19,10 +19,14 @@
 #   5. the workbench's UI-thread stalls while it generates the demo, extracts
 #      and trains two runs (vidrnn-workbench --stall-probe, under Xvfb)
 #   6. the LSTM and GRU step with 1 and 2 threads, OpenBLAS and reference BLAS
+#   bf16. mixed precision: the training step of every architecture in fp32 and
+#      bf16 (C++ and Python autocast), the ConvLSTM layer in fp32, bf16 and as
+#      the reference Python ConvLSTM (bench/convlstm_reference.py) runs it,
+#      and (not with --quick) the demo with --precision fp32 and auto
 # --quick: hidden 64 and 256, fewer repetitions and clips, no item 4 unless
 # asked for with --only 4 afterwards; for development (about 15 min on 2
 # cores, item 4 another 15). The full run takes about an hour.
-# --only LIST (comma-separated: 1,1b,2,2b,profile,3,5,6,4) reruns those sections
+# --only LIST (comma-separated: 1,1b,2,2b,profile,3,5,6,bf16,4) reruns those sections
 # into the existing results (same mode) and rewrites the report; the doc
 # lists such reruns with their date.
 # Results (JSON, logs) stay in build/dev/bench-results; demo data for the
@@ -266,6 +270,46 @@ for blas in "${blas_modes[@]}"; do
       --threads "$t" --repetitions "$reps" --min-time "$min_time"
   done
 done
+fi
+
+# --- bf16. mixed precision ------------------------------------------------------------
+if want bf16; then
+echo "== bf16. mixed precision"
+if "$vidrnn" info --json | grep -q '"native_bf16": "none'; then
+  echo "bench.sh: this CPU has no native bf16: section bf16 skipped" >&2
+else
+  # fp32 and bf16 of a case one after the other (a ratio from one stretch of load).
+  for arch in lstm gru deep_lstm bilstm convlstm mean_pool; do
+    for h in "${hidden[@]}"; do
+      gbench "bf16-train-$arch-$h" "$bin/bench/bench_train" --archs="$arch" --hidden="$h" \
+        --precisions=fp32,bf16 --repetitions="$reps" --heavy-repetitions="$heavy_reps" \
+        --min-time="$min_time"
+      for p in fp32 bf16; do
+        pybench "bf16-py-$arch-$h-$p" "$py" bench/train_step.py --archs "$arch" --hidden "$h" \
+          --precision "$p" --repetitions "$reps" --heavy-repetitions "$heavy_reps" \
+          --min-time "$min_time"
+      done
+    done
+  done
+  # The ConvLSTM layer: engine fp32 and bf16, then the reference Python ConvLSTM.
+  for h in "${hidden[@]}"; do
+    gbench "bf16-conv-$h" "$bin/bench/bench_convlstm" --hidden="$h" --bf16 \
+      --repetitions="$heavy_reps" --min-time="$min_time"
+    pybench "bf16-ref-$h" "$py" bench/convlstm_reference.py --hidden "$h" \
+      --repetitions "$heavy_reps" --heavy-repetitions "$heavy_reps" --min-time "$min_time"
+  done
+  if [ "$quick" = 0 ]; then
+    # The demo in fp32 and with auto (its default): fresh stores, one feature
+    # cache extracted first so that neither run pays for extraction.
+    mkdir -p "$scratch/bf16"
+    (cd "$scratch/bf16" && export VIDRNN_CACHE="$scratch/bf16/cache" &&
+      "$vidrnn" --quiet data generate --out demo-data --preset small >/dev/null &&
+      "$vidrnn" --quiet extract demo-data --size 64 --frames 12 >/dev/null &&
+      timed bf16-demo-fp32 "$vidrnn" --db fp32.db demo --precision fp32 &&
+      timed bf16-demo-auto "$vidrnn" --db auto.db demo --precision auto)
+    rm -rf "$scratch/bf16"
+  fi
+fi
 fi
 
 # --- 4. the demo main job and UCF11-scale memory (not with --quick) -------------

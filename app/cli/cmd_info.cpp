@@ -24,6 +24,7 @@ void runInfo(bool json) {
         {"blas_threads", i.blasThreads >= 0 ? nlohmann::json(i.blasThreads) : nlohmann::json()},
         {"parallel_backend", i.parallelBackend},
         {"mkldnn", i.mkldnn},
+        {"native_bf16", i.nativeBf16},
         {"cuda_available", i.cudaAvailable},
         {"cuda_devices", i.cudaDevices},
     };

@@ -115,6 +115,7 @@ json runJson(const RunRecord& r) {
             {"fold", optionalJson(r.fold)},
             {"seed", optionalJson(r.seed)},
             {"device", text(r.device)},
+            {"precision", text(r.precision)},
             {"backbone", text(r.backbone)},
             {"backbone_id", text(r.backboneId)},
             {"pretrained", r.pretrained},
@@ -192,14 +193,15 @@ void runList(const Globals& globals, const ListOptions& o) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& r : runs) {
         rows.push_back({std::to_string(r.id), toString(r.status), r.arch, std::to_string(r.hidden),
-                        std::to_string(r.layers),
+                        std::to_string(r.layers), r.precision.empty() ? "-" : r.precision,
                         r.leaking ? r.protocol + " (leaking)" : r.protocol, cell(r.fold),
                         cell(r.seed), fixed(r.accuracy, 3), fixed(r.macroF1, 3),
                         r.createdAt.substr(0, 16), !r.note.empty() ? r.note : r.message});
     }
-    printTable({"id", "status", "arch", "hidden", "layers", "protocol", "fold", "seed", "accuracy",
-                "macro F1", "created", "note / message"},
-               rows, {true, false, false, true, true, false, true, true, true, true, false, false});
+    printTable(
+        {"id", "status", "arch", "hidden", "layers", "precision", "protocol", "fold", "seed",
+         "accuracy", "macro F1", "created", "note / message"},
+        rows, {true, false, false, true, true, false, false, true, true, true, true, false, false});
 }
 
 void printRun(const RunStore& store, const RunRecord& r) {
@@ -230,7 +232,8 @@ void printRun(const RunStore& store, const RunRecord& r) {
               << '\n'
               << "  backbone " << backboneLabel(r.backbone, r.pretrained)
               << (r.backboneId.empty() ? "" : " [" + r.backboneId + "]") << ", device "
-              << (r.device.empty() ? "-" : r.device) << ", params " << r.params << '\n';
+              << (r.device.empty() ? "-" : r.device) << ", precision "
+              << (r.precision.empty() ? "-" : r.precision) << ", params " << r.params << '\n';
     if (r.kind == RunKind::Trained) {
         std::cout << "  owner " << r.ownerHost << ':' << (r.ownerPid ? *r.ownerPid : 0)
                   << ", heartbeat " << r.heartbeatAt

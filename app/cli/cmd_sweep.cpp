@@ -82,6 +82,7 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
         TrainConfig c = a.base;
         c.arch = arch;
         validate(c);
+        checkPrecision(c);
     }
     installStopHandler();
 
@@ -149,12 +150,13 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
                                      r.status == RunStatus::Completed ? "done before" : "busy elsewhere",
                                      (long long)r.runId);
                     } else if (r.status == RunStatus::Completed) {
-                        std::fprintf(stderr,
-                                     "[%d/%d] %s h%d fold %d seed %d: run %lld accuracy %.3f macro F1 "
-                                     "%.3f, %.1f s\n",
-                                     index, cells, arch.c_str(), hidden, fold, seed,
-                                     (long long)r.runId, r.outcome.test.accuracy,
-                                     r.outcome.test.macroF1, r.outcome.trainSeconds);
+                        std::fprintf(
+                            stderr,
+                            "[%d/%d] %s h%d fold %d seed %d: run %lld accuracy %.3f macro F1 "
+                            "%.3f, %s, %.1f s\n",
+                            index, cells, arch.c_str(), hidden, fold, seed, (long long)r.runId,
+                            r.outcome.test.accuracy, r.outcome.test.macroF1,
+                            r.outcome.precision.c_str(), r.outcome.trainSeconds);
                     } else {
                         ++failed;
                         std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: run %lld %s %s\n", index,
@@ -265,6 +267,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
     sweep->add_flag("--resume", a->resume, "finish the newest unfinished sweep of this grid");
     sweep->add_option("--sweep", a->sweepId, "resume this sweep id");
     sweep->add_flag("--json", a->json, "print the sweep's report as JSON");
+    addPrecisionOption(sweep, a->base.precision);
     sweep->callback([sweep, a, preset, &globals] {
         applyPreset(sweep, *preset,
                     {"--frames", "--size", "--backbone", "--split", "--epochs", "--batch", "--lr",
@@ -282,6 +285,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         int size = withPreset("demo", {}).imageSize;
         std::string backbone = withPreset("demo", {}).backbone;  // the demo's choice: see README
         std::string cache;
+        std::string precision = "auto";
         bool json = false;
     };
     auto d = std::make_shared<DemoArgs>();
@@ -296,6 +300,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
                      "resnet18 (default for the demo), mobilenet_v2 or a TorchScript file");
     demo->add_option("--cache", d->cache, "feature cache folder (default: XDG cache)");
     demo->add_flag("--json", d->json, "print the report as JSON");
+    addPrecisionOption(demo, d->precision);
     demo->callback([d, &globals] {
         DemoOptions o;
         o.outDir = d->out;
@@ -317,6 +322,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         args.base.imageSize = d->size;
         args.base.cacheDir = d->cache;
         args.base.epochs = d->epochs;
+        args.base.precision = d->precision;
         args.resume = true;
         const auto id = runSweep(args, globals);
         if (d->json) {

@@ -13,6 +13,7 @@
 #include "vidrnn/errors.h"
 #include "vidrnn/experiment.h"
 #include "vidrnn/models.h"
+#include "vidrnn/precision.h"
 #include "vidrnn/report.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
@@ -38,6 +39,7 @@ void addTrainOptions(CLI::App* cmd, TrainConfig& c) {
     cmd->add_option("--weight-decay", c.weightDecay, "Adam weight decay");
     cmd->add_option("--grad-clip", c.gradClip, "max gradient norm (0 = off)");
     cmd->add_option("--patience", c.patience, "early-stopping patience in epochs (0 = off)");
+    addPrecisionOption(cmd, c.precision);
 }
 
 nlohmann::json outcomeJson(const ExperimentResult& r, const TrainConfig& c) {
@@ -51,6 +53,7 @@ nlohmann::json outcomeJson(const ExperimentResult& r, const TrainConfig& c) {
                         {"seed", c.seed},
                         {"params", r.outcome.params},
                         {"device", r.outcome.device},
+                        {"precision", r.outcome.precision},
                         {"train_seconds", r.outcome.trainSeconds},
                         {"epochs", r.outcome.epochsRun},
                         {"best_epoch", r.outcome.bestEpoch}};
@@ -93,6 +96,7 @@ void runTrain(TrainConfig c, const Globals& g, bool json) {
     configureThreads(g.threads);
     c.threads = g.threads;
     validate(c);
+    checkPrecision(c);
     installStopHandler();
     auto ds = scanForTraining(c.dataset, g);
     const int folds = foldCount(ds, c.split);
@@ -115,9 +119,10 @@ void runTrain(TrainConfig c, const Globals& g, bool json) {
         j["backbone"] = pretrainedLabel(features.backbone);
         printJson(j);
     } else {
-        std::printf("run %lld %s: %s hidden %d, %lld parameters, %.1f s", (long long)r.runId,
+        std::printf("run %lld %s: %s hidden %d, %lld parameters, %s, %.1f s", (long long)r.runId,
                     toString(r.status), archDisplayName(c.arch).c_str(), c.hidden,
-                    (long long)r.outcome.params, r.outcome.trainSeconds);
+                    (long long)r.outcome.params, r.outcome.precision.c_str(),
+                    r.outcome.trainSeconds);
         if (r.status == RunStatus::Completed) {
             std::printf(", accuracy %.3f, macro F1 %.3f on %lld test clips",
                         r.outcome.test.accuracy, r.outcome.test.macroF1,
@@ -219,6 +224,16 @@ void applyPreset(const CLI::App* cmd, const std::string& preset,
                      preset == "user" ? " (vidrnn's defaults; --preset demo for the demo's)" : "",
                      defaulted.c_str());
     }
+}
+
+void addPrecisionOption(CLI::App* cmd, std::string& precision) {
+    cmd->add_option("--precision", precision,
+                    "fp32|bf16|auto: bf16 convolutions and products where the CPU has native "
+                    "bf16; auto = bf16 where it is faster (ConvLSTM), else fp32");
+}
+
+void checkPrecision(const TrainConfig& c) {
+    resolvePrecision(c.precision, c.arch, resolveDevice(c.device));
 }
 
 void addTrainCommands(CLI::App& app, Globals& globals) {

@@ -44,6 +44,11 @@ using RegisterCommands = void (*)(CLI::App& app, Globals& globals);
 
 // --data, --frames, --size, --backbone, --cache, --device
 void addDataOptions(CLI::App* cmd, TrainConfig& config);
+// --precision (train, sweep, demo)
+void addPrecisionOption(CLI::App* cmd, std::string& precision);
+// Refuses a precision this machine cannot train `arch` in (bf16 without native
+// bf16) before any data is read: ConfigError.
+void checkPrecision(const TrainConfig& config);
 
 // A list option whose values are separated by spaces or commas alike:
 // `--archs gru lstm` and `--archs gru,lstm` are the same.

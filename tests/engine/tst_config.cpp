@@ -3,6 +3,7 @@
 #include "vidrnn/config.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
+#include "vidrnn/precision.h"
 
 using vidrnn::TrainConfig;
 
@@ -23,6 +24,8 @@ private Q_SLOTS:
         QTest::newRow("negative fold") << "fold" << "-1" << "fold must not be negative";
         QTest::newRow("zero epochs") << "epochs" << "0" << "epochs must be at least 1";
         QTest::newRow("dropout 1") << "dropout" << "1" << "dropout must lie in [0, 1)";
+        QTest::newRow("precision fp16")
+            << "precision" << "fp16" << "precision 'fp16' is not one of fp32, bf16, auto";
     }
 
     void badSettings() {
@@ -39,6 +42,7 @@ private Q_SLOTS:
         if (field == "fold") c.fold = std::stoi(v);
         if (field == "epochs") c.epochs = std::stoi(v);
         if (field == "dropout") c.dropout = std::stod(v);
+        if (field == "precision") c.precision = v;
         try {
             vidrnn::validate(c);
             QFAIL("no ConfigError");
@@ -55,6 +59,7 @@ private Q_SLOTS:
         c.dataset = "/data/UCF11 with spaces/é";
         c.split = "groups";
         c.fold = 3;
+        c.precision = "bf16";
         const auto back = vidrnn::trainConfigFromJson(vidrnn::toJson(c));
         QCOMPARE(back.arch, c.arch);
         QCOMPARE(back.hidden, c.hidden);
@@ -62,6 +67,8 @@ private Q_SLOTS:
         QCOMPARE(back.dataset, c.dataset);
         QCOMPARE(back.split, c.split);
         QCOMPARE(back.fold, c.fold);
+        QCOMPARE(back.precision, c.precision);
+        QCOMPARE(vidrnn::trainConfigFromJson("{}").precision, std::string("auto"));
         QCOMPARE(vidrnn::toJson(back), vidrnn::toJson(c));
     }
 
@@ -70,6 +77,37 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(vidrnn::ConfigError, vidrnn::trainConfigFromJson("[1,2]"));
         QVERIFY_THROWS_EXCEPTION(vidrnn::ConfigError,
                                  vidrnn::trainConfigFromJson(R"({"hidden":"big"})"));
+    }
+
+    // What a run computes in, for each setting, architecture and device; a
+    // CPU without native bf16 simulated with VIDRNN_NATIVE_BF16=0.
+    void precisionResolution() {
+        using vidrnn::resolvePrecision;
+        QCOMPARE(resolvePrecision("fp32", "convlstm", "cpu"), std::string("fp32"));
+        QCOMPARE(resolvePrecision("auto", "lstm", "cpu"), std::string("fp32"));
+        QCOMPARE(resolvePrecision("auto", "mean_pool", "cpu"), std::string("fp32"));
+        QCOMPARE(resolvePrecision("bf16", "lstm", "cuda:0"), std::string("bf16"));
+        QCOMPARE(resolvePrecision("auto", "convlstm", "cuda:0"), std::string("fp32"));
+        QVERIFY_THROWS_EXCEPTION(vidrnn::ConfigError, resolvePrecision("half", "lstm", "cpu"));
+        const bool native = vidrnn::nativeBf16().available();
+        QCOMPARE(resolvePrecision("auto", "convlstm", "cpu"),
+                 std::string(native ? "bf16" : "fp32"));
+        if (native) {
+            QCOMPARE(resolvePrecision("bf16", "gru", "cpu"), std::string("bf16"));
+        }
+        qputenv("VIDRNN_NATIVE_BF16", "0");
+        QVERIFY(!vidrnn::nativeBf16().available());
+        QVERIFY(QString::fromStdString(vidrnn::nativeBf16().describe()).startsWith("none"));
+        QCOMPARE(resolvePrecision("auto", "convlstm", "cpu"), std::string("fp32"));
+        try {
+            resolvePrecision("bf16", "convlstm", "cpu");
+            qunsetenv("VIDRNN_NATIVE_BF16");
+            QFAIL("no ConfigError");
+        } catch (const vidrnn::ConfigError& e) {
+            QVERIFY2(QString(e.what()).contains("precision bf16 needs a CPU with native bf16"),
+                     e.what());
+        }
+        qunsetenv("VIDRNN_NATIVE_BF16");
     }
 
     void layersDefault() {

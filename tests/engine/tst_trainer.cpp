@@ -13,6 +13,7 @@
 #include "vidrnn/demo.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/experiment.h"
+#include "vidrnn/precision.h"
 #include "vidrnn/splits.h"
 #include "vidrnn/trainer.h"
 
@@ -187,6 +188,69 @@ private Q_SLOTS:
         auto p = predictVideo(path, mDemo.clips[0].path, "cpu");
         QVERIFY(!p.frames.empty() && p.frames.size() <= 6);
         QCOMPARE(p.probabilities.size(), mDemo.classes.size());
+    }
+
+    // A CPU without native bf16 (simulated with VIDRNN_NATIVE_BF16=0): bf16
+    // is refused before training, naming the reason; auto trains in fp32.
+    void bf16RefusedWithoutNativeSupport() {
+        qputenv("VIDRNN_NATIVE_BF16", "0");
+        TrainConfig c = small("convlstm");
+        c.epochs = 1;
+        c.precision = "bf16";
+        std::atomic<bool> stop{false};
+        try {
+            train(c, inputs(c), {}, stop, "");
+            qunsetenv("VIDRNN_NATIVE_BF16");
+            QFAIL("no ConfigError");
+        } catch (const ConfigError& e) {
+            QVERIFY2(QString(e.what()).contains("needs a CPU with native bf16"), e.what());
+            QVERIFY2(QString(e.what()).contains("--precision fp32 or auto"), e.what());
+        }
+        c.precision = "auto";
+        auto out = train(c, inputs(c), {}, stop, "");
+        qunsetenv("VIDRNN_NATIVE_BF16");
+        QCOMPARE(out.precision, std::string("fp32"));
+    }
+
+    // A run trained in bf16 (ConvLSTM, and an LSTM forced to it) records
+    // it, saves fp32 weights, loads from its checkpoint and predicts.
+    void bf16RunLoadsAndPredicts_data() {
+        QTest::addColumn<QString>("arch");
+        QTest::addColumn<QString>("precision");
+        QTest::newRow("convlstm-auto") << "convlstm"
+                                       << "auto";
+        QTest::newRow("lstm-bf16") << "lstm"
+                                   << "bf16";
+    }
+
+    void bf16RunLoadsAndPredicts() {
+        if (!nativeBf16().available()) {
+            QSKIP("this CPU has no native bf16");
+        }
+        QFETCH(QString, arch);
+        QFETCH(QString, precision);
+        TrainConfig c = small(arch);
+        c.precision = precision.toStdString();
+        const auto path = mDir.filePath("ckpt/bf16-" + arch + ".pt").toStdString();
+        std::atomic<bool> stop{false};
+        auto out = train(c, inputs(c), {}, stop, path);
+        QCOMPARE(out.precision, std::string("bf16"));
+        QCOMPARE(out.epochs.size(), std::size_t(4));
+        QVERIFY(std::isfinite(out.epochs.back().trainLoss));
+        QVERIFY(out.epochs.back().trainLoss < out.epochs.front().trainLoss);
+        auto loaded = loadCheckpoint(path, &c);
+        QCOMPARE(loaded.meta.config.precision, c.precision);
+        for (const auto& p : loaded.model->parameters()) {
+            QCOMPARE(p.scalar_type(), torch::kFloat);
+        }
+        auto p = predictVideo(path, mDemo.clips[0].path, "cpu");
+        QVERIFY(!p.frames.empty());
+        QCOMPARE(p.probabilities.size(), mDemo.classes.size());
+        double sum = 0;
+        for (float v : p.probabilities) {
+            sum += v;
+        }
+        QVERIFY(std::abs(sum - 1.0) < 1e-3);
     }
 };
 

@@ -38,6 +38,7 @@ RunRecord completed(std::int64_t id, const std::string& arch, int hidden, double
     r.accuracy = accuracy;
     r.macroF1 = f1;
     r.trainSeconds = seconds;
+    r.precision = "fp32";
     return r;
 }
 
@@ -46,6 +47,7 @@ RunRecord reference(std::int64_t id, const std::string& arch, int hidden, double
     r.kind = RunKind::Reference;
     r.status = RunStatus::Reference;
     r.backbone = "imagenet-cnn";
+    r.precision.clear();  // the study does not say
     return r;
 }
 
@@ -168,10 +170,37 @@ private Q_SLOTS:
         QVERIFY(text.contains("inflates accuracy"));
     }
 
+    // fp32 and bf16 runs of one configuration are separate rows, each showing
+    // its precision in every format.
+    void precisionSeparatesRows() {
+        auto runs = sampleRuns();
+        RunRecord low = completed(8, "gru", 128, 0.74, 0.70, 6.0);
+        low.precision = "bf16";
+        runs.push_back(low);
+        const Report report = buildReport(runs);
+        int bf16Rows = 0;
+        for (const auto& row : report.rows) {
+            if (row.precision == "bf16") {
+                ++bf16Rows;
+                QCOMPARE(row.runIds, (std::vector<std::int64_t>{8}));
+            }
+            if (row.reference) {
+                QCOMPARE(row.precisionLabel(), std::string("-"));
+            }
+        }
+        QCOMPARE(bf16Rows, 1);
+        for (ReportFormat f : {ReportFormat::Table, ReportFormat::Markdown, ReportFormat::Csv,
+                               ReportFormat::Latex, ReportFormat::Json}) {
+            const QString text = QString::fromStdString(formatReport(report, f));
+            QVERIFY2(text.contains("bf16") && text.contains("fp32"), toString(f));
+            QVERIFY2(text.contains("precision"), toString(f));
+        }
+    }
+
     void markdown() {
         const QStringList lines = format(ReportFormat::Markdown).split('\n');
         QVERIFY(lines[0].startsWith("| type |"));
-        QVERIFY(QRegularExpression("^\\|(-{3,}:?\\|){10}$").match(lines[1]).hasMatch());
+        QVERIFY(QRegularExpression("^\\|(-{3,}:?\\|){11}$").match(lines[1]).hasMatch());
         const int pipes = int(lines[0].count('|'));
         for (int i = 2; i < 6; ++i) {
             QVERIFY2(lines[i].startsWith('|') && lines[i].count('|') == pipes,
@@ -184,16 +213,19 @@ private Q_SLOTS:
         const QStringList lines = format(ReportFormat::Csv).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 5);
         const QStringList header = csvFields(lines[0]);
-        QCOMPARE(header.size(), 18);
+        QCOMPARE(header.size(), 19);
         QCOMPARE(header[0], QString("type"));
-        QCOMPARE(header.indexOf("accuracy_std"), 15);
+        QCOMPARE(header.indexOf("precision"), 8);
+        QCOMPARE(header.indexOf("accuracy_std"), 16);
         for (const QString& line : lines)
-            QCOMPARE(csvFields(line).size(), 18);
+            QCOMPARE(csvFields(line).size(), 19);
         const QStringList gru = csvFields(lines[3]);
         QCOMPARE(gru[4], QString("logo"));
-        QVERIFY(std::abs(gru[14].toDouble() - 0.76) < 1e-9);
-        QVERIFY(std::abs(gru[15].toDouble() - 0.06) < 1e-9);
-        QCOMPARE(csvFields(lines[2])[8], QString("reference (report)"));
+        QCOMPARE(gru[8], QString("fp32"));
+        QVERIFY(std::abs(gru[15].toDouble() - 0.76) < 1e-9);
+        QVERIFY(std::abs(gru[16].toDouble() - 0.06) < 1e-9);
+        QCOMPARE(csvFields(lines[2])[8], QString());  // the study's row: not stated
+        QCOMPARE(csvFields(lines[2])[9], QString("reference (report)"));
         QCOMPARE(csvFields(lines[4])[5], QString("true"));  // random: leaking
     }
 

@@ -101,6 +101,21 @@ private Q_SLOTS:
         QVERIFY(run->pretrained);
         QCOMPARE(run->classNames.size(), size_t(3));
         QVERIFY(run->configJson.find("gru") != std::string::npos);
+        // Precision: as asked (config) and as computed (the run).
+        QCOMPARE(run->config.precision, std::string("auto"));
+        QCOMPARE(run->precision, std::string("fp32"));
+        {
+            TrainConfig c = sampleConfig("convlstm", 128);
+            c.precision = "auto";
+            RunMeta m = sampleMeta();
+            m.precision = "bf16";
+            auto low = store.getRun(store.createRun(c, m));
+            QCOMPARE(low->precision, std::string("bf16"));
+            QCOMPARE(low->config.precision, std::string("auto"));
+            QVERIFY(low->configJson.find("\"precision\":\"auto\"") != std::string::npos);
+            store.setStatus(low->id, RunStatus::Cancelled);
+            store.deleteRun(low->id);
+        }
 
         EpochRecord e1{1, 1.5, 0.4, 1.6, 0.35, 0.3, 2.0, 1e-3};
         EpochRecord e2{2, 1.1, 0.6, std::nullopt, std::nullopt, std::nullopt, 2.5, 5e-4};

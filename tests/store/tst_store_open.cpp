@@ -266,6 +266,9 @@ private Q_SLOTS:
         QCOMPARE(*run->accuracy, 0.75);
         QCOMPARE(run->classNames, (std::vector<std::string>{"a", "b"}));
         QVERIFY(!run->heartbeatAt.empty());  // filled in by the v2 step
+        // Runs before version 5 (precision) trained in fp32; the study's rows do not say.
+        QCOMPARE(run->precision, std::string("fp32"));
+        QCOMPARE(run->config.precision, std::string("fp32"));
         QCOMPARE(store.epochs(1).size(), size_t(1));
         QCOMPARE(store.confusion(1), (std::vector<std::vector<std::int64_t>>{{3, 1}, {0, 4}}));
         if (fixture.version >= 2) {
@@ -275,6 +278,9 @@ private Q_SLOTS:
         RunFilter refs;
         refs.kind = RunKind::Reference;
         QCOMPARE((long long)store.listRuns(refs).size(), fixture.expectedReferenceRows);
+        for (const auto& ref : store.listRuns(refs)) {
+            QCOMPARE(ref.precision, std::string());
+        }
 
         // What the newer versions added works on the upgraded store.
         store.annotate(1, "upgraded");

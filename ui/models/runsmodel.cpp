@@ -489,6 +489,8 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
                     return protocolLabel(*r);
                 case ColBackbone:
                     return backboneLabel(*r);
+                case ColPrecision:
+                    return qs(r->precision);
                 case ColEpochs:
                     return r->bestEpoch ? QStringLiteral("%1").arg(*r->bestEpoch) : QString();
                 case ColSeed:
@@ -511,6 +513,9 @@ QVariant RunsModel::data(const QModelIndex& index, int role) const {
             }
             if (index.column() == ColEpochs) {
                 return tr("Best epoch (weights restored)");
+            }
+            if (index.column() == ColPrecision && !reference) {
+                return tr("What the run computed in (fp32, or bf16 mixed precision)");
             }
             if (reference) {
                 return tr("Published row of the study (single run, split not stated)");
@@ -595,6 +600,8 @@ QVariant RunsModel::headerData(int section, Qt::Orientation o, int role) const {
             return tr("Protocol");
         case ColBackbone:
             return tr("Backbone");
+        case ColPrecision:
+            return tr("Precision");
         case ColEpochs:
             return tr("Best epoch");
         case ColSeed:

@@ -35,6 +35,7 @@ public:
         ColStatus,
         ColProtocol,
         ColBackbone,
+        ColPrecision,
         ColEpochs,
         ColSeed,
         ColCreated,

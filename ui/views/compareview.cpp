@@ -277,7 +277,10 @@ void CompareView::rebuildHiddenCharts() {
     std::map<std::pair<std::string, bool>, Series> series;
     for (const auto& row : report.rows) {
         const bool named = !row.reference && protocols.size() > 1;
-        auto& s = series[{row.type + (named ? " · " + row.protocolLabel() : ""), row.reference}];
+        // fp32 and bf16 runs of one configuration are separate rows: separate series.
+        auto& s = series[{row.type + (named ? " · " + row.protocolLabel() : "") +
+                              (row.precision == "bf16" ? " · bf16" : ""),
+                          row.reference}];
         s.arch = row.arch;
         s.reference = row.reference;
         s.rows.push_back(&row);

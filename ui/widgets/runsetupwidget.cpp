@@ -21,6 +21,7 @@
 #include "vidrnn/demo.h"
 #include "vidrnn/features.h"
 #include "vidrnn/models.h"
+#include "vidrnn/precision.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
 #include "work/background.h"
@@ -126,6 +127,18 @@ RunSetupWidget::RunSetupWidget(QWidget* parent) : QWidget(parent) {
                          "cuda");
         deviceModel->item(1)->setEnabled(false);
     }
+    mPrecision = new QComboBox(this);
+    mPrecision->setObjectName("precisionCombo");
+    const NativeBf16 bf16 = nativeBf16();
+    mPrecision->addItem(tr("auto (bf16 where faster)"), "auto");
+    mPrecision->addItem(tr("fp32"), "fp32");
+    mPrecision->addItem(
+        bf16.available() ? tr("bf16 (mixed precision)") : tr("bf16 (this CPU has no native bf16)"),
+        "bf16");
+    mPrecision->setToolTip(tr("Native bf16 on this CPU: %1").arg(qs(bf16.describe())));
+    if (!bf16.available()) {
+        qobject_cast<QStandardItemModel*>(mPrecision->model())->item(2)->setEnabled(false);
+    }
     mParams = new QLabel(this);
     mParams->setWordWrap(true);
 
@@ -164,6 +177,7 @@ RunSetupWidget::RunSetupWidget(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Seed"), mSeed);
     form->addRow(tr("Backbone"), mBackbone);
     form->addRow(tr("Device"), mDevice);
+    form->addRow(tr("Precision"), mPrecision);
     form->addRow(mParams);
 
     mProbe = new QFutureWatcher<BackboneProbe>(this);
@@ -249,6 +263,7 @@ TrainConfig RunSetupWidget::config() const {
     const QString backbone = mBackbone->itemData(mLastBackbone).toString();
     c.backbone = backbone == QLatin1String(kChooseFile) ? kPretrainedBackbone : ss(backbone);
     c.device = ss(mDevice->currentData().toString());
+    c.precision = ss(mPrecision->currentData().toString());
     return c;
 }
 
@@ -282,6 +297,7 @@ void RunSetupWidget::setConfig(const TrainConfig& c) {
         d = runtimeInfo().cudaAvailable ? 1 : 0;
     }
     mDevice->setCurrentIndex(std::max(0, d));
+    mPrecision->setCurrentIndex(std::max(0, mPrecision->findData(qs(c.precision))));
     updateParams();
 }
 

@@ -70,6 +70,7 @@ private:
     QSpinBox* mSeed = nullptr;
     QComboBox* mBackbone = nullptr;
     QComboBox* mDevice = nullptr;
+    QComboBox* mPrecision = nullptr;
     QLabel* mParams = nullptr;
     QFutureWatcher<BackboneProbe>* mProbe = nullptr;
     // Counting builds the LibTorch module (a ConvLSTM 512 takes a few hundred

@@ -39,6 +39,9 @@ struct TrainConfig {
     // Runtime
     std::string device = "auto";  // auto | cpu | cuda | cuda:N
     int threads = 0;              // intra-op threads; 0 = all cores
+    // fp32 | bf16 | auto: see vidrnn/precision.h. The store's precision column
+    // holds what the run really computed in (auto resolved).
+    std::string precision = "auto";
 };
 
 // Throws ConfigError naming the first bad field and why.

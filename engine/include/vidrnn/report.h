@@ -1,5 +1,5 @@
 // The study's results table rebuilt from stored runs: one row per
-// configuration (arch, hidden, layers, protocol, backbone), each number the
+// configuration (arch, hidden, layers, protocol, backbone, precision), each number the
 // mean ± sample standard deviation over that configuration's runs (folds,
 // seeds), with the study's published rows beside them as reference rows.
 #pragma once
@@ -35,6 +35,7 @@ struct ReportRow {
     bool leaking = false;  // random clip-level split: inflated accuracy
     std::string backbone;  // backbone name (a path is shortened to its file name)
     bool pretrained = false;
+    std::string precision;   // fp32 | bf16; "" for reference rows (not stated)
     bool reference = false;  // the study's published row, not a measurement
     std::vector<std::int64_t> runIds;
     Stat params, trainSeconds, accuracy, macroF1;
@@ -48,6 +49,8 @@ struct ReportRow {
     std::string backboneLabel() const;
     // "reference (report)" or "measured"
     std::string sourceLabel() const;
+    // precision, "-" when not stated
+    std::string precisionLabel() const;
 };
 
 struct Report {

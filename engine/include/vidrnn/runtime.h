@@ -22,6 +22,7 @@ struct RuntimeInfo {
     bool cudaAvailable = false;
     int cudaDevices = 0;
     bool cudaCompiled = false; // LibTorch built with CUDA
+    std::string nativeBf16;    // NativeBf16::describe(): "AVX512_BF16", "none", ...
 };
 
 // Sets LibTorch's intra-op threads: n > 0 as given, 0 = all cores. Call early;

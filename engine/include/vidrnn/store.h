@@ -42,6 +42,7 @@ std::string resolveStorePath(const std::string& given);
 struct RunMeta {
     RunStatus status = RunStatus::Running;  // Running or Queued
     std::string device;                     // resolved, e.g. "cpu", "cuda:0"
+    std::string precision = "fp32";         // resolved: "fp32" or "bf16"
     std::string backboneId;                 // hash of the backbone weights; "" = built-in
     bool pretrained = false;                // false: random init, shown as "not pretrained"
     std::vector<std::string> classNames;    // index = label
@@ -64,6 +65,7 @@ struct RunRecord {
     int layers = 0;  // effective layers (never 0)
     std::int64_t params = 0;
     std::string device;      // resolved device
+    std::string precision;   // computed in: fp32 | bf16 ("" for reference rows)
     std::string backbone;    // name or TorchScript path (config.backbone)
     std::string backboneId;  // weights hash
     bool pretrained = false;

@@ -46,6 +46,7 @@ struct TrainOutcome {
     double trainSeconds = 0;  // the fit loop (training + validation), as the study
     std::int64_t params = 0;
     std::string device;
+    std::string precision;  // what it computed in: fp32 | bf16
     Evaluation test;                       // on the test split, best weights
     std::vector<ClipPrediction> predictions;  // test clips
     std::vector<EpochRecord> epochs;

@@ -48,6 +48,8 @@ void validate(const TrainConfig& c) {
             "gradient clip must not be negative, got " + std::to_string(c.gradClip));
     require(c.patience >= 0, "patience must not be negative, got " + std::to_string(c.patience));
     require(c.threads >= 0, "threads must not be negative, got " + std::to_string(c.threads));
+    require(c.precision == "fp32" || c.precision == "bf16" || c.precision == "auto",
+            "precision '" + c.precision + "' is not one of fp32, bf16, auto");
     require(!c.backbone.empty(),
             "backbone must be 'mobilenet_v2', 'resnet18' or a TorchScript file");
 }
@@ -61,6 +63,7 @@ std::string toJson(const TrainConfig& c) {
         {"epochs", c.epochs},   {"batch", c.batch},     {"lr", c.lr},
         {"weight_decay", c.weightDecay}, {"grad_clip", c.gradClip},
         {"patience", c.patience}, {"device", c.device}, {"threads", c.threads},
+        {"precision", c.precision},
     };
     return util::jsonText(j);
 }
@@ -108,6 +111,7 @@ TrainConfig trainConfigFromJson(const std::string& text) {
     get("patience", c.patience);
     get("device", c.device);
     get("threads", c.threads);
+    get("precision", c.precision);
     return c;
 }
 

@@ -6,6 +6,7 @@
 
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
+#include "vidrnn/precision.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
 
@@ -94,6 +95,7 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
 
     RunMeta meta;
     meta.device = resolveDevice(config.device);
+    meta.precision = resolvePrecision(config.precision, config.arch, meta.device);
     meta.backboneId = features.backbone.identity;
     meta.pretrained = features.backbone.pretrained;
     meta.classNames = dataset.classes;

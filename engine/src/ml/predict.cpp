@@ -5,6 +5,7 @@
 #include "ml/checkpoint.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
+#include "vidrnn/precision.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/trainer.h"
 
@@ -40,6 +41,14 @@ VideoPrediction predictVideo(const std::string& checkpointPath, const std::strin
         x = (x - ckpt.featureMean.view({1, 1, -1})) / ckpt.featureStd.view({1, 1, -1});
     }
     ckpt.model->to(device);
+    // The precision the run trained in where this machine computes it
+    // natively; fp32 elsewhere (the weights are fp32 either way).
+    std::string precision = "fp32";
+    try {
+        precision = resolvePrecision(meta.config.precision, meta.config.arch, device.str());
+    } catch (const ConfigError&) {
+    }
+    ckpt.model->compute_type = nn::computeTypeOf(precision);
     auto out = ckpt.model->forward(x.to(device));
     auto clipProbs = torch::softmax(out.clip_logits[0], 0).to(torch::kCPU).contiguous();
     auto stepProbs = torch::softmax(out.step_logits[0], 1).to(torch::kCPU).contiguous();

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "vidrnn/errors.h"
+#include "vidrnn/precision.h"
 
 namespace vidrnn {
 
@@ -169,6 +170,7 @@ RuntimeInfo runtimeInfo() {
     info.cudaCompiled = at::hasCUDA();
     info.cudaAvailable = torch::cuda::is_available();
     info.cudaDevices = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
+    info.nativeBf16 = nativeBf16().describe();
     return info;
 }
 

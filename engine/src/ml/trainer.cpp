@@ -9,6 +9,7 @@
 #include "core/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
+#include "vidrnn/precision.h"
 #include "vidrnn/runtime.h"
 
 namespace vidrnn {
@@ -212,6 +213,8 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     }
     configureThreads(config.threads);
     const torch::Device device(resolveDevice(config.device));
+    // Refuses bf16 where the CPU has no native bf16 before any work is done.
+    const std::string precision = resolvePrecision(config.precision, config.arch, device.str());
     torch::manual_seed(static_cast<std::uint64_t>(config.seed));
 
     const auto& bb = inputs.features.backbone;
@@ -228,6 +231,8 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     auto [mean, std] = featureStats(train, config.batch);
     auto model = buildModel(config, bb.channels, numClasses);
     model->to(device);
+    // Training, validation and the test split all compute in the run's precision.
+    model->compute_type = nn::computeTypeOf(precision);
     const auto meanDev = mean.to(device);
     const auto stdDev = std.to(device);
 
@@ -238,6 +243,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     TrainOutcome out;
     out.params = nn::countParameters(*model);
     out.device = device.str();
+    out.precision = precision;
     Rng rng{static_cast<std::uint64_t>(config.seed) * 0x9e3779b97f4a7c15ULL + 1};
     std::vector<int> order(train.size());
     for (std::size_t i = 0; i < order.size(); ++i) {

@@ -35,6 +35,14 @@ int64_t countParameters(const torch::nn::Module& module) {
     return n;
 }
 
+torch::ScalarType computeTypeOf(const std::string& precision) {
+    if (precision == "bf16") {
+        return torch::kBFloat16;
+    }
+    TORCH_CHECK(precision == "fp32", "precision '", precision, "' is neither fp32 nor bf16");
+    return torch::kFloat;
+}
+
 namespace detail {
 
 torch::Tensor checkedLengths(const torch::Tensor& x, const torch::Tensor& lengths) {
@@ -70,6 +78,19 @@ torch::Tensor lastValidStep(const torch::Tensor& steps, const torch::Tensor& len
 torch::Tensor validMask(const torch::Tensor& lengths, int64_t steps) {
     auto t = torch::arange(steps, lengths.options()).unsqueeze(0);
     return t < lengths.unsqueeze(1);
+}
+
+torch::Tensor cast(const torch::Tensor& t, torch::ScalarType type) {
+    return !t.defined() || t.scalar_type() == type ? t : t.to(type);
+}
+
+torch::Tensor linear(torch::nn::Linear layer, const torch::Tensor& x,
+                     torch::ScalarType type) {
+    if (type == x.scalar_type()) {
+        return layer(x);
+    }
+    auto y = torch::matmul(cast(x, type), cast(layer->weight, type).t()).to(x.scalar_type());
+    return layer->bias.defined() ? y + layer->bias : y;
 }
 
 }  // namespace detail

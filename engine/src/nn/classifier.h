@@ -47,6 +47,14 @@ public:
 
     // Whether the model wants [B,T,C,H,W] maps rather than vectors.
     virtual bool spatial() const { return false; }
+
+    // The type the convolutions and matrix products compute in: kFloat, or
+    // kBFloat16 for mixed precision. Parameters stay fp32 (the optimiser's
+    // master weights, cast per forward, so their gradients arrive in fp32);
+    // inputs, outputs, gate nonlinearities, the ConvLSTM's cell state and
+    // the loss stay fp32 (the recurrent models' torch::lstm/gru kernels keep
+    // their state in the compute type: see recurrent.cpp).
+    torch::ScalarType compute_type = torch::kFloat;
 };
 
 using ClipClassifier = std::shared_ptr<ClipClassifierImpl>;
@@ -56,6 +64,10 @@ using ClipClassifier = std::shared_ptr<ClipClassifierImpl>;
 ClipClassifier makeClassifier(const ClassifierOptions& options);
 
 int64_t countParameters(const torch::nn::Module& module);
+
+// kBFloat16 for "bf16", kFloat for "fp32" (a resolved precision, see
+// vidrnn/precision.h).
+torch::ScalarType computeTypeOf(const std::string& precision);
 
 // Helpers shared by the models.
 namespace detail {
@@ -69,6 +81,11 @@ bool anyShorter(const torch::Tensor& lengths, int64_t steps);
 torch::Tensor lastValidStep(const torch::Tensor& steps, const torch::Tensor& lengths);
 // [B,T] bool: step t of clip b is valid.
 torch::Tensor validMask(const torch::Tensor& lengths, int64_t steps);
+// t in `type` (no copy when it is already).
+torch::Tensor cast(const torch::Tensor& t, torch::ScalarType type);
+// layer(x) with its product in `type` and the bias added in fp32; fp32 out.
+torch::Tensor linear(torch::nn::Linear layer, const torch::Tensor& x,
+                     torch::ScalarType type);
 }  // namespace detail
 
 }  // namespace vidrnn::nn

@@ -36,6 +36,12 @@ public:
     torch::Tensor input_gates(const torch::Tensor& x);
     // One step from precomputed input gates; h/c may be undefined at the start.
     ConvState step(const torch::Tensor& x_gates, const ConvState& state);
+    // The same with the hidden part of the weights given ([4*hidden,hidden,k,k],
+    // in the type to compute in: a bf16 copy is made once per sequence, not per
+    // step); the gates come out in fp32 whatever that type.
+    ConvState step(const torch::Tensor& x_gates, const ConvState& state, const torch::Tensor& w_h);
+    // Input gates with the convolution in `type` (bias added in fp32): fp32 out.
+    torch::Tensor input_gates(const torch::Tensor& x, torch::ScalarType type);
 
     ConvLSTMCellOptions options;
     torch::nn::Conv2d conv{nullptr};
@@ -55,6 +61,9 @@ public:
     torch::Tensor forward_reference(const torch::Tensor& x);
 
     torch::nn::ModuleList cells{nullptr};
+    // kFloat or kBFloat16 for the convolutions (forward only; the reference
+    // form stays fp32). See ClipClassifierImpl::compute_type.
+    torch::ScalarType compute_type = torch::kFloat;
 };
 TORCH_MODULE(ConvLSTM);
 

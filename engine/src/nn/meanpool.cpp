@@ -19,7 +19,7 @@ ClipOutput MeanPoolClassifierImpl::forward(const torch::Tensor& input, const tor
     const auto lengths = detail::checkedLengths(x, lengths_in);
     const int64_t steps = x.size(1);
     auto mask = detail::validMask(lengths, steps).unsqueeze(2).to(x.dtype());  // [B,T,1]
-    auto frames = torch::relu(embed(x)) * mask;
+    auto frames = torch::relu(detail::linear(embed, x, compute_type)) * mask;
     // Running means: step t averages the valid frames 0..t.
     auto counts = torch::arange(1, steps + 1, x.options()).view({1, steps, 1});
     auto running = frames.cumsum(1) / torch::min(counts, lengths.to(x.dtype()).view({-1, 1, 1}));

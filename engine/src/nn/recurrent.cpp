@@ -52,7 +52,9 @@ ClipOutput RecurrentClassifierImpl::forward(const torch::Tensor& input,
 
     torch::Tensor out;  // [B,T,H*dirs]
     torch::Tensor h_n;  // [layers*dirs, B, H]
-    if (ragged) {
+    if (compute_type != x.scalar_type()) {
+        std::tie(out, h_n) = lowPrecision(x, lengths, ragged);
+    } else if (ragged) {
         // Packing keeps padding out of the state (and out of the backward
         // direction of a bidirectional LSTM, which starts at the last valid step).
         auto packed = rnn::pack_padded_sequence(x, lengths.cpu(), /*batch_first=*/true,
@@ -96,6 +98,57 @@ ClipOutput RecurrentClassifierImpl::forward(const torch::Tensor& input,
     }
     result.step_logits = steps_logits;
     return result;
+}
+
+// LibTorch's recurrent modules take one type for input, weights and state, so
+// mixed precision calls the same kernels (torch::lstm / torch::gru, what the
+// modules call) with bf16 copies of the fp32 weights, made once per forward;
+// the gradients reach the fp32 weights through the casts. Unlike the
+// ConvLSTM, whose gates and cell state are fp32, these kernels keep h and c
+// in bf16 between steps (their GEMMs accumulate in fp32). Only --precision
+// bf16 takes this path: auto keeps these models in fp32 (precision.cpp).
+std::pair<torch::Tensor, torch::Tensor> RecurrentClassifierImpl::lowPrecision(
+    const torch::Tensor& x, const torch::Tensor& lengths, bool ragged) {
+    const auto type = compute_type;
+    std::vector<torch::Tensor> params;
+    for (const auto& w : mGru ? gru->all_weights() : lstm->all_weights()) {
+        params.push_back(w.to(type));
+    }
+    const int64_t layers = options.num_layers();
+    const double between = layers > 1 ? options.dropout() : 0.0;
+    const bool bidirectional = mDirections == 2;
+    const auto xl = x.to(type);
+    const auto h0 =
+        torch::zeros({layers * mDirections, x.size(0), options.hidden_size()}, xl.options());
+    torch::Tensor out, h_n, c_n;
+    if (ragged) {
+        auto packed = rnn::pack_padded_sequence(xl, lengths.cpu(), /*batch_first=*/true,
+                                                /*enforce_sorted=*/false);
+        torch::Tensor data;
+        if (mGru) {
+            std::tie(data, h_n) = torch::gru(packed.data(), packed.batch_sizes(), h0, params, true,
+                                             layers, between, is_training(), bidirectional);
+        } else {
+            std::tie(data, h_n, c_n) =
+                torch::lstm(packed.data(), packed.batch_sizes(), {h0, h0}, params, true, layers,
+                            between, is_training(), bidirectional);
+        }
+        out = std::get<0>(rnn::pad_packed_sequence(
+            rnn::PackedSequence(data, packed.batch_sizes(), packed.sorted_indices(),
+                                packed.unsorted_indices()),
+            /*batch_first=*/true, /*padding_value=*/0.0, x.size(1)));
+        // The kernels see the clips sorted by length: states back in batch order.
+        if (packed.unsorted_indices().defined()) {
+            h_n = h_n.index_select(1, packed.unsorted_indices());
+        }
+    } else if (mGru) {
+        std::tie(out, h_n) = torch::gru(xl, h0, params, true, layers, between, is_training(),
+                                        bidirectional, /*batch_first=*/true);
+    } else {
+        std::tie(out, h_n, c_n) = torch::lstm(xl, {h0, h0}, params, true, layers, between,
+                                              is_training(), bidirectional, /*batch_first=*/true);
+    }
+    return {out.to(x.scalar_type()), h_n.to(x.scalar_type())};
 }
 
 }  // namespace vidrnn::nn

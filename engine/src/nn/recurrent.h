@@ -16,6 +16,11 @@ public:
     ClassifierOptions options;
 
 private:
+    // The recurrence with its products in compute_type (see recurrent.cpp):
+    // the top layer's outputs [B,T,H*dirs] and final states [layers*dirs,B,H], fp32.
+    std::pair<torch::Tensor, torch::Tensor> lowPrecision(const torch::Tensor& x,
+                                                         const torch::Tensor& lengths, bool ragged);
+
     bool mGru = false;
     int64_t mDirections = 1;
     torch::nn::LSTM lstm{nullptr};

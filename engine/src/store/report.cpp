@@ -56,13 +56,15 @@ std::string backboneName(const RunRecord& run) {
     return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
-using GroupKey = std::tuple<int, std::string, int, int, bool, int, std::string, std::string, bool>;
+using GroupKey =
+    std::tuple<int, std::string, int, int, bool, int, std::string, std::string, bool, std::string>;
 
 GroupKey keyOf(const RunRecord& run) {
     bool reference = run.kind == RunKind::Reference;
     // Reference rows sort before the measured rows of the same configuration.
-    return {archRank(run.arch),         run.arch,     run.hidden,        run.layers,    !reference,
-            protocolRank(run.protocol), run.protocol, backboneName(run), run.pretrained};
+    return {
+        archRank(run.arch),         run.arch,     run.hidden,        run.layers,     !reference,
+        protocolRank(run.protocol), run.protocol, backboneName(run), run.pretrained, run.precision};
 }
 
 void addNotes(Report& report) {
@@ -156,6 +158,10 @@ std::string ReportRow::backboneLabel() const {
     return vidrnn::backboneLabel(backbone, pretrained);
 }
 
+std::string ReportRow::precisionLabel() const {
+    return precision.empty() ? "-" : precision;
+}
+
 std::string ReportRow::sourceLabel() const {
     return reference ? "reference (report)" : "measured";
 }
@@ -182,6 +188,7 @@ Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& opti
         row.leaking = first.leaking || first.protocol == "random";
         row.backbone = backboneName(first);
         row.pretrained = first.pretrained;
+        row.precision = first.precision;
         row.reference = first.kind == RunKind::Reference;
         std::vector<double> params, seconds, accuracy, f1;
         for (const RunRecord* run : members) {

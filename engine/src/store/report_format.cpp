@@ -58,6 +58,7 @@ const std::vector<Column> kColumns{
      [](const ReportRow& r) { return std::to_string(r.runIds.size()); }},
     {"protocol", nullptr, Align::Left, [](const ReportRow& r) { return r.protocolLabel(); }},
     {"backbone", nullptr, Align::Left, [](const ReportRow& r) { return r.backboneLabel(); }},
+    {"precision", nullptr, Align::Left, [](const ReportRow& r) { return r.precisionLabel(); }},
     {"source", nullptr, Align::Left, [](const ReportRow& r) { return r.sourceLabel(); }},
 };
 
@@ -204,7 +205,7 @@ std::string csvNumber(double value) {
 
 std::string asCsv(const Report& report) {
     std::ostringstream out;
-    out << "type,arch,hidden,layers,protocol,leaking,backbone,pretrained,source,n,"
+    out << "type,arch,hidden,layers,protocol,leaking,backbone,pretrained,precision,source,n,"
            "params_mean,params_std,train_seconds_mean,train_seconds_std,accuracy_mean,"
            "accuracy_std,macro_f1_mean,macro_f1_std\n";
     auto stat = [](const Stat& s) {
@@ -216,8 +217,9 @@ std::string asCsv(const Report& report) {
         out << csvField(r.type) << ',' << csvField(r.arch) << ',' << r.hidden << ',' << r.layers
             << ',' << csvField(r.protocol) << ',' << (r.leaking ? "true" : "false") << ','
             << csvField(r.backbone) << ',' << (r.pretrained ? "true" : "false") << ','
-            << csvField(r.sourceLabel()) << ',' << r.runIds.size() << ',' << stat(r.params) << ','
-            << stat(r.trainSeconds) << ',' << stat(r.accuracy) << ',' << stat(r.macroF1) << '\n';
+            << csvField(r.precision) << ',' << csvField(r.sourceLabel()) << ',' << r.runIds.size()
+            << ',' << stat(r.params) << ',' << stat(r.trainSeconds) << ',' << stat(r.accuracy)
+            << ',' << stat(r.macroF1) << '\n';
     }
     return out.str();
 }
@@ -338,6 +340,9 @@ std::string asLatex(const Report& report) {
                 << (sd ? "\\,$\\pm$\\," + *sd : std::string()) << " & ";
         }
         std::string setting = row.reference ? "study" : row.protocolLabel() + ", " + row.backbone;
+        if (!row.reference && !row.precision.empty()) {
+            setting += ", " + row.precisionLabel();
+        }
         out << escapeLatex(setting);
         for (size_t k : row.notes) {
             out << "\\textsuperscript{" << marks[k] << "}";
@@ -376,22 +381,24 @@ nlohmann::json statJson(const Stat& s) {
 std::string asJson(const Report& report) {
     nlohmann::json rows = nlohmann::json::array();
     for (const ReportRow& r : report.rows) {
-        rows.push_back({{"type", r.type},
-                        {"arch", r.arch},
-                        {"hidden", r.hidden},
-                        {"layers", r.layers},
-                        {"protocol", r.protocol},
-                        {"leaking", r.leaking},
-                        {"backbone", r.backbone},
-                        {"pretrained", r.pretrained},
-                        {"reference", r.reference},
-                        {"source", r.sourceLabel()},
-                        {"n", r.runIds.size()},
-                        {"run_ids", r.runIds},
-                        {"params", statJson(r.params)},
-                        {"train_seconds", statJson(r.trainSeconds)},
-                        {"accuracy", statJson(r.accuracy)},
-                        {"macro_f1", statJson(r.macroF1)}});
+        rows.push_back(
+            {{"type", r.type},
+             {"arch", r.arch},
+             {"hidden", r.hidden},
+             {"layers", r.layers},
+             {"protocol", r.protocol},
+             {"leaking", r.leaking},
+             {"backbone", r.backbone},
+             {"pretrained", r.pretrained},
+             {"precision", r.precision.empty() ? nlohmann::json() : nlohmann::json(r.precision)},
+             {"reference", r.reference},
+             {"source", r.sourceLabel()},
+             {"n", r.runIds.size()},
+             {"run_ids", r.runIds},
+             {"params", statJson(r.params)},
+             {"train_seconds", statJson(r.trainSeconds)},
+             {"accuracy", statJson(r.accuracy)},
+             {"macro_f1", statJson(r.macroF1)}});
     }
     nlohmann::json doc{{"rows", rows}, {"notes", report.notes}};
     return util::jsonText(doc, 2) + "\n";

@@ -171,6 +171,15 @@ CREATE INDEX runs_by_accuracy ON runs (accuracy);
 CREATE INDEX runs_by_macro_f1 ON runs (macro_f1);
 )sql";
 
+// Version 5: the precision a run asked for (fp32, bf16, auto) and the one it
+// computed in. Runs trained before it computed in fp32; reference rows keep
+// NULL (the study does not state it, and they are read-only anyway).
+constexpr const char* kV5 = R"sql(
+ALTER TABLE runs ADD COLUMN requested_precision TEXT;
+ALTER TABLE runs ADD COLUMN precision TEXT;
+UPDATE runs SET requested_precision = 'fp32', precision = 'fp32' WHERE kind = 'trained';
+)sql";
+
 std::string hex(std::int64_t value) {
     char buffer[24];
     std::snprintf(buffer, sizeof buffer, "0x%08llX", static_cast<unsigned long long>(value));
@@ -224,6 +233,7 @@ const std::vector<Migration>& migrations() {
         {2, "sweeps; heartbeat, owner start time and note on runs", kV2},
         {3, "meta table, read-only reference rows, lookup indexes", kV3},
         {4, "log of changed runs, indexes for sorting the run table", kV4},
+        {5, "requested and effective precision of runs", kV5},
     };
     return steps;
 }

@@ -22,6 +22,7 @@ enum Col {
     cDevice, cParams, cBackboneId, cPretrained, cLeaking, cNumClasses, cClassNames,
     cTrainSeconds, cExtractSeconds, cBestEpoch, cAccuracy, cMacroF1, cTestCount,
     cMessage, cNote, cOwnerHost, cOwnerPid, cHeartbeat, cSweepId, cCheckpoint,
+    cRequestedPrecision, cPrecision,
 };
 // clang-format on
 
@@ -32,7 +33,8 @@ const char* const kRunColumns =
     "weight_decay, grad_clip, patience, requested_device, threads, "
     "device, params, backbone_id, pretrained, leaking, num_classes, class_names, "
     "train_seconds, extract_seconds, best_epoch, accuracy, macro_f1, test_count, "
-    "message, note, owner_host, owner_pid, heartbeat_at, sweep_id, checkpoint";
+    "message, note, owner_host, owner_pid, heartbeat_at, sweep_id, checkpoint, "
+    "requested_precision, precision";
 
 RunStatus statusFromColumn(const std::string& name) {
     try {
@@ -79,6 +81,7 @@ TrainConfig configFromRow(const Statement& st) {
     integer(cPatience, c.patience);
     text(cRequestedDevice, c.device);
     integer(cThreads, c.threads);
+    text(cRequestedPrecision, c.precision);
     return c;
 }
 
@@ -121,6 +124,7 @@ RunRecord runFromRow(const Statement& st) {
     r.heartbeatAt = st.text(cHeartbeat);
     r.sweepId = st.optInt64(cSweepId);
     r.checkpoint = st.text(cCheckpoint);
+    r.precision = st.text(cPrecision);
     return r;
 }
 

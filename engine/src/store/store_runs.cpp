@@ -19,7 +19,8 @@ namespace {
 constexpr const char* kRunWriteColumns =
     "started_at, status, config_json, dataset, frames, image_size, backbone, cache_dir, "
     "protocol, fold, seed, arch, hidden, layers, config_layers, dropout, max_epochs, batch, lr, "
-    "weight_decay, grad_clip, patience, requested_device, threads, device, params, backbone_id, "
+    "weight_decay, grad_clip, patience, requested_device, threads, device, requested_precision, "
+    "precision, params, backbone_id, "
     "pretrained, leaking, num_classes, class_names, owner_host, owner_pid, owner_start, "
     "heartbeat_at, sweep_id, checkpoint, finished_at, train_seconds, extract_seconds, "
     "best_epoch, accuracy, macro_f1, test_count, message";
@@ -41,15 +42,16 @@ void bindRunColumns(Statement& st, const TrainConfig& c, const RunMeta& meta) {
     const std::string now = nowIso();
     const ProcessIdentity self = currentProcess();
     const bool running = meta.status == RunStatus::Running;
-    st.bindAll(
-        running ? std::optional<std::string>(now) : std::nullopt,
-        std::string(toString(meta.status)), toJson(c), c.dataset, c.frames, c.imageSize, c.backbone,
-        c.cacheDir, c.split, c.fold, c.seed, c.arch, c.hidden, effectiveLayers(c), c.layers,
-        c.dropout, c.epochs, c.batch, c.lr, c.weightDecay, c.gradClip, c.patience, c.device,
-        c.threads, meta.device, meta.params, meta.backboneId, meta.pretrained, c.split == "random",
-        static_cast<std::int64_t>(meta.classNames.size()), namesToJson(meta.classNames), self.host,
-        self.pid, self.start, now, meta.sweepId, meta.checkpoint, std::nullopt, std::nullopt,
-        std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt);
+    st.bindAll(running ? std::optional<std::string>(now) : std::nullopt,
+               std::string(toString(meta.status)), toJson(c), c.dataset, c.frames, c.imageSize,
+               c.backbone, c.cacheDir, c.split, c.fold, c.seed, c.arch, c.hidden,
+               effectiveLayers(c), c.layers, c.dropout, c.epochs, c.batch, c.lr, c.weightDecay,
+               c.gradClip, c.patience, c.device, c.threads, meta.device, c.precision,
+               meta.precision, meta.params, meta.backboneId, meta.pretrained, c.split == "random",
+               static_cast<std::int64_t>(meta.classNames.size()), namesToJson(meta.classNames),
+               self.host, self.pid, self.start, now, meta.sweepId, meta.checkpoint, std::nullopt,
+               std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+               std::nullopt);
 }
 
 void checkNewStatus(RunStatus status) {
