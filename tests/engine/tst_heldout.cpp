@@ -33,7 +33,7 @@ namespace {
 constexpr int kSize = 160;   // frame side, and the backbone's input
 constexpr int kFrames = 16;  // frames per clip; T = 8 are sampled
 constexpr int kGroups = 8;
-constexpr int kClipsPerGroup = 4;
+constexpr int kClipsPerGroup = 5;
 
 // The look of one group: background texture and colours, object shape and colour.
 struct Look {
@@ -134,7 +134,7 @@ std::vector<cv::Mat> renderClip(int process, const Look& look, std::mt19937& rng
         const double t = double(f) / (kFrames - 1);
         cv::Mat img = background(look, phase0 + 3 * f);
         if (process == 0) {
-            drawShape(img, look, centre, kSize * (0.06 + 0.42 * t));
+            drawShape(img, look, centre, kSize * (0.04 + 0.7 * t));
         } else if (process == 1) {
             const int n = 1 + static_cast<int>(std::lround(8 * t));
             for (int i = 0; i < n; ++i) {
@@ -143,7 +143,7 @@ std::vector<cv::Mat> renderClip(int process, const Look& look, std::mt19937& rng
         } else {
             drawShape(img, look, centre, kSize * 0.2);
             drawShape(img, look, spots[0], kSize * 0.1);
-            const double sigma = 7.0 * (1 - t);
+            const double sigma = 10.0 * (1 - t);
             if (sigma > 0.3) {
                 cv::GaussianBlur(img, img, cv::Size(), sigma);
             }
@@ -203,11 +203,11 @@ private Q_SLOTS:
         base.imageSize = kSize;
         base.cacheDir = mDir.filePath("cache").toStdString();
         base.split = "groups";
-        base.hidden = 64;
-        base.epochs = 60;
-        base.batch = 16;
-        base.lr = 2e-3;
-        base.patience = 12;
+        base.hidden = 128;
+        base.epochs = 80;
+        base.batch = 8;
+        base.lr = 1e-3;
+        base.patience = 20;
         base.device = "cpu";
         std::atomic<bool> stop{false};
         const auto features = featuresFor(ds, base, {}, stop);
