@@ -101,14 +101,14 @@ RunSetupWidget::RunSetupWidget(QWidget* parent) : QWidget(parent) {
     mSeed = spin(this, "seedSpin", 0, 1 << 30);
     mBackbone = new QComboBox(this);
     mBackbone->setObjectName("backboneCombo");
-    mBackbone->addItem(qs(backboneLabel(kPretrainedBackbone, true)),
+    mBackbone->addItem(qs(vidrnn::backboneLabel(kPretrainedBackbone, true)),
                        QString::fromLatin1(kPretrainedBackbone));
     mBackbone->setItemData(0, 1280, kChannelsRole);
     mBackbone->setItemData(0,
                            tr("Bundled ImageNet MobileNetV2 (int8): 1280-d vectors, 1280-channel "
                               "maps for ConvLSTM"),
                            Qt::ToolTipRole);
-    mBackbone->addItem(qs(backboneLabel(kRandomBackbone, false)),
+    mBackbone->addItem(qs(vidrnn::backboneLabel(kRandomBackbone, false)),
                        QString::fromLatin1(kRandomBackbone));
     mBackbone->setItemData(1, 512, kChannelsRole);
     mBackbone->addItem(tr("TorchScript file…"), QString::fromLatin1(kChooseFile));

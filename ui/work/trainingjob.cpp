@@ -135,12 +135,12 @@ void TrainingJob::work() {
         cb.onBatch = [this](const BatchProgress& p) { Q_EMIT progress(p); };
         cb.onEpoch = [&](const EpochRecord& e) { Q_EMIT epochFinished(currentRun, e); };
 
-        Q_EMIT stageChanged(
-            tr("Extracting features (%1, %2 frames, %3 px)")
-                .arg(qs(first.backbone == kPretrainedBackbone ? backboneLabel(first.backbone, true)
-                                                              : first.backbone))
-                .arg(first.frames)
-                .arg(first.imageSize));
+        Q_EMIT stageChanged(tr("Extracting features (%1, %2 frames, %3 px)")
+                                .arg(qs(first.backbone == kPretrainedBackbone
+                                            ? vidrnn::backboneLabel(first.backbone, true)
+                                            : first.backbone))
+                                .arg(first.frames)
+                                .arg(first.imageSize));
         FeatureSets features(*dataset, cb, mStop);
         bool extractCancelled = features.forConfig(first).cancelled;
         int completed = 0, failedRuns = 0;

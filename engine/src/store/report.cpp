@@ -98,8 +98,8 @@ void addNotes(Report& report) {
            "MobileNetV2 (ImageNet, pretrained): the bundled ImageNet features, pretrained like "
            "the study's but from another CNN, so accuracy is comparable in kind, not number "
            "for number. Its inputs are 1280-d (ConvLSTM: 1280 channels), not the study's 512, "
-           "so the params column is larger than the study's (ConvLSTM 1.8-2.3x); the study's "
-           "counts: vidrnn models --input-dim 512.");
+           "so the params column is larger than the study's (ConvLSTM 1.75x at hidden 512 to "
+           "2.33x at 64); the study's counts: vidrnn models --input-dim 512.");
 }
 
 }  // namespace
