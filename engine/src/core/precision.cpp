@@ -64,8 +64,8 @@ std::string NativeBf16::describe() const {
 // accuracy holding. The ConvLSTM's two convolutions run on oneDNN's native
 // bf16 kernels: the same step under PyTorch's bf16 autocast on this
 // project's CPU (AVX512_BF16, 2 threads, B=32, T=16, 512x7x7) measured
-// 0.69 -> 0.26 s at hidden 64 and 4.0 -> 2.6 s at 256 (issue 18), and the
-// demo's ConvLSTM runs train faster in bf16 (README, "Mixed precision"). The
+// 0.69 -> 0.26 s at hidden 64 and 4.0 -> 2.6 s at 256 (issue 18); the
+// engine's own figures come from tools/bench.sh, section bf16. The
 // vector models (lstm, gru, deep_lstm, bilstm, mean_pool) are bound by small
 // GEMMs and per-step overhead that bf16 does not shrink while the casts add
 // work; they stay fp32 until a measurement says otherwise (tools/bench.sh,
