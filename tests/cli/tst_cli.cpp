@@ -56,7 +56,7 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 0);
         const auto o = parseJson(r.out).object();
         for (const char* key : {"libtorch", "threads", "blas", "cuda_available", "cuda_devices",
-                                "opencv", "sqlite", "cores"}) {
+                                "opencv", "sqlite", "cores", "native_bf16"}) {
             QVERIFY2(o.contains(key), key);
         }
         QCOMPARE(o["threads"].toInt(), 2);
@@ -112,6 +112,9 @@ private Q_SLOTS:
                                       << "unknown architecture 'transformer'";
         QTest::newRow("no command") << QStringList{} << "subcommand";
         QTest::newRow("bad option") << QStringList{"models", "--classes", "x"} << "classes";
+        QTest::newRow("bad precision")
+            << QStringList{"train", "--data", "/nonexistent", "--arch", "gru", "--precision", "fp16"}
+            << "precision 'fp16' is not one of fp32, bf16, auto";
     }
 
     void errors() {
@@ -192,6 +195,24 @@ private Q_SLOTS:
             QCOMPARE(r.err.contains("libopencv_videoio"), false);
             QCOMPARE(r.err.contains("libopencv_highgui"), false);
         }
+    }
+
+    // bf16 on a CPU without native bf16 (simulated) is refused before any
+    // data is read, saying why and what to use instead; info says "none".
+    void bf16RefusedWithoutNativeSupport() {
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("VIDRNN_NATIVE_BF16", "0");
+        auto r = runCli({"train", "--data", "/nonexistent", "--arch", "convlstm", "--precision",
+                         "bf16"},
+                        {}, 120000, env);
+        QVERIFY(r.exitCode != 0);
+        const QString err = QString::fromUtf8(r.err);
+        QVERIFY2(err.startsWith("error: precision bf16 needs a CPU with native bf16"),
+                 r.err.constData());
+        QVERIFY2(err.contains("--precision fp32 or auto"), r.err.constData());
+        auto info = runCli({"info", "--json"}, {}, 120000, env);
+        QCOMPARE(info.exitCode, 0);
+        QVERIFY(parseJson(info.out).object()["native_bf16"].toString().startsWith("none"));
     }
 
     // One "name version" line for vidrnn and each library, vidrnn first.

@@ -78,6 +78,7 @@ private Q_SLOTS:
             QVERIFY2(o.contains(key), key);
         }
         QCOMPARE(o["status"].toString(), QString("completed"));
+        QCOMPARE(o["precision"].toString(), QString("fp32"));  // auto: fp32 for a GRU
         const auto id = o["run_id"].toInteger();
         QVERIFY(id > 16);  // after the 16 reference rows
         // gru hidden 8 over 512-d features, 11 classes: 3*8*(512+8+2) + 8*11+11
@@ -88,6 +89,10 @@ private Q_SLOTS:
         QCOMPARE(show.exitCode, 0);
         QVERIFY(show.out.contains("completed"));
         QVERIFY(show.out.contains("confusion"));
+        QVERIFY(show.out.contains("\"precision\": \"fp32\""));
+        auto list = cli({"runs", "list"});
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY(list.out.contains("precision"));
 
         const auto video = QDir(mDemo + "/diving").entryList(QDir::Dirs | QDir::NoDotAndDotDot).first();
         const auto clipDir = QDir(mDemo + "/diving/" + video);
