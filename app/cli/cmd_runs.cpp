@@ -98,42 +98,69 @@ json optionalJson(const std::optional<T>& v) {
     return v ? json(*v) : json(nullptr);
 }
 
+// One run as printJson() indents an element of an array of runs (keys in
+// nlohmann's sorted order), written field by field: no document per run.
+std::string runJsonText(const RunRecord& r) {
+    auto value = [](const json& v) {
+        return v.dump(-1, ' ', false, json::error_handler_t::replace);
+    };
+    auto text = [&](const std::string& s) { return s.empty() ? "null" : value(s); };
+    auto opt = [&](const auto& v) { return v ? value(*v) : "null"; };
+    std::string names = "[]";
+    if (!r.classNames.empty()) {
+        names = "[";
+        for (std::size_t i = 0; i < r.classNames.size(); ++i)
+            names += (i ? ",\n      " : "\n      ") + value(r.classNames[i]);
+        names += "\n    ]";
+    }
+    const std::pair<const char*, std::string> fields[] = {
+        {"accuracy", opt(r.accuracy)},
+        {"arch", value(r.arch)},
+        {"backbone", text(r.backbone)},
+        {"backbone_id", text(r.backboneId)},
+        {"best_epoch", opt(r.bestEpoch)},
+        {"checkpoint", text(r.checkpoint)},
+        {"class_names", names},
+        {"created_at", text(r.createdAt)},
+        {"device", text(r.device)},
+        {"extract_seconds", opt(r.extractSeconds)},
+        {"finished_at", text(r.finishedAt)},
+        {"fold", opt(r.fold)},
+        {"heartbeat_at", text(r.heartbeatAt)},
+        {"hidden", value(r.hidden)},
+        {"id", value(r.id)},
+        {"kind", value(toString(r.kind))},
+        {"layers", value(r.layers)},
+        {"leaking", value(r.leaking)},
+        {"macro_f1", opt(r.macroF1)},
+        {"message", text(r.message)},
+        {"note", text(r.note)},
+        {"num_classes", value(r.numClasses)},
+        {"owner_host", text(r.ownerHost)},
+        {"owner_pid", opt(r.ownerPid)},
+        {"params", value(r.params)},
+        {"precision", text(r.precision)},
+        {"pretrained", value(r.pretrained)},
+        {"protocol", value(r.protocol)},
+        {"seed", opt(r.seed)},
+        {"started_at", text(r.startedAt)},
+        {"status", value(toString(r.status))},
+        {"sweep_id", opt(r.sweepId)},
+        {"test_count", opt(r.testCount)},
+        {"train_seconds", opt(r.trainSeconds)},
+    };
+    std::string out = "{";
+    for (const auto& [key, v] : fields) {
+        out += out.size() == 1 ? "\n    \"" : ",\n    \"";
+        out += key;
+        out += "\": ";
+        out += v;
+    }
+    return out + "\n  }";
+}
+
 json runJson(const RunRecord& r) {
-    auto text = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
-    return {{"id", r.id},
-            {"status", toString(r.status)},
-            {"kind", toString(r.kind)},
-            {"created_at", text(r.createdAt)},
-            {"started_at", text(r.startedAt)},
-            {"finished_at", text(r.finishedAt)},
-            {"arch", r.arch},
-            {"hidden", r.hidden},
-            {"layers", r.layers},
-            {"params", r.params},
-            {"protocol", r.protocol},
-            {"leaking", r.leaking},
-            {"fold", optionalJson(r.fold)},
-            {"seed", optionalJson(r.seed)},
-            {"device", text(r.device)},
-            {"precision", text(r.precision)},
-            {"backbone", text(r.backbone)},
-            {"backbone_id", text(r.backboneId)},
-            {"pretrained", r.pretrained},
-            {"num_classes", r.numClasses},
-            {"class_names", r.classNames},
-            {"train_seconds", optionalJson(r.trainSeconds)},
-            {"extract_seconds", optionalJson(r.extractSeconds)},
-            {"best_epoch", optionalJson(r.bestEpoch)},
-            {"accuracy", optionalJson(r.accuracy)},
-            {"macro_f1", optionalJson(r.macroF1)},
-            {"test_count", optionalJson(r.testCount)},
-            {"message", text(r.message)},
-            {"note", text(r.note)},
-            {"owner_host", text(r.ownerHost)},
-            {"owner_pid", optionalJson(r.ownerPid)},
-            {"heartbeat_at", text(r.heartbeatAt)},
-            {"sweep_id", optionalJson(r.sweepId)},
-            {"checkpoint", text(r.checkpoint)}};
+    return json::parse(runJsonText(r));
 }
 
 struct ListOptions {
@@ -149,14 +176,7 @@ struct ListOptions {
 void streamJson(const RunStore& store, const RunQuery& query) {
     bool first = true;
     store.forEachRun(query, [&first](const RunRecord& r) {
-        std::string item = runJson(r).dump(2, ' ', false, json::error_handler_t::replace);
-        std::string indented = first ? "[\n  " : ",\n  ";
-        for (char c : item) {
-            indented += c;
-            if (c == '\n')
-                indented += "  ";
-        }
-        std::cout << indented;
+        std::cout << (first ? "[\n  " : ",\n  ") << runJsonText(r);
         first = false;
     });
     std::cout << (first ? "[]\n" : "\n]\n");
@@ -181,22 +201,22 @@ void runList(const Globals& globals, const ListOptions& o) {
     query.filter = filter;
     query.limit = o.limit;
     query.descending = o.limit > 0;  // the newest N
+    query.withoutConfigJson = true;  // neither form prints it
     if (o.json) {
         streamJson(store, query);
         return;
     }
-    const auto runs = store.queryRuns(query);
-    if (runs.empty()) {
-        std::cout << "no runs in " << store.path() << '\n';
-        return;
-    }
     std::vector<std::vector<std::string>> rows;
-    for (const auto& r : runs) {
+    store.forEachRun(query, [&rows](const RunRecord& r) {
         rows.push_back({std::to_string(r.id), toString(r.status), r.arch, std::to_string(r.hidden),
                         std::to_string(r.layers), r.precision.empty() ? "-" : r.precision,
                         r.leaking ? r.protocol + " (leaking)" : r.protocol, cell(r.fold),
                         cell(r.seed), fixed(r.accuracy, 3), fixed(r.macroF1, 3),
                         r.createdAt.substr(0, 16), !r.note.empty() ? r.note : r.message});
+    });
+    if (rows.empty()) {
+        std::cout << "no runs in " << store.path() << '\n';
+        return;
     }
     printTable(
         {"id", "status", "arch", "hidden", "layers", "precision", "protocol", "fold", "seed",
@@ -358,6 +378,27 @@ void runShow(const Globals& globals, const ShowOptions& o) {
     }
 }
 
+// What buildReport reads of a run; the rest left out, as 50,000 full
+// records would cost more than the report itself.
+RunRecord reportFields(const RunRecord& r) {
+    RunRecord slim;
+    slim.id = r.id;
+    slim.status = r.status;
+    slim.kind = r.kind;
+    slim.arch = r.arch;
+    slim.hidden = r.hidden;
+    slim.layers = r.layers;
+    slim.params = r.params;
+    slim.backbone = r.backbone;
+    slim.pretrained = r.pretrained;
+    slim.protocol = r.protocol;
+    slim.leaking = r.leaking;
+    slim.trainSeconds = r.trainSeconds;
+    slim.accuracy = r.accuracy;
+    slim.macroF1 = r.macroF1;
+    return slim;
+}
+
 struct ReportCliOptions {
     std::string format = "table";
     bool json = false;
@@ -370,17 +411,24 @@ struct ReportCliOptions {
 void runReport(const Globals& globals, const ReportCliOptions& o) {
     const ReportFormat format = o.json ? ReportFormat::Json : reportFormatFromString(o.format);
     auto store = openStore(globals, false);
-    RunFilter measured;
-    measured.kind = RunKind::Trained;
-    measured.sweepId = o.sweep;
-    measured.protocol = o.protocol;
-    std::vector<RunRecord> runs = store.listRuns(measured);
+    // Only the runs a report counts (completed ones of yours), without the
+    // column it never reads.
+    RunQuery measured;
+    measured.filter.kind = RunKind::Trained;
+    measured.filter.status = RunStatus::Completed;
+    measured.filter.sweepId = o.sweep;
+    measured.filter.protocol = o.protocol;
+    measured.withoutConfigJson = true;
+    std::vector<RunRecord> runs;
+    runs.reserve(static_cast<std::size_t>(store.countRuns(measured)) + 16);  // + the study's
+    store.forEachRun(measured, [&runs](const RunRecord& r) { runs.push_back(reportFields(r)); });
     ReportOptions options;
     options.includeReference = !o.noReference;
     if (options.includeReference) {
-        RunFilter reference;
-        reference.kind = RunKind::Reference;
-        for (auto& r : store.listRuns(reference))
+        RunQuery reference;
+        reference.filter.kind = RunKind::Reference;
+        reference.withoutConfigJson = true;
+        for (auto& r : store.queryRuns(reference))
             runs.push_back(std::move(r));
     }
     const std::string text = formatReport(buildReport(runs, options), format);

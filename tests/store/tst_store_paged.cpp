@@ -68,6 +68,29 @@ private Q_SLOTS:
         QCOMPARE(streamed, std::int64_t(kClones + 1));
     }
 
+    void listingsCanLeaveOutTheConfigDocument() {
+        auto store = RunStore::open(mPath);
+        const RunRecord full = *store.getRun(mSource);
+        QVERIFY(!full.configJson.empty());
+        RunQuery one;
+        one.filter.kind = RunKind::Trained;
+        one.limit = 1;
+        one.withoutConfigJson = true;
+        const auto runs = store.queryRuns(one);
+        QCOMPARE(runs.size(), size_t(1));
+        const RunRecord& brief = runs.front();
+        QCOMPARE(brief.id, mSource);
+        QVERIFY(brief.configJson.empty());
+        // Every other field as a full read gives it.
+        QCOMPARE(brief.arch, full.arch);
+        QCOMPARE(brief.config.arch, full.config.arch);
+        QCOMPARE(brief.config.epochs, full.config.epochs);
+        QCOMPARE(brief.classNames, full.classNames);
+        QCOMPARE(brief.accuracy, full.accuracy);
+        QCOMPARE(brief.createdAt, full.createdAt);
+        QCOMPARE(brief.checkpoint, full.checkpoint);
+    }
+
     void searchAndFilterInTheStore() {
         auto store = RunStore::open(mPath);
         RunQuery q;

@@ -96,6 +96,7 @@ private Q_SLOTS:
         compare.resize(1000, 700);
         compare.show();
         compare.setRunIds({});
+        compare.ensureCurrent();  // the view reads off the UI thread; an export waits
         const auto charts = compare.charts();
         QCOMPARE(charts.size(), 5);
         QVERIFY(compare.curvesPlot()->graphCount() >= 1);

@@ -134,6 +134,7 @@ void Autopilot::fillViews(qint64 runId, qint64 otherRun) {
         }
     }
     mWindow->compareView()->setRunIds(compare);
+    mWindow->compareView()->ensureCurrent();  // its screenshot comes next
 
     auto* confusion = mWindow->confusionView();
     confusion->setRunId(runId);

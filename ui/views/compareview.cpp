@@ -123,7 +123,7 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
     // thread does only for a visible view; a hidden one catches up when shown.
     connect(mSession, &StoreSession::runsChanged, this, [this] {
         if (isVisible()) {
-            rebuild();
+            rebuildLater();
         } else {
             mDirty = true;
         }
@@ -132,11 +132,13 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
 
 void CompareView::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
-    ensureCurrent();
+    if (mDirty && !mReading) {
+        rebuildLater();
+    }
 }
 
 void CompareView::ensureCurrent() {
-    if (mDirty) {
+    if (mDirty || mReading) {
         rebuild();
     }
 }
@@ -151,45 +153,84 @@ QList<QPair<QString, QCustomPlot*>> CompareView::charts() const {
 
 void CompareView::setRunIds(const QList<qint64>& ids) {
     mIds = ids;
-    rebuild();
+    if (isVisible()) {
+        rebuildLater();
+    } else {
+        mDirty = true;  // read when shown, or now by ensureCurrent()
+    }
 }
 
+namespace {
+
+// The runs asked for, by id; or, with none, every completed run and the
+// study's rows (in id order, as the store lists them).
+std::vector<RunRecord> readCompared(const RunStore& store, const QList<qint64>& wantedIds) {
+    std::vector<RunRecord> runs;
+    if (!wantedIds.isEmpty()) {
+        std::vector<std::int64_t> ids(wantedIds.begin(), wantedIds.end());
+        std::sort(ids.begin(), ids.end());
+        return store.getRuns(ids);
+    }
+    RunQuery wanted;
+    wanted.filter.status = RunStatus::Completed;
+    wanted.filter.kind = RunKind::Trained;
+    runs = store.queryRuns(wanted);
+    wanted.filter.status.reset();
+    wanted.filter.kind = RunKind::Reference;
+    store.forEachRun(wanted, [&runs](const RunRecord& r) { runs.push_back(r); });
+    std::sort(runs.begin(), runs.end(),
+              [](const RunRecord& a, const RunRecord& b) { return a.id < b.id; });
+    return runs;
+}
+
+}  // namespace
+
 void CompareView::rebuild() {
-    mDirty = false;
-    mRuns.clear();
-    // The runs asked for, by id; or, with none, every completed run and the
-    // study's rows (in id order, as the store lists them).
+    ++mGeneration;  // a read still out is dropped
+    std::vector<RunRecord> runs;
+    QString error;
     try {
-        if (RunStore* store = mSession->store(); store && !mIds.isEmpty()) {
-            std::vector<std::int64_t> ids(mIds.begin(), mIds.end());
-            std::sort(ids.begin(), ids.end());
-            mRuns = store->getRuns(ids);
-        } else if (store) {
-            RunQuery wanted;
-            wanted.filter.status = RunStatus::Completed;
-            wanted.filter.kind = RunKind::Trained;
-            mRuns = store->queryRuns(wanted);
-            wanted.filter.status.reset();
-            wanted.filter.kind = RunKind::Reference;
-            store->forEachRun(wanted, [this](const RunRecord& r) { mRuns.push_back(r); });
-            std::sort(mRuns.begin(), mRuns.end(),
-                      [](const RunRecord& a, const RunRecord& b) { return a.id < b.id; });
+        if (RunStore* store = mSession->store()) {
+            runs = readCompared(*store, mIds);
         }
     } catch (const std::exception& e) {
-        mRuns.clear();
-        mTitle->setText(qs(e.what()));
+        error = qs(e.what());
     }
+    apply(std::move(runs), error);
+}
+
+// The runs are read on the session's reader thread: a comparison of every
+// run of a large store never stalls the window while it is read.
+void CompareView::rebuildLater() {
+    const quint64 generation = ++mGeneration;
+    mReading = true;
+    mSession->read<std::vector<RunRecord>>(
+        this, [ids = mIds](const RunStore& store) { return readCompared(store, ids); },
+        [this, generation](std::vector<RunRecord> runs, QString error) {
+            if (generation == mGeneration) {
+                mReading = false;
+                apply(std::move(runs), error);
+            }
+        });
+}
+
+void CompareView::apply(std::vector<RunRecord> runs, const QString& error) {
+    mDirty = false;
+    mReading = false;
+    mRuns = std::move(runs);
     int measured = 0;
     for (const auto& r : mRuns) {
         measured += r.kind == RunKind::Trained;
     }
-    mTitle->setText(mIds.isEmpty()
+    mTitle->setText(!error.isEmpty() ? error
+                    : mIds.isEmpty()
                         ? tr("All %1 completed runs and the study's rows (select runs in the Runs "
                              "view to narrow this down).")
                               .arg(measured)
                         : tr("%n selected run(s).", nullptr, static_cast<int>(mIds.size())));
     rebuildCurves();
     rebuildHiddenCharts();
+    Q_EMIT rebuilt();
 }
 
 void CompareView::rebuildCurves() {

@@ -35,22 +35,32 @@ public:
     // Every chart with a file-friendly name.
     QList<QPair<QString, QCustomPlot*>> charts() const;
 
-    // Rebuilds now if the store changed while the view was hidden.
+    // Rebuilds now (reading on this thread) if the store or the runs asked
+    // for changed since the charts were drawn: for exports.
     void ensureCurrent();
 
 public Q_SLOTS:
+    // Reads the runs and redraws now, on this thread.
     void rebuild();
+
+Q_SIGNALS:
+    // The charts show the runs asked for.
+    void rebuilt();
 
 protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    void rebuildLater();
+    void apply(std::vector<RunRecord> runs, const QString& error);
     void rebuildCurves();
     void rebuildHiddenCharts();
 
     StoreSession* mSession = nullptr;
     QList<qint64> mIds;
     bool mDirty = true;
+    bool mReading = false;
+    quint64 mGeneration = 0;
     std::vector<RunRecord> mRuns;
     QLabel* mTitle = nullptr;
     QComboBox* mMetric = nullptr;

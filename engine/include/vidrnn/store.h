@@ -161,6 +161,9 @@ struct RunQuery {
     bool descending = false;
     std::int64_t offset = 0;
     std::int64_t limit = 0;  // 0 = to the end
+    // Leave out configJson (the largest column, which no listing prints):
+    // for reads of every run, such as `runs list` and the report.
+    bool withoutConfigJson = false;
 };
 
 // A run that changed since a marker, or the ids that went away.
@@ -308,6 +311,7 @@ public:
 private:
     struct Impl;
     explicit RunStore(std::unique_ptr<Impl> impl);
+    void readRuns(const RunQuery& query, const std::function<void(RunRecord&&)>& take) const;
     std::unique_ptr<Impl> mImpl;
 };
 

@@ -48,17 +48,28 @@ std::vector<RunRecord> RunStore::listRuns(const RunFilter& filter) const {
 
 std::vector<RunRecord> RunStore::queryRuns(const RunQuery& query) const {
     std::vector<RunRecord> runs;
-    forEachRun(query, [&runs](const RunRecord& r) { runs.push_back(r); });
+    readRuns(query, [&runs](RunRecord&& r) { runs.push_back(std::move(r)); });
     return runs;
 }
 
 void RunStore::forEachRun(const RunQuery& query,
                           const std::function<void(const RunRecord&)>& visit) const {
-    const store::SqlQuery select = store::runSelect(query, store::kRunColumns);
+    readRuns(query, [&visit](RunRecord&& r) { visit(r); });
+}
+
+void RunStore::readRuns(const RunQuery& query, const std::function<void(RunRecord&&)>& take) const {
+    // The same column positions with config_json read as NULL.
+    static const std::string withoutConfigJson = [] {
+        std::string columns = store::kRunColumns;
+        const std::string name = " config_json,";
+        return columns.replace(columns.find(name), name.size(), " NULL,");
+    }();
+    const store::SqlQuery select = store::runSelect(
+        query, query.withoutConfigJson ? withoutConfigJson : std::string(store::kRunColumns));
     store::Statement st(mImpl->db, select.sql);
     bindValues(st, select);
     while (st.step()) {
-        visit(store::runFromRow(st));
+        take(store::runFromRow(st));
     }
 }
 
