@@ -18,6 +18,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "shell/about.h"
@@ -259,56 +260,71 @@ void MainWindow::onDatasetLoaded(std::shared_ptr<const Dataset> dataset) {
     showView(TrainView);
 }
 
-bool MainWindow::landOnResults() {
-    std::vector<SweepRecord> sweeps;
-    try {
-        sweeps = mSession->store() ? mSession->store()->listSweeps() : sweeps;
-    } catch (const std::exception&) {
-        return false;
-    }
-    std::sort(sweeps.begin(), sweeps.end(),
-              [](const SweepRecord& a, const SweepRecord& b) { return a.id > b.id; });
-    for (const auto& sweep : sweeps) {
-        QList<qint64> ids;
-        const RunRecord* best = nullptr;
-        for (const auto& r : mSession->runs()) {
-            if (r.sweepId == sweep.id && r.status == RunStatus::Completed) {
-                ids << r.id;
-                if (r.accuracy && (!best || *r.accuracy > *best->accuracy)) {
-                    best = &r;
+namespace {
+// What the first start lands on: the newest sweep with completed runs.
+struct Landing {
+    std::optional<SweepRecord> sweep;
+    QList<qint64> measured;   // its completed runs
+    QList<qint64> reference;  // the study's rows
+    qint64 best = 0;
+};
+}  // namespace
+
+void MainWindow::landOnResults() {
+    mSession->read<Landing>(
+        this,
+        [](const RunStore& store) {
+            Landing out;
+            auto sweeps = store.listSweeps();
+            std::sort(sweeps.begin(), sweeps.end(),
+                      [](const SweepRecord& a, const SweepRecord& b) { return a.id > b.id; });
+            for (const auto& sweep : sweeps) {
+                RunFilter filter;
+                filter.sweepId = sweep.id;
+                filter.status = RunStatus::Completed;
+                std::optional<double> bestAccuracy;
+                for (const auto& r : store.listRuns(filter)) {
+                    out.measured << r.id;
+                    if (r.accuracy && (!bestAccuracy || *r.accuracy > *bestAccuracy)) {
+                        bestAccuracy = r.accuracy;
+                        out.best = r.id;
+                    }
                 }
+                if (out.measured.isEmpty()) {
+                    continue;
+                }
+                RunFilter reference;
+                reference.kind = RunKind::Reference;
+                for (const auto& r : store.listRuns(reference)) {
+                    out.reference << r.id;
+                }
+                out.sweep = sweep;
+                break;
             }
-        }
-        if (ids.isEmpty()) {
-            continue;
-        }
-        for (const auto& r : mSession->runs()) {
-            if (r.kind == RunKind::Reference) {
-                ids << r.id;  // the study's rows beside them
+            return out;
+        },
+        [this](Landing landing, const QString& error) {
+            if (!error.isEmpty() || !landing.sweep) {
+                return;  // a store error is reported by the views that read it
             }
-        }
-        const QString data = qs(sweep.dataset);
-        if (mOptions.dataPath.isEmpty() && !data.isEmpty() && QFileInfo::exists(data)) {
-            mDataset->openPath(data);
-        }
-        mCompare->setRunIds(ids);
-        if (best) {
-            mConfusion->setRunId(best->id);
-        }
-        showView(CompareTab);
-        statusBar()->showMessage(
-            tr("Sweep %1 on %2: %3 completed runs beside the study's rows%4")
-                .arg(sweep.id)
-                .arg(QDir::toNativeSeparators(data))
-                .arg(ids.size() - std::count_if(mSession->runs().begin(), mSession->runs().end(),
-                                                [](const RunRecord& r) {
-                                                    return r.kind == RunKind::Reference;
-                                                }))
-                .arg(best ? tr("; best: run %1 (Results)").arg(best->id) : QString()),
-            20000);
-        return true;
-    }
-    return false;
+            const QString data = qs(landing.sweep->dataset);
+            if (mOptions.dataPath.isEmpty() && !data.isEmpty() && QFileInfo::exists(data)) {
+                mDataset->openPath(data);
+            }
+            mCompare->setRunIds(landing.measured + landing.reference);
+            if (landing.best != 0) {
+                mConfusion->setRunId(landing.best);
+            }
+            showView(CompareTab);
+            statusBar()->showMessage(
+                tr("Sweep %1 on %2: %3 completed runs beside the study's rows%4")
+                    .arg(landing.sweep->id)
+                    .arg(QDir::toNativeSeparators(data))
+                    .arg(landing.measured.size())
+                    .arg(landing.best != 0 ? tr("; best: run %1 (Results)").arg(landing.best)
+                                           : QString()),
+                20000);
+        });
 }
 
 void MainWindow::reproduceStudy(const QString& demoDir, const QString& preset) {

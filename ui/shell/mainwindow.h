@@ -85,9 +85,10 @@ private:
     void readSettings();
     void writeSettings() const;
     void onDatasetLoaded(std::shared_ptr<const Dataset> dataset);
-    // See MainWindowOptions::landOnResults; false when the store has no sweep
-    // with completed runs.
-    bool landOnResults();
+    // See MainWindowOptions::landOnResults. Reads the store on the session's
+    // reader thread; stays where it is when the store has no sweep with
+    // completed runs.
+    void landOnResults();
     void updateQueueLabel();
 
     MainWindowOptions mOptions;

@@ -211,7 +211,7 @@ void ConfusionView::drawMatrix() {
     mPlot->clearItems();
     const int n = static_cast<int>(mConfusion.size());
     const bool normalised = mMode->currentIndex() == 1;
-    const auto* run = mSession->run(mRunId);
+    const auto run = mSession->run(mRunId);
     setPlotTitle(mPlot, run ? tr("Confusion matrix of run %1: %2 h%3, test accuracy %4 (%5)")
                                   .arg(run->id)
                                   .arg(runTypeLabel(*run))
@@ -318,7 +318,7 @@ double ConfusionView::cellValue(int truth, int predicted) const {
 }
 
 QString ConfusionView::classTableCaption() const {
-    const auto* run = mSession->run(mRunId);
+    const auto run = mSession->run(mRunId);
     if (!run) {
         return tr("Per-class precision, recall and F1");
     }
