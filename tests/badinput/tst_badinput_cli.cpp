@@ -72,9 +72,12 @@ class TestBadInputCli : public vidrnn::test::BadInputSuite {
                 p.readAllStandardOutput(), p.readAllStandardError()};
     }
 
-    QStringList dataOptions(const QString& data) const {
+    // The built-in ResNet-18 unless a test brings its own backbone: tiny
+    // frames, fast, and the same for every bad input.
+    QStringList dataOptions(const QString& data,
+                            const QString& backbone = QStringLiteral("resnet18")) const {
         return {"--data",  data,   "--size",   "32",  "--frames",   "4",
-                "--cache", mCache, "--device", "cpu", "--backbone", "resnet18"};
+                "--cache", mCache, "--device", "cpu", "--backbone", backbone};
     }
 
     // Exit 0 for a usable input; exit 1 and "error: <path>: ...<reason>" for a bad one.
@@ -219,8 +222,7 @@ private Q_SLOTS:
     void backbones_data() { rows("backbone", true); }
     void backbones() {
         const BadInput& b = current();
-        auto r = cli(QStringList{"extract", "--backbone", qs(b.path)} +
-                     dataOptions(qs(mInputs.cleanDataset)));
+        auto r = cli(QStringList{"extract"} + dataOptions(qs(mInputs.cleanDataset), qs(b.path)));
         expect(b, r, "extract --backbone");
     }
 

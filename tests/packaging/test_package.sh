@@ -66,7 +66,7 @@ done
 # The LibTorch and the video commands, loaded by /usr/bin/vidrnn from its
 # library folder.
 for plugin in vidrnn-compute.so vidrnn-data.so; do
-  grep -qE "^/usr/lib/(.*/)?vidrnn/$plugin\$" "$tmp/contents" ||
+  grep -qE "^/usr/lib/(.*/)?vidrnn/plugins/$plugin\$" "$tmp/contents" ||
     fail "the package lacks the plugin $plugin"
 done
 depends=$(dpkg-deb -f "$deb" Depends)

@@ -91,6 +91,24 @@ BEGIN SELECT RAISE(ABORT, 'reference runs are read-only'); END;
 PRAGMA user_version = 3;
 )sql";
 
+// Version 4 as vidrnn wrote it: the log of changed runs and the sort indexes.
+const char* const kSchemaV4 = R"sql(
+CREATE TABLE run_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, run_id INTEGER NOT NULL);
+CREATE INDEX run_log_by_run ON run_log (run_id);
+CREATE TRIGGER run_log_insert AFTER INSERT ON runs
+BEGIN INSERT INTO run_log (run_id) VALUES (NEW.id); END;
+CREATE TRIGGER run_log_update AFTER UPDATE ON runs
+BEGIN INSERT INTO run_log (run_id) VALUES (NEW.id); END;
+CREATE TRIGGER run_log_delete AFTER DELETE ON runs
+BEGIN INSERT INTO run_log (run_id) VALUES (OLD.id); END;
+CREATE INDEX runs_by_kind ON runs (kind, id);
+CREATE INDEX runs_by_created ON runs (created_at);
+CREATE INDEX runs_by_arch ON runs (arch, hidden, layers);
+CREATE INDEX runs_by_accuracy ON runs (accuracy);
+CREATE INDEX runs_by_macro_f1 ON runs (macro_f1);
+PRAGMA user_version = 4;
+)sql";
+
 // A completed run as an old vidrnn wrote it.
 const char* const kV1Data = R"sql(
 INSERT INTO runs (created_at, started_at, finished_at, status, kind, arch, hidden, layers,
@@ -122,6 +140,7 @@ const std::vector<Fixture>& fixtures() {
         {1, std::string(kSchemaV1) + kV1Data, 16},
         {2, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data, 1},
         {3, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3, 1},
+        {4, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4, 1},
     };
     return all;
 }
