@@ -60,6 +60,9 @@ private Q_SLOTS:
         auto report = cli({"report", "--format", "csv", "--db", mDb});
         QCOMPARE(report.exitCode, 0);
         QVERIFY(report.out.contains("gru"));
+        auto check = cli({"store", "check", "--db", mDb, "--quiet"});
+        QCOMPARE(check.exitCode, 0);
+        QVERIFY2(check.out.contains("ok"), check.out.constData());
         QCOMPARE(cli({"info", "--json", "--threads", "1"}).exitCode, 0);
         QCOMPARE(cli({"data", "scan", mDemo, "--json", "--quiet"}).exitCode, 0);
         QCOMPARE(cli({"extract", "--data", mDemo, "--size", "32", "--frames", "4", "--cache",
