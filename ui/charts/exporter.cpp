@@ -15,6 +15,8 @@
 
 #include "charts/plotsupport.h"
 #include "charts/qcp.h"
+#include "support/qtsupport.h"
+#include "vidrnn/report.h"
 
 namespace vidrnn::ui {
 
@@ -43,57 +45,7 @@ QString markdownField(QString s) {
 }
 
 QString latexField(const QString& s) {
-    QString out;
-    for (const QChar c : s) {
-        switch (c.unicode()) {
-            case '\\':
-                out += QStringLiteral("\\textbackslash{}");
-                break;
-            case '&':
-            case '%':
-            case '$':
-            case '#':
-            case '_':
-            case '{':
-            case '}':
-                out += '\\';
-                out += c;
-                break;
-            case '~':
-                out += QStringLiteral("\\textasciitilde{}");
-                break;
-            case '^':
-                out += QStringLiteral("\\textasciicircum{}");
-                break;
-            case 0x00B1:
-                out += QStringLiteral("$\\pm$");
-                break;  // ±
-            case 0x2014:
-                out += QStringLiteral("---");
-                break;  // —
-            case 0x00D7:
-                out += QStringLiteral("$\\times$");
-                break;  // ×
-            case '|':
-                out += QStringLiteral("\\textbar{}");
-                break;
-            case '<':
-                out += QStringLiteral("\\textless{}");
-                break;
-            case '>':
-                out += QStringLiteral("\\textgreater{}");
-                break;
-            case 0x00B7:
-                out += QStringLiteral("\\textperiodcentered{}");
-                break;  // ·
-            case 0x2013:
-                out += QStringLiteral("--");
-                break;  // –
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return qs(escapeLatex(ss(s)));
 }
 
 }  // namespace

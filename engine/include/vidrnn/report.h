@@ -78,4 +78,8 @@ Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& opti
 // it; json: {"rows": [...], "notes": [...]}, undefined values null.
 std::string formatReport(const Report& report, ReportFormat format);
 
+// Text (UTF-8) as LaTeX source: the ten special characters, |, < and >, and
+// the typographic marks the tables use (±, ×, dashes, ·, …) escaped.
+std::string escapeLatex(const std::string& text);
+
 }  // namespace vidrnn

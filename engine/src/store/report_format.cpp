@@ -224,62 +224,6 @@ std::string asCsv(const Report& report) {
     return out.str();
 }
 
-std::string escapeLatex(const std::string& text) {
-    static const std::pair<const char*, const char*> kUtf8[] = {
-        {"±", "$\\pm$"},     {"×", "$\\times$"}, {"—", "---"},   {"–", "--"},
-        {"·", "\\textperiodcentered{}"}, {"…", "\\dots{}"},
-    };
-    std::string out;
-    for (size_t i = 0; i < text.size(); ++i) {
-        bool replaced = false;
-        for (const auto& [from, to] : kUtf8) {
-            const size_t n = std::char_traits<char>::length(from);
-            if (text.compare(i, n, from) == 0) {
-                out += to;
-                i += n - 1;
-                replaced = true;
-                break;
-            }
-        }
-        if (replaced) {
-            continue;
-        }
-        const char c = text[i];
-        switch (c) {
-            case '\\':
-                out += "\\textbackslash{}";
-                break;
-            case '~':
-                out += "\\textasciitilde{}";
-                break;
-            case '^':
-                out += "\\textasciicircum{}";
-                break;
-            case '|':
-                out += "\\textbar{}";
-                break;
-            case '<':
-                out += "\\textless{}";
-                break;
-            case '>':
-                out += "\\textgreater{}";
-                break;
-            case '&':
-            case '%':
-            case '$':
-            case '#':
-            case '_':
-            case '{':
-            case '}':
-                out += '\\';
-                out += c;
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 // Footnote marks a, b, ... for the notes that apply to rows.
 std::string noteMark(size_t k) {
@@ -405,6 +349,63 @@ std::string asJson(const Report& report) {
 }
 
 }  // namespace
+
+std::string escapeLatex(const std::string& text) {
+    static const std::pair<const char*, const char*> kUtf8[] = {
+        {"±", "$\\pm$"},     {"×", "$\\times$"}, {"—", "---"},   {"–", "--"},
+        {"·", "\\textperiodcentered{}"}, {"…", "\\dots{}"},
+    };
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        bool replaced = false;
+        for (const auto& [from, to] : kUtf8) {
+            const size_t n = std::char_traits<char>::length(from);
+            if (text.compare(i, n, from) == 0) {
+                out += to;
+                i += n - 1;
+                replaced = true;
+                break;
+            }
+        }
+        if (replaced) {
+            continue;
+        }
+        const char c = text[i];
+        switch (c) {
+            case '\\':
+                out += "\\textbackslash{}";
+                break;
+            case '~':
+                out += "\\textasciitilde{}";
+                break;
+            case '^':
+                out += "\\textasciicircum{}";
+                break;
+            case '|':
+                out += "\\textbar{}";
+                break;
+            case '<':
+                out += "\\textless{}";
+                break;
+            case '>':
+                out += "\\textgreater{}";
+                break;
+            case '&':
+            case '%':
+            case '$':
+            case '#':
+            case '_':
+            case '{':
+            case '}':
+                out += '\\';
+                out += c;
+                break;
+            default:
+                out += c;
+        }
+    }
+    return out;
+}
 
 std::string formatReport(const Report& report, ReportFormat format) {
     switch (format) {
