@@ -86,6 +86,13 @@ private Q_SLOTS:
         QCOMPARE(brief.config.arch, full.config.arch);
         QCOMPARE(brief.config.epochs, full.config.epochs);
         QCOMPARE(brief.classNames, full.classNames);
+        QVERIFY(!full.classNames.empty());
+        one.withoutClassNames = true;
+        const RunRecord slim = store.queryRuns(one).at(0);
+        QVERIFY(slim.classNames.empty());
+        QCOMPARE(slim.numClasses, full.numClasses);
+        QCOMPARE(slim.accuracy, full.accuracy);
+        QCOMPARE(slim.message, full.message);
         QCOMPARE(brief.accuracy, full.accuracy);
         QCOMPARE(brief.createdAt, full.createdAt);
         QCOMPARE(brief.checkpoint, full.checkpoint);

@@ -164,6 +164,9 @@ struct RunQuery {
     // Leave out configJson (the largest column, which no listing prints):
     // for reads of every run, such as `runs list` and the report.
     bool withoutConfigJson = false;
+    // Leave out classNames too (a JSON array parsed per row): for listings
+    // that print neither, such as the `runs list` table and the report.
+    bool withoutClassNames = false;
 };
 
 // A run that changed since a marker, or the ids that went away.

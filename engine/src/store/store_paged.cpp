@@ -58,14 +58,16 @@ void RunStore::forEachRun(const RunQuery& query,
 }
 
 void RunStore::readRuns(const RunQuery& query, const std::function<void(RunRecord&&)>& take) const {
-    // The same column positions with config_json read as NULL.
-    static const std::string withoutConfigJson = [] {
-        std::string columns = store::kRunColumns;
-        const std::string name = " config_json,";
-        return columns.replace(columns.find(name), name.size(), " NULL,");
-    }();
-    const store::SqlQuery select = store::runSelect(
-        query, query.withoutConfigJson ? withoutConfigJson : std::string(store::kRunColumns));
+    // The same column positions with the columns left out read as NULL.
+    std::string columns = store::kRunColumns;
+    auto leaveOut = [&columns](const std::string& name) {
+        columns.replace(columns.find(name), name.size(), " NULL,");
+    };
+    if (query.withoutConfigJson)
+        leaveOut(" config_json,");
+    if (query.withoutClassNames)
+        leaveOut(" class_names,");
+    const store::SqlQuery select = store::runSelect(query, columns);
     store::Statement st(mImpl->db, select.sql);
     bindValues(st, select);
     while (st.step()) {
