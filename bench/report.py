@@ -24,6 +24,13 @@ GOAL_BF16_SMALL = 2.0      # ConvLSTM step fp32 / bf16 at hidden 64-128
 GOAL_BF16_LARGE = 1.5      # ... at hidden 256-512
 GOAL_VS_REFERENCE = 2.0    # Python reference ConvLSTM (fp32) / engine ConvLSTM (auto)
 GOAL_DEMO_AUTO = 1.3       # demo wall time fp32 / --precision auto
+GOAL_CLI_FAST_S = 0.15     # --version and runs list --limit 20, any store
+GOAL_CLI_50K_EXTRA_S = 0.5 # every CLI command at 50k against the empty store
+GOAL_JSON_PEAK_MB = 200    # runs list --json at 50k
+GOAL_WB_USABLE_MS = 1500   # workbench launch to usable at 50k
+GOAL_WB_STALL_MS = 100     # longest UI-thread stall of any listed action
+GOAL_WB_PEAK_MB = 500      # workbench peak memory at 50k
+STORE_SIZES = [0, 1000, 10000, 50000]
 RECURRENT = ["lstm", "gru", "deep_lstm", "bilstm", "convlstm"]
 ARCHS = RECURRENT + ["mean_pool"]
 
@@ -676,6 +683,126 @@ class Report:
         self.goals.append(["Longest UI-thread stall (demo-sized run in the window)",
                            "<= %d ms" % GOAL_STALL_MS, "%.1f ms (p99 %s ms)" % (longest, p99), ok])
 
+    def store_scale(self):
+        """Section 7: the CLI and the workbench on stores of 0, 1k, 10k and 50k runs
+        (bench/store_scale.sh; goals of issue 16)."""
+        d = os.path.join(self.r, "store-scale")
+        cli = read(os.path.join(d, "cli.tsv"))
+        self.add("## 7. The run store at 1k, 10k and 50k runs", "")
+        if not cli:
+            self.add("Not run (section store: `bash tools/bench.sh --only store`).", "")
+            return
+        self.add("`bash bench/store_scale.sh`: one real run (GRU h32, 3 epochs on the tiny demo) "
+                 "cloned with all its rows (`bench_store_scale --grow`, the SQL of "
+                 "`tests/storegrow.h`) into stores of 1k, 10k and 50k runs. CLI: median of 3 wall "
+                 "times, peak memory (max RSS, GNU time) of the largest of the three.", "")
+        times, mem = {}, {}
+        names = []
+        for line in cli.strip().splitlines():
+            parts = line.split("\t")
+            if len(parts) != 4:
+                continue
+            name, store, t, mb = parts
+            n = int(store.split("-")[-1])
+            if name not in names:
+                names.append(name)
+            times[(name, n)] = float(t)
+            mem[(name, n)] = int(mb)
+        sizes = [n for n in STORE_SIZES if any((name, n) in times for name in names)]
+        rows = []
+        for name in names:
+            rows.append(["`vidrnn %s`" % name] +
+                        ["%.2f s" % times[(name, n)] if (name, n) in times else "-"
+                         for n in sizes] +
+                        ["%d MB" % mem[(name, sizes[-1])] if (name, sizes[-1]) in mem else "-"])
+        self.table(["command"] + ["empty" if n == 0 else "%dk" % (n // 1000) for n in sizes] +
+                   ["peak memory at %dk" % (sizes[-1] // 1000)], rows)
+        big = max(sizes)
+        fast = [times[(name, n)] for name in ("--version", "runs list --limit 20")
+                for n in sizes if (name, n) in times]
+        if fast:
+            self.goals.append(["`vidrnn --version`, `runs list --limit 20`, any store",
+                               "< %.2f s" % GOAL_CLI_FAST_S, "at most %.2f s" % max(fast),
+                               max(fast) < GOAL_CLI_FAST_S])
+        # store check reads every page by design, on request only: exempt like training.
+        extra = [(name, times[(name, big)] - times[(name, 0)]) for name in names
+                 if name != "store check" and (name, big) in times and (name, 0) in times]
+        if extra:
+            worst = max(extra, key=lambda e: e[1])
+            self.goals.append(["Every CLI command at %dk within %.1f s of the empty store "
+                               "(`store check` exempt: a full read on request)" % (
+                                   big // 1000, GOAL_CLI_50K_EXTRA_S),
+                               "+%.1f s" % GOAL_CLI_50K_EXTRA_S,
+                               "worst `%s` +%.2f s" % worst, worst[1] <= GOAL_CLI_50K_EXTRA_S])
+        if ("runs list --json", big) in mem:
+            m = mem[("runs list --json", big)]
+            self.goals.append(["`runs list --json` peak memory at %dk" % (big // 1000),
+                               "< %d MB" % GOAL_JSON_PEAK_MB, "%d MB" % m,
+                               m < GOAL_JSON_PEAK_MB])
+        wb = {}
+        for n in sizes:
+            lines = read(os.path.join(d, "workbench-%d.jsonl" % n))
+            if not lines:
+                continue
+            wb[n] = []
+            for line in lines.splitlines():
+                try:
+                    wb[n].append(json.loads(line))
+                except ValueError:
+                    pass
+        if not wb:
+            return
+        self.add("Workbench (`bench_store_scale --workbench`, offscreen, 1400x900): each action "
+                 "once, its wall time until the window shows the result, the longest gap of a "
+                 "10 ms UI-thread timer meanwhile (`StallProbe`) and the UI thread's own CPU "
+                 "time within that gap (busy: the stall without the time spent waiting for a "
+                 "core); one process per store. \"Launch\" includes constructing the window.", "")
+        ns = sorted(wb)
+        actions = [e["action"] for e in wb[ns[-1]] if "max_stall_ms" in e]
+        rows = []
+        for a in actions:
+            row = [a]
+            for n in ns:
+                e = next((x for x in wb[n] if x.get("action") == a), None)
+                row.append("%.0f / %.0f / %.0f ms" % (e["ms"], e["max_stall_ms"],
+                                                      e.get("max_busy_ms", float("nan")))
+                           if e else "-")
+            rows.append(row)
+        peak = {n: next((x["mb"] for x in wb[n] if x.get("action") == "peak memory"), None)
+                for n in ns}
+        rows.append(["peak memory (max RSS)"] + ["%.0f MB" % peak[n] if peak[n] else "-"
+                                                 for n in ns])
+        constructed = {n: next((x["ms"] for x in wb[n]
+                                if x.get("action") == "launch: window constructed"), None)
+                       for n in ns}
+        self.table(["action: time / longest stall / busy"] + ["%dk" % (n // 1000) for n in ns],
+                   rows)
+        if any(constructed.values()):
+            self.add("Of the launch, constructing the window took " + ", ".join(
+                "%.0f ms at %dk" % (constructed[n], n // 1000) for n in ns if constructed[n]) +
+                ".", "")
+        top = ns[-1]
+        launch = next((x for x in wb[top] if x.get("action") == "launch to usable"), None)
+        if launch:
+            self.goals.append(["Workbench usable after launch at %dk" % (top // 1000),
+                               "< %.1f s" % (GOAL_WB_USABLE_MS / 1000.0),
+                               "%.2f s" % (launch["ms"] / 1000.0),
+                               launch["ms"] < GOAL_WB_USABLE_MS and launch.get("finished")])
+        worst = max((x for x in wb[top] if "max_stall_ms" in x), key=lambda x: x["max_stall_ms"])
+        busiest = max((x for x in wb[top] if "max_busy_ms" in x),
+                      key=lambda x: x["max_busy_ms"], default=None)
+        self.goals.append(["No UI-thread stall over %d ms at %dk, any listed action" % (
+                               GOAL_WB_STALL_MS, top // 1000), "<= %d ms" % GOAL_WB_STALL_MS,
+                           "longest %.0f ms (%s)%s" % (
+                               worst["max_stall_ms"], worst["action"],
+                               "; most UI-thread CPU in one gap %.0f ms (%s)" % (
+                                   busiest["max_busy_ms"], busiest["action"]) if busiest else ""),
+                           worst["max_stall_ms"] <= GOAL_WB_STALL_MS])
+        if peak.get(top):
+            self.goals.append(["Workbench peak memory at %dk" % (top // 1000),
+                               "< %d MB" % GOAL_WB_PEAK_MB, "%.0f MB" % peak[top],
+                               peak[top] < GOAL_WB_PEAK_MB])
+
     def threads(self):
         rows = []
         self.thr = {}
@@ -1150,13 +1277,13 @@ def main():
     p.add_argument("--cuda", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                   "..", "docs", "bench-cuda"),
                    help="results of bench/gpu/run.sh from a GPU machine (default: docs/bench-cuda)")
-    p.add_argument("--section", choices=["bf16"],
+    p.add_argument("--section", choices=["bf16", "store"],
                    help="write only this section (with its goals) to --out")
     args = p.parse_args()
     r = args.results
-    if args.section == "bf16":
+    if args.section:
         rep = Report(r)
-        rep.bf16()
+        {"bf16": rep.bf16, "store": rep.store_scale}[args.section]()
         out = ["| goal | target | measured | status |", "|---|---|---|---|"]
         out += ["| %s | %s | %s | %s |" % (g[0], g[1], g[2], status(g[3])) for g in rep.goals]
         with open(args.out, "w") as f:
@@ -1176,6 +1303,7 @@ def main():
     rep.extraction()
     rep.jobs(quick)
     rep.gui()
+    rep.store_scale()
     rep.threads()
     rep.profile()
     rep.cuda(args.cuda)

@@ -6,8 +6,11 @@
 #
 # CLI: median of 3 wall times and the peak memory of each command (GNU time).
 # Workbench (offscreen): each action's time and longest UI-thread stall
-# (bench_store_scale --workbench). Writes OUT_DIR/cli.tsv, OUT_DIR/workbench-N.jsonl
-# and prints both as Markdown tables for docs/BENCHMARKS.md.
+# (bench_store_scale --workbench). Writes OUT_DIR/cli.tsv and
+# OUT_DIR/workbench-N.jsonl; tools/bench.sh runs it as section "store" and
+# bench/report.py renders them (section 7 of docs/BENCHMARKS.md):
+#   python3 bench/report.py --results DIR --section store --out FILE
+# renders this section alone from DIR/store-scale.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${1:-$here/build/dev}

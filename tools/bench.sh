@@ -19,6 +19,8 @@
 #   5. the workbench's UI-thread stalls while it generates the demo, extracts
 #      and trains two runs (vidrnn-workbench --stall-probe, under Xvfb)
 #   6. the LSTM and GRU step with 1 and 2 threads, OpenBLAS and reference BLAS
+#   7. (section "store") the CLI and the workbench on stores of 1k, 10k and
+#      50k runs (bench/store_scale.sh): wall times, UI-thread stalls, memory
 #   bf16. mixed precision: the training step of every architecture in fp32 and
 #      bf16 (C++ and Python autocast), the ConvLSTM layer in fp32, bf16 and as
 #      the reference Python ConvLSTM (bench/convlstm_reference.py) runs it,
@@ -26,7 +28,7 @@
 # --quick: hidden 64 and 256, fewer repetitions and clips, no item 4 unless
 # asked for with --only 4 afterwards; for development (about 15 min on 2
 # cores, item 4 another 15). The full run takes about an hour.
-# --only LIST (comma-separated: 1,1b,2,2b,profile,3,5,6,bf16,4) reruns those sections
+# --only LIST (comma-separated: 1,1b,2,2b,profile,3,5,6,bf16,store,4) reruns those sections
 # into the existing results (same mode) and rewrites the report; the doc
 # lists such reruns with their date.
 # Results (JSON, logs) stay in build/dev/bench-results; demo data for the
@@ -42,7 +44,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=1 ;;
     --only) only=${2:-}; shift ;;
     --only=*) only=${1#--only=} ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1' (--quick, --only LIST)" >&2; exit 2 ;;
   esac
   shift
@@ -80,7 +82,7 @@ if [ ! -f "build/$preset/build.ninja" ]; then
   cmake --preset "$preset" >/dev/null
 fi
 cmake --build --preset "$preset" --target bench_train bench_convlstm bench_extract vidrnn \
-  vidrnn-workbench
+  vidrnn-workbench bench_store_scale
 bin="$here/build/$preset"
 vidrnn="$bin/app/vidrnn"
 
@@ -235,6 +237,15 @@ fi
   "$bin/app/vidrnn-workbench" --stall-probe --no-settings --db "$scratch/gui/runs.db")
 echo "${display[0]}" >"$out/gui-stall.display"
 rm -rf "$scratch/gui"
+fi
+
+# --- 7. the run store at 1k, 10k and 50k runs (section "store") -------------------
+if want store; then
+echo "== 7. store scale"
+# The CLI's commands and the workbench's actions on stores grown from one real
+# run (bench/store_scale.sh); the stores (about 0.6 GB) are removed afterwards.
+timed store-scale bash bench/store_scale.sh "$bin" "$out/store-scale"
+rm -rf "$out/store-scale/stores"
 fi
 
 # --- 6. threads and BLAS -----------------------------------------------------------

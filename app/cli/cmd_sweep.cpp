@@ -174,27 +174,31 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
     return sweepId;
 }
 
-// The sweep's runs and the study's reference rows, for the report.
-std::vector<RunRecord> sweepRunsWithReference(std::int64_t sweepId, const Globals& g) {
-    auto store = RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
+// The sweep's runs and the study's reference rows, for the report (the 16
+// reference rows by their kind, not by reading every run).
+std::vector<RunRecord> sweepRunsWithReference(const RunStore& store, std::int64_t sweepId) {
     auto runs = store.sweepRuns(sweepId);
-    for (const auto& r : store.listRuns()) {
-        if (r.kind == RunKind::Reference) {
-            runs.push_back(r);
-        }
+    RunQuery reference;
+    reference.filter.kind = RunKind::Reference;
+    reference.withoutConfigJson = true;
+    for (auto& r : store.queryRuns(reference)) {
+        runs.push_back(std::move(r));
     }
     return runs;
 }
 
-void printSweepReport(std::int64_t sweepId, const Globals& g, const std::string& format) {
-    std::cout << formatReport(buildReport(sweepRunsWithReference(sweepId, g)),
+RunStore openForReport(const Globals& g) {
+    return RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
+}
+
+void printSweepReport(const RunStore& store, std::int64_t sweepId, const std::string& format) {
+    std::cout << formatReport(buildReport(sweepRunsWithReference(store, sweepId)),
                               reportFormatFromString(format));
 }
 
 // Per-class F1 of the demo's temporal-order pair, per architecture (mean over
 // the sweep's runs): what recurrence adds over the order-blind mean_pool.
-nlohmann::json pairTable(std::int64_t sweepId, const Globals& g) {
-    auto store = RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
+nlohmann::json pairTable(const RunStore& store, std::int64_t sweepId) {
     struct Acc {
         double forward = 0, reversed = 0;
         int n = 0;
@@ -274,7 +278,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
                      "--patience", "--seed", "--device"},
                     a->base, globals.quiet);
         const auto id = runSweep(*a, globals);
-        printSweepReport(id, globals, a->json ? "json" : "table");
+        printSweepReport(openForReport(globals), id, a->json ? "json" : "table");
     });
 
     struct DemoArgs {
@@ -325,15 +329,16 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         args.base.precision = d->precision;
         args.resume = true;
         const auto id = runSweep(args, globals);
+        const auto store = openForReport(globals);
         if (d->json) {
-            auto report = nlohmann::json::parse(
-                formatReport(buildReport(sweepRunsWithReference(id, globals)), ReportFormat::Json));
-            report["temporal_pair"] = pairTable(id, globals);
+            auto report = nlohmann::json::parse(formatReport(
+                buildReport(sweepRunsWithReference(store, id)), ReportFormat::Json));
+            report["temporal_pair"] = pairTable(store, id);
             report["sweep_id"] = id;
             printJson(report);
         } else {
-            printSweepReport(id, globals, "table");
-            printPairTable(pairTable(id, globals));
+            printSweepReport(store, id, "table");
+            printPairTable(pairTable(store, id));
         }
     });
 }
