@@ -182,6 +182,46 @@ private Q_SLOTS:
         QVERIFY(!view.stripB()->hasPrediction());
     }
 
+    // Runs on the bundled pretrained backbone predict real footage in the
+    // scrubber too: a GRU on its 1280-d vectors beside a ConvLSTM on its
+    // 1280-channel maps (issue 13, item 5), each decoded the way it was trained.
+    void scrubberPredictsRealFootageWithPretrainedRuns() {
+        const auto shared = test::sharedDir();
+        const auto clip = shared / "data" / "real-clips" / "biking" / "v_Biking_g01_c01.avi";
+        if (shared.empty() || !std::filesystem::exists(clip)) {
+            QSKIP("shared/data/real-clips is not here");
+        }
+        auto config = test::tinyConfig(mDemo);
+        config.backbone = kPretrainedBackbone;
+        config.imageSize = 64;  // 2x2 maps for the ConvLSTM
+        const qint64 vectors = test::trainDirect(mStore, config);
+        config.arch = "convlstm";
+        config.hidden = 8;
+        const qint64 maps = test::trainDirect(mStore, config);
+        QVERIFY(vectors > 0 && maps > 0);
+
+        StoreSession session;
+        session.open(mStore);
+        for (const qint64 id : {vectors, maps}) {
+            const auto run = session.run(id);
+            QVERIFY(run.has_value());
+            QCOMPARE(run->backbone, std::string(kPretrainedBackbone));
+            QVERIFY(run->pretrained);
+        }
+        ScrubberView view(&session);
+        view.setVideo(QString::fromStdString(clip.string()));
+        view.setRuns(vectors, maps);
+        QSignalSpy predicted(&view, &ScrubberView::predicted);
+        QSignalSpy error(&view, &ScrubberView::errorOccurred);
+        view.predict();
+        QTRY_COMPARE_WITH_TIMEOUT(predicted.count(), 1, 120000);
+        QCOMPARE(error.count(), 0);
+        QCOMPARE(view.stripA()->sampleCount(), config.frames);
+        QVERIFY(view.stripA()->hasPrediction());
+        QCOMPARE(view.stripB()->sampleCount(), config.frames);
+        QVERIFY(view.stripB()->hasPrediction());
+    }
+
     void scrubberNamesAMissingVideo() {
         StoreSession session;
         session.open(mStore);
