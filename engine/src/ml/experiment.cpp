@@ -97,6 +97,7 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
     meta.device = resolveDevice(config.device);
     meta.precision = resolvePrecision(config.precision, config.arch, meta.device);
     meta.backboneId = features.backbone.identity;
+    meta.datasetFingerprint = datasetFingerprint(dataset);
     meta.pretrained = features.backbone.pretrained;
     meta.classNames = dataset.classes;
     meta.params = modelParameters(config, features.backbone,
@@ -169,6 +170,7 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
     rr.params = result.outcome.params;
     rr.evaluation = result.outcome.test;
     rr.predictions = result.outcome.predictions;
+    rr.earlyCurve = result.outcome.earlyCurve;
     rr.checkpoint = checkpoint;
     store.completeRun(result.runId, rr);
     result.status = RunStatus::Completed;
