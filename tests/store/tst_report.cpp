@@ -378,6 +378,17 @@ private Q_SLOTS:
         }
     }
 
+    // Row ids count measured rows only: the same with or without the study's.
+    void rowIdsSkipReferenceRows() {
+        std::vector<std::string> with, without;
+        for (const auto& row : buildReport(sampleRuns()).rows)
+            with.push_back(row.id);
+        for (const auto& row : buildReport(sampleRuns(), ReportOptions{false}).rows)
+            without.push_back(row.id);
+        QCOMPARE(with, (std::vector<std::string>{"r1", "ref", "r2", "r3"}));
+        QCOMPARE(without, (std::vector<std::string>{"r1", "r2", "r3"}));
+    }
+
     void latexCompiles() {
         const QString pdflatex = QStandardPaths::findExecutable("pdflatex");
         if (pdflatex.isEmpty()) {

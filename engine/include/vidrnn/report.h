@@ -47,7 +47,10 @@ struct ReportMember {
 std::vector<std::pair<std::string, std::string>> configurationSettings(const RunRecord& run);
 
 struct ReportRow {
-    std::string id;  // "r1", "r2", ... in table order: names the row for `compare`
+    // "r1", "r2", ... over the measured rows in table order (the same with or
+    // without the study's rows): names the row for `compare`; "ref" for the
+    // study's rows.
+    std::string id;
     std::string type;  // as the study names it: "LSTM", "Deep LSTM (2 layers)", ...
     std::string arch;
     int hidden = 0;

@@ -290,7 +290,7 @@ PairedComparison comparePaired(const ReportRow& a, const ReportRow& b) {
 
 const ReportRow& findReportRow(const Report& report, const std::string& spec) {
     for (const ReportRow& row : report.rows) {
-        if (row.id == spec)
+        if (row.id == spec && !row.reference)
             return row;
     }
     const bool digits = !spec.empty() && std::all_of(spec.begin(), spec.end(),
@@ -308,8 +308,10 @@ const ReportRow& findReportRow(const Report& report, const std::string& spec) {
         }
         throw ConfigError("no report row holds run " + spec);
     }
-    throw ConfigError("no report row '" + spec + "' (rows are r1 to r" +
-                      std::to_string(report.rows.size()) + ", or give a run id)");
+    const auto measured = std::count_if(report.rows.begin(), report.rows.end(),
+                                        [](const ReportRow& r) { return !r.reference; });
+    throw ConfigError("no report row '" + spec + "' (measured rows are r1 to r" +
+                      std::to_string(measured) + ", or give a run id)");
 }
 
 void applyHolm(std::vector<PairedComparison>& comparisons) {

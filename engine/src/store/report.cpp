@@ -354,8 +354,11 @@ Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& opti
         row.macroF1 = summarize(f1);
         report.rows.push_back(std::move(row));
     }
-    for (std::size_t i = 0; i < report.rows.size(); ++i) {
-        report.rows[i].id = "r" + std::to_string(i + 1);
+    // Measured rows only, so that a row keeps its id with or without the
+    // study's rows in the table.
+    int measured = 0;
+    for (ReportRow& row : report.rows) {
+        row.id = row.reference ? "ref" : "r" + std::to_string(++measured);
     }
     addNotes(report);
     describeDifferences(report);
