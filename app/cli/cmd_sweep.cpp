@@ -407,8 +407,8 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
     demo->add_flag("--json", d->json, "print the report as JSON");
     demo->add_flag("--study", d->study,
                    "the study protocol on the demo data instead of the grid: leave one group out "
-                   "(5 folds) x 2 seeds for GRU, LSTM and mean_pool at hidden 64 (30 runs), "
-                   "paired tests against the best row, early classification");
+                   "(5 folds) x 2 seeds for LSTM, GRU, deep LSTM and mean_pool at hidden 64 and "
+                   "128 (80 runs), paired tests against the best row, early classification");
     addPrecisionOption(demo, d->precision);
     demo->callback([d, &globals] {
         DemoOptions o;
@@ -434,12 +434,13 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         args.base.precision = d->precision;
         args.resume = true;
         if (d->study) {
-            // Sized for two cores: 30 short runs (see README, "The study protocol").
+            // Sized for two shared cores (see README, "Comparisons a reviewer
+            // can trust"); ConvLSTM and BiLSTM would triple it.
             args.base.split = "logo";
-            args.archs = {"gru", "lstm", "mean_pool"};
-            args.hidden = {64};
+            args.archs = demoStudyArchs();
+            args.hidden = demoStudyHidden();
             args.folds = {"all"};
-            args.seeds = 2;
+            args.seeds = kDemoStudySeeds;
             runStudy(args, globals, d->json);
             return;
         }

@@ -25,6 +25,10 @@ std::vector<std::string> defaultSweepArchs() {
 
 std::vector<int> defaultSweepHidden() { return {64, 128, 256, 512}; }
 
+std::vector<std::string> demoStudyArchs() { return {"lstm", "gru", "deep_lstm", "mean_pool"}; }
+
+std::vector<int> demoStudyHidden() { return {64, 128}; }
+
 ExtractSummary featuresFor(const Dataset& dataset, const TrainConfig& config,
                            const ExperimentCallbacks& callbacks, const std::atomic<bool>& stop) {
     configureThreads(config.threads);
