@@ -109,6 +109,14 @@ CREATE INDEX runs_by_macro_f1 ON runs (macro_f1);
 PRAGMA user_version = 4;
 )sql";
 
+// Version 5 as vidrnn wrote it: requested and effective precision.
+const char* const kSchemaV5 = R"sql(
+ALTER TABLE runs ADD COLUMN requested_precision TEXT;
+ALTER TABLE runs ADD COLUMN precision TEXT;
+UPDATE runs SET requested_precision = 'fp32', precision = 'fp32' WHERE kind = 'trained';
+PRAGMA user_version = 5;
+)sql";
+
 // A completed run as an old vidrnn wrote it.
 const char* const kV1Data = R"sql(
 INSERT INTO runs (created_at, started_at, finished_at, status, kind, arch, hidden, layers,
@@ -141,6 +149,10 @@ const std::vector<Fixture>& fixtures() {
         {2, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data, 1},
         {3, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3, 1},
         {4, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4, 1},
+        {5,
+         std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4 +
+             kSchemaV5,
+         1},
     };
     return all;
 }
@@ -289,6 +301,9 @@ private Q_SLOTS:
         QCOMPARE(run->precision, std::string("fp32"));
         QCOMPARE(run->config.precision, std::string("fp32"));
         QCOMPARE(store.epochs(1).size(), size_t(1));
+        // Runs before version 6 have neither a data set fingerprint nor a curve.
+        QCOMPARE(run->datasetFingerprint, std::string());
+        QVERIFY(store.earlyCurve(1).empty());
         QCOMPARE(store.confusion(1), (std::vector<std::vector<std::int64_t>>{{3, 1}, {0, 4}}));
         if (fixture.version >= 2) {
             QCOMPARE(run->note, std::string("kept"));

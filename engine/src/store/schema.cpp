@@ -180,6 +180,22 @@ ALTER TABLE runs ADD COLUMN precision TEXT;
 UPDATE runs SET requested_precision = 'fp32', precision = 'fp32' WHERE kind = 'trained';
 )sql";
 
+// Version 6: what the data set held when a run trained (a hash of its clip
+// list, see datasetFingerprint), so that runs on different data never share a
+// report row, and the early-classification curve of each run (accuracy on the
+// test clips having seen the first k of T frames). Older runs keep NULL and
+// no curve.
+constexpr const char* kV6 = R"sql(
+ALTER TABLE runs ADD COLUMN dataset_fingerprint TEXT;
+CREATE TABLE early_curve (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step INTEGER NOT NULL,
+    fraction REAL NOT NULL,
+    accuracy REAL NOT NULL,
+    PRIMARY KEY (run_id, step)
+) WITHOUT ROWID;
+)sql";
+
 std::string hex(std::int64_t value) {
     char buffer[24];
     std::snprintf(buffer, sizeof buffer, "0x%08llX", static_cast<unsigned long long>(value));
@@ -234,6 +250,7 @@ const std::vector<Migration>& migrations() {
         {3, "meta table, read-only reference rows, lookup indexes", kV3},
         {4, "log of changed runs, indexes for sorting the run table", kV4},
         {5, "requested and effective precision of runs", kV5},
+        {6, "data set fingerprint of runs; early-classification curves", kV6},
     };
     return steps;
 }
