@@ -146,8 +146,10 @@ int main(int argc, char** argv) {
     app.fallthrough();
     Globals globals;
     app.add_option("--db", globals.db,
-                   "SQLite run store (default: ./experiments.db if it exists, else "
-                   "experiments.db in $XDG_DATA_HOME/vidrnn or ~/.local/share/vidrnn)");
+                   "run store: an SQLite file (default: ./experiments.db if it exists, else "
+                   "experiments.db in $XDG_DATA_HOME/vidrnn or ~/.local/share/vidrnn) or "
+                   "postgresql://[user@]host[:port]/dbname (password from ~/.pgpass or "
+                   "PGPASSWORD only)");
     app.add_option("--threads", globals.threads, "intra-op threads (default: all cores)")
         ->check(CLI::NonNegativeNumber);
     app.add_flag("-q,--quiet", globals.quiet, "no progress output on stderr");

@@ -1,11 +1,17 @@
-// The run store: one SQLite file (experiments.db by default) that keeps every
-// training run with its settings, per-epoch curves, final metrics, confusion
-// matrix and per-clip predictions, plus the study's published rows as
-// read-only reference runs. The CLI writes it while the GUI reads it: WAL
-// journaling and a busy timeout let both work on one file at once.
+// The run store keeps every training run with its settings, per-epoch
+// curves, final metrics, confusion matrix and per-clip predictions, plus the
+// study's published rows as read-only reference runs. One interface, two
+// backends chosen by the location given to open():
+//  - a file: SQLite (experiments.db by default), for one machine. The CLI
+//    writes it while the GUI reads it: WAL journaling and a busy timeout let
+//    both work on one file at once. Never on a network file system.
+//  - postgresql://[user@]host[:port]/dbname: a PostgreSQL database shared by
+//    the workers of a cluster (libpq's parameters and PG* variables apply; a
+//    password only from ~/.pgpass or PGPASSWORD, never in the URL).
 //
 // Every failure (not a database, damaged, newer schema, read-only, locked
-// too long) throws StoreError naming the file and the reason.
+// too long, server unreachable) throws StoreError naming the file or server
+// and the reason.
 #pragma once
 
 #include <chrono>

@@ -55,7 +55,7 @@ constexpr const char* kNote =
 
 int RunStore::importReference() {
     mImpl->requireWritable("import the reference rows");
-    store::Database& db = mImpl->db;
+    store::Database& db = *mImpl->db;
     auto imported = [&db] {
         store::Statement seen(db, "SELECT 1 FROM meta WHERE key = ?");
         seen.bindAll(kImportKey);

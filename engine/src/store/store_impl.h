@@ -7,23 +7,20 @@
 #include <utility>
 #include <vector>
 
-#include "store/sqlite_db.h"
+#include "store/sql.h"
 #include "vidrnn/store.h"
 
 namespace vidrnn {
 
 struct RunStore::Impl {
-    store::Database db;
+    std::unique_ptr<store::Database> db;
     Options options;
-    std::string key;  // absolute path, for the registry of stores open here
     std::string integrityCheckReason;
+    // Whatever the backend keeps for as long as the store is open here.
+    std::shared_ptr<void> backendState;
 
-    // Registers the store as open in this process; the caller holds the
-    // registry's mutex (store.cpp), the destructor takes it.
-    Impl(const std::string& path, int flags, const std::string& uri, const Options& opts);
-    ~Impl();
-    Impl(const Impl&) = delete;
-    Impl& operator=(const Impl&) = delete;
+    Impl(std::unique_ptr<store::Database> database, const Options& opts)
+        : db(std::move(database)), options(opts) {}
 
     bool readOnly() const { return options.mode == OpenMode::ReadOnly; }
     // Throws StoreError naming the action when the store was opened read-only.
@@ -35,6 +32,20 @@ struct RunStore::Impl {
 };
 
 namespace store {
+
+// The schema version every backend writes; each backend's migrations end there.
+constexpr int kSchemaVersion = 5;
+
+// The backends, each in its own folder; RunStore::open picks one by the
+// form of the location (a postgresql:// URL or a file).
+bool isPostgresUrl(const std::string& location);
+struct Opened {
+    std::unique_ptr<Database> db;
+    std::string integrityCheckReason;
+    std::shared_ptr<void> state;  // kept while the store is open
+};
+Opened openSqlite(const std::string& path, const RunStore::Options& options);
+Opened openPostgres(const std::string& url, const RunStore::Options& options);
 
 // The SELECT list runFromRow() reads, in its order.
 extern const char* const kRunColumns;

@@ -84,7 +84,7 @@ void insertPredictions(store::Database& db, std::int64_t id,
 }  // namespace
 
 void RunStore::completeRun(std::int64_t id, const RunResult& result) {
-    store::Database& db = mImpl->db;
+    store::Database& db = *mImpl->db;
     store::Transaction tx(db);
     mImpl->requireTrainedRun(id, "complete run " + std::to_string(id));
 

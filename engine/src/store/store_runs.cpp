@@ -72,7 +72,7 @@ std::int64_t insertRun(Database& db, const TrainConfig& config, const RunMeta& m
     st.bind(n + 1, nowIso());
     st.bind(n + 2, meta.note.empty() ? std::optional<std::string>() : meta.note);
     st.run();
-    return db.lastInsertId();
+    return db.lastInsertId("runs");
 }
 
 void resetRun(Database& db, std::int64_t id, const TrainConfig& config, const RunMeta& meta) {
@@ -93,8 +93,8 @@ void resetRun(Database& db, std::int64_t id, const TrainConfig& config, const Ru
 
 std::int64_t RunStore::createRun(const TrainConfig& config, const RunMeta& meta) {
     mImpl->requireWritable("create a run");
-    store::Transaction tx(mImpl->db);
-    std::int64_t id = store::insertRun(mImpl->db, config, meta);
+    store::Transaction tx(*mImpl->db);
+    std::int64_t id = store::insertRun(*mImpl->db, config, meta);
     tx.commit();
     return id;
 }
@@ -104,7 +104,7 @@ void RunStore::setStatus(std::int64_t id, RunStatus status, const std::string& m
         throw LogicError(std::string("setStatus cannot make a run ") + toString(status) +
                          " (completeRun stores a completed run with its results)");
     }
-    store::Transaction tx(mImpl->db);
+    store::Transaction tx(*mImpl->db);
     mImpl->requireTrainedRun(
         id, std::string("mark run ") + std::to_string(id) + " " + toString(status));
     const std::string now = store::nowIso();
@@ -113,14 +113,14 @@ void RunStore::setStatus(std::int64_t id, RunStatus status, const std::string& m
     std::optional<std::string> why = message.empty() ? std::nullopt : std::optional(message);
     if (status == RunStatus::Running) {
         // Whoever marks it running owns it now (a queued run picked up by a worker).
-        store::Statement st(mImpl->db,
+        store::Statement st(*mImpl->db,
                             "UPDATE runs SET status = 'running', message = ?, finished_at = NULL, "
                             "started_at = COALESCE(started_at, ?), heartbeat_at = ?, "
                             "owner_host = ?, owner_pid = ?, owner_start = ? WHERE id = ?");
         st.bindAll(why, now, now, self.host, self.pid, self.start, id);
         st.run();
     } else {
-        store::Statement st(mImpl->db,
+        store::Statement st(*mImpl->db,
                             "UPDATE runs SET status = ?, message = ?, finished_at = ?, "
                             "heartbeat_at = ? WHERE id = ?");
         st.bindAll(std::string(toString(status)), why,
@@ -132,49 +132,49 @@ void RunStore::setStatus(std::int64_t id, RunStatus status, const std::string& m
 
 void RunStore::heartbeat(std::int64_t id) {
     mImpl->requireWritable("record a heartbeat");
-    store::Transaction tx(mImpl->db);
-    store::Statement st(mImpl->db,
+    store::Transaction tx(*mImpl->db);
+    store::Statement st(*mImpl->db,
                         "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND kind = 'trained'");
     st.bindAll(store::nowIso(), id);
     st.run();
-    if (mImpl->db.changes() == 0) {
+    if (mImpl->db->changes() == 0) {
         mImpl->requireTrainedRun(id, "record a heartbeat");
     }
     tx.commit();
 }
 
 void RunStore::addEpoch(std::int64_t id, const EpochRecord& e) {
-    store::Transaction tx(mImpl->db);
+    store::Transaction tx(*mImpl->db);
     mImpl->requireTrainedRun(id, "record an epoch");
-    store::Statement seen(mImpl->db, "SELECT 1 FROM epochs WHERE run_id = ? AND epoch = ?");
+    store::Statement seen(*mImpl->db, "SELECT 1 FROM epochs WHERE run_id = ? AND epoch = ?");
     seen.bindAll(id, e.epoch);
     if (seen.step()) {
         throw StoreError(path(), "epoch " + std::to_string(e.epoch) + " of run " +
                                      std::to_string(id) + " is already recorded");
     }
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         "INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, "
                         "val_acc, val_macro_f1, seconds, lr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     st.bindAll(id, e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, e.valMacroF1, e.seconds,
                e.lr);
     st.run();
-    store::Statement beat(mImpl->db, "UPDATE runs SET heartbeat_at = ? WHERE id = ?");
+    store::Statement beat(*mImpl->db, "UPDATE runs SET heartbeat_at = ? WHERE id = ?");
     beat.bindAll(store::nowIso(), id);
     beat.run();
     tx.commit();
 }
 
 void RunStore::annotate(std::int64_t id, const std::string& note) {
-    store::Transaction tx(mImpl->db);
+    store::Transaction tx(*mImpl->db);
     mImpl->requireTrainedRun(id, "annotate run " + std::to_string(id));
-    store::Statement st(mImpl->db, "UPDATE runs SET note = ? WHERE id = ?");
+    store::Statement st(*mImpl->db, "UPDATE runs SET note = ? WHERE id = ?");
     st.bindAll(note.empty() ? std::nullopt : std::optional<std::string>(note), id);
     st.run();
     tx.commit();
 }
 
 void RunStore::deleteRun(std::int64_t id) {
-    store::Transaction tx(mImpl->db);
+    store::Transaction tx(*mImpl->db);
     mImpl->requireTrainedRun(id, "delete run " + std::to_string(id));
     auto run = getRun(id);
     if (run && run->status == RunStatus::Running) {
@@ -183,7 +183,7 @@ void RunStore::deleteRun(std::int64_t id) {
                                      std::to_string(run->ownerPid.value_or(0)) + " on " +
                                      run->ownerHost + "); stop it first");
     }
-    store::Statement st(mImpl->db, "DELETE FROM runs WHERE id = ?");
+    store::Statement st(*mImpl->db, "DELETE FROM runs WHERE id = ?");
     st.bindAll(id);
     st.run();
     tx.commit();
@@ -202,10 +202,10 @@ int RunStore::markInterrupted() {
     std::vector<Candidate> dead;
     {
         store::Statement st(
-            mImpl->db,
-            "SELECT id, owner_host, owner_pid, owner_start, COALESCE(heartbeat_at, ''), "
-            "(julianday('now') - julianday(COALESCE(heartbeat_at, started_at, created_at))) "
-            "* 86400.0 FROM runs WHERE status = 'running'");
+            *mImpl->db,
+            "SELECT id, owner_host, owner_pid, owner_start, COALESCE(heartbeat_at, ''), " +
+                mImpl->db->ageSecondsSql("COALESCE(heartbeat_at, started_at, created_at)") +
+                " FROM runs WHERE status = 'running'");
         while (st.step()) {
             std::string host = st.text(1);
             std::int64_t pid = st.int64(2);
@@ -224,17 +224,17 @@ int RunStore::markInterrupted() {
     if (dead.empty()) {
         return 0;
     }
-    store::Transaction tx(mImpl->db);
+    store::Transaction tx(*mImpl->db);
     int marked = 0;
     const std::string now = store::nowIso();
     for (const Candidate& c : dead) {
-        store::Statement st(mImpl->db,
+        store::Statement st(*mImpl->db,
                             "UPDATE runs SET status = 'interrupted', finished_at = ?, message = ? "
                             "WHERE id = ? AND status = 'running' "
                             "AND COALESCE(heartbeat_at, '') = ?");
         st.bindAll(now, c.why, c.id, c.heartbeat);
         st.run();
-        marked += mImpl->db.changes();
+        marked += mImpl->db->changes();
     }
     tx.commit();
     return marked;

@@ -32,13 +32,13 @@ constexpr const char* kSweepColumns = "id, created_at, spec, dataset, status";
 
 std::int64_t RunStore::createSweep(const std::string& specJson, const std::string& dataset) {
     mImpl->requireWritable("create a sweep");
-    store::Transaction tx(mImpl->db);
-    store::Statement st(mImpl->db,
+    store::Transaction tx(*mImpl->db);
+    store::Statement st(*mImpl->db,
                         "INSERT INTO sweeps (created_at, spec, dataset, status) "
                         "VALUES (?, ?, ?, 'running')");
     st.bindAll(store::nowIso(), specJson, dataset);
     st.run();
-    std::int64_t id = mImpl->db.lastInsertId();
+    std::int64_t id = mImpl->db->lastInsertId("sweeps");
     tx.commit();
     return id;
 }
@@ -48,18 +48,18 @@ void RunStore::setSweepStatus(std::int64_t sweepId, const std::string& status) {
         throw LogicError("unknown sweep status '" + status + "'");
     }
     mImpl->requireWritable("change a sweep's status");
-    store::Transaction tx(mImpl->db);
-    store::Statement st(mImpl->db, "UPDATE sweeps SET status = ? WHERE id = ?");
+    store::Transaction tx(*mImpl->db);
+    store::Statement st(*mImpl->db, "UPDATE sweeps SET status = ? WHERE id = ?");
     st.bindAll(status, sweepId);
     st.run();
-    if (mImpl->db.changes() == 0) {
+    if (mImpl->db->changes() == 0) {
         throw StoreError(path(), "sweep " + std::to_string(sweepId) + " does not exist");
     }
     tx.commit();
 }
 
 std::vector<SweepRecord> RunStore::listSweeps() const {
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         std::string("SELECT ") + kSweepColumns + " FROM sweeps ORDER BY id");
     std::vector<SweepRecord> out;
     while (st.step()) {
@@ -69,7 +69,7 @@ std::vector<SweepRecord> RunStore::listSweeps() const {
 }
 
 std::optional<SweepRecord> RunStore::getSweep(std::int64_t sweepId) const {
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         std::string("SELECT ") + kSweepColumns + " FROM sweeps WHERE id = ?");
     st.bindAll(sweepId);
     if (!st.step()) {
@@ -85,7 +85,7 @@ std::vector<RunRecord> RunStore::sweepRuns(std::int64_t sweepId) const {
 }
 
 std::vector<GridCell> RunStore::completedCells(std::int64_t sweepId) const {
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         "SELECT DISTINCT arch, hidden, layers, fold, seed FROM runs "
                         "WHERE sweep_id = ? AND status = 'completed' "
                         "ORDER BY arch, hidden, layers, fold, seed");
@@ -100,7 +100,7 @@ std::vector<GridCell> RunStore::completedCells(std::int64_t sweepId) const {
 CellClaim RunStore::claimCell(std::int64_t sweepId, const TrainConfig& config,
                               const RunMeta& meta) {
     mImpl->requireWritable("claim a sweep cell");
-    store::Database& db = mImpl->db;
+    store::Database& db = *mImpl->db;
     store::Transaction tx(db);
     if (!getSweep(sweepId)) {
         throw StoreError(path(), "sweep " + std::to_string(sweepId) + " does not exist");
@@ -112,9 +112,9 @@ CellClaim RunStore::claimCell(std::int64_t sweepId, const TrainConfig& config,
     // may hold several runs for one cell.
     store::Statement st(
         db,
-        "SELECT id, status, owner_host, owner_pid, owner_start, "
-        "(julianday('now') - julianday(COALESCE(heartbeat_at, started_at, created_at))) * 86400.0 "
-        "FROM runs WHERE sweep_id = ? AND kind = 'trained' AND arch = ? AND hidden = ? "
+        "SELECT id, status, owner_host, owner_pid, owner_start, " +
+            db.ageSecondsSql("COALESCE(heartbeat_at, started_at, created_at)") +
+            " FROM runs WHERE sweep_id = ? AND kind = 'trained' AND arch = ? AND hidden = ? "
         "AND layers = ? AND fold = ? AND seed = ? ORDER BY status = 'completed' DESC, id");
     st.bindAll(sweepId, config.arch, config.hidden, effectiveLayers(config), config.fold,
                config.seed);
