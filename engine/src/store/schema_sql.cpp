@@ -149,6 +149,15 @@ ALTER TABLE runs ADD COLUMN precision TEXT;
 UPDATE runs SET requested_precision = 'fp32', precision = 'fp32' WHERE kind = 'trained';
 )sql";
 
+// Version 6: cells of a sweep shared by many workers: how often a cell was
+// claimed (a cell that failed too often is given up) and the batch job
+// (Slurm's) of the process that owns a run.
+constexpr const char* kV6 = R"sql(
+ALTER TABLE runs ADD COLUMN attempts @INT@ NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN owner_job TEXT;
+UPDATE runs SET attempts = 1 WHERE kind = 'trained' AND started_at IS NOT NULL;
+)sql";
+
 std::string replaceAll(std::string text, const std::string& token, const std::string& with) {
     for (std::size_t at = text.find(token); at != std::string::npos;
          at = text.find(token, at + with.size())) {
@@ -160,13 +169,14 @@ std::string replaceAll(std::string text, const std::string& token, const std::st
 }  // namespace
 
 std::string sharedSchemaSql(int version, const SchemaTypes& types, const std::string& extra) {
-    static_assert(kSchemaVersion == 5, "add the shared tables of the new schema version");
-    static const char* const steps[] = {kV1, kV2, kV3, kV4, kV5};
+    static_assert(kSchemaVersion == 6, "add the shared tables of the new schema version");
+    static const char* const steps[] = {kV1, kV2, kV3, kV4, kV5, kV6};
     if (version < 1 || version > kSchemaVersion) {
         throw LogicError("no schema version " + std::to_string(version));
     }
     std::string sql = steps[version - 1];
-    sql = sql.find("@EXTRA@") == std::string::npos ? sql + extra : replaceAll(sql, "@EXTRA@", extra);
+    sql =
+        sql.find("@EXTRA@") == std::string::npos ? sql + extra : replaceAll(sql, "@EXTRA@", extra);
     sql = replaceAll(sql, "@ID@", types.id);
     sql = replaceAll(sql, "@INT@", types.integer);
     sql = replaceAll(sql, "@REAL@", types.real);

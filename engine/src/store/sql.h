@@ -80,6 +80,19 @@ public:
     // The backend's full consistency check: empty when sound.
     virtual std::vector<std::string> integrityProblems(int maxProblems) = 0;
 
+    // --- claiming sweep cells
+    // What makes a SELECT lock the rows it returns, passing over rows that
+    // another transaction holds ("" where the transaction's write lock keeps
+    // every other writer out already).
+    virtual const char* lockRowsSkipLocked() const = 0;
+    // Inside a transaction: waits for any other transaction holding the
+    // same (group, key) until it ends ("" above: nothing to wait for).
+    virtual void lockKey(std::int64_t group, const std::string& key) = 0;
+    // Whether owners of running runs are judged by their lease (heartbeat
+    // age) alone: a server shared by many machines, where a host name and a
+    // pid tell nothing certain.
+    virtual bool leaseOnly() const = 0;
+
 private:
     std::string mName;
 };

@@ -117,6 +117,10 @@ const std::string& RunStore::path() const {
     return mImpl->db->path();
 }
 
+const RunStore::Options& RunStore::options() const {
+    return mImpl->options;
+}
+
 bool RunStore::readOnly() const {
     return mImpl->readOnly();
 }
@@ -153,7 +157,7 @@ void RunStore::Impl::requireTrainedRun(std::int64_t id, const std::string& actio
     requireWritable(action);
     if (requireRun(id).first == RunKind::Reference) {
         throw StoreError(db->path(), "cannot " + action + ": run " + std::to_string(id) +
-                                        " is a reference row from the study, which is read-only");
+                                         " is a reference row from the study, which is read-only");
     }
 }
 

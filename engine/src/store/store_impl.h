@@ -34,7 +34,7 @@ struct RunStore::Impl {
 namespace store {
 
 // The schema version every backend writes; each backend's migrations end there.
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 
 // The backends, each in its own folder; RunStore::open picks one by the
 // form of the location (a postgresql:// URL or a file).
@@ -52,6 +52,14 @@ extern const char* const kRunColumns;
 RunRecord runFromRow(const Statement& st);
 
 RunStatus statusFromColumn(const std::string& name);
+
+// Only the holder of a sweep cell's lease may write its run: the condition
+// (three parameters: this process's host, pid and start) that a running
+// sweep run has not passed to another worker.
+extern const char* const kLeaseHeld;
+void bindLeaseHolder(Statement& st, int firstIndex);
+// Throws StoreError: run `id` is running in another process now.
+[[noreturn]] void leaseLost(Database& db, std::int64_t id, const std::string& action);
 
 // Keeps the log of changed runs from growing without end (every heartbeat
 // adds an entry): drops the oldest entries once there are many; a reader

@@ -22,7 +22,7 @@ enum Col {
     cDevice, cParams, cBackboneId, cPretrained, cLeaking, cNumClasses, cClassNames,
     cTrainSeconds, cExtractSeconds, cBestEpoch, cAccuracy, cMacroF1, cTestCount,
     cMessage, cNote, cOwnerHost, cOwnerPid, cHeartbeat, cSweepId, cCheckpoint,
-    cRequestedPrecision, cPrecision,
+    cRequestedPrecision, cPrecision, cAttempts, cOwnerJob,
 };
 // clang-format on
 
@@ -34,7 +34,7 @@ const char* const kRunColumns =
     "device, params, backbone_id, pretrained, leaking, num_classes, class_names, "
     "train_seconds, extract_seconds, best_epoch, accuracy, macro_f1, test_count, "
     "message, note, owner_host, owner_pid, heartbeat_at, sweep_id, checkpoint, "
-    "requested_precision, precision";
+    "requested_precision, precision, attempts, owner_job";
 
 RunStatus statusFromColumn(const std::string& name) {
     try {
@@ -125,6 +125,8 @@ RunRecord runFromRow(const Statement& st) {
     r.sweepId = st.optInt64(cSweepId);
     r.checkpoint = st.text(cCheckpoint);
     r.precision = st.text(cPrecision);
+    r.attempts = st.int32(cAttempts);
+    r.ownerJob = st.text(cOwnerJob);
     return r;
 }
 

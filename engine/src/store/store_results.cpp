@@ -110,11 +110,17 @@ void RunStore::completeRun(std::int64_t id, const RunResult& result) {
                         "params = CASE WHEN ? > 0 THEN ? ELSE params END, "
                         "accuracy = ?, macro_f1 = ?, test_count = ?, num_classes = ?, "
                         "checkpoint = COALESCE(NULLIF(?, ''), checkpoint), message = NULL "
-                        "WHERE id = ?");
+                        "WHERE id = ? AND " +
+                            std::string(store::kLeaseHeld));
     st.bindAll(now, now, result.trainSeconds, result.extractSeconds, result.bestEpoch,
                result.params, result.params, ev.accuracy, ev.macroF1, ev.total, classes,
                result.checkpoint, id);
+    store::bindLeaseHolder(st, 14);
     st.run();
+    if (db.changes() == 0) {
+        // Another worker took the cell over: its result is the one kept.
+        store::leaseLost(db, id, "complete run " + std::to_string(id));
+    }
 
     insertClassMetrics(db, id, ev, names);
     insertConfusion(db, id, ev);

@@ -23,7 +23,7 @@ constexpr const char* kRunWriteColumns =
     "precision, params, backbone_id, "
     "pretrained, leaking, num_classes, class_names, owner_host, owner_pid, owner_start, "
     "heartbeat_at, sweep_id, checkpoint, finished_at, train_seconds, extract_seconds, "
-    "best_epoch, accuracy, macro_f1, test_count, message";
+    "best_epoch, accuracy, macro_f1, test_count, message, owner_job";
 
 int columnCount(const char* columns) {
     return 1 + static_cast<int>(
@@ -51,7 +51,7 @@ void bindRunColumns(Statement& st, const TrainConfig& c, const RunMeta& meta) {
                static_cast<std::int64_t>(meta.classNames.size()), namesToJson(meta.classNames),
                self.host, self.pid, self.start, now, meta.sweepId, meta.checkpoint, std::nullopt,
                std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-               std::nullopt);
+               std::nullopt, self.job.empty() ? std::nullopt : std::optional(self.job));
 }
 
 void checkNewStatus(RunStatus status) {
@@ -61,6 +61,27 @@ void checkNewStatus(RunStatus status) {
 }
 
 }  // namespace
+
+const char* const kLeaseHeld =
+    "(sweep_id IS NULL OR status <> 'running' OR "
+    "(owner_host = ? AND owner_pid = ? AND COALESCE(owner_start, '') = ?))";
+
+void bindLeaseHolder(Statement& st, int firstIndex) {
+    const ProcessIdentity self = currentProcess();
+    st.bind(firstIndex, self.host);
+    st.bind(firstIndex + 1, self.pid);
+    st.bind(firstIndex + 2, self.start);
+}
+
+void leaseLost(Database& db, std::int64_t id, const std::string& action) {
+    Statement st(db,
+                 "SELECT COALESCE(owner_host, ''), COALESCE(owner_pid, 0) FROM runs WHERE id = ?");
+    st.bindAll(id);
+    st.step();
+    throw StoreError(db.path(), "cannot " + action + ": its lease ran out and run " +
+                                    std::to_string(id) + " is running in pid " +
+                                    std::to_string(st.int64(1)) + " on " + st.text(0) + " now");
+}
 
 std::int64_t insertRun(Database& db, const TrainConfig& config, const RunMeta& meta) {
     checkNewStatus(meta.status);
@@ -116,8 +137,10 @@ void RunStore::setStatus(std::int64_t id, RunStatus status, const std::string& m
         store::Statement st(*mImpl->db,
                             "UPDATE runs SET status = 'running', message = ?, finished_at = NULL, "
                             "started_at = COALESCE(started_at, ?), heartbeat_at = ?, "
-                            "owner_host = ?, owner_pid = ?, owner_start = ? WHERE id = ?");
-        st.bindAll(why, now, now, self.host, self.pid, self.start, id);
+                            "owner_host = ?, owner_pid = ?, owner_start = ?, owner_job = ? "
+                            "WHERE id = ?");
+        st.bindAll(why, now, now, self.host, self.pid, self.start,
+                   self.job.empty() ? std::nullopt : std::optional(self.job), id);
         st.run();
     } else {
         store::Statement st(*mImpl->db,
@@ -133,12 +156,15 @@ void RunStore::setStatus(std::int64_t id, RunStatus status, const std::string& m
 void RunStore::heartbeat(std::int64_t id) {
     mImpl->requireWritable("record a heartbeat");
     store::Transaction tx(*mImpl->db);
-    store::Statement st(*mImpl->db,
-                        "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND kind = 'trained'");
+    store::Statement st(*mImpl->db, std::string("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND "
+                                                "kind = 'trained' AND ") +
+                                        store::kLeaseHeld);
     st.bindAll(store::nowIso(), id);
+    store::bindLeaseHolder(st, 3);
     st.run();
     if (mImpl->db->changes() == 0) {
         mImpl->requireTrainedRun(id, "record a heartbeat");
+        store::leaseLost(*mImpl->db, id, "renew the lease of run " + std::to_string(id));
     }
     tx.commit();
 }
@@ -210,10 +236,13 @@ int RunStore::markInterrupted() {
             std::string host = st.text(1);
             std::int64_t pid = st.int64(2);
             double age = st.isNull(5) ? 1e18 : st.real(5);
-            if (!store::ownerGone(host, pid, st.text(3), age, timeout)) {
+            const bool gone = mImpl->db->leaseOnly()
+                                  ? age > timeout
+                                  : store::ownerGone(host, pid, st.text(3), age, timeout);
+            if (!gone) {
                 continue;
             }
-            std::string why = host == store::currentProcess().host
+            std::string why = host == store::currentProcess().host && !mImpl->db->leaseOnly()
                                   ? "its process " + std::to_string(pid) + " has ended"
                                   : "no heartbeat from " + (host.empty() ? "its host" : host) +
                                         " for " + std::to_string(static_cast<long long>(age)) +

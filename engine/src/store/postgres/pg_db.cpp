@@ -196,8 +196,8 @@ auto PgDatabase::withConnection(const std::string& sql, Work&& work) {
 }
 
 void PgDatabase::fail(const std::string& sql, const std::exception& error) const {
-    throw StoreError(path(), "cannot run '" + sqlGist(sql) + "' on " + mHost + ": " +
-                                 explain(error));
+    throw StoreError(path(),
+                     "cannot run '" + sqlGist(sql) + "' on " + mHost + ": " + explain(error));
 }
 
 pqxx::result PgDatabase::run(const std::string& sql,
@@ -265,6 +265,22 @@ const SqlDialect& PgDatabase::dialect() const {
     return postgres;
 }
 
+const char* PgDatabase::lockRowsSkipLocked() const {
+    return " FOR UPDATE SKIP LOCKED";
+}
+
+void PgDatabase::lockKey(std::int64_t group, const std::string& key) {
+    Statement st(*this,
+                 "SELECT pg_advisory_xact_lock(CAST(CAST(? AS bigint) % 2147483647 AS integer), "
+                 "hashtext(?))");
+    st.bindAll(group, key);
+    st.run();
+}
+
+bool PgDatabase::leaseOnly() const {
+    return true;
+}
+
 std::int64_t PgDatabase::runLogMarker() {
     return queryInt("SELECT COALESCE(MAX(seq), 0) FROM run_log");
 }
@@ -272,8 +288,9 @@ std::int64_t PgDatabase::runLogMarker() {
 std::int64_t PgDatabase::dataVersion() {
     // Unlike SQLite's data_version it also moves for this connection's own
     // writes; a watcher then reads once more than needed.
-    return queryInt("SELECT COALESCE(MAX(seq), 0) + (SELECT COALESCE(MAX(id), 0) FROM sweeps) "
-                    "FROM run_log");
+    return queryInt(
+        "SELECT COALESCE(MAX(seq), 0) + (SELECT COALESCE(MAX(id), 0) FROM sweeps) "
+        "FROM run_log");
 }
 
 std::vector<std::string> PgDatabase::integrityProblems(int) {

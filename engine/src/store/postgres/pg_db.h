@@ -39,6 +39,9 @@ public:
     std::int64_t runLogMarker() override;
     std::int64_t dataVersion() override;
     std::vector<std::string> integrityProblems(int maxProblems) override;
+    const char* lockRowsSkipLocked() const override;
+    void lockKey(std::int64_t group, const std::string& key) override;
+    bool leaseOnly() const override;
 
     const std::string& host() const noexcept { return mHost; }
     // Runs one statement with its parameters (NULL where empty).

@@ -12,7 +12,7 @@ namespace vidrnn::store {
 namespace {
 
 const SchemaTypes kSqliteTypes{"INTEGER PRIMARY KEY AUTOINCREMENT", "INTEGER", "REAL",
-                                " WITHOUT ROWID"};
+                               " WITHOUT ROWID"};
 
 // What SQLite adds to the shared tables of a version: its application id
 // (version 1), and the triggers that keep reference rows read-only
@@ -92,12 +92,13 @@ const std::vector<Migration>& migrations() {
         {4, "log of changed runs, indexes for sorting the run table",
          sharedSchemaSql(4, kSqliteTypes, kRunLogTriggers)},
         {5, "requested and effective precision of runs", sharedSchemaSql(5, kSqliteTypes)},
+        {6, "claims of a cell, batch job of a run's owner", sharedSchemaSql(6, kSqliteTypes)},
     };
     return steps;
 }
 
 int currentSchemaVersion() {
-    static_assert(kSchemaVersion == 5, "add the SQLite migration for the new schema version");
+    static_assert(kSchemaVersion == 6, "add the SQLite migration for the new schema version");
     return migrations().back().version;
 }
 

@@ -64,8 +64,8 @@ void SqliteDatabase::exec(const std::string& sql) {
     if (rc != SQLITE_OK) {
         std::string message = error ? error : sqlite3_errstr(rc);
         sqlite3_free(error);
-        throw StoreError(path(),
-                         "cannot run '" + sqlGist(sql) + "': " + explain(rc, message, mBusyTimeoutMs));
+        throw StoreError(
+            path(), "cannot run '" + sqlGist(sql) + "': " + explain(rc, message, mBusyTimeoutMs));
     }
 }
 
@@ -84,7 +84,6 @@ void SqliteDatabase::setBusyTimeout(int milliseconds) {
     }
     mBusyTimeoutMs = milliseconds;
 }
-
 
 namespace {
 
@@ -183,6 +182,16 @@ std::string SqliteDatabase::ageSecondsSql(const std::string& expr) const {
 const SqlDialect& SqliteDatabase::dialect() const {
     static const SqlDialect sqlite{"LIKE"};
     return sqlite;
+}
+
+const char* SqliteDatabase::lockRowsSkipLocked() const {
+    return "";  // BEGIN IMMEDIATE holds the write lock already
+}
+
+void SqliteDatabase::lockKey(std::int64_t, const std::string&) {}
+
+bool SqliteDatabase::leaseOnly() const {
+    return false;  // one machine: a pid and its start time tell
 }
 
 std::int64_t SqliteDatabase::runLogMarker() {

@@ -35,6 +35,9 @@ public:
     std::int64_t runLogMarker() override;
     std::int64_t dataVersion() override;
     std::vector<std::string> integrityProblems(int maxProblems) override;
+    const char* lockRowsSkipLocked() const override;
+    void lockKey(std::int64_t group, const std::string& key) override;
+    bool leaseOnly() const override;
 
     void setBusyTimeout(int milliseconds);
     int busyTimeout() const noexcept { return mBusyTimeoutMs; }
