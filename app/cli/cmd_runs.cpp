@@ -35,6 +35,18 @@ RunStore openStore(const Globals& globals, bool forWriting,
         if (access(path.c_str(), W_OK) != 0 || access(folder.c_str(), W_OK) != 0) {
             options.mode = RunStore::OpenMode::ReadOnly;
         }
+    } else if (!forWriting && options.mode == RunStore::OpenMode::ReadWrite) {
+        // A server store: only the server knows whether this role may write.
+        try {
+            return RunStore::open(path, options);
+        } catch (const StoreError& writable) {
+            options.mode = RunStore::OpenMode::ReadOnly;
+            try {
+                return RunStore::open(path, options);
+            } catch (const StoreError&) {
+                throw writable;  // the first reason is the one to show
+            }
+        }
     }
     return RunStore::open(path, options);
 }

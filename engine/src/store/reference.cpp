@@ -67,6 +67,7 @@ int RunStore::importReference() {
         return 0;
     }
     store::Transaction tx(db);
+    db.lockKey(0, kImportKey);  // a server: other workers opening the store now wait here
     if (imported()) {
         return 0;  // another program imported them meanwhile
     }

@@ -14,9 +14,33 @@
 #include <type_traits>
 #include <vector>
 
+#include "vidrnn/errors.h"
+
 namespace vidrnn::store {
 
 struct SqlDialect;
+
+// The connection to a server broke inside a transaction, which the server
+// then rolled back: the whole operation may be run again (retryLost).
+class ConnectionLost : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
+// Runs `work(again)` and, when its transaction was lost with the connection,
+// runs it again (again = true) on a connection opened anew, a few times.
+template <typename Work>
+auto retryLost(Work&& work) {
+    for (int attempt = 0;; ++attempt) {
+        try {
+            return work(attempt > 0);
+        } catch (const ConnectionLost&) {
+            if (attempt == 4) {
+                throw;
+            }
+        }
+    }
+}
 
 // One prepared statement's backend half.
 class Cursor {

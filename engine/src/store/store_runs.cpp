@@ -113,81 +113,95 @@ void resetRun(Database& db, std::int64_t id, const TrainConfig& config, const Ru
 }  // namespace store
 
 std::int64_t RunStore::createRun(const TrainConfig& config, const RunMeta& meta) {
-    mImpl->requireWritable("create a run");
-    store::Transaction tx(*mImpl->db);
-    std::int64_t id = store::insertRun(*mImpl->db, config, meta);
-    tx.commit();
-    return id;
+    return store::retryLost([&](bool) {
+        mImpl->requireWritable("create a run");
+        store::Transaction tx(*mImpl->db);
+        std::int64_t id = store::insertRun(*mImpl->db, config, meta);
+        tx.commit();
+        return id;
+    });
 }
 
 void RunStore::setStatus(std::int64_t id, RunStatus status, const std::string& message) {
-    if (status == RunStatus::Completed || status == RunStatus::Reference) {
-        throw LogicError(std::string("setStatus cannot make a run ") + toString(status) +
-                         " (completeRun stores a completed run with its results)");
-    }
-    store::Transaction tx(*mImpl->db);
-    mImpl->requireTrainedRun(
-        id, std::string("mark run ") + std::to_string(id) + " " + toString(status));
-    const std::string now = store::nowIso();
-    const bool ends = status != RunStatus::Running && status != RunStatus::Queued;
-    const store::ProcessIdentity self = store::currentProcess();
-    std::optional<std::string> why = message.empty() ? std::nullopt : std::optional(message);
-    if (status == RunStatus::Running) {
-        // Whoever marks it running owns it now (a queued run picked up by a worker).
-        store::Statement st(*mImpl->db,
-                            "UPDATE runs SET status = 'running', message = ?, finished_at = NULL, "
-                            "started_at = COALESCE(started_at, ?), heartbeat_at = ?, "
-                            "owner_host = ?, owner_pid = ?, owner_start = ?, owner_job = ? "
-                            "WHERE id = ?");
-        st.bindAll(why, now, now, self.host, self.pid, self.start,
-                   self.job.empty() ? std::nullopt : std::optional(self.job), id);
-        st.run();
-    } else {
-        store::Statement st(*mImpl->db,
-                            "UPDATE runs SET status = ?, message = ?, finished_at = ?, "
-                            "heartbeat_at = ? WHERE id = ?");
-        st.bindAll(std::string(toString(status)), why,
-                   ends ? std::optional<std::string>(now) : std::nullopt, now, id);
-        st.run();
-    }
-    tx.commit();
+    return store::retryLost([&](bool) {
+        if (status == RunStatus::Completed || status == RunStatus::Reference) {
+            throw LogicError(std::string("setStatus cannot make a run ") + toString(status) +
+                             " (completeRun stores a completed run with its results)");
+        }
+        store::Transaction tx(*mImpl->db);
+        mImpl->requireTrainedRun(
+            id, std::string("mark run ") + std::to_string(id) + " " + toString(status));
+        const std::string now = store::nowIso();
+        const bool ends = status != RunStatus::Running && status != RunStatus::Queued;
+        const store::ProcessIdentity self = store::currentProcess();
+        std::optional<std::string> why = message.empty() ? std::nullopt : std::optional(message);
+        if (status == RunStatus::Running) {
+            // Whoever marks it running owns it now (a queued run picked up by a worker).
+            store::Statement st(
+                *mImpl->db,
+                "UPDATE runs SET status = 'running', message = ?, finished_at = NULL, "
+                "started_at = COALESCE(started_at, ?), heartbeat_at = ?, "
+                "owner_host = ?, owner_pid = ?, owner_start = ?, owner_job = ? "
+                "WHERE id = ?");
+            st.bindAll(why, now, now, self.host, self.pid, self.start,
+                       self.job.empty() ? std::nullopt : std::optional(self.job), id);
+            st.run();
+        } else {
+            store::Statement st(*mImpl->db,
+                                "UPDATE runs SET status = ?, message = ?, finished_at = ?, "
+                                "heartbeat_at = ? WHERE id = ?");
+            st.bindAll(std::string(toString(status)), why,
+                       ends ? std::optional<std::string>(now) : std::nullopt, now, id);
+            st.run();
+        }
+        tx.commit();
+    });
 }
 
 void RunStore::heartbeat(std::int64_t id) {
-    mImpl->requireWritable("record a heartbeat");
-    store::Transaction tx(*mImpl->db);
-    store::Statement st(*mImpl->db, std::string("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND "
-                                                "kind = 'trained' AND ") +
-                                        store::kLeaseHeld);
-    st.bindAll(store::nowIso(), id);
-    store::bindLeaseHolder(st, 3);
-    st.run();
-    if (mImpl->db->changes() == 0) {
-        mImpl->requireTrainedRun(id, "record a heartbeat");
-        store::leaseLost(*mImpl->db, id, "renew the lease of run " + std::to_string(id));
-    }
-    tx.commit();
+    return store::retryLost([&](bool) {
+        mImpl->requireWritable("record a heartbeat");
+        store::Transaction tx(*mImpl->db);
+        store::Statement st(*mImpl->db,
+                            std::string("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND "
+                                        "kind = 'trained' AND ") +
+                                store::kLeaseHeld);
+        st.bindAll(store::nowIso(), id);
+        store::bindLeaseHolder(st, 3);
+        st.run();
+        if (mImpl->db->changes() == 0) {
+            mImpl->requireTrainedRun(id, "record a heartbeat");
+            store::leaseLost(*mImpl->db, id, "renew the lease of run " + std::to_string(id));
+        }
+        tx.commit();
+    });
 }
 
 void RunStore::addEpoch(std::int64_t id, const EpochRecord& e) {
-    store::Transaction tx(*mImpl->db);
-    mImpl->requireTrainedRun(id, "record an epoch");
-    store::Statement seen(*mImpl->db, "SELECT 1 FROM epochs WHERE run_id = ? AND epoch = ?");
-    seen.bindAll(id, e.epoch);
-    if (seen.step()) {
-        throw StoreError(path(), "epoch " + std::to_string(e.epoch) + " of run " +
-                                     std::to_string(id) + " is already recorded");
-    }
-    store::Statement st(*mImpl->db,
-                        "INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, "
-                        "val_acc, val_macro_f1, seconds, lr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    st.bindAll(id, e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, e.valMacroF1, e.seconds,
-               e.lr);
-    st.run();
-    store::Statement beat(*mImpl->db, "UPDATE runs SET heartbeat_at = ? WHERE id = ?");
-    beat.bindAll(store::nowIso(), id);
-    beat.run();
-    tx.commit();
+    return store::retryLost([&](bool again) {
+        store::Transaction tx(*mImpl->db);
+        mImpl->requireTrainedRun(id, "record an epoch");
+        store::Statement seen(*mImpl->db, "SELECT 1 FROM epochs WHERE run_id = ? AND epoch = ?");
+        seen.bindAll(id, e.epoch);
+        if (seen.step()) {
+            if (again) {
+                return;  // the commit went through before the connection broke
+            }
+            throw StoreError(path(), "epoch " + std::to_string(e.epoch) + " of run " +
+                                         std::to_string(id) + " is already recorded");
+        }
+        store::Statement st(
+            *mImpl->db,
+            "INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, "
+            "val_acc, val_macro_f1, seconds, lr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        st.bindAll(id, e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, e.valMacroF1,
+                   e.seconds, e.lr);
+        st.run();
+        store::Statement beat(*mImpl->db, "UPDATE runs SET heartbeat_at = ? WHERE id = ?");
+        beat.bindAll(store::nowIso(), id);
+        beat.run();
+        tx.commit();
+    });
 }
 
 void RunStore::annotate(std::int64_t id, const std::string& note) {

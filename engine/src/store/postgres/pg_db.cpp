@@ -196,6 +196,10 @@ auto PgDatabase::withConnection(const std::string& sql, Work&& work) {
 }
 
 void PgDatabase::fail(const std::string& sql, const std::exception& error) const {
+    if (dynamic_cast<const pqxx::broken_connection*>(&error)) {
+        throw ConnectionLost(
+            path(), "cannot run '" + sqlGist(sql) + "' on " + mHost + ": " + explain(error));
+    }
     throw StoreError(path(),
                      "cannot run '" + sqlGist(sql) + "' on " + mHost + ": " + explain(error));
 }

@@ -79,8 +79,9 @@ Url parseUrl(const std::string& url) {
                          "~/.pgpass or the PGPASSWORD environment variable");
     }
     if (dbname.empty() && queryParameter(query, "dbname").empty()) {
-        throw StoreError(url, "malformed store URL: no database name (expected "
-                              "postgresql://[user@]host[:port]/dbname)");
+        throw StoreError(url,
+                         "malformed store URL: no database name (expected "
+                         "postgresql://[user@]host[:port]/dbname)");
     }
     if (dbname.find('/') != std::string::npos) {
         throw StoreError(url, "malformed store URL: '" + dbname +
@@ -121,14 +122,15 @@ bool isPostgresUrl(const std::string& location) {
 Opened openPostgres(const std::string& url, const RunStore::Options& options) {
     const Url parsed = parseUrl(url);
     const bool readOnly = options.mode == RunStore::OpenMode::ReadOnly;
-    auto db = std::make_unique<PgDatabase>(url, url, parsed.host, readOnly,
-                                           readOnly ? std::chrono::milliseconds(0)
-                                                    : reconnectWindow());
+    auto db =
+        std::make_unique<PgDatabase>(url, url, parsed.host, readOnly,
+                                     readOnly ? std::chrono::milliseconds(0) : reconnectWindow());
     if (readOnly) {
         pgCheckReadable(*db);
     } else {
         pgMigrate(*db);
-        if (db->queryInt("SELECT (has_table_privilege('runs', 'INSERT') AND has_table_privilege('runs', 'UPDATE'))::int") == 0) {
+        if (db->queryInt("SELECT (has_table_privilege('runs', 'INSERT') AND "
+                         "has_table_privilege('runs', 'UPDATE'))::int") == 0) {
             throw StoreError(url, "the store is read-only (role " +
                                       db->queryText("SELECT current_user") +
                                       " may not write its tables); open it read-only to "

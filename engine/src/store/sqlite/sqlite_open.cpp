@@ -107,7 +107,7 @@ void checkHeader(const std::string& path) {
 
 // Problems reported by quick_check or integrity_check, one line each.
 std::vector<std::string> sqliteProblems(SqliteDatabase& db, const std::string& pragma,
-                                           int maxProblems) {
+                                        int maxProblems) {
     Statement st(db, "PRAGMA " + pragma + "(" + std::to_string(maxProblems) + ")");
     std::vector<std::string> problems;
     while (st.step()) {
@@ -242,8 +242,7 @@ Opened openSqlite(const std::string& path, const RunStore::Options& options) {
                          "open it read-only to browse it");
     }
     if (checkReason.empty() && options.integrityCheck == Options::Check::Auto && !readOnly &&
-        storedSchemaVersion(db) > 0 &&
-        storedSchemaVersion(db) < kSchemaVersion) {
+        storedSchemaVersion(db) > 0 && storedSchemaVersion(db) < kSchemaVersion) {
         checkReason = "migration";  // never rewrite a damaged store
     }
     if (!checkReason.empty()) {
