@@ -516,6 +516,26 @@ void addRunCommands(CLI::App& app, Globals& globals) {
                          "read the whole store and report damage (opening it checks only after "
                          "an unclean shutdown or before an upgrade)")
         ->callback([&globals] { runStoreCheck(globals); });
+    auto copyArgs = std::make_shared<std::pair<std::string, std::string>>();
+    auto* copyCmd = storeCmd->add_subcommand(
+        "copy",
+        "copy the finished runs of one store into another (a file or a postgresql:// URL, "
+        "either way); runs already there are not copied again");
+    copyCmd->add_option("SRC", copyArgs->first, "the store to copy from")->required();
+    copyCmd->add_option("DST", copyArgs->second, "the store to copy into (created when missing)")
+        ->required();
+    copyCmd->callback([copyArgs, &globals] {
+        auto source = RunStore::open(copyArgs->first, RunStore::OpenMode::ReadOnly);
+        auto target = RunStore::open(copyArgs->second);
+        const auto counts = target.copyFrom(source);
+        if (!globals.quiet) {
+            std::fprintf(stderr,
+                         "%s -> %s: %d runs copied, %d already there, %d still running "
+                         "(left in the source)\n",
+                         source.path().c_str(), target.path().c_str(), counts.copied,
+                         counts.alreadyThere, counts.stillRunning);
+        }
+    });
 
     auto report = std::make_shared<ReportCliOptions>();
     auto* reportCmd = app.add_subcommand(

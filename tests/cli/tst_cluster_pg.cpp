@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRandomGenerator>
@@ -133,6 +134,34 @@ private Q_SLOTS:
         QCOMPARE(onSqlite.exitCode, 0);
         QCOMPARE(reportWithoutTiming(onPg.out).toJson(),
                  reportWithoutTiming(onSqlite.out).toJson());
+    }
+
+    // Uses sameResultsAsSqlite's SQLite store.
+    void storeCopyRoundTrip() {
+        const QString sqlite = mDir.filePath("same.db");
+        const QString back = mDir.filePath("back.db");
+        QVERIFY(QFileInfo::exists(sqlite));
+        QVERIFY(mPg.createDb("copy"));
+        auto there = runCli({"store", "copy", sqlite, mPg.url("copy")});
+        QVERIFY2(there.exitCode == 0, there.err.constData());
+        QVERIFY2(there.err.contains("12 runs copied, 0 already there"), there.err.constData());
+        auto again = runCli({"store", "copy", sqlite, mPg.url("copy")});
+        QVERIFY2(again.err.contains("0 runs copied, 12 already there"), again.err.constData());
+        auto home = runCli({"store", "copy", mPg.url("copy"), back});
+        QVERIFY2(home.err.contains("12 runs copied"), home.err.constData());
+        for (const QStringList& command :
+             {QStringList{"runs", "list", "--json"}, QStringList{"report", "--json"}}) {
+            auto original = runCli(QStringList{"--db", sqlite} + command);
+            auto onPg = runCli(QStringList{"--db", mPg.url("copy")} + command);
+            auto roundTrip = runCli(QStringList{"--db", back} + command);
+            QCOMPARE(original.exitCode, 0);
+            QVERIFY(!original.out.isEmpty());
+            QCOMPARE(onPg.out, original.out);
+            QCOMPARE(roundTrip.out, original.out);
+        }
+        qInfo(
+            "store copy SQLite -> PostgreSQL -> SQLite: runs list --json and report --json "
+            "identical; copying again copied nothing");
     }
 
     void killedWorkersLoseNothing() {

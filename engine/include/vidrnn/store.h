@@ -327,6 +327,17 @@ public:
     // never waits for another (FOR UPDATE SKIP LOCKED).
     CellClaim claimCell(std::int64_t sweepId, const TrainConfig& config, const RunMeta& meta);
 
+    // --- copying between stores (either backend, either direction)
+    struct CopyCounts {
+        int copied = 0;
+        int alreadyThere = 0;  // copied before: same creation time, owner and cell
+        int stillRunning = 0;  // running or queued in the source: left there
+    };
+    // Copies the trained runs of `source` (with their sweeps, epochs and
+    // results; the checkpoint paths as recorded) that this store lacks, in
+    // one transaction. Ids are kept where they are free here.
+    CopyCounts copyFrom(const RunStore& source);
+
     // --- reference
     // The study's 16 published rows as read-only reference runs, once per
     // store. Returns how many were added (0 when already there).

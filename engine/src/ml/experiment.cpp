@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 
 #include "store/lease.h"
@@ -16,6 +17,14 @@ namespace vidrnn {
 namespace fs = std::filesystem;
 
 std::string checkpointDirFor(const std::string& storePath) {
+    if (const char* chosen = std::getenv("VIDRNN_CHECKPOINTS"); chosen && *chosen) {
+        return fs::absolute(chosen).string();
+    }
+    if (storePath.find("://") != std::string::npos) {
+        // A server store has no folder: the working directory's, unless
+        // --checkpoints names shared storage. Each run records its own path.
+        return fs::absolute("checkpoints").string();
+    }
     auto dir = fs::absolute(storePath).parent_path();
     return (dir / "checkpoints").string();
 }

@@ -104,6 +104,10 @@ public:
     // The backend's full consistency check: empty when sound.
     virtual std::vector<std::string> integrityProblems(int maxProblems) = 0;
 
+    // After rows were inserted into `table` with explicit ids: the next
+    // generated id comes after them.
+    virtual void afterExplicitIds(const std::string& table) = 0;
+
     // --- claiming sweep cells
     // What makes a SELECT lock the rows it returns, passing over rows that
     // another transaction holds ("" where the transaction's write lock keeps

@@ -269,6 +269,12 @@ const SqlDialect& PgDatabase::dialect() const {
     return postgres;
 }
 
+void PgDatabase::afterExplicitIds(const std::string& table) {
+    // An identity column's sequence does not see ids given explicitly.
+    exec("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), " +
+         "GREATEST((SELECT COALESCE(MAX(id), 0) FROM " + table + "), 1))");
+}
+
 const char* PgDatabase::lockRowsSkipLocked() const {
     return " FOR UPDATE SKIP LOCKED";
 }

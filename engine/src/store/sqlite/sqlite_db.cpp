@@ -184,6 +184,10 @@ const SqlDialect& SqliteDatabase::dialect() const {
     return sqlite;
 }
 
+void SqliteDatabase::afterExplicitIds(const std::string&) {
+    // AUTOINCREMENT keeps the largest id ever inserted already.
+}
+
 const char* SqliteDatabase::lockRowsSkipLocked() const {
     return "";  // BEGIN IMMEDIATE holds the write lock already
 }

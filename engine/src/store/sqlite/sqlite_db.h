@@ -35,6 +35,7 @@ public:
     std::int64_t runLogMarker() override;
     std::int64_t dataVersion() override;
     std::vector<std::string> integrityProblems(int maxProblems) override;
+    void afterExplicitIds(const std::string& table) override;
     const char* lockRowsSkipLocked() const override;
     void lockKey(std::int64_t group, const std::string& key) override;
     bool leaseOnly() const override;
