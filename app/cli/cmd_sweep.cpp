@@ -1,11 +1,14 @@
 // sweep: a grid of runs over one data set, resumable; demo: the main job.
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "commands.h"
 #include "progress.h"
@@ -31,6 +34,12 @@ struct SweepArgs {
     int seeds = 1;
     bool resume = false;
     std::int64_t sweepId = 0;
+    // A worker joins the grid's sweep (or starts it) and claims cells until
+    // none is left, waiting for cells others train (a dead worker's cell
+    // comes back when its lease runs out).
+    bool worker = false;
+    int leaseSeconds = 0;  // 0 = the store's default
+    int maxAttempts = 3;
     bool json = false;
 };
 
@@ -93,12 +102,19 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
         throw DatasetError(a.base.dataset, "no usable clips");
     }
     const auto folds = parseFolds(a.folds, foldCount(ds, a.base.split));
-    auto store = RunStore::open(resolveStorePath(g.db));
+    RunStore::Options storeOptions;
+    if (a.leaseSeconds > 0) {
+        storeOptions.heartbeatTimeout = std::chrono::seconds(a.leaseSeconds);
+    }
+    storeOptions.maxAttempts = a.maxAttempts;
+    auto store = RunStore::open(resolveStorePath(g.db), storeOptions);
     const auto spec =
         specJson(a, folds).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 
     std::int64_t sweepId = a.sweepId;
-    if (sweepId == 0 && a.resume) {
+    if (sweepId == 0 && a.worker) {
+        sweepId = store.joinSweep(spec, ds.root);
+    } else if (sweepId == 0 && a.resume) {
         // The newest sweep of the same grid on the same data: its completed
         // cells are kept, the rest trained (a finished grid trains nothing).
         for (const auto& s : store.listSweeps()) {
@@ -124,50 +140,74 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
     }
     FeatureSets features(ds, cb, stopFlag());
     const int cells = int(a.archs.size() * a.hidden.size() * folds.size()) * a.seeds;
-    int index = 0, failed = 0;
-    for (int seed = a.base.seed; seed < a.base.seed + a.seeds && !stopFlag(); ++seed) {
-        for (int fold : folds) {
-            for (const auto& arch : a.archs) {
-                for (int hidden : a.hidden) {
-                    if (stopFlag()) {
-                        break;
-                    }
-                    TrainConfig c = a.base;
-                    c.arch = arch;
-                    c.hidden = hidden;
-                    c.fold = fold;
-                    c.seed = seed;
-                    ++index;
-                    auto r =
-                        runExperiment(store, c, ds, features.forConfig(c), cb, stopFlag(), sweepId);
-                    printer.finish();
-                    if (g.quiet) {
-                        continue;
-                    }
-                    if (r.skipped) {
-                        std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: %s (run %lld)\n",
-                                     index, cells, arch.c_str(), hidden, fold, seed,
-                                     r.status == RunStatus::Completed ? "done before" : "busy elsewhere",
-                                     (long long)r.runId);
-                    } else if (r.status == RunStatus::Completed) {
-                        std::fprintf(
-                            stderr,
-                            "[%d/%d] %s h%d fold %d seed %d: run %lld accuracy %.3f macro F1 "
-                            "%.3f, %s, %.1f s\n",
-                            index, cells, arch.c_str(), hidden, fold, seed, (long long)r.runId,
-                            r.outcome.test.accuracy, r.outcome.test.macroF1,
-                            r.outcome.precision.c_str(), r.outcome.trainSeconds);
-                    } else {
-                        ++failed;
-                        std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: run %lld %s %s\n", index,
-                                     cells, arch.c_str(), hidden, fold, seed, (long long)r.runId,
-                                     toString(r.status), r.message.c_str());
+    int index = 0, failed = 0, busy = 1;
+    for (int pass = 0; busy > 0 && !stopFlag(); ++pass) {
+        if (pass > 0) {
+            if (!a.worker) {
+                break;
+            }
+            // Cells others are training: look again once a lease could have run out.
+            std::this_thread::sleep_for(std::chrono::milliseconds(
+                std::clamp<long>(long(store.options().heartbeatTimeout.count()) * 250, 200, 5000)));
+        }
+        busy = 0;
+        index = 0;
+        for (int seed = a.base.seed; seed < a.base.seed + a.seeds && !stopFlag(); ++seed) {
+            for (int fold : folds) {
+                for (const auto& arch : a.archs) {
+                    for (int hidden : a.hidden) {
+                        if (stopFlag()) {
+                            break;
+                        }
+                        TrainConfig c = a.base;
+                        c.arch = arch;
+                        c.hidden = hidden;
+                        c.fold = fold;
+                        c.seed = seed;
+                        ++index;
+                        auto r = runExperiment(store, c, ds, features.forConfig(c), cb, stopFlag(),
+                                               sweepId);
+                        printer.finish();
+                        if (r.skipped && r.status == RunStatus::Running) {
+                            ++busy;
+                        } else if (r.skipped && r.status == RunStatus::Failed) {
+                            ++failed;
+                        }
+                        if (g.quiet) {
+                            continue;
+                        }
+                        if (r.skipped) {
+                            std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: %s (run %lld)\n",
+                                         index, cells, arch.c_str(), hidden, fold, seed,
+                                         r.status == RunStatus::Completed ? "done before"
+                                         : r.status == RunStatus::Failed
+                                             ? "given up (failed too often)"
+                                             : "busy elsewhere",
+                                         (long long)r.runId);
+                        } else if (r.status == RunStatus::Completed) {
+                            std::fprintf(
+                                stderr,
+                                "[%d/%d] %s h%d fold %d seed %d: run %lld accuracy %.3f macro F1 "
+                                "%.3f, %s, %.1f s\n",
+                                index, cells, arch.c_str(), hidden, fold, seed, (long long)r.runId,
+                                r.outcome.test.accuracy, r.outcome.test.macroF1,
+                                r.outcome.precision.c_str(), r.outcome.trainSeconds);
+                        } else {
+                            ++failed;
+                            std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: run %lld %s %s\n",
+                                         index, cells, arch.c_str(), hidden, fold, seed,
+                                         (long long)r.runId, toString(r.status), r.message.c_str());
+                        }
                     }
                 }
             }
         }
     }
-    store.setSweepStatus(sweepId, stopFlag() ? "cancelled" : (failed ? "failed" : "completed"));
+    // A worker leaves the sweep's status to the last one to finish: others
+    // may still be training.
+    if (!a.worker || busy == 0) {
+        store.setSweepStatus(sweepId, stopFlag() ? "cancelled" : (failed ? "failed" : "completed"));
+    }
     if (stopFlag()) {
         throw Error("sweep " + std::to_string(sweepId) + " cancelled; resume with --resume");
     }
@@ -210,8 +250,10 @@ nlohmann::json pairTable(const RunStore& store, std::int64_t sweepId) {
         }
         std::optional<double> fwd, rev;
         for (const auto& c : store.classMetrics(run.id)) {
-            if (c.name == kDemoForwardClass) fwd = c.metrics.f1;
-            if (c.name == kDemoReversedClass) rev = c.metrics.f1;
+            if (c.name == kDemoForwardClass)
+                fwd = c.metrics.f1;
+            if (c.name == kDemoReversedClass)
+                rev = c.metrics.f1;
         }
         auto& a = byArch[run.arch];
         a.forward += fwd.value_or(0.0);
@@ -235,9 +277,10 @@ nlohmann::json pairTable(const RunStore& store, std::int64_t sweepId) {
 }
 
 void printPairTable(const nlohmann::json& rows) {
-    std::printf("\ntemporal-order pair: %s is %s played backwards (per-class F1, mean over hidden "
-                "sizes)\n",
-                kDemoReversedClass, kDemoForwardClass);
+    std::printf(
+        "\ntemporal-order pair: %s is %s played backwards (per-class F1, mean over hidden "
+        "sizes)\n",
+        kDemoReversedClass, kDemoForwardClass);
     std::printf("%-28s %4s %10s %20s %8s\n", "type", "runs", kDemoForwardClass, kDemoReversedClass,
                 "pair");
     for (const auto& r : rows) {
@@ -257,11 +300,13 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
     auto* sweep = app.add_subcommand("sweep", "train a grid of runs (default: the study's grid)");
     addDataOptions(sweep, a->base);
     addPresetOption(sweep, *preset);
-    addListOption(sweep, "--archs", a->archs,
-                  "architectures, by spaces or commas (default: the study's four + bilstm, mean_pool)");
+    addListOption(
+        sweep, "--archs", a->archs,
+        "architectures, by spaces or commas (default: the study's four + bilstm, mean_pool)");
     addListOption(sweep, "--hidden", a->hidden, "hidden sizes (default: 64 128 256 512)");
     addListOption(sweep, "--folds", a->folds, "all, or fold numbers (default: 0)");
-    sweep->add_option("--seeds", a->seeds, "seeds per cell, from --seed on")->check(CLI::PositiveNumber);
+    sweep->add_option("--seeds", a->seeds, "seeds per cell, from --seed on")
+        ->check(CLI::PositiveNumber);
     sweep->add_option("--seed", a->base.seed, "first seed");
     sweep->add_option("--split", a->base.split, "logo|groups|random");
     sweep->add_option("--epochs", a->base.epochs, "maximum epochs");
@@ -271,6 +316,18 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
     sweep->add_flag("--resume", a->resume, "finish the newest unfinished sweep of this grid");
     sweep->add_option("--sweep", a->sweepId, "resume this sweep id");
     sweep->add_flag("--json", a->json, "print the sweep's report as JSON");
+    sweep->add_flag("--worker", a->worker,
+                    "join the grid's sweep (or start it) and claim cells until none is left, "
+                    "waiting for cells other workers train (for many workers on one store)");
+    sweep
+        ->add_option("--lease", a->leaseSeconds,
+                     "seconds without a heartbeat after which a cell's lease runs out and "
+                     "another worker claims it (default 120)")
+        ->check(CLI::PositiveNumber);
+    sweep
+        ->add_option("--max-attempts", a->maxAttempts,
+                     "claims of a cell before it is given up as failed (PostgreSQL; default 3)")
+        ->check(CLI::PositiveNumber);
     addPrecisionOption(sweep, a->base.precision);
     sweep->callback([sweep, a, preset, &globals] {
         applyPreset(sweep, *preset,

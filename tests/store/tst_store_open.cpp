@@ -109,6 +109,13 @@ CREATE INDEX runs_by_macro_f1 ON runs (macro_f1);
 PRAGMA user_version = 4;
 )sql";
 
+const char* const kSchemaV5 = R"sql(
+ALTER TABLE runs ADD COLUMN requested_precision TEXT;
+ALTER TABLE runs ADD COLUMN precision TEXT;
+UPDATE runs SET requested_precision = 'fp32', precision = 'fp32' WHERE kind = 'trained';
+PRAGMA user_version = 5;
+)sql";
+
 // A completed run as an old vidrnn wrote it.
 const char* const kV1Data = R"sql(
 INSERT INTO runs (created_at, started_at, finished_at, status, kind, arch, hidden, layers,
@@ -141,6 +148,9 @@ const std::vector<Fixture>& fixtures() {
         {2, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data, 1},
         {3, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3, 1},
         {4, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4, 1},
+        {5,
+         std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4 + kSchemaV5,
+         1},
     };
     return all;
 }
