@@ -7,6 +7,10 @@
 # demo data set open, the demo's sweep in Compare, its best run in Results.
 # `vidrnn-workbench --reproduce` does the same work inside the window; either
 # resumes the other's sweep, completed cells are never repeated.
+# VIDRNN_DEMO_STUDY=1 runs the study protocol instead (`vidrnn demo --study`:
+# leave one group out x 2 seeds for four architectures at two sizes, the table
+# with 95% intervals, paired tests against the best row, early classification;
+# about 13 minutes on two busy cores).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 preset=${VIDRNN_PRESET:-dev}
@@ -19,7 +23,11 @@ cd "$here"
 # installed vidrnn without --db would use the XDG data folder's).
 db="$here/experiments.db"
 export VIDRNN_CACHE=${VIDRNN_CACHE:-$here/.cache/features}
-"$bin/vidrnn" --db "$db" demo
+if [ "${VIDRNN_DEMO_STUDY:-0}" = 1 ]; then
+  "$bin/vidrnn" --db "$db" demo --study
+else
+  "$bin/vidrnn" --db "$db" demo
+fi
 if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
   exec "$bin/vidrnn-workbench" --db "$db" "$@"
 fi

@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "commands.h"
+#include "vidrnn/compare.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/features.h"
 #include "vidrnn/report.h"
@@ -346,6 +347,17 @@ void printRun(const RunStore& store, const RunRecord& r) {
             {"epoch", "train loss", "train acc", "val loss", "val acc", "val F1", "seconds", "lr"},
             rows, std::vector<bool>(8, true));
     }
+    const auto curve = store.earlyCurve(r.id);
+    if (!curve.empty()) {
+        std::cout << "\nearly classification (test accuracy having seen the first k of T "
+                     "frames)\n";
+        std::vector<std::vector<std::string>> rows;
+        for (std::size_t k = 0; k < curve.size(); ++k) {
+            rows.push_back({std::to_string(k + 1), fixed(curve[k].fraction, 3),
+                            fixed(curve[k].accuracy, 3)});
+        }
+        printTable({"k", "fraction", "accuracy"}, rows, std::vector<bool>(3, true));
+    }
 }
 
 json runDetailsJson(const RunStore& store, const RunRecord& r, bool withPredictions) {
@@ -378,6 +390,13 @@ json runDetailsJson(const RunStore& store, const RunRecord& r, bool withPredicti
     }
     doc["class_metrics"] = classes;
     doc["confusion"] = store.confusion(r.id);
+    json early = json::array();
+    for (const auto& p : store.earlyCurve(r.id)) {
+        early.push_back({{"fraction", p.fraction}, {"accuracy", p.accuracy}});
+    }
+    doc["early_curve"] = early;
+    doc["dataset_fingerprint"] = r.datasetFingerprint.empty() ? json(nullptr)
+                                                              : json(r.datasetFingerprint);
     const auto predictions = store.predictions(r.id);
     doc["prediction_count"] = predictions.size();
     if (withPredictions) {
@@ -417,7 +436,16 @@ void runShow(const Globals& globals, const ShowOptions& o) {
 RunRecord reportFields(const RunRecord& r) {
     RunRecord slim;
     slim.id = r.id;
+    slim.createdAt = r.createdAt;
     slim.status = r.status;
+    // Everything that decides a row (see configurationSettings).
+    slim.config = r.config;
+    slim.device = r.device;
+    slim.precision = r.precision;
+    slim.backboneId = r.backboneId;
+    slim.datasetFingerprint = r.datasetFingerprint;
+    slim.fold = r.fold;
+    slim.seed = r.seed;
     slim.kind = r.kind;
     slim.arch = r.arch;
     slim.hidden = r.hidden;
@@ -440,10 +468,25 @@ struct ReportCliOptions {
     std::optional<std::int64_t> sweep;
     std::string protocol;
     std::string output;
+    std::string pairs;  // "" | all | best
+    std::string rowA, rowB;  // compare
 };
 
-void runReport(const Globals& globals, const ReportCliOptions& o) {
-    const ReportFormat format = o.json ? ReportFormat::Json : reportFormatFromString(o.format);
+void writeOut(const std::string& text, const std::string& output, const char* what) {
+    if (output.empty()) {
+        std::cout << text;
+        return;
+    }
+    std::ofstream out(output, std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) {
+        throw Error(output, std::string("cannot write the ") + what);
+    }
+}
+
+// The report of the runs the options select, as `report` prints it.
+Report loadReport(const Globals& globals, const ReportCliOptions& o) {
     auto store = openStore(globals, false);
     // Only the runs a report counts (completed ones of yours), without the
     // column it never reads.
@@ -467,17 +510,49 @@ void runReport(const Globals& globals, const ReportCliOptions& o) {
         for (auto& r : store.queryRuns(reference))
             runs.push_back(std::move(r));
     }
-    const std::string text = formatReport(buildReport(runs, options), format);
-    if (o.output.empty()) {
-        std::cout << text;
-        return;
+    return buildReport(runs, options);
+}
+
+void runReport(const Globals& globals, const ReportCliOptions& o) {
+    const ReportFormat format = o.json ? ReportFormat::Json : reportFormatFromString(o.format);
+    const Report report = loadReport(globals, o);
+    std::string text = formatReport(report, format);
+    if (!o.pairs.empty()) {
+        const auto pairs = o.pairs == "best" ? compareAgainstBest(report) : compareAllPairs(report);
+        const std::string table = formatComparisons(pairs, format);
+        if (format == ReportFormat::Json) {
+            // One document: the report's with the comparisons beside its rows.
+            auto doc = nlohmann::json::parse(text);
+            auto cmp = nlohmann::json::parse(table);
+            doc["comparisons"] = cmp["comparisons"];
+            doc["comparison_notes"] = cmp["notes"];
+            text = doc.dump(2) + "\n";
+        } else {
+            text += "\n" + table;
+        }
     }
-    std::ofstream out(o.output, std::ios::binary);
-    out << text;
-    out.close();
-    if (!out) {
-        throw Error(o.output, "cannot write the report");
+    writeOut(text, o.output, "report");
+}
+
+// --format, --json, --sweep, --protocol, -o: report and compare alike.
+void addTableOptions(CLI::App* cmd, ReportCliOptions& o) {
+    cmd->add_option("--format", o.format, "table|markdown|csv|latex|json")
+        ->check(CLI::IsMember({"table", "markdown", "csv", "latex", "json"}));
+    cmd->add_flag("--json", o.json, "same as --format json");
+    cmd->add_option("--sweep", o.sweep, "only the runs of this sweep");
+    cmd->add_option("--protocol", o.protocol, "only runs with this split protocol");
+    cmd->add_option("-o,--output", o.output, "write to this file instead of stdout");
+}
+
+void runCompare(const Globals& globals, const ReportCliOptions& o) {
+    const ReportFormat format = o.json ? ReportFormat::Json : reportFormatFromString(o.format);
+    const Report report = loadReport(globals, o);
+    const ReportRow& a = findReportRow(report, o.rowA);
+    const ReportRow& b = findReportRow(report, o.rowB);
+    if (&a == &b) {
+        throw ConfigError("'" + o.rowA + "' and '" + o.rowB + "' are the same row (" + a.id + ")");
     }
+    writeOut(formatComparisons({comparePaired(a, b)}, format), o.output, "comparison");
 }
 
 void addRunsGroup(CLI::App& app, Globals& globals) {
@@ -564,14 +639,27 @@ void addRunCommands(CLI::App& app, Globals& globals) {
     auto report = std::make_shared<ReportCliOptions>();
     auto* reportCmd = app.add_subcommand(
         "report", "the study's results table from completed runs (mean ± std over folds/seeds)");
-    reportCmd->add_option("--format", report->format, "table|markdown|csv|latex|json")
-        ->check(CLI::IsMember({"table", "markdown", "csv", "latex", "json"}));
-    reportCmd->add_flag("--json", report->json, "same as --format json");
-    reportCmd->add_option("--sweep", report->sweep, "only the runs of this sweep");
-    reportCmd->add_option("--protocol", report->protocol, "only runs with this split protocol");
+    addTableOptions(reportCmd, *report);
     reportCmd->add_flag("--no-reference", report->noReference, "leave out the study's rows");
-    reportCmd->add_option("-o,--output", report->output, "write to this file instead of stdout");
+    reportCmd
+        ->add_option("--pairs", report->pairs,
+                     "after the table, paired tests on matched (fold, seed): 'all' pairs of "
+                     "rows, or each row against the 'best' one; Holm-adjusted over the table")
+        ->check(CLI::IsMember({"all", "best"}));
     reportCmd->callback([report, &globals] { runReport(globals, *report); });
+
+    auto compare = std::make_shared<ReportCliOptions>();
+    compare->noReference = true;
+    auto* compareCmd = app.add_subcommand(
+        "compare",
+        "two report rows on their matched (fold, seed) pairs: mean differences of accuracy and "
+        "macro F1 with 95% t intervals, Wilcoxon signed-rank and sign-flip permutation p-values");
+    compareCmd->add_option("ROW_A", compare->rowA, "a row of `report` (r3) or a run id in it")
+        ->required();
+    compareCmd->add_option("ROW_B", compare->rowB, "the other row")->required();
+    addTableOptions(compareCmd, *compare);
+    // Row ids are those of `report` with the same filters.
+    compareCmd->callback([compare, &globals] { runCompare(globals, *compare); });
 }
 
 }  // namespace vidrnn::cli

@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "progress.h"
+#include "vidrnn/compare.h"
 #include "vidrnn/demo.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/experiment.h"
@@ -292,27 +293,111 @@ void printPairTable(const nlohmann::json& rows) {
     }
 }
 
+// Mean early-classification accuracy of each report row at a quarter, half,
+// three quarters and all of the clip.
+std::string earlySummary(const Report& report, const Globals& g) {
+    auto store = RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
+    std::ostringstream out;
+    out << "\nearly classification: test accuracy having seen part of each clip (mean over the "
+           "row's runs)\n";
+    char line[256];
+    std::snprintf(line, sizeof line, "%-5s %-28s %7s %7s %7s %7s\n", "row", "type", "25%", "50%",
+                  "75%", "100%");
+    out << line;
+    for (const ReportRow& row : report.rows) {
+        if (row.reference)
+            continue;
+        double at[4] = {0, 0, 0, 0};
+        int n = 0;
+        for (std::int64_t id : row.runIds) {
+            const auto curve = store.earlyCurve(id);
+            if (curve.empty())
+                continue;
+            for (int q = 0; q < 4; ++q) {
+                // The first point at or past the quarter.
+                const double f = (q + 1) / 4.0;
+                auto it = std::find_if(curve.begin(), curve.end(), [f](const EarlyPoint& p) {
+                    return p.fraction >= f - 1e-9;
+                });
+                at[q] += (it == curve.end() ? curve.back() : *it).accuracy;
+            }
+            ++n;
+        }
+        const std::string type = row.type + " " + std::to_string(row.hidden);
+        if (n == 0) {
+            std::snprintf(line, sizeof line, "%-5s %-28s %s\n", row.id.c_str(), type.c_str(),
+                          "(no curve: bilstm, or runs stored before schema 6)");
+        } else {
+            std::snprintf(line, sizeof line, "%-5s %-28s %7.3f %7.3f %7.3f %7.3f\n", row.id.c_str(),
+                          type.c_str(), at[0] / n, at[1] / n, at[2] / n, at[3] / n);
+        }
+        out << line;
+    }
+    return out.str();
+}
+
+// The study protocol: every fold of the split (LOGO: one per group) x seeds
+// for each configuration, then the table with 95% intervals and each row
+// paired against the best one (Holm over the table).
+void runStudy(SweepArgs a, const Globals& g, bool json) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto id = runSweep(std::move(a), g);
+    auto runs = sweepRunsWithReference(id, g);
+    runs.erase(std::remove_if(runs.begin(), runs.end(),
+                              [](const RunRecord& r) { return r.kind == RunKind::Reference; }),
+               runs.end());
+    const Report report = buildReport(runs, ReportOptions{false});
+    const auto pairs = compareAgainstBest(report);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (json) {
+        auto doc = nlohmann::json::parse(formatReport(report, ReportFormat::Json));
+        doc["comparisons"] =
+            nlohmann::json::parse(formatComparisons(pairs, ReportFormat::Json))["comparisons"];
+        doc["sweep_id"] = id;
+        doc["wall_seconds"] = seconds;
+        printJson(doc);
+        return;
+    }
+    std::cout << "study (sweep " << id << ")\n\n" << formatReport(report, ReportFormat::Table)
+              << "\npaired against the best row:\n"
+              << formatComparisons(pairs, ReportFormat::Table) << earlySummary(report, g);
+    std::printf("\nwall time: %.0f s\n", seconds);
+}
+
+// The options a preset fills in unless given.
+const std::vector<std::string> kPresetOptions{"--frames", "--size",  "--backbone", "--split",
+                                              "--epochs", "--batch", "--lr",       "--patience",
+                                              "--seed",   "--device"};
+
+// What a grid of runs is made of, shared by sweep and study.
+void addGridOptions(CLI::App* cmd, SweepArgs& a, std::string& preset, const char* foldsHelp,
+                    const char* seedsHelp) {
+    addDataOptions(cmd, a.base);
+    addPresetOption(cmd, preset);
+    addListOption(cmd, "--archs", a.archs,
+                  "architectures, by spaces or commas (default: the study's four + bilstm, "
+                  "mean_pool)");
+    addListOption(cmd, "--hidden", a.hidden, "hidden sizes (default: 64 128 256 512)");
+    addListOption(cmd, "--folds", a.folds, foldsHelp);
+    cmd->add_option("--seeds", a.seeds, seedsHelp)->check(CLI::PositiveNumber);
+    cmd->add_option("--seed", a.base.seed, "first seed");
+    cmd->add_option("--split", a.base.split, "logo|groups|random");
+    cmd->add_option("--epochs", a.base.epochs, "maximum epochs");
+    cmd->add_option("--batch", a.base.batch, "batch size");
+    cmd->add_option("--lr", a.base.lr, "Adam learning rate");
+    cmd->add_option("--patience", a.base.patience, "early-stopping patience");
+    addPrecisionOption(cmd, a.base.precision);
+}
+
 }  // namespace
 
 void addSweepCommands(CLI::App& app, Globals& globals) {
     auto a = std::make_shared<SweepArgs>();
     auto preset = std::make_shared<std::string>("user");
     auto* sweep = app.add_subcommand("sweep", "train a grid of runs (default: the study's grid)");
-    addDataOptions(sweep, a->base);
-    addPresetOption(sweep, *preset);
-    addListOption(
-        sweep, "--archs", a->archs,
-        "architectures, by spaces or commas (default: the study's four + bilstm, mean_pool)");
-    addListOption(sweep, "--hidden", a->hidden, "hidden sizes (default: 64 128 256 512)");
-    addListOption(sweep, "--folds", a->folds, "all, or fold numbers (default: 0)");
-    sweep->add_option("--seeds", a->seeds, "seeds per cell, from --seed on")
-        ->check(CLI::PositiveNumber);
-    sweep->add_option("--seed", a->base.seed, "first seed");
-    sweep->add_option("--split", a->base.split, "logo|groups|random");
-    sweep->add_option("--epochs", a->base.epochs, "maximum epochs");
-    sweep->add_option("--batch", a->base.batch, "batch size");
-    sweep->add_option("--lr", a->base.lr, "Adam learning rate");
-    sweep->add_option("--patience", a->base.patience, "early-stopping patience");
+    addGridOptions(sweep, *a, *preset, "all, or fold numbers (default: 0)",
+                   "seeds per cell, from --seed on");
     sweep->add_flag("--resume", a->resume, "finish the newest unfinished sweep of this grid");
     sweep->add_option("--sweep", a->sweepId, "resume this sweep id");
     sweep->add_flag("--json", a->json, "print the sweep's report as JSON");
@@ -328,14 +413,29 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         ->add_option("--max-attempts", a->maxAttempts,
                      "claims of a cell before it is given up as failed (PostgreSQL; default 3)")
         ->check(CLI::PositiveNumber);
-    addPrecisionOption(sweep, a->base.precision);
     sweep->callback([sweep, a, preset, &globals] {
-        applyPreset(sweep, *preset,
-                    {"--frames", "--size", "--backbone", "--split", "--epochs", "--batch", "--lr",
-                     "--patience", "--seed", "--device"},
-                    a->base, globals.quiet);
+        applyPreset(sweep, *preset, kPresetOptions, a->base, globals.quiet);
         const auto id = runSweep(*a, globals);
         printSweepReport(openForReport(globals), id, a->json ? "json" : "table");
+    });
+
+    auto s = std::make_shared<SweepArgs>();
+    s->folds = {"all"};
+    s->seeds = 2;
+    auto studyPreset = std::make_shared<std::string>("user");
+    auto* study = app.add_subcommand(
+        "study",
+        "the study protocol in one command: every fold (logo: leave one group out) x seeds for "
+        "the chosen configurations, the table with 95% intervals, paired tests against the best "
+        "row (Holm) and early-classification accuracy");
+    addGridOptions(study, *s, *studyPreset, "all (default), or fold numbers",
+                   "seeds per fold (default 2)");
+    study->add_flag("--json", s->json, "print the table and the comparisons as JSON");
+    study->callback([study, s, studyPreset, &globals] {
+        applyPreset(study, *studyPreset, kPresetOptions, s->base, globals.quiet);
+        SweepArgs args = *s;
+        args.resume = true;
+        runStudy(args, globals, s->json);
     });
 
     struct DemoArgs {
@@ -348,6 +448,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         std::string cache;
         std::string precision = "auto";
         bool json = false;
+        bool study = false;
     };
     auto d = std::make_shared<DemoArgs>();
     auto* demo = app.add_subcommand(
@@ -361,6 +462,10 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
                      "resnet18 (default for the demo), mobilenet_v2 or a TorchScript file");
     demo->add_option("--cache", d->cache, "feature cache folder (default: XDG cache)");
     demo->add_flag("--json", d->json, "print the report as JSON");
+    demo->add_flag("--study", d->study,
+                   "the study protocol on the demo data instead of the grid: leave one group out "
+                   "(5 folds) x 2 seeds for LSTM, GRU, deep LSTM and mean_pool at hidden 64 and "
+                   "128 (80 runs), paired tests against the best row, early classification");
     addPrecisionOption(demo, d->precision);
     demo->callback([d, &globals] {
         DemoOptions o;
@@ -385,6 +490,17 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         args.base.epochs = d->epochs;
         args.base.precision = d->precision;
         args.resume = true;
+        if (d->study) {
+            // Sized for two shared cores (see README, "Comparisons a reviewer
+            // can trust"); ConvLSTM and BiLSTM would triple it.
+            args.base.split = "logo";
+            args.archs = demoStudyArchs();
+            args.hidden = demoStudyHidden();
+            args.folds = {"all"};
+            args.seeds = kDemoStudySeeds;
+            runStudy(args, globals, d->json);
+            return;
+        }
         const auto id = runSweep(args, globals);
         const auto store = openForReport(globals);
         if (d->json) {

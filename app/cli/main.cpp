@@ -64,11 +64,11 @@ const std::vector<Plugin>& plugins() {
         {VIDRNN_DATA_PLUGIN, "vidrnn_register_data", {"data"}},
         {VIDRNN_COMPUTE_PLUGIN,
          "vidrnn_register_compute",
-         {"train", "extract", "predict", "sweep", "demo", "info"}},
+         {"train", "extract", "predict", "sweep", "study", "demo", "info"}},
     };
     return all;
 }
-const std::set<std::string> kCoreCommands{"models", "runs", "report", "store"};
+const std::set<std::string> kCoreCommands{"models", "runs", "report", "compare", "store"};
 
 // The plugins to load, and whether a command named them (not only help).
 std::pair<std::vector<const Plugin*>, bool> pluginsFor(int argc, char** argv) {

@@ -163,6 +163,47 @@ private Q_SLOTS:
         QCOMPARE(countRuns("completed"), before);
     }
 
+    // Issue 15: the study protocol on the tiny demo (2 groups: 2 folds x 3
+    // seeds = 6 matched pairs), then `compare` and `report --pairs` on it;
+    // every run keeps its early-classification curve.
+    void studyCompareAndPairs() {
+        const QString data = mDemo;  // the tiny preset: 2 groups
+        auto r = cli({"study", "--preset", "demo", "--data", data, "--archs", "gru,mean_pool",
+                      "--hidden", "8", "--seeds", "3", "--epochs", "1", "--size", "32",
+                      "--split", "logo", "--cache", mCache, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const auto o = parseJson(r.out).object();
+        QCOMPARE(o["rows"].toArray().size(), 2);
+        for (const auto& row : o["rows"].toArray()) {
+            QCOMPARE(row.toObject()["n"].toInt(), 6);
+            QCOMPARE(row.toObject()["run_ids"].toArray().size(), 6);
+        }
+        const auto cmp = o["comparisons"].toArray();
+        QCOMPARE(cmp.size(), 1);
+        QCOMPARE(cmp[0].toObject()["pairs"].toArray().size(), 6);
+        QVERIFY(cmp[0].toObject()["accuracy"].toObject()["wilcoxon"].isObject());
+        const QString sweep = QString::number(o["sweep_id"].toInt());
+
+        auto c = cli({"compare", "r1", "r2", "--sweep", sweep});
+        QCOMPARE(c.exitCode, 0);
+        QVERIFY2(c.out.contains("p Wilcoxon") && c.out.contains("95% t confidence"),
+                 c.out + c.err);
+        auto bad = cli({"compare", "r1", "r9", "--sweep", sweep});
+        QVERIFY(bad.exitCode != 0);
+        QVERIFY2(bad.err.contains("error: no report row 'r9'"), bad.err);
+        auto pairs = cli({"report", "--pairs", "all", "--format", "csv", "--sweep", sweep});
+        QCOMPARE(pairs.exitCode, 0);
+        QVERIFY(pairs.out.contains("accuracy_p_wilcoxon"));
+
+        const qint64 run = o["rows"].toArray()[0].toObject()["run_ids"].toArray()[0].toInteger();
+        auto show = cli({"runs", "show", QString::number(run), "--json"});
+        QCOMPARE(show.exitCode, 0);
+        const auto curve = parseJson(show.out).object()["early_curve"].toArray();
+        QCOMPARE(curve.size(), 12);  // the demo preset's T
+        QCOMPARE(curve.last().toObject()["fraction"].toDouble(), 1.0);
+        QVERIFY(!parseJson(show.out).object()["dataset_fingerprint"].isNull());
+    }
+
     void errors_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");

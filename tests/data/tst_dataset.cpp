@@ -127,6 +127,26 @@ private Q_SLOTS:
             "walking/v_walk_dog_03/v_walk_dog_03_02." + ext));
     }
 
+    // Issue 15: runs on a changed copy of a folder never pool with the old
+    // ones; a moved copy does.
+    void fingerprintFollowsContent() {
+        QTemporaryDir dir;
+        const fs::path top(dir.path().toStdString());
+        makeUcf11Tree(top / "a", mClip, "avi", 2, 1);
+        const std::string original = vidrnn::datasetFingerprint(scanDataset((top / "a").string()));
+        QCOMPARE(original.size(), size_t(16));
+        fs::copy(top / "a", top / "moved", fs::copy_options::recursive);
+        QCOMPARE(vidrnn::datasetFingerprint(scanDataset((top / "moved").string())), original);
+        // Another encoding of one clip (another size), a clip more, a clip less.
+        place(mOneFrame, top / "moved" / "biking" / "v_biking_01" / "v_biking_01_01.avi");
+        const std::string reencoded =
+            vidrnn::datasetFingerprint(scanDataset((top / "moved").string()));
+        QVERIFY(reencoded != original);
+        place(mClip, top / "a" / "biking" / "v_biking_02" / "v_biking_02_02.avi");
+        const std::string added = vidrnn::datasetFingerprint(scanDataset((top / "a").string()));
+        QVERIFY(added != original && added != reencoded);
+    }
+
     void ucf11OneLevelUp() {
         QTemporaryDir dir;
         const fs::path top(dir.path().toStdString());

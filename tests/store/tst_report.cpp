@@ -11,6 +11,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
+#include <functional>
 
 #include "vidrnn/errors.h"
 #include "vidrnn/report.h"
@@ -39,6 +40,9 @@ RunRecord completed(std::int64_t id, const std::string& arch, int hidden, double
     r.macroF1 = f1;
     r.trainSeconds = seconds;
     r.precision = "fp32";
+    r.fold = static_cast<int>(id);  // each run its own fold, as a LOGO sweep
+    r.seed = 0;
+    r.createdAt = "2026-01-01T00:00:" + std::to_string(10 + id) + ".000Z";
     return r;
 }
 
@@ -156,8 +160,8 @@ private Q_SLOTS:
     void table() {
         const QString text = format(ReportFormat::Table);
         const QStringList lines = text.split('\n');
-        QVERIFY(lines[0].startsWith("type"));
-        QVERIFY(lines[1].startsWith("----"));
+        QVERIFY(lines[0].startsWith("row"));
+        QVERIFY(lines[1].startsWith("---"));
         // Aligned: every row of the table is as wide as its rule.
         for (int i = 2; i < 6; ++i)
             QVERIFY(lines[i].size() <= lines[1].size());
@@ -202,8 +206,8 @@ private Q_SLOTS:
 
     void markdown() {
         const QStringList lines = format(ReportFormat::Markdown).split('\n');
-        QVERIFY(lines[0].startsWith("| type |"));
-        QVERIFY(QRegularExpression("^\\|(-{3,}:?\\|){11}$").match(lines[1]).hasMatch());
+        QVERIFY(lines[0].startsWith("| row | type |"));
+        QVERIFY(QRegularExpression("^\\|(-{3,}:?\\|){15}$").match(lines[1]).hasMatch());
         const int pipes = int(lines[0].count('|'));
         for (int i = 2; i < 6; ++i) {
             QVERIFY2(lines[i].startsWith('|') && lines[i].count('|') == pipes,
@@ -216,26 +220,28 @@ private Q_SLOTS:
         const QStringList lines = format(ReportFormat::Csv).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 5);
         const QStringList header = csvFields(lines[0]);
-        QCOMPARE(header.size(), 19);
-        QCOMPARE(header[0], QString("type"));
-        QCOMPARE(header.indexOf("precision"), 8);
-        QCOMPARE(header.indexOf("accuracy_std"), 16);
+        QCOMPARE(header.size(), 27);
+        QCOMPARE(header[0], QString("row"));
+        QCOMPARE(header.indexOf("precision"), 9);
+        QCOMPARE(header.indexOf("accuracy_std"), 17);
+        QCOMPARE(header.indexOf("run_ids"), 25);
         for (const QString& line : lines)
-            QCOMPARE(csvFields(line).size(), 19);
+            QCOMPARE(csvFields(line).size(), 27);
         const QStringList gru = csvFields(lines[3]);
-        QCOMPARE(gru[4], QString("logo"));
-        QCOMPARE(gru[8], QString("fp32"));
-        QVERIFY(std::abs(gru[15].toDouble() - 0.76) < 1e-9);
-        QVERIFY(std::abs(gru[16].toDouble() - 0.06) < 1e-9);
-        QCOMPARE(csvFields(lines[2])[8], QString());  // the study's row: not stated
-        QCOMPARE(csvFields(lines[2])[9], QString("reference (report)"));
-        QCOMPARE(csvFields(lines[4])[5], QString("true"));  // random: leaking
+        QCOMPARE(gru[5], QString("logo"));
+        QCOMPARE(gru[9], QString("fp32"));
+        QVERIFY(std::abs(gru[16].toDouble() - 0.76) < 1e-9);
+        QVERIFY(std::abs(gru[17].toDouble() - 0.06) < 1e-9);
+        QCOMPARE(gru[25], QString("1 2 3"));  // the runs behind the row
+        QCOMPARE(csvFields(lines[2])[9], QString());  // the study's row: not stated
+        QCOMPARE(csvFields(lines[2])[10], QString("reference (report)"));
+        QCOMPARE(csvFields(lines[4])[6], QString("true"));  // random: leaking
     }
 
     void latex() {
         const QString text = format(ReportFormat::Latex);
         // booktabs; each number column is its mean (right) and "± sd" (left).
-        QVERIFY2(text.contains("\\begin{tabular}{@{}lrr@{}lr@{}lr@{}lr@{}lrl@{}}"), qPrintable(text));
+        QVERIFY2(text.contains("\\begin{tabular}{@{}llrr@{}lr@{}lr@{}lr@{}lrrl@{}}"), qPrintable(text));
         QVERIFY(text.contains("\\toprule") && text.contains("\\midrule") &&
                 text.contains("\\bottomrule"));
         QVERIFY(text.endsWith("\\end{table}\n"));
@@ -248,7 +254,7 @@ private Q_SLOTS:
         const QStringList lines = body.split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 4);
         for (const QString& line : lines) {
-            QCOMPARE(line.count(" & "), 11);
+            QCOMPARE(line.count(" & "), 13);
             QVERIFY(line.endsWith("\\\\"));
         }
         // Caveats are footnotes: marked on their rows, printed under the table
@@ -282,7 +288,7 @@ private Q_SLOTS:
             QString::fromStdString(formatReport(report, ReportFormat::Csv)).split('\n');
         const QStringList header = csvFields(lines[0]);
         const QStringList lstm = csvFields(lines[1]);
-        QCOMPARE(lstm[1], QString("lstm"));
+        QCOMPARE(lstm[2], QString("lstm"));
         QCOMPARE(lstm[header.indexOf("train_seconds_mean")], QString());
         QCOMPARE(lstm[header.indexOf("train_seconds_std")], QString());
         QCOMPARE(lstm[header.indexOf("accuracy_std")], QString());
@@ -301,6 +307,88 @@ private Q_SLOTS:
     // The table compiles with pdflatex in a default A4 article and fits its
     // text width (no overfull box): the study's 16 rows with measured rows
     // of the longest kinds beside them.
+    // Issue 15: a 15-epoch and a 10-epoch run of one fold and seed are two
+    // experiments, never replicates of one row; the table says what differs.
+    void epochsNeverShareARow() {
+        RunRecord a = completed(1, "lstm", 64, 0.70, 0.60, 10.0);
+        RunRecord b = completed(2, "lstm", 64, 0.90, 0.85, 10.0);
+        a.fold = b.fold = 3;
+        a.config.epochs = 15;
+        b.config.epochs = 10;
+        const Report report = buildReport({a, b}, ReportOptions{false});
+        QCOMPARE(report.rows.size(), size_t(2));
+        QCOMPARE(report.rows[0].runIds.size(), size_t(1));
+        QCOMPARE(report.rows[1].runIds.size(), size_t(1));
+        QVERIFY(report.rows[0].repeatIds.empty() && report.rows[1].repeatIds.empty());
+        QStringList differs{QString::fromStdString(report.rows[0].differs),
+                            QString::fromStdString(report.rows[1].differs)};
+        differs.sort();
+        QCOMPARE(differs, (QStringList{"epochs 10", "epochs 15"}));
+        // Every other setting splits rows too.
+        for (auto change : std::vector<std::function<void(RunRecord&)>>{
+                 [](RunRecord& r) { r.config.lr = 0.01; },
+                 [](RunRecord& r) { r.config.batch = 8; },
+                 [](RunRecord& r) { r.config.patience = 0; },
+                 [](RunRecord& r) { r.config.frames = 8; },
+                 [](RunRecord& r) { r.config.imageSize = 112; },
+                 [](RunRecord& r) { r.config.weightDecay = 1e-4; },
+                 [](RunRecord& r) { r.config.dropout = 0.5; },
+                 [](RunRecord& r) { r.config.dataset = "/data/other"; },
+                 [](RunRecord& r) { r.datasetFingerprint = "0123456789abcdef"; },
+                 [](RunRecord& r) { r.device = "cuda:0"; },
+                 [](RunRecord& r) { r.precision = "bf16"; }}) {
+            RunRecord c = a;
+            c.id = 3;
+            c.fold = 4;
+            change(c);
+            QCOMPARE(buildReport({a, c}, ReportOptions{false}).rows.size(), size_t(2));
+        }
+        // Fold and seed alone do not.
+        RunRecord d = a;
+        d.id = 4;
+        d.fold = 5;
+        d.seed = 2;
+        QCOMPARE(buildReport({a, d}, ReportOptions{false}).rows.size(), size_t(1));
+    }
+
+    // A (fold, seed) run twice counts once, with its newest run; the older
+    // one is listed as a repeat in every format.
+    void duplicateFoldSeedCountedOnce() {
+        RunRecord old = completed(1, "gru", 64, 0.50, 0.40, 10.0);
+        RunRecord again = completed(2, "gru", 64, 0.80, 0.70, 10.0);
+        RunRecord other = completed(3, "gru", 64, 0.90, 0.80, 10.0);
+        old.fold = again.fold = 1;
+        other.fold = 2;
+        const Report report = buildReport({old, again, other}, ReportOptions{false});
+        QCOMPARE(report.rows.size(), size_t(1));
+        const ReportRow& row = report.rows[0];
+        QCOMPARE(row.runIds, (std::vector<std::int64_t>{2, 3}));
+        QCOMPARE(row.repeatIds, (std::vector<std::int64_t>{1}));
+        QCOMPARE(row.accuracy.n, 2);
+        QVERIFY(std::abs(row.accuracy.mean - 0.85) < 1e-12);
+        QCOMPARE(row.runsLabel(), std::string("2, 3 (repeats: 1)"));
+        // 95% t interval by hand: 0.85 ± 12.7062047364 · 0.0707106781 / √2.
+        QVERIFY(std::abs(*row.accuracy.ciHigh - (0.85 + 12.706204736432095 * 0.05)) < 1e-9);
+        for (ReportFormat f : {ReportFormat::Table, ReportFormat::Markdown, ReportFormat::Csv,
+                               ReportFormat::Latex, ReportFormat::Json}) {
+            const QString text = QString::fromStdString(formatReport(report, f));
+            const bool listed = text.contains("repeats: 1") || text.contains(",2 3,1") ||
+                                text.contains("\"repeat_ids\": [\n        1");
+            QVERIFY2(listed, qPrintable(QString(toString(f)) + "\n" + text));
+        }
+    }
+
+    // Row ids count measured rows only: the same with or without the study's.
+    void rowIdsSkipReferenceRows() {
+        std::vector<std::string> with, without;
+        for (const auto& row : buildReport(sampleRuns()).rows)
+            with.push_back(row.id);
+        for (const auto& row : buildReport(sampleRuns(), ReportOptions{false}).rows)
+            without.push_back(row.id);
+        QCOMPARE(with, (std::vector<std::string>{"r1", "ref", "r2", "r3"}));
+        QCOMPARE(without, (std::vector<std::string>{"r1", "r2", "r3"}));
+    }
+
     void latexCompiles() {
         const QString pdflatex = QStandardPaths::findExecutable("pdflatex");
         if (pdflatex.isEmpty()) {

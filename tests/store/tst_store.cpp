@@ -37,6 +37,7 @@ RunMeta sampleMeta() {
     RunMeta m;
     m.device = "cpu";
     m.backboneId = "sha256:abc";
+    m.datasetFingerprint = "00112233aabbccdd";
     m.pretrained = true;
     m.classNames = {"biking", "diving", "swing"};
     m.params = 111691;
@@ -58,6 +59,7 @@ RunResult sampleResult() {
                                  predicted[i],
                                  {0.1f, 0.2f + float(i) / 100.0f, 0.7f - float(i) / 100.0f}});
     }
+    r.earlyCurve = {{0.5, 1.0 / 3}, {1.0, 0.5}};
     return r;
 }
 
@@ -104,6 +106,7 @@ private Q_SLOTS:
         // Precision: as asked (config) and as computed (the run).
         QCOMPARE(run->config.precision, std::string("auto"));
         QCOMPARE(run->precision, std::string("fp32"));
+        QCOMPARE(run->datasetFingerprint, std::string("00112233aabbccdd"));
         {
             TrainConfig c = sampleConfig("convlstm", 128);
             c.precision = "auto";
@@ -151,6 +154,11 @@ private Q_SLOTS:
         QCOMPARE(classes[2].metrics.recall, std::optional<double>(0.0));
 
         QCOMPARE(store.confusion(id), result.evaluation.confusion);
+        const auto curve = store.earlyCurve(id);
+        QCOMPARE(curve.size(), size_t(2));
+        QCOMPARE(curve[0].fraction, 0.5);
+        QCOMPARE(curve[0].accuracy, 1.0 / 3);
+        QCOMPARE(curve[1].accuracy, 0.5);
         auto predictions = store.predictions(id);
         QCOMPARE(predictions.size(), result.predictions.size());
         for (size_t i = 0; i < predictions.size(); ++i) {

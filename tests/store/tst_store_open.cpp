@@ -109,11 +109,20 @@ CREATE INDEX runs_by_macro_f1 ON runs (macro_f1);
 PRAGMA user_version = 4;
 )sql";
 
+// Version 5 as vidrnn wrote it: requested and effective precision.
 const char* const kSchemaV5 = R"sql(
 ALTER TABLE runs ADD COLUMN requested_precision TEXT;
 ALTER TABLE runs ADD COLUMN precision TEXT;
 UPDATE runs SET requested_precision = 'fp32', precision = 'fp32' WHERE kind = 'trained';
 PRAGMA user_version = 5;
+)sql";
+
+// Version 6 as vidrnn wrote it: claims of a cell, batch job of a run's owner.
+const char* const kSchemaV6 = R"sql(
+ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN owner_job TEXT;
+UPDATE runs SET attempts = 1 WHERE kind = 'trained' AND started_at IS NOT NULL;
+PRAGMA user_version = 6;
 )sql";
 
 // A completed run as an old vidrnn wrote it.
@@ -149,7 +158,12 @@ const std::vector<Fixture>& fixtures() {
         {3, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3, 1},
         {4, std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4, 1},
         {5,
-         std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4 + kSchemaV5,
+         std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4 +
+             kSchemaV5,
+         1},
+        {6,
+         std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4 +
+             kSchemaV5 + kSchemaV6,
          1},
     };
     return all;
@@ -299,6 +313,9 @@ private Q_SLOTS:
         QCOMPARE(run->precision, std::string("fp32"));
         QCOMPARE(run->config.precision, std::string("fp32"));
         QCOMPARE(store.epochs(1).size(), size_t(1));
+        // Runs before version 7 have neither a data set fingerprint nor a curve.
+        QCOMPARE(run->datasetFingerprint, std::string());
+        QVERIFY(store.earlyCurve(1).empty());
         QCOMPARE(store.confusion(1), (std::vector<std::vector<std::int64_t>>{{3, 1}, {0, 4}}));
         if (fixture.version >= 2) {
             QCOMPARE(run->note, std::string("kept"));

@@ -98,7 +98,7 @@ private Q_SLOTS:
         compare.setRunIds({});
         compare.ensureCurrent();  // the view reads off the UI thread; an export waits
         const auto charts = compare.charts();
-        QCOMPARE(charts.size(), 5);
+        QCOMPARE(charts.size(), 6);  // the curves, four against hidden size, early classification
         QVERIFY(compare.curvesPlot()->graphCount() >= 1);
         QVERIFY(compare.hiddenPlots().front()->graphCount() >= 2);  // measured + the study's
         for (const auto& [name, plot] : charts) {
@@ -155,7 +155,8 @@ private Q_SLOTS:
         QTRY_COMPARE(view.table()->model()->rowCount(), 17);  // read off the UI thread
         QCOMPARE(view.exportTable(out("runs.csv")), QString());
         const auto csv = QString::fromUtf8(readAll(out("runs.csv"))).split('\n');
-        QVERIFY(csv.front().startsWith("type,arch,hidden,layers,protocol"));
+        QVERIFY(csv.front().startsWith("row,type,arch,hidden,layers,protocol"));
+        QVERIFY(csv.front().contains(",run_ids,repeat_ids"));  // the runs behind each row
         QVERIFY(csv.size() >= 18);  // 16 study rows and the run
         QCOMPARE(view.exportTable(out("runs.md")), QString());
         const QString md = QString::fromUtf8(readAll(out("runs.md")));
@@ -204,7 +205,9 @@ private Q_SLOTS:
         QStringList files;
         const QString folder = out("report");
         QCOMPARE(exportReport(folder, &compare, &files), QString());
-        QCOMPARE(files.size(), 3 + 5 * 3 + 2);  // tables, charts, report.tex and index.md
+        // The table and the paired comparisons (3 formats each), six charts (3 each),
+        // report.tex and index.md.
+        QCOMPARE(files.size(), 3 + 3 + 6 * 3 + 2);
         for (const auto& f : files) {
             QVERIFY2(QFileInfo(f).size() > 0, qPrintable(f));
             if (f.endsWith(".png")) {

@@ -7,11 +7,14 @@
 #include <QLabel>
 #include <QTableWidget>
 
+#include <cmath>
 #include <set>
 
 #include "widgets/clipplayer.h"
+#include "views/compareview.h"
 #include "views/confusionview.h"
 #include "work/framesource.h"
+#include "charts/plotsupport.h"
 #include "charts/qcp.h"
 #include "views/scrubberview.h"
 #include "models/storesession.h"
@@ -31,6 +34,7 @@ private:
     QString mStore;
     qint64 mRunA = 0;
     qint64 mRunB = 0;
+    qint64 mRunA2 = 0;  // run A's configuration with another seed
 
 private Q_SLOTS:
     void initTestCase() {
@@ -43,7 +47,10 @@ private Q_SLOTS:
         config.arch = "lstm";
         config.epochs = 3;
         mRunB = test::trainDirect(mStore, config);
-        QVERIFY(mRunA > 0 && mRunB > 0);
+        auto again = test::tinyConfig(mDemo);
+        again.seed = 1;
+        mRunA2 = test::trainDirect(mStore, again);
+        QVERIFY(mRunA > 0 && mRunB > 0 && mRunA2 > 0);
     }
 
     void confusionClickListsTheRightClips() {
@@ -107,6 +114,73 @@ private Q_SLOTS:
             }
             QVERIFY(qFuzzyCompare(sum, 1.0) || sum == 0.0);
         }
+    }
+
+    // Issue 15: Results draws the run's early-classification curve; seen
+    // whole, the clip is classified as the run's accuracy says (a one-layer
+    // GRU's last step is its clip answer).
+    void resultsDrawEarlyClassification() {
+        StoreSession session;
+        session.open(mStore);
+        ConfusionView view(&session);
+        view.resize(1200, 700);
+        view.setRunId(mRunA);
+        auto store = RunStore::open(mStore.toStdString(), RunStore::OpenMode::ReadOnly);
+        const auto curve = store.earlyCurve(mRunA);
+        QCOMPARE(curve.size(), size_t(4));  // T = 4
+        QCOMPARE(curve.back().fraction, 1.0);
+        QVERIFY(std::abs(curve.back().accuracy - *store.getRun(mRunA)->accuracy) < 1e-12);
+        QVERIFY(view.earlyPlot()->graphCount() >= 1);
+        auto* g = view.earlyPlot()->graph(0);
+        QCOMPARE(g->data()->size(), 4);
+        QCOMPARE(g->data()->at(3)->value, curve.back().accuracy);
+        QVERIFY(plotTitle(view.earlyPlot()).contains(QString::number(mRunA)));
+    }
+
+    // Compare: one row per configuration (GRU's two seeds pooled, the LSTM
+    // with more epochs apart and saying so), 95% t intervals as error bars,
+    // each row's early curve, and a paired test that refuses below 5 pairs.
+    void compareRowsErrorBarsAndPairs() {
+        StoreSession session;
+        session.open(mStore);
+        CompareView compare(&session);
+        compare.resize(1200, 900);
+        compare.setRunIds({mRunA, mRunB, mRunA2});
+        compare.ensureCurrent();
+        const Report& report = compare.report();
+        QCOMPARE(report.rows.size(), size_t(2));
+        const ReportRow* gru = nullptr;
+        const ReportRow* lstm = nullptr;
+        for (const auto& row : report.rows)
+            (row.arch == "gru" ? gru : lstm) = &row;
+        QVERIFY(gru && lstm);
+        QCOMPARE(gru->runIds, (std::vector<std::int64_t>{mRunA, mRunA2}));
+        QVERIFY(QString::fromStdString(lstm->differs).contains("epochs 3"));
+        QCOMPARE(compare.rowsTable()->rowCount(), 2);
+        bool listed = false;
+        for (int r = 0; r < 2; ++r) {
+            listed = listed || compare.rowsTable()->item(r, 6)->text() ==
+                                   QStringLiteral("%1, %2").arg(mRunA).arg(mRunA2);
+        }
+        QVERIFY(listed);
+
+        // The accuracy chart's error bar on the GRU point: t(0.975, 1) · sd / √2.
+        const double a = *gru->accuracy.ciHigh - gru->accuracy.mean;
+        bool found = false;
+        auto* plot = compare.hiddenPlots().front();
+        for (int i = 0; i < plot->plottableCount(); ++i) {
+            if (auto* bars = qobject_cast<QCPErrorBars*>(plot->plottable(i))) {
+                found = found || std::abs(bars->data()->at(0).errorPlus - a) < 1e-12;
+            }
+        }
+        QVERIFY2(found || gru->accuracy.stddev.value_or(0) == 0.0, "no 95% CI error bar");
+        QCOMPARE(compare.earlyPlot()->graphCount(), 2);
+        QVERIFY(compare.charts().size() == 6);
+
+        const QString text = compare.comparePair(QString::fromStdString(gru->id),
+                                                 QString::fromStdString(lstm->id));
+        QVERIFY2(text.contains("1 matched (fold, seed) pair; no test possible below 5"),
+                 qPrintable(text));
     }
 
     void scrubberFillsOnePredictionPerSampledFrame() {

@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QTableWidget>
 
+#include <functional>
 #include <map>
 
 #include "charts/exporter.h"
@@ -11,6 +12,7 @@
 #include "support/qtsupport.h"
 #include "views/compareview.h"
 #include "views/confusionview.h"
+#include "vidrnn/compare.h"
 #include "vidrnn/models.h"
 #include "vidrnn/report.h"
 
@@ -127,21 +129,34 @@ QString exportReport(const QString& folder, const ReportContent& content, QStrin
                   QStringLiteral("\\section*{vidrnn report}\n%1\n\n").arg(latexText(intro));
 
     // The study's table.
-    const auto report = buildReport(compare->runs());
-    const struct {
-        const char* file;
-        ReportFormat format;
-    } tables[] = {{"table.md", ReportFormat::Markdown},
-                  {"table.csv", ReportFormat::Csv},
-                  {"table.tex", ReportFormat::Latex}};
-    for (const auto& t : tables) {
-        if (!out.text(QString::fromLatin1(t.file), qs(formatReport(report, t.format)))) {
-            return out.error;
+    const Report& report = compare->report();
+    // A table as Markdown, CSV and LaTeX: <base>.md, .csv, .tex.
+    auto writeTable = [&out](const QString& base, const std::function<std::string(ReportFormat)>& text) {
+        for (const auto& [ext, format] : {std::pair{"md", ReportFormat::Markdown},
+                                          std::pair{"csv", ReportFormat::Csv},
+                                          std::pair{"tex", ReportFormat::Latex}}) {
+            if (!out.text(base + "." + ext, qs(text(format)))) {
+                return false;
+            }
         }
+        return true;
+    };
+    if (!writeTable("table", [&report](ReportFormat f) { return formatReport(report, f); })) {
+        return out.error;
     }
     md += QObject::tr("## Results\n\n") + qs(formatReport(report, ReportFormat::Markdown)) +
-          QObject::tr("\nAlso as [CSV](table.csv) and [LaTeX](table.tex).\n\n## Charts\n\n");
+          QObject::tr("\nAlso as [CSV](table.csv) and [LaTeX](table.tex).\n\n");
     tex += QStringLiteral("\\input{table.tex}\n\n");
+
+    // Every row paired against the best one, Holm over the table.
+    const auto pairs = compareAgainstBest(report);
+    if (!writeTable("pairs", [&pairs](ReportFormat f) { return formatComparisons(pairs, f); })) {
+        return out.error;
+    }
+    md += QObject::tr("## Paired comparisons against the best row\n\n") +
+          qs(formatComparisons(pairs, ReportFormat::Markdown)) +
+          QObject::tr("\nAlso as [CSV](pairs.csv) and [LaTeX](pairs.tex).\n\n## Charts\n\n");
+    tex += QStringLiteral("\\input{pairs.tex}\n\n");
 
     // The comparison's charts.
     for (const auto& [name, plot] : compare->charts()) {
@@ -185,6 +200,11 @@ QString exportReport(const QString& folder, const ReportContent& content, QStrin
                 restore();
                 return out.error;
             }
+            const QString early = QStringLiteral("early-run%1").arg(id);
+            if (!out.chart(confusion->earlyPlot(), early, content.size)) {
+                restore();
+                return out.error;
+            }
             const QString caption = confusion->classTableCaption();
             const auto* model = confusion->classTable()->model();
             if (!out.text(table + ".csv", tableText(model, TableFormat::Csv, caption)) ||
@@ -197,7 +217,9 @@ QString exportReport(const QString& folder, const ReportContent& content, QStrin
             md += QStringLiteral("### %1\n\n![%1](%2.png)\n\n").arg(title, base) +
                   tableText(model, TableFormat::Markdown, caption) +
                   QStringLiteral("\n[CSV](%1.csv) · [LaTeX](%1.tex)\n\n").arg(table);
+            md += QStringLiteral("![%1](%2.png)\n\n").arg(plotTitle(confusion->earlyPlot()), early);
             tex += latexFigure(base + ".pdf", title) +
+                   latexFigure(early + ".pdf", plotTitle(confusion->earlyPlot())) +
                    QStringLiteral("\\input{%1.tex}\n\\clearpage\n\n").arg(table);
         }
         restore();

@@ -37,6 +37,7 @@
 #include "views/trainingview.h"
 #include "vidrnn/demo.h"
 #include "vidrnn/experiment.h"
+#include "vidrnn/splits.h"
 #include "vidrnn/runtime.h"
 
 namespace vidrnn::ui {
@@ -154,6 +155,8 @@ void MainWindow::createMenus() {
     run->addAction(tr("S&weep…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), mTraining,
                    &TrainingView::openSweepDialog);
     run->addAction(tr("Reproduce the &study"), this, [this] { reproduceStudy(); });
+    run->addAction(tr("Study &protocol on the demo data"), this,
+                   [this] { reproduceStudy(QString(), QStringLiteral("small"), true); });
 
     auto* view = menuBar()->addMenu(tr("&View"));
     for (int v = DataView; v <= ModelsView; ++v) {
@@ -255,6 +258,22 @@ void MainWindow::onDatasetLoaded(std::shared_ptr<const Dataset> dataset) {
     // The CLI demo's settings (vidrnn demo), so either program resumes the other's sweep.
     TrainConfig base = withPreset("demo", TrainConfig{});
     base.dataset = dataset->root;
+    if (mReproduceProtocol) {
+        // vidrnn demo --study: leave one group out x seeds for the demo
+        // study's grid; Compare then shows the rows with their intervals and
+        // pairs them.
+        mReproduceProtocol = false;
+        base.split = "logo";
+        mTraining->setup()->setConfig(base);
+        std::vector<int> folds;
+        for (int k = 0; k < foldCount(*dataset, "logo"); ++k) {
+            folds.push_back(k);
+        }
+        mTraining->queueSweep(base, demoStudyArchs(), demoStudyHidden(), folds, kDemoStudySeeds,
+                              tr("the study protocol"));
+        showView(TrainView);
+        return;
+    }
     mTraining->setup()->setConfig(base);
     mTraining->queueSweep(base, defaultSweepArchs(), defaultSweepHidden(), {0}, 1, tr("the study"));
     showView(TrainView);
@@ -327,7 +346,7 @@ void MainWindow::landOnResults() {
         });
 }
 
-void MainWindow::reproduceStudy(const QString& demoDir, const QString& preset) {
+void MainWindow::reproduceStudy(const QString& demoDir, const QString& preset, bool protocol) {
     const QString dir =
         QDir::current().absoluteFilePath(demoDir.isEmpty() ? QStringLiteral("demo-data") : demoDir);
     if (mDataset->loader()->isBusy()) {
@@ -336,6 +355,7 @@ void MainWindow::reproduceStudy(const QString& demoDir, const QString& preset) {
         return;
     }
     mReproduceDir = dir;
+    mReproduceProtocol = protocol;
     showView(DataView);
     mDataset->generateDemo(dir, preset);
 }

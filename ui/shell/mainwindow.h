@@ -61,9 +61,10 @@ public:
 
 public Q_SLOTS:
     // Generates the demo data (if missing, with progress here) and queues the
-    // default sweep with the CLI demo's settings.
+    // default sweep with the CLI demo's settings; with `protocol`, the study
+    // protocol instead (as `vidrnn demo --study`).
     void reproduceStudy(const QString& demoDir = QString(),
-                        const QString& preset = QStringLiteral("small"));
+                        const QString& preset = QStringLiteral("small"), bool protocol = false);
     void chooseReportFolder();
     // File > Export report into `dir` without asking: the Runs view's
     // selection (else what Compare shows) at the last chart size. Returns ""
@@ -107,6 +108,7 @@ private:
     QString mLastError;
     QList<QPair<QString, QString>> mPendingErrors;
     QString mReproduceDir;  // set while "Reproduce the study" waits for its data
+    bool mReproduceProtocol = false;  // ... as the study protocol (folds x seeds)
 };
 
 }  // namespace vidrnn::ui

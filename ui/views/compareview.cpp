@@ -3,8 +3,10 @@
 #include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QSplitter>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -16,6 +18,7 @@
 
 #include <algorithm>
 #include "models/storesession.h"
+#include "vidrnn/compare.h"
 #include "vidrnn/models.h"
 #include "vidrnn/report.h"
 
@@ -78,10 +81,12 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
         QString title, y;
         bool logY;
     } specs[] = {
-        {"accuracy-vs-hidden", tr("Test accuracy against hidden size, by architecture"),
-         tr("accuracy"), false},
-        {"macro-f1-vs-hidden", tr("Test macro F1 against hidden size, by architecture"),
-         tr("macro F1"), false},
+        {"accuracy-vs-hidden",
+         tr("Test accuracy against hidden size, by architecture (mean, 95% CI)"), tr("accuracy"),
+         false},
+        {"macro-f1-vs-hidden",
+         tr("Test macro F1 against hidden size, by architecture (mean, 95% CI)"), tr("macro F1"),
+         false},
         {"params-vs-hidden", tr("Parameters against hidden size, by architecture"),
          tr("parameters (count)"), true},
         {"time-vs-hidden", tr("Training time against hidden size, by architecture"),
@@ -107,18 +112,60 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
         gridLayout->addWidget(plot, i / 2, i % 2);
         ++i;
     }
+    mEarly = makePlot(this, tr("Early classification"),
+                      tr("fraction of the clip seen (frames k/T)"), tr("test accuracy"));
+    mEarly->setObjectName("early-classification");
+
+    mRows = new QTableWidget(0, 7, this);
+    mRows->setObjectName("compare-rows");
+    mRows->setHorizontalHeaderLabels({tr("Row"), tr("Type"), tr("Hidden"), tr("n"),
+                                      tr("Accuracy [95% CI]"), tr("Differs"), tr("Runs")});
+    mRows->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    mRows->setSelectionBehavior(QAbstractItemView::SelectRows);
+    mRows->verticalHeader()->setVisible(false);
+    mRows->horizontalHeader()->setStretchLastSection(true);
+    mPairA = new QComboBox(this);
+    mPairA->setObjectName("comparePairA");
+    mPairB = new QComboBox(this);
+    mPairB->setObjectName("comparePairB");
+    mPairText = new QLabel(tr("Choose two rows to compare them on their matched folds and seeds."),
+                           this);
+    mPairText->setObjectName("comparePairText");
+    mPairText->setWordWrap(true);
+    mPairText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* pairBar = new QHBoxLayout;
+    pairBar->addWidget(new QLabel(tr("Paired test:"), this));
+    pairBar->addWidget(mPairA, 1);
+    pairBar->addWidget(new QLabel(tr("vs"), this));
+    pairBar->addWidget(mPairB, 1);
+    auto* rowsBox = new QWidget(this);
+    auto* rowsLayout = new QVBoxLayout(rowsBox);
+    rowsLayout->setContentsMargins(0, 0, 0, 0);
+    rowsLayout->addWidget(mRows, 1);
+    rowsLayout->addLayout(pairBar);
+    rowsLayout->addWidget(mPairText);
+
+    auto* topCharts = new QSplitter(Qt::Horizontal, this);
+    topCharts->addWidget(mCurves);
+    topCharts->addWidget(mEarly);
     auto* splitter = new QSplitter(Qt::Vertical, this);
     splitter->setObjectName("compareSplitter");
-    splitter->addWidget(mCurves);
+    splitter->addWidget(topCharts);
     splitter->addWidget(grid);
+    splitter->addWidget(rowsBox);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
+    splitter->setStretchFactor(2, 1);
+    splitter->setSizes({260, 400, 190});
+    topCharts->setSizes({500, 500});
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(splitter, 1);
 
     connect(mMetric, &QComboBox::currentIndexChanged, this, &CompareView::rebuildCurves);
+    connect(mPairA, &QComboBox::currentIndexChanged, this, &CompareView::showPair);
+    connect(mPairB, &QComboBox::currentIndexChanged, this, &CompareView::showPair);
     // Reading every run's epochs and replotting five charts is work the UI
     // thread does only for a visible view; a hidden one catches up when shown.
     connect(mSession, &StoreSession::runsChanged, this, [this] {
@@ -148,6 +195,7 @@ QList<QPair<QString, QCustomPlot*>> CompareView::charts() const {
     for (auto* p : mHiddenPlots) {
         out.append({p->objectName(), p});
     }
+    out.append({mEarly->objectName(), mEarly});
     return out;
 }
 
@@ -160,76 +208,54 @@ void CompareView::setRunIds(const QList<qint64>& ids) {
     }
 }
 
-namespace {
-
-// The runs asked for, by id; or, with none, every completed run and the
-// study's rows (in id order, as the store lists them).
-std::vector<RunRecord> readCompared(const RunStore& store, const QList<qint64>& wantedIds) {
-    std::vector<RunRecord> runs;
-    if (!wantedIds.isEmpty()) {
-        std::vector<std::int64_t> ids(wantedIds.begin(), wantedIds.end());
-        std::sort(ids.begin(), ids.end());
-        return store.getRuns(ids);
-    }
-    RunQuery wanted;
-    wanted.filter.status = RunStatus::Completed;
-    wanted.filter.kind = RunKind::Trained;
-    runs = store.queryRuns(wanted);
-    wanted.filter.status.reset();
-    wanted.filter.kind = RunKind::Reference;
-    store.forEachRun(wanted, [&runs](const RunRecord& r) { runs.push_back(r); });
-    std::sort(runs.begin(), runs.end(),
-              [](const RunRecord& a, const RunRecord& b) { return a.id < b.id; });
-    return runs;
-}
-
-}  // namespace
-
 void CompareView::rebuild() {
     ++mGeneration;  // a read still out is dropped
-    std::vector<RunRecord> runs;
+    auto data = std::make_shared<CompareData>();
     QString error;
     try {
         if (RunStore* store = mSession->store()) {
-            runs = readCompared(*store, mIds);
+            *data = readCompareData(*store, mIds);
         }
     } catch (const std::exception& e) {
         error = qs(e.what());
     }
-    apply(std::move(runs), error);
+    apply(std::move(data), error);
 }
 
-// The runs are read on the session's reader thread: a comparison of every
-// run of a large store never stalls the window while it is read.
+// Read and aggregated on the session's reader thread: a comparison of every
+// run of a large store never stalls the window, neither while it is read nor
+// while its rows are built.
 void CompareView::rebuildLater() {
     const quint64 generation = ++mGeneration;
     mReading = true;
-    mSession->read<std::vector<RunRecord>>(
-        this, [ids = mIds](const RunStore& store) { return readCompared(store, ids); },
-        [this, generation](std::vector<RunRecord> runs, QString error) {
+    using Shared = std::shared_ptr<const CompareData>;
+    mSession->read<Shared>(
+        this,
+        [ids = mIds](const RunStore& store) -> Shared {
+            return std::make_shared<CompareData>(readCompareData(store, ids));
+        },
+        [this, generation](Shared data, QString error) {
             if (generation == mGeneration) {
                 mReading = false;
-                apply(std::move(runs), error);
+                apply(std::move(data), error);
             }
         });
 }
 
-void CompareView::apply(std::vector<RunRecord> runs, const QString& error) {
+void CompareView::apply(std::shared_ptr<const CompareData> data, const QString& error) {
     mDirty = false;
     mReading = false;
-    mRuns = std::move(runs);
-    int measured = 0;
-    for (const auto& r : mRuns) {
-        measured += r.kind == RunKind::Trained;
-    }
+    mData = data ? std::move(data) : std::make_shared<CompareData>();
     mTitle->setText(!error.isEmpty() ? error
                     : mIds.isEmpty()
                         ? tr("All %1 completed runs and the study's rows (select runs in the Runs "
                              "view to narrow this down).")
-                              .arg(measured)
+                              .arg(mData->measured)
                         : tr("%n selected run(s).", nullptr, static_cast<int>(mIds.size())));
     rebuildCurves();
     rebuildHiddenCharts();
+    rebuildEarlyChart();
+    fillRows();
     Q_EMIT rebuilt();
 }
 
@@ -239,23 +265,11 @@ void CompareView::rebuildCurves() {
     mCurves->yAxis->setLabel(mMetric->currentText().toLower());
     // Up to 12 runs: one legend entry each, in its architecture's style
     // (darker for each further run of it). More: one entry per architecture.
-    constexpr std::size_t kMaxCurves = 48;
     std::vector<const RunRecord*> shown;
-    std::vector<std::vector<EpochRecord>> curves;
-    for (const auto& r : mRuns) {
-        if (r.kind == RunKind::Reference || !mSession->store() || shown.size() >= kMaxCurves) {
-            continue;
-        }
-        std::vector<EpochRecord> epochs;
-        try {
-            epochs = mSession->store()->epochs(r.id);
-        } catch (const std::exception&) {
-            continue;  // deleted meanwhile
-        }
-        if (!epochs.empty()) {
-            shown.push_back(&r);
-            curves.push_back(std::move(epochs));
-        }
+    std::vector<const std::vector<EpochRecord>*> curves;
+    for (const auto& c : mData->curves) {
+        shown.push_back(&mData->runs[c.run]);
+        curves.push_back(&c.epochs);
     }
     const bool byArch = shown.size() > 12;
     std::map<std::string, int> perArch;
@@ -273,7 +287,7 @@ void CompareView::rebuildCurves() {
             g->removeFromLegend();
         }
         archs.insert(r.arch);
-        for (const auto& e : curves[k]) {
+        for (const auto& e : *curves[k]) {
             if (auto v = metricOf(e, metric)) {
                 g->addData(e.epoch, *v);
             }
@@ -296,14 +310,14 @@ void CompareView::rebuildCurves() {
     mCurves->replot();
 }
 
-// One series per (type, measured|reference); each point is the mean over the
-// runs of that configuration (folds, seeds), with the sample standard
-// deviation as error bars for accuracy and macro F1.
+// One series per (type, settings that differ, measured|reference); each point
+// is the mean over the runs of that configuration (folds, seeds), with its 95%
+// t confidence interval as error bars for accuracy and macro F1.
 void CompareView::rebuildHiddenCharts() {
     for (auto* p : mHiddenPlots) {
         p->clearPlottables();
     }
-    const auto report = buildReport(mRuns);
+    const Report& report = mData->report;
     struct Series {
         std::string arch;
         bool reference = false;
@@ -318,9 +332,10 @@ void CompareView::rebuildHiddenCharts() {
     std::map<std::pair<std::string, bool>, Series> series;
     for (const auto& row : report.rows) {
         const bool named = !row.reference && protocols.size() > 1;
-        // fp32 and bf16 runs of one configuration are separate rows: separate series.
+        // Rows that differ in a setting (epochs, precision, ...) are separate
+        // series, named by what differs.
         auto& s = series[{row.type + (named ? " · " + row.protocolLabel() : "") +
-                              (row.precision == "bf16" ? " · bf16" : ""),
+                              (row.differs.empty() ? "" : " · " + row.differs),
                           row.reference}];
         s.arch = row.arch;
         s.reference = row.reference;
@@ -348,7 +363,7 @@ void CompareView::rebuildHiddenCharts() {
                 }
                 x << row->hidden;
                 y << stat.mean;
-                err << stat.stddev.value_or(0.0);
+                err << (stat.ciLow && stat.ciHigh ? (*stat.ciHigh - *stat.ciLow) / 2.0 : 0.0);
             }
             g->setData(x, y);
             if (chart < 2 && std::any_of(err.begin(), err.end(), [](double e) { return e > 0; })) {
@@ -387,6 +402,127 @@ void CompareView::rebuildHiddenCharts() {
         plot->legend->setVisible(plot->graphCount() > 0);
         fitLegendColumns(plot);
         plot->replot();
+    }
+}
+
+// The mean curve of each row over its runs; mean_pool, which ignores frame
+// order, shows what order adds as more of the clip is seen.
+void CompareView::rebuildEarlyChart() {
+    mEarly->clearPlottables();
+    for (const auto& e : mData->early) {
+        const ReportRow& row = mData->report.rows[e.row];
+        // The row id leads to the rows table below, which has n and the runs.
+        const QString name =
+            tr("%1 %2 (%3)").arg(qs(row.type)).arg(row.hidden).arg(qs(row.id));
+        auto* g = addArchGraph(mEarly, name, row.arch);
+        for (const EarlyPoint& p : e.curve) {
+            g->addData(p.fraction, p.accuracy);
+        }
+    }
+    setPlotTitle(mEarly,
+                 mData->early.empty()
+                     ? tr("Early classification: no curve (runs stored before it, or bilstm)")
+                     : tr("Early classification (mean of each row's runs)"));
+    mEarly->xAxis->setRange(0, 1.02);
+    mEarly->yAxis->setRange(0, 1.02);
+    mEarly->legend->setVisible(!mData->early.empty());
+    fitLegendColumns(mEarly);
+    mEarly->replot();
+}
+
+void CompareView::fillRows() {
+    const QString keepA = mPairA->currentData().toString();
+    const QString keepB = mPairB->currentData().toString();
+    const QSignalBlocker blockA(mPairA), blockB(mPairB);
+    mPairA->clear();
+    mPairB->clear();
+    // Measured rows first (they are what can be paired), the study's after.
+    std::vector<const ReportRow*> rows;
+    for (bool reference : {false, true}) {
+        for (const ReportRow& row : mData->report.rows) {
+            if (row.reference == reference)
+                rows.push_back(&row);
+        }
+    }
+    mRows->setRowCount(static_cast<int>(rows.size()));
+    for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
+        const ReportRow& row = *rows[std::size_t(i)];
+        QString accuracy = row.accuracy.n ? QString::number(row.accuracy.mean, 'f', 3) : "-";
+        if (row.accuracy.ciLow && row.accuracy.ciHigh) {
+            accuracy += QStringLiteral(" [%1, %2]")
+                            .arg(*row.accuracy.ciLow, 0, 'f', 3)
+                            .arg(*row.accuracy.ciHigh, 0, 'f', 3);
+        }
+        const QStringList cells{qs(row.id),
+                                qs(row.type) + (row.reference ? tr(" (study)") : QString()),
+                                QString::number(row.hidden),
+                                QString::number(row.runIds.size()),
+                                accuracy,
+                                row.differs.empty() ? QStringLiteral("-") : qs(row.differs),
+                                row.reference ? tr("reference") : qs(row.runsLabel())};
+        for (int c = 0; c < cells.size(); ++c) {
+            auto* item = new QTableWidgetItem(cells[c]);
+            if (c == 2 || c == 3 || c == 4)
+                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            item->setToolTip(cells[c]);
+            mRows->setItem(i, c, item);
+        }
+        if (!row.reference) {
+            const QString label = qs(row.id) + " · " + qs(row.type) + " " +
+                                  QString::number(row.hidden) +
+                                  (row.differs.empty() ? QString() : " · " + qs(row.differs));
+            mPairA->addItem(label, qs(row.id));
+            mPairB->addItem(label, qs(row.id));
+        }
+    }
+    mRows->resizeColumnsToContents();
+    const int a = mPairA->findData(keepA);
+    const int b = mPairB->findData(keepB);
+    mPairA->setCurrentIndex(a >= 0 ? a : 0);
+    mPairB->setCurrentIndex(b >= 0 ? b : std::min(1, mPairB->count() - 1));
+    showPair();
+}
+
+QString CompareView::comparePair(const QString& rowA, const QString& rowB) {
+    const QSignalBlocker blockA(mPairA), blockB(mPairB);
+    mPairA->setCurrentIndex(mPairA->findData(rowA));
+    mPairB->setCurrentIndex(mPairB->findData(rowB));
+    showPair();
+    return mPairText->text();
+}
+
+// Cheap: the rows already hold each (fold, seed)'s scores.
+void CompareView::showPair() {
+    const QString a = mPairA->currentData().toString();
+    const QString b = mPairB->currentData().toString();
+    if (a.isEmpty() || b.isEmpty() || a == b) {
+        mPairText->setText(tr("Choose two different rows to compare them on their matched folds "
+                              "and seeds."));
+        return;
+    }
+    try {
+        const auto c = comparePaired(findReportRow(mData->report, a.toStdString()),
+                                     findReportRow(mData->report, b.toStdString()));
+        auto metric = [](const PairedMetric& m) {
+            QString text = QString::asprintf("%+.3f", m.mean.mean);
+            if (m.mean.low && m.mean.high)
+                text += QString::asprintf(" [%+.3f, %+.3f]", *m.mean.low, *m.mean.high);
+            if (m.wilcoxon && m.signFlip)
+                text += QString::asprintf(", Wilcoxon p = %.3f, sign-flip p = %.3f",
+                                          m.wilcoxon->p, m.signFlip->p);
+            return text;
+        };
+        QString text = tr("%1 minus %2 on %3 matched (fold, seed) pairs. Accuracy: %4. Macro F1: "
+                          "%5. (95% t intervals; two-sided exact tests.)")
+                           .arg(qs(c.rowA), qs(c.rowB))
+                           .arg(c.pairs.size())
+                           .arg(metric(c.accuracy), metric(c.macroF1));
+        if (!c.noTest.empty()) {
+            text += " " + qs(c.noTest) + ".";
+        }
+        mPairText->setText(text);
+    } catch (const std::exception& e) {
+        mPairText->setText(qs(e.what()));
     }
 }
 

@@ -1,16 +1,23 @@
 // Runs side by side: overlaid per-epoch curves (RunStore::epochs), and
 // accuracy, macro F1, parameters and training time against hidden size, one
-// series per architecture (the study's published rows dashed beside them).
+// series per configuration row (the study's published rows dashed beside
+// them; accuracy and F1 with 95% t intervals as error bars), each row's
+// early-classification curve, the rows with the runs behind them, and a
+// paired comparison of any two rows. Everything is read and aggregated on the
+// store session's reader thread (CompareData); the UI thread only plots.
 #pragma once
 
 #include <QList>
 #include <QWidget>
 
+#include <memory>
 #include <vector>
 
+#include "views/comparedata.h"
 #include "vidrnn/store.h"
 
 class QComboBox;
+class QTableWidget;
 class QCustomPlot;
 class QLabel;
 
@@ -27,11 +34,20 @@ public:
     void setRunIds(const QList<qint64>& ids);
     QList<qint64> runIds() const { return mIds; }
     // The runs the charts show now.
-    const std::vector<RunRecord>& runs() const { return mRuns; }
+    const std::vector<RunRecord>& runs() const { return mData->runs; }
+    // Their rows, one per configuration (with the study's).
+    const Report& report() const { return mData->report; }
 
     QCustomPlot* curvesPlot() const { return mCurves; }
     // accuracy, macro F1, parameters, training time (in that order).
     QList<QCustomPlot*> hiddenPlots() const { return mHiddenPlots; }
+    // Accuracy against the fraction of each test clip seen, one curve per row.
+    QCustomPlot* earlyPlot() const { return mEarly; }
+    // Row id, type, hidden, n, accuracy with its interval, differs, runs.
+    QTableWidget* rowsTable() const { return mRows; }
+    // Compares two rows (ids "r3") on their matched (fold, seed) pairs and
+    // shows the result; returns its text.
+    QString comparePair(const QString& rowA, const QString& rowB);
     // Every chart with a file-friendly name.
     QList<QPair<QString, QCustomPlot*>> charts() const;
 
@@ -52,20 +68,30 @@ protected:
 
 private:
     void rebuildLater();
-    void apply(std::vector<RunRecord> runs, const QString& error);
+    void apply(std::shared_ptr<const CompareData> data, const QString& error);
     void rebuildCurves();
     void rebuildHiddenCharts();
+    void rebuildEarlyChart();
+    void fillRows();
+    void showPair();
 
     StoreSession* mSession = nullptr;
     QList<qint64> mIds;
     bool mDirty = true;
     bool mReading = false;
     quint64 mGeneration = 0;
-    std::vector<RunRecord> mRuns;
+    // Shared, not copied: the reader thread's result reaches the UI thread as
+    // a pointer, however many runs it holds.
+    std::shared_ptr<const CompareData> mData = std::make_shared<CompareData>();
     QLabel* mTitle = nullptr;
     QComboBox* mMetric = nullptr;
     QCustomPlot* mCurves = nullptr;
     QList<QCustomPlot*> mHiddenPlots;
+    QCustomPlot* mEarly = nullptr;
+    QTableWidget* mRows = nullptr;
+    QComboBox* mPairA = nullptr;
+    QComboBox* mPairB = nullptr;
+    QLabel* mPairText = nullptr;
 };
 
 }  // namespace vidrnn::ui

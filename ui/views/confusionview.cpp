@@ -138,9 +138,17 @@ ConfusionView::ConfusionView(StoreSession* session, QWidget* parent)
     auto* right = new QSplitter(Qt::Vertical, this);
     right->addWidget(mClassTable);
     right->addWidget(clipsBox);
+    mEarly = makePlot(this, tr("Early classification"), tr("fraction of the clip seen (frames k/T)"),
+                      tr("test accuracy"));
+    mEarly->setObjectName("early-classification-run");
+    auto* left = new QSplitter(Qt::Vertical, this);
+    left->addWidget(mPlot);
+    left->addWidget(mEarly);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
     splitter->setObjectName("confusionSplitter");
-    splitter->addWidget(mPlot);
+    splitter->addWidget(left);
     splitter->addWidget(right);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
@@ -205,6 +213,58 @@ void ConfusionView::load() {
     }
     drawMatrix();
     fillClassTable();
+    drawEarly(run);
+}
+
+// Reads two runs' curves by key and, for the control, the sweep's runs (an
+// indexed lookup bounded by the sweep's size), never the whole store.
+void ConfusionView::drawEarly(const std::optional<RunRecord>& run) {
+    mEarly->clearPlottables();
+    RunStore* store = mSession->store();
+    QString title = tr("Early classification");
+    if (run && store) {
+        try {
+            const auto curve = store->earlyCurve(run->id);
+            auto* g = addArchGraph(mEarly, runTitle(*run), run->arch);
+            for (const EarlyPoint& p : curve)
+                g->addData(p.fraction, p.accuracy);
+            if (curve.empty()) {
+                title = tr("Early classification: run %1 has no curve (stored before this "
+                           "version, or bilstm)")
+                            .arg(run->id);
+            } else {
+                title = tr("Early classification of run %1").arg(run->id);
+            }
+            if (run->sweepId && run->arch != "mean_pool") {
+                RunFilter f;
+                f.sweepId = run->sweepId;
+                f.arch = "mean_pool";
+                f.status = RunStatus::Completed;
+                for (const RunRecord& c : store->listRuns(f)) {
+                    if (c.fold != run->fold || c.seed != run->seed)
+                        continue;
+                    auto* m = addArchGraph(mEarly, runTitle(c) + tr(" (control)"), c.arch);
+                    for (const EarlyPoint& p : store->earlyCurve(c.id))
+                        m->addData(p.fraction, p.accuracy);
+                    break;
+                }
+            }
+            if (run->numClasses > 0) {
+                auto* chance = addLineGraph(mEarly, tr("chance (1/%1)").arg(run->numClasses),
+                                            QColor(120, 120, 120), Qt::DotLine, false);
+                chance->addData(0.0, 1.0 / run->numClasses);
+                chance->addData(1.0, 1.0 / run->numClasses);
+            }
+        } catch (const std::exception& e) {
+            title = qs(e.what());
+        }
+    }
+    setPlotTitle(mEarly, title);
+    mEarly->xAxis->setRange(0, 1.02);
+    mEarly->yAxis->setRange(0, 1.02);
+    mEarly->legend->setVisible(mEarly->graphCount() > 0);
+    fitLegendColumns(mEarly);
+    mEarly->replot();
 }
 
 void ConfusionView::drawMatrix() {

@@ -1,6 +1,8 @@
 // A completed run's test results: the confusion matrix as a heatmap (counts
-// or row-normalised), per-class precision/recall/F1, and the clips of a cell
-// (click it); a clip opens in the scrubber with the run.
+// or row-normalised), its early-classification curve (beside the order-blind
+// mean_pool run of the same sweep, fold and seed when there is one),
+// per-class precision/recall/F1, and the clips of a cell (click it); a clip
+// opens in the scrubber with the run.
 #pragma once
 
 #include <QWidget>
@@ -34,6 +36,8 @@ public:
     // Drawn as vector rectangles (one per cell, and a stepped colour bar), so
     // SVG and PDF exports stay sharp; the selected cell's box is screen only.
     QCustomPlot* heatmap() const { return mPlot; }
+    // Test accuracy against the fraction of each clip seen.
+    QCustomPlot* earlyPlot() const { return mEarly; }
     // "Per-class precision, recall and F1 of run 12 (GRU h128 · groups)".
     QString classTableCaption() const;
     QTableWidget* classTable() const { return mClassTable; }
@@ -53,6 +57,7 @@ Q_SIGNALS:
 private:
     void load();
     void drawMatrix();
+    void drawEarly(const std::optional<RunRecord>& run);
     void fillClassTable();
     void onPlotClick(QMouseEvent* event);
 
@@ -72,6 +77,7 @@ private:
     QCustomPlot* mPlot = nullptr;
     QCPAxisRect* mBar = nullptr;  // the colour scale
     QCPItemRect* mSelection = nullptr;
+    QCustomPlot* mEarly = nullptr;
     QTableWidget* mClassTable = nullptr;
     QTableWidget* mClips = nullptr;
     QLabel* mClipsTitle = nullptr;

@@ -91,4 +91,11 @@ bool isVideoFileName(const std::string& fileName);
 // Clips per class, in Dataset::classes order.
 std::vector<int> clipsPerClass(const Dataset& dataset);
 
+// What the data set holds, as 16 hex digits: a hash over its classes and its
+// usable clips (path relative to the root, class, group and file size). Runs
+// on a changed copy of a folder (a clip added, removed, relabelled or
+// re-encoded to another size) get another fingerprint, so their results are
+// never pooled with the old ones; moving the folder elsewhere keeps it.
+std::string datasetFingerprint(const Dataset& dataset);
+
 }  // namespace vidrnn

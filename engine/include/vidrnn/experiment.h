@@ -79,4 +79,11 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
 std::vector<std::string> defaultSweepArchs();
 std::vector<int> defaultSweepHidden();
 
+// The study protocol on the demo data (vidrnn demo --study, the workbench's
+// Run > Study protocol): LSTM, GRU, deep LSTM and mean_pool at hidden 64 and
+// 128, over every group (logo) x 2 seeds; sized for two shared cores.
+std::vector<std::string> demoStudyArchs();
+std::vector<int> demoStudyHidden();
+constexpr int kDemoStudySeeds = 2;
+
 }  // namespace vidrnn

@@ -1,7 +1,9 @@
 // The study's results table rebuilt from stored runs: one row per
-// configuration (arch, hidden, layers, protocol, backbone, precision), each number the
-// mean ± sample standard deviation over that configuration's runs (folds,
-// seeds), with the study's published rows beside them as reference rows.
+// configuration, each number the mean ± sample standard deviation over that
+// configuration's runs (folds, seeds), with the study's published rows beside
+// them as reference rows. A row pools only runs whose whole configuration is
+// equal except fold and seed (see configurationSettings); a (fold, seed) run
+// more than once counts once, with its newest run.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "vidrnn/stats.h"
 #include "vidrnn/store.h"
 
 namespace vidrnn {
@@ -18,15 +21,36 @@ const char* toString(ReportFormat format);
 // Throws ConfigError naming the accepted formats for an unknown name.
 ReportFormat reportFormatFromString(const std::string& name);
 
-// Mean and sample standard deviation (divisor n - 1) of n values.
+// Mean and sample standard deviation (divisor n - 1) of n values, and the
+// 95% t confidence interval of the mean.
 struct Stat {
     double mean = 0.0;
     std::optional<double> stddev;  // empty when n < 2
     int n = 0;
+    std::optional<double> ciLow, ciHigh;  // empty when n < 2
 };
 Stat summarize(const std::vector<double>& values);
 
+// One (fold, seed) of a row: the run that counts for it.
+struct ReportMember {
+    std::int64_t runId = 0;
+    std::optional<int> fold, seed;
+    std::optional<double> accuracy, macroF1;
+};
+
+// The settings that define a run's row, every one but fold and seed, as
+// (name, value) in a fixed order: data set, its fingerprint, backbone (and
+// its weights), frames, image size, split, epochs, lr, batch, patience,
+// weight decay, dropout, gradient clip, device kind, precision.
+// Architecture, hidden size and layers are the table's own columns (layers in
+// its type name) and part of the row's key, so they are not listed.
+std::vector<std::pair<std::string, std::string>> configurationSettings(const RunRecord& run);
+
 struct ReportRow {
+    // "r1", "r2", ... over the measured rows in table order (the same with or
+    // without the study's rows): names the row for `compare`; "ref" for the
+    // study's rows.
+    std::string id;
     std::string type;  // as the study names it: "LSTM", "Deep LSTM (2 layers)", ...
     std::string arch;
     int hidden = 0;
@@ -37,7 +61,13 @@ struct ReportRow {
     bool pretrained = false;
     std::string precision;   // fp32 | bf16; "" for reference rows (not stated)
     bool reference = false;  // the study's published row, not a measurement
-    std::vector<std::int64_t> runIds;
+    std::vector<std::int64_t> runIds;     // the runs that count, one per (fold, seed)
+    std::vector<std::int64_t> repeatIds;  // older runs of a (fold, seed) already counted
+    std::vector<ReportMember> members;    // runIds with their fold, seed and scores
+    std::vector<std::pair<std::string, std::string>> settings;  // configurationSettings
+    // The settings that vary between the table's measured rows, with this
+    // row's values ("epochs 15, lr 0.001"); "" when all rows agree.
+    std::string differs;
     Stat params, trainSeconds, accuracy, macroF1;
     // Indices into Report::notes of the caveats that apply to this row (LaTeX
     // marks them as footnotes on the row).
@@ -51,6 +81,8 @@ struct ReportRow {
     std::string sourceLabel() const;
     // precision, "-" when not stated
     std::string precisionLabel() const;
+    // "1-3, 7 (repeats: 5)": the run ids, consecutive ones as ranges.
+    std::string runsLabel() const;
 };
 
 struct Report {
@@ -70,6 +102,9 @@ struct ReportOptions {
 // reference row right before the measured rows of its configuration.
 Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& options = {});
 
+// "1-3, 7, 9-12".
+std::string compactIds(std::vector<std::int64_t> ids);
+
 // table: aligned text; markdown: a pipe table; csv: one header line, means
 // and standard deviations in separate columns, undefined values empty; latex:
 // a booktabs table float (\usepackage{booktabs,graphicx}) that fits the text
@@ -79,7 +114,7 @@ Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& opti
 std::string formatReport(const Report& report, ReportFormat format);
 
 // Text (UTF-8) as LaTeX source: the ten special characters, |, < and >, and
-// the typographic marks the tables use (±, ×, dashes, ·, …) escaped.
+// the typographic marks the tables use (±, ×, dashes, ·, …, √, Δ) escaped.
 std::string escapeLatex(const std::string& text);
 
 }  // namespace vidrnn

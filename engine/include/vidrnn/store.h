@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "vidrnn/config.h"
+#include "vidrnn/earlycurve.h"
 #include "vidrnn/metrics.h"
 
 namespace vidrnn {
@@ -50,6 +51,7 @@ struct RunMeta {
     std::string device;                     // resolved, e.g. "cpu", "cuda:0"
     std::string precision = "fp32";         // resolved: "fp32" or "bf16"
     std::string backboneId;                 // hash of the backbone weights; "" = built-in
+    std::string datasetFingerprint;         // datasetFingerprint() of the data it trains on
     bool pretrained = false;                // false: random init, shown as "not pretrained"
     std::vector<std::string> classNames;    // index = label
     std::int64_t params = 0;                // trainable parameters of the recurrent model
@@ -74,6 +76,9 @@ struct RunRecord {
     std::string precision;   // computed in: fp32 | bf16 ("" for reference rows)
     std::string backbone;    // name or TorchScript path (config.backbone)
     std::string backboneId;  // weights hash
+    // datasetFingerprint() of the data it trained on; "" for runs stored
+    // before schema 6 and for reference rows.
+    std::string datasetFingerprint;
     bool pretrained = false;
     std::string protocol;           // logo | groups | random; "unstated" for reference rows
     std::optional<int> fold, seed;  // empty for reference rows (the study states neither)
@@ -125,6 +130,7 @@ struct RunResult {
     std::int64_t params = 0;  // 0 keeps the value given to createRun
     Evaluation evaluation;
     std::vector<ClipPrediction> predictions;
+    std::vector<EarlyPoint> earlyCurve;  // accuracy vs fraction of the clip seen
     std::string checkpoint;  // "" keeps the value given to createRun
 };
 
@@ -309,6 +315,8 @@ public:
     std::vector<ClassMetricsRecord> classMetrics(std::int64_t id) const;
     std::vector<std::vector<std::int64_t>> confusion(std::int64_t id) const;  // [truth][pred]
     std::vector<ClipPrediction> predictions(std::int64_t id) const;
+    // Empty for runs stored without one (before schema 6, or not completed).
+    std::vector<EarlyPoint> earlyCurve(std::int64_t id) const;
 
     // --- sweeps
     std::int64_t createSweep(const std::string& specJson, const std::string& dataset);

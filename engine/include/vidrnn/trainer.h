@@ -10,6 +10,7 @@
 
 #include "vidrnn/config.h"
 #include "vidrnn/dataset.h"
+#include "vidrnn/earlycurve.h"
 #include "vidrnn/features.h"
 #include "vidrnn/metrics.h"
 #include "vidrnn/splits.h"
@@ -49,6 +50,9 @@ struct TrainOutcome {
     std::string precision;  // what it computed in: fp32 | bf16
     Evaluation test;                       // on the test split, best weights
     std::vector<ClipPrediction> predictions;  // test clips
+    // Test accuracy having seen the first k of T frames (k = 1..T); empty for
+    // bilstm, whose every step has also read the frames after it.
+    std::vector<EarlyPoint> earlyCurve;
     std::vector<EpochRecord> epochs;
 };
 

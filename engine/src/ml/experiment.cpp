@@ -37,6 +37,10 @@ std::vector<int> defaultSweepHidden() {
     return {64, 128, 256, 512};
 }
 
+std::vector<std::string> demoStudyArchs() { return {"lstm", "gru", "deep_lstm", "mean_pool"}; }
+
+std::vector<int> demoStudyHidden() { return {64, 128}; }
+
 ExtractSummary featuresFor(const Dataset& dataset, const TrainConfig& config,
                            const ExperimentCallbacks& callbacks, const std::atomic<bool>& stop) {
     configureThreads(config.threads);
@@ -109,6 +113,7 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
     meta.device = resolveDevice(config.device);
     meta.precision = resolvePrecision(config.precision, config.arch, meta.device);
     meta.backboneId = features.backbone.identity;
+    meta.datasetFingerprint = datasetFingerprint(dataset);
     meta.pretrained = features.backbone.pretrained;
     meta.classNames = dataset.classes;
     meta.params =
@@ -178,6 +183,7 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
     rr.params = result.outcome.params;
     rr.evaluation = result.outcome.test;
     rr.predictions = result.outcome.predictions;
+    rr.earlyCurve = result.outcome.earlyCurve;
     rr.checkpoint = checkpoint;
     store.completeRun(result.runId, rr);
     result.status = RunStatus::Completed;

@@ -122,6 +122,7 @@ struct EvalResult {
     double loss = 0;
     Evaluation eval;
     std::vector<ClipPrediction> predictions;
+    std::vector<StepLogits> steps;  // with keepPredictions: per-step logits of each clip
 };
 
 EvalResult evaluateSplit(const nn::ClipClassifier& model, const SplitFeatures& data, int batch,
@@ -140,7 +141,11 @@ EvalResult evaluateSplit(const nn::ClipClassifier& model, const SplitFeatures& d
         auto b = data.batch(pos);
         // mean and std live on the device: normalise there, after one copy.
         auto x = normalise(b.x.to(device), mean, std);
-        auto logits = model->forward(x, b.lengths).clip_logits.to(torch::kCPU);
+        auto output = model->forward(x, b.lengths);
+        auto logits = output.clip_logits.to(torch::kCPU);
+        const auto stepLogits = keepPredictions
+                                    ? output.step_logits.to(torch::kCPU, torch::kFloat).contiguous()
+                                    : torch::Tensor();
         lossSum += torch::nn::functional::cross_entropy(
                        logits, b.labels,
                        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
@@ -159,6 +164,15 @@ EvalResult evaluateSplit(const nn::ClipClassifier& model, const SplitFeatures& d
                 auto row = probs[kk];
                 p.probabilities.assign(row.data_ptr<float>(), row.data_ptr<float>() + numClasses);
                 r.predictions.push_back(std::move(p));
+                StepLogits s;
+                s.truth = truth.back();
+                const auto length = b.lengths[kk].item<int64_t>();
+                const auto clipSteps = stepLogits[kk];
+                for (int64_t t = 0; t < length; ++t) {
+                    const float* first = clipSteps[t].data_ptr<float>();
+                    s.steps.emplace_back(first, first + numClasses);
+                }
+                r.steps.push_back(std::move(s));
             }
         }
     }
@@ -355,6 +369,11 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     auto t = evaluateSplit(model, test, config.batch, meanDev, stdDev, device, numClasses, true);
     out.test = std::move(t.eval);
     out.predictions = std::move(t.predictions);
+    // A bidirectional model's step t has also read frames after t (its
+    // backward half), so its per-step answers are not early classification.
+    if (config.arch != "bilstm") {
+        out.earlyCurve = earlyClassificationCurve(t.steps, config.frames);
+    }
     if (!checkpointPath.empty()) {
         CheckpointMeta meta;
         meta.config = config;

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "vidrnn/errors.h"
@@ -56,15 +58,85 @@ std::string backboneName(const RunRecord& run) {
     return slash == std::string::npos ? name : name.substr(slash + 1);
 }
 
-using GroupKey =
-    std::tuple<int, std::string, int, int, bool, int, std::string, std::string, bool, std::string>;
+std::string number(double value) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%g", value);
+    return buffer;
+}
+
+// The settings as one string: the last part of a row's key.
+std::string joined(const std::vector<std::pair<std::string, std::string>>& settings) {
+    std::string out;
+    for (const auto& [name, value] : settings) {
+        out += name + '\x1f' + value + '\x1e';
+    }
+    return out;
+}
+
+using GroupKey = std::tuple<int, std::string, int, int, bool, int, std::string, std::string, bool,
+                            std::string, std::string>;
 
 GroupKey keyOf(const RunRecord& run) {
     bool reference = run.kind == RunKind::Reference;
     // Reference rows sort before the measured rows of the same configuration.
-    return {
-        archRank(run.arch),         run.arch,     run.hidden,        run.layers,     !reference,
-        protocolRank(run.protocol), run.protocol, backboneName(run), run.pretrained, run.precision};
+    return {archRank(run.arch),
+            run.arch,
+            run.hidden,
+            run.layers,
+            !reference,
+            protocolRank(run.protocol),
+            run.protocol,
+            backboneName(run),
+            run.pretrained,
+            run.precision,
+            reference ? std::string() : joined(configurationSettings(run))};
+}
+
+// Newest first: the run that counts for its (fold, seed).
+bool newer(const RunRecord* a, const RunRecord* b) {
+    return a->createdAt != b->createdAt ? a->createdAt > b->createdAt : a->id > b->id;
+}
+
+// Settings that differ between measured rows are named on each row; the ones
+// all rows share go into a note.
+void describeDifferences(Report& report) {
+    std::map<std::string, std::set<std::string>> values;
+    std::vector<std::string> order;
+    for (const ReportRow& row : report.rows) {
+        for (const auto& [name, value] : row.settings) {
+            if (!values.count(name))
+                order.push_back(name);
+            values[name].insert(value);
+        }
+    }
+    std::string shared, varying;
+    for (const std::string& name : order) {
+        const auto& set = values[name];
+        if (set.size() == 1) {
+            shared += (shared.empty() ? "" : ", ") + name + " " + *set.begin();
+        } else {
+            varying += (varying.empty() ? "" : ", ") + name;
+        }
+    }
+    for (ReportRow& row : report.rows) {
+        for (const auto& [name, value] : row.settings) {
+            if (values[name].size() > 1) {
+                row.differs += (row.differs.empty() ? "" : ", ") + name + " " + value;
+            }
+        }
+    }
+    if (!shared.empty()) {
+        report.notes.push_back("Measured rows pool only runs whose settings are all equal "
+                               "except fold and seed; a (fold, seed) run more than once counts "
+                               "once (its newest run; the others are listed as repeats). All "
+                               "measured rows share: " +
+                               shared + ".");
+    }
+    if (!varying.empty()) {
+        report.notes.push_back("Rows differ in " + varying +
+                               " (column \"differs\"): such rows are separate experiments, not "
+                               "replicates of one.");
+    }
 }
 
 void addNotes(Report& report) {
@@ -84,6 +156,8 @@ void addNotes(Report& report) {
             report.notes.push_back(text);
         }
     };
+    report.notes.push_back(
+        "95% CI: the t interval of the mean over the row's n runs (mean ± t(0.975, n-1)·sd/√n).");
     caveat([](const ReportRow& r) { return r.reference; },
            "reference (report): the study's published numbers, a single run each; training "
            "times from the author's machine; split not stated.");
@@ -146,6 +220,9 @@ Stat summarize(const std::vector<double>& values) {
         for (double v : values)
             squares += (v - s.mean) * (v - s.mean);
         s.stddev = std::sqrt(squares / (s.n - 1));
+        const MeanInterval ci = meanInterval(values);
+        s.ciLow = ci.low;
+        s.ciHigh = ci.high;
     }
     return s;
 }
@@ -160,6 +237,56 @@ std::string ReportRow::backboneLabel() const {
 
 std::string ReportRow::precisionLabel() const {
     return precision.empty() ? "-" : precision;
+}
+
+std::string compactIds(std::vector<std::int64_t> ids) {
+    std::sort(ids.begin(), ids.end());
+    std::string out;
+    for (std::size_t i = 0; i < ids.size();) {
+        std::size_t j = i;
+        while (j + 1 < ids.size() && ids[j + 1] == ids[j] + 1)
+            ++j;
+        out += (out.empty() ? "" : ", ") + std::to_string(ids[i]);
+        if (j > i)
+            out += (j == i + 1 ? ", " : "-") + std::to_string(ids[j]);
+        i = j + 1;
+    }
+    return out;
+}
+
+std::string ReportRow::runsLabel() const {
+    std::string out = compactIds(runIds);
+    if (!repeatIds.empty())
+        out += " (repeats: " + compactIds(repeatIds) + ")";
+    return out;
+}
+
+std::vector<std::pair<std::string, std::string>> configurationSettings(const RunRecord& run) {
+    const TrainConfig& c = run.config;
+    std::string data = c.dataset;
+    const auto slash = data.find_last_of("/\\");
+    if (slash != std::string::npos && slash + 1 < data.size())
+        data = data.substr(slash + 1);
+    // The full path tells two folders of the same name apart.
+    std::string dataKey = c.dataset == data ? data : data + " (" + c.dataset + ")";
+    std::string weights = run.backboneId.empty() ? "built-in" : run.backboneId.substr(0, 8);
+    std::string device = run.device.substr(0, run.device.find(':'));
+    return {{"data", dataKey},
+            {"data fingerprint",
+             run.datasetFingerprint.empty() ? "-" : run.datasetFingerprint.substr(0, 8)},
+            {"backbone", backboneName(run) + " [" + weights + "]"},
+            {"frames", std::to_string(c.frames)},
+            {"image", std::to_string(c.imageSize)},
+            {"split", run.protocol},
+            {"epochs", std::to_string(c.epochs)},
+            {"lr", number(c.lr)},
+            {"batch", std::to_string(c.batch)},
+            {"patience", std::to_string(c.patience)},
+            {"weight decay", number(c.weightDecay)},
+            {"dropout", number(c.dropout)},
+            {"grad clip", number(c.gradClip)},
+            {"device", device.empty() ? "-" : device},
+            {"precision", run.precision.empty() ? "-" : run.precision}};
 }
 
 std::string ReportRow::sourceLabel() const {
@@ -190,9 +317,28 @@ Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& opti
         row.pretrained = first.pretrained;
         row.precision = first.precision;
         row.reference = first.kind == RunKind::Reference;
+        if (!row.reference) {
+            row.settings = configurationSettings(first);
+        }
+        // One run per (fold, seed): the newest; the older ones are repeats.
+        std::vector<const RunRecord*> ordered = members;
+        std::sort(ordered.begin(), ordered.end(), newer);
+        std::set<std::pair<int, int>> seen;
+        std::vector<const RunRecord*> counted;
+        for (const RunRecord* run : ordered) {
+            if (run->fold && run->seed && !seen.insert({*run->fold, *run->seed}).second) {
+                row.repeatIds.push_back(run->id);
+            } else {
+                counted.push_back(run);
+            }
+        }
+        std::sort(counted.begin(), counted.end(),
+                  [](const RunRecord* a, const RunRecord* b) { return a->id < b->id; });
+        std::sort(row.repeatIds.begin(), row.repeatIds.end());
         std::vector<double> params, seconds, accuracy, f1;
-        for (const RunRecord* run : members) {
+        for (const RunRecord* run : counted) {
             row.runIds.push_back(run->id);
+            row.members.push_back({run->id, run->fold, run->seed, run->accuracy, run->macroF1});
             if (run->params > 0)
                 params.push_back(static_cast<double>(run->params));
             if (run->trainSeconds)
@@ -208,7 +354,14 @@ Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& opti
         row.macroF1 = summarize(f1);
         report.rows.push_back(std::move(row));
     }
+    // Measured rows only, so that a row keeps its id with or without the
+    // study's rows in the table.
+    int measured = 0;
+    for (ReportRow& row : report.rows) {
+        row.id = row.reference ? "ref" : "r" + std::to_string(++measured);
+    }
     addNotes(report);
+    describeDifferences(report);
     return report;
 }
 

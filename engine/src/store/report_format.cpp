@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/jsontext.h"
+#include "store/textcells.h"
 #include "vidrnn/report.h"
 
 namespace vidrnn {
@@ -47,7 +48,15 @@ struct Column {
 };
 
 // Adding a column to the tables is one line here.
+// "[0.70, 0.88]": the 95% t interval of the mean accuracy; "-" below 2 runs.
+std::string accuracyInterval(const ReportRow& r) {
+    if (!r.accuracy.ciLow || !r.accuracy.ciHigh)
+        return "-";
+    return "[" + fixed(*r.accuracy.ciLow, 3) + ", " + fixed(*r.accuracy.ciHigh, 3) + "]";
+}
+
 const std::vector<Column> kColumns{
+    {"row", "row", Align::Left, [](const ReportRow& r) { return r.id; }},
     {"type", "type", Align::Left, [](const ReportRow& r) { return r.type; }},
     {"hidden", "hidden", Align::Right, [](const ReportRow& r) { return std::to_string(r.hidden); }},
     {"parameters", "parameters", Align::Right, nullptr, &ReportRow::params, 0, true},
@@ -56,10 +65,14 @@ const std::vector<Column> kColumns{
     {"avg. F1", "avg.\\ F1", Align::Right, nullptr, &ReportRow::macroF1, 3},
     {"n", "$n$", Align::Right,
      [](const ReportRow& r) { return std::to_string(r.runIds.size()); }},
+    {"accuracy 95% CI", "95\\% CI", Align::Right, accuracyInterval},
     {"protocol", nullptr, Align::Left, [](const ReportRow& r) { return r.protocolLabel(); }},
     {"backbone", nullptr, Align::Left, [](const ReportRow& r) { return r.backboneLabel(); }},
     {"precision", nullptr, Align::Left, [](const ReportRow& r) { return r.precisionLabel(); }},
     {"source", nullptr, Align::Left, [](const ReportRow& r) { return r.sourceLabel(); }},
+    {"differs", nullptr, Align::Left,
+     [](const ReportRow& r) { return r.differs.empty() ? std::string("-") : r.differs; }},
+    {"runs", nullptr, Align::Left, [](const ReportRow& r) { return r.runsLabel(); }},
 };
 
 std::string number(const Column& c, double v) {
@@ -102,14 +115,9 @@ std::vector<std::string> cells(const ReportRow& row, const std::string& pm) {
     return out;
 }
 
-// Display width in code points, so "±" counts as one column.
-size_t width(const std::string& text) {
-    size_t n = 0;
-    for (unsigned char c : text) {
-        n += (c & 0xC0) != 0x80;
-    }
-    return n;
-}
+using store::csvField;
+using store::csvNumber;
+const auto width = store::displayWidth;
 
 std::string pad(const std::string& text, size_t to, Align align) {
     std::string fill(to > width(text) ? to - width(text) : 0, ' ');
@@ -186,40 +194,34 @@ std::string asMarkdown(const Report& report) {
     return out.str();
 }
 
-std::string csvField(const std::string& text) {
-    if (text.find_first_of(",\"\n\r") == std::string::npos) {
-        return text;
-    }
-    std::string out = "\"";
-    for (char c : text) {
-        out += c == '"' ? "\"\"" : std::string(1, c);
-    }
-    return out + "\"";
-}
-
-std::string csvNumber(double value) {
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%.10g", value);
-    return buffer;
-}
-
 std::string asCsv(const Report& report) {
     std::ostringstream out;
-    out << "type,arch,hidden,layers,protocol,leaking,backbone,pretrained,precision,source,n,"
+    out << "row,type,arch,hidden,layers,protocol,leaking,backbone,pretrained,precision,source,n,"
            "params_mean,params_std,train_seconds_mean,train_seconds_std,accuracy_mean,"
-           "accuracy_std,macro_f1_mean,macro_f1_std\n";
+           "accuracy_std,macro_f1_mean,macro_f1_std,accuracy_ci_low,accuracy_ci_high,"
+           "macro_f1_ci_low,macro_f1_ci_high,differs,run_ids,repeat_ids\n";
+    auto ci = [](const Stat& s) {
+        return (s.ciLow ? csvNumber(*s.ciLow) : "") + "," + (s.ciHigh ? csvNumber(*s.ciHigh) : "");
+    };
+    auto ids = [](const std::vector<std::int64_t>& list) {
+        std::string text;
+        for (std::int64_t id : list)
+            text += (text.empty() ? "" : " ") + std::to_string(id);
+        return text;
+    };
     auto stat = [](const Stat& s) {
         std::string mean = s.n ? csvNumber(s.mean) : "";
         std::string sd = s.stddev ? csvNumber(*s.stddev) : "";
         return mean + "," + sd;
     };
     for (const ReportRow& r : report.rows) {
-        out << csvField(r.type) << ',' << csvField(r.arch) << ',' << r.hidden << ',' << r.layers
+        out << r.id << ',' << csvField(r.type) << ',' << csvField(r.arch) << ',' << r.hidden << ',' << r.layers
             << ',' << csvField(r.protocol) << ',' << (r.leaking ? "true" : "false") << ','
             << csvField(r.backbone) << ',' << (r.pretrained ? "true" : "false") << ','
             << csvField(r.precision) << ',' << csvField(r.sourceLabel()) << ',' << r.runIds.size()
             << ',' << stat(r.params) << ',' << stat(r.trainSeconds) << ',' << stat(r.accuracy)
-            << ',' << stat(r.macroF1) << '\n';
+            << ',' << stat(r.macroF1) << ',' << ci(r.accuracy) << ',' << ci(r.macroF1) << ','
+            << csvField(r.differs) << ',' << ids(r.runIds) << ',' << ids(r.repeatIds) << '\n';
     }
     return out.str();
 }
@@ -287,6 +289,9 @@ std::string asLatex(const Report& report) {
         if (!row.reference && !row.precision.empty()) {
             setting += ", " + row.precisionLabel();
         }
+        if (!row.differs.empty()) {
+            setting += "; " + row.differs;
+        }
         out << escapeLatex(setting);
         for (size_t k : row.notes) {
             out << "\\textsuperscript{" << marks[k] << "}";
@@ -309,6 +314,16 @@ std::string asLatex(const Report& report) {
         out << (m != marks.end() ? "\\textsuperscript{" + m->second + "}\\," : std::string())
             << escapeLatex(report.notes[k]) << "\\par\n";
     }
+    // The runs behind each row, so every number can be traced to the store.
+    std::string runs;
+    for (const ReportRow& row : report.rows) {
+        if (!row.reference) {
+            runs += (runs.empty() ? "" : "; ") + row.id + ": " + row.runsLabel();
+        }
+    }
+    if (!runs.empty()) {
+        out << escapeLatex("Runs: " + runs + ".") << "\\par\n";
+    }
     out << "\\end{minipage}\n\\caption{Test accuracy and macro F1 per configuration "
            "(vidrnn).}\n\\end{table}\n";
     return out.str();
@@ -319,6 +334,16 @@ nlohmann::json statJson(const Stat& s) {
     j["mean"] = s.n ? nlohmann::json(s.mean) : nlohmann::json(nullptr);
     j["std"] = s.stddev ? nlohmann::json(*s.stddev) : nlohmann::json(nullptr);
     j["n"] = s.n;
+    j["ci95"] = {s.ciLow ? nlohmann::json(*s.ciLow) : nlohmann::json(nullptr),
+                 s.ciHigh ? nlohmann::json(*s.ciHigh) : nlohmann::json(nullptr)};
+    return j;
+}
+
+nlohmann::json settingsJson(const ReportRow& r) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto& [name, value] : r.settings) {
+        j[name] = value;
+    }
     return j;
 }
 
@@ -326,7 +351,8 @@ std::string asJson(const Report& report) {
     nlohmann::json rows = nlohmann::json::array();
     for (const ReportRow& r : report.rows) {
         rows.push_back(
-            {{"type", r.type},
+            {{"row", r.id},
+             {"type", r.type},
              {"arch", r.arch},
              {"hidden", r.hidden},
              {"layers", r.layers},
@@ -339,6 +365,9 @@ std::string asJson(const Report& report) {
              {"source", r.sourceLabel()},
              {"n", r.runIds.size()},
              {"run_ids", r.runIds},
+             {"repeat_ids", r.repeatIds},
+             {"differs", r.differs},
+             {"settings", settingsJson(r)},
              {"params", statJson(r.params)},
              {"train_seconds", statJson(r.trainSeconds)},
              {"accuracy", statJson(r.accuracy)},
@@ -353,7 +382,7 @@ std::string asJson(const Report& report) {
 std::string escapeLatex(const std::string& text) {
     static const std::pair<const char*, const char*> kUtf8[] = {
         {"±", "$\\pm$"},     {"×", "$\\times$"}, {"—", "---"},   {"–", "--"},
-        {"·", "\\textperiodcentered{}"}, {"…", "\\dots{}"},
+        {"·", "\\textperiodcentered{}"}, {"…", "\\dots{}"}, {"√", "$\\surd$"}, {"Δ", "$\\Delta$"},
     };
     std::string out;
     for (size_t i = 0; i < text.size(); ++i) {

@@ -158,6 +158,22 @@ ALTER TABLE runs ADD COLUMN owner_job TEXT;
 UPDATE runs SET attempts = 1 WHERE kind = 'trained' AND started_at IS NOT NULL;
 )sql";
 
+// Version 7: what the data set held when a run trained (a hash of its clip
+// list, see datasetFingerprint), so that runs on different data never share a
+// report row, and the early-classification curve of each run (accuracy on the
+// test clips having seen the first k of T frames). Older runs keep NULL and
+// no curve.
+constexpr const char* kV7 = R"sql(
+ALTER TABLE runs ADD COLUMN dataset_fingerprint TEXT;
+CREATE TABLE early_curve (
+    run_id @INT@ NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    step @INT@ NOT NULL,
+    fraction @REAL@ NOT NULL,
+    accuracy @REAL@ NOT NULL,
+    PRIMARY KEY (run_id, step)
+)@NOROWID@;
+)sql";
+
 std::string replaceAll(std::string text, const std::string& token, const std::string& with) {
     for (std::size_t at = text.find(token); at != std::string::npos;
          at = text.find(token, at + with.size())) {
@@ -169,8 +185,8 @@ std::string replaceAll(std::string text, const std::string& token, const std::st
 }  // namespace
 
 std::string sharedSchemaSql(int version, const SchemaTypes& types, const std::string& extra) {
-    static_assert(kSchemaVersion == 6, "add the shared tables of the new schema version");
-    static const char* const steps[] = {kV1, kV2, kV3, kV4, kV5, kV6};
+    static_assert(kSchemaVersion == 7, "add the shared tables of the new schema version");
+    static const char* const steps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
     if (version < 1 || version > kSchemaVersion) {
         throw LogicError("no schema version " + std::to_string(version));
     }

@@ -72,7 +72,8 @@ const std::vector<Column> kRunCopy{{"id", 'i'},
                                    {"requested_precision", 't'},
                                    {"precision", 't'},
                                    {"attempts", 'i'},
-                                   {"owner_job", 't'}};
+                                   {"owner_job", 't'},
+                                   {"dataset_fingerprint", 't'}};
 
 // The tables that hang off a run, each keyed by run_id first.
 const std::vector<std::pair<const char*, std::vector<Column>>> kRunParts{
@@ -104,6 +105,7 @@ const std::vector<std::pair<const char*, std::vector<Column>>> kRunParts{
       {"truth", 'i'},
       {"predicted", 'i'},
       {"probabilities", 't'}}},
+    {"early_curve", {{"run_id", 'i'}, {"step", 'i'}, {"fraction", 'r'}, {"accuracy", 'r'}}},
 };
 
 std::string names(const std::vector<Column>& columns, std::size_t from = 0) {

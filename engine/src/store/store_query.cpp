@@ -22,7 +22,7 @@ enum Col {
     cDevice, cParams, cBackboneId, cPretrained, cLeaking, cNumClasses, cClassNames,
     cTrainSeconds, cExtractSeconds, cBestEpoch, cAccuracy, cMacroF1, cTestCount,
     cMessage, cNote, cOwnerHost, cOwnerPid, cHeartbeat, cSweepId, cCheckpoint,
-    cRequestedPrecision, cPrecision, cAttempts, cOwnerJob,
+    cRequestedPrecision, cPrecision, cAttempts, cOwnerJob, cDatasetFingerprint,
 };
 // clang-format on
 
@@ -34,7 +34,7 @@ const char* const kRunColumns =
     "device, params, backbone_id, pretrained, leaking, num_classes, class_names, "
     "train_seconds, extract_seconds, best_epoch, accuracy, macro_f1, test_count, "
     "message, note, owner_host, owner_pid, heartbeat_at, sweep_id, checkpoint, "
-    "requested_precision, precision, attempts, owner_job";
+    "requested_precision, precision, attempts, owner_job, dataset_fingerprint";
 
 RunStatus statusFromColumn(const std::string& name) {
     try {
@@ -127,6 +127,7 @@ RunRecord runFromRow(const Statement& st) {
     r.precision = st.text(cPrecision);
     r.attempts = st.int32(cAttempts);
     r.ownerJob = st.text(cOwnerJob);
+    r.datasetFingerprint = st.text(cDatasetFingerprint);
     return r;
 }
 
@@ -270,6 +271,17 @@ std::vector<ClipPrediction> RunStore::predictions(std::int64_t id) const {
         p.predicted = st.int32(2);
         p.probabilities = store::probabilitiesFromJson(st.text(3));
         out.push_back(std::move(p));
+    }
+    return out;
+}
+
+std::vector<EarlyPoint> RunStore::earlyCurve(std::int64_t id) const {
+    store::Statement st(*mImpl->db,
+                        "SELECT fraction, accuracy FROM early_curve WHERE run_id = ? ORDER BY step");
+    st.bindAll(id);
+    std::vector<EarlyPoint> out;
+    while (st.step()) {
+        out.push_back({st.real(0), st.real(1)});
     }
     return out;
 }

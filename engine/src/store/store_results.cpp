@@ -81,6 +81,17 @@ void insertPredictions(store::Database& db, std::int64_t id,
     }
 }
 
+void insertEarlyCurve(store::Database& db, std::int64_t id, const std::vector<EarlyPoint>& curve) {
+    store::Statement st(db,
+                        "INSERT INTO early_curve (run_id, step, fraction, accuracy) "
+                        "VALUES (?, ?, ?, ?)");
+    for (size_t i = 0; i < curve.size(); ++i) {
+        st.bindAll(id, i + 1, curve[i].fraction, curve[i].accuracy);
+        st.run();
+        st.reset();
+    }
+}
+
 }  // namespace
 
 void RunStore::completeRun(std::int64_t id, const RunResult& result) {
@@ -97,7 +108,7 @@ void RunStore::completeRun(std::int64_t id, const RunResult& result) {
         const std::vector<std::string> names = store::namesFromJson(known.text(1));
 
         // A run completed twice (a re-evaluation) replaces its earlier results.
-        for (const char* table : {"class_metrics", "confusion", "predictions"}) {
+        for (const char* table : {"class_metrics", "confusion", "predictions", "early_curve"}) {
             store::Statement del(db, std::string("DELETE FROM ") + table + " WHERE run_id = ?");
             del.bindAll(id);
             del.run();
@@ -127,6 +138,7 @@ void RunStore::completeRun(std::int64_t id, const RunResult& result) {
         insertClassMetrics(db, id, ev, names);
         insertConfusion(db, id, ev);
         insertPredictions(db, id, result.predictions);
+        insertEarlyCurve(db, id, result.earlyCurve);
         tx.commit();
     });
 }

@@ -20,7 +20,7 @@ constexpr const char* kRunWriteColumns =
     "started_at, status, config_json, dataset, frames, image_size, backbone, cache_dir, "
     "protocol, fold, seed, arch, hidden, layers, config_layers, dropout, max_epochs, batch, lr, "
     "weight_decay, grad_clip, patience, requested_device, threads, device, requested_precision, "
-    "precision, params, backbone_id, "
+    "precision, params, backbone_id, dataset_fingerprint, "
     "pretrained, leaking, num_classes, class_names, owner_host, owner_pid, owner_start, "
     "heartbeat_at, sweep_id, checkpoint, finished_at, train_seconds, extract_seconds, "
     "best_epoch, accuracy, macro_f1, test_count, message, owner_job";
@@ -47,7 +47,10 @@ void bindRunColumns(Statement& st, const TrainConfig& c, const RunMeta& meta) {
                c.backbone, c.cacheDir, c.split, c.fold, c.seed, c.arch, c.hidden,
                effectiveLayers(c), c.layers, c.dropout, c.epochs, c.batch, c.lr, c.weightDecay,
                c.gradClip, c.patience, c.device, c.threads, meta.device, c.precision,
-               meta.precision, meta.params, meta.backboneId, meta.pretrained, c.split == "random",
+               meta.precision, meta.params, meta.backboneId,
+               meta.datasetFingerprint.empty() ? std::optional<std::string>()
+                                               : meta.datasetFingerprint,
+               meta.pretrained, c.split == "random",
                static_cast<std::int64_t>(meta.classNames.size()), namesToJson(meta.classNames),
                self.host, self.pid, self.start, now, meta.sweepId, meta.checkpoint, std::nullopt,
                std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
@@ -98,7 +101,8 @@ std::int64_t insertRun(Database& db, const TrainConfig& config, const RunMeta& m
 
 void resetRun(Database& db, std::int64_t id, const TrainConfig& config, const RunMeta& meta) {
     checkNewStatus(meta.status);
-    for (const char* table : {"epochs", "class_metrics", "confusion", "predictions"}) {
+    for (const char* table : {"epochs", "class_metrics", "confusion", "predictions",
+                              "early_curve"}) {
         Statement del(db, std::string("DELETE FROM ") + table + " WHERE run_id = ?");
         del.bindAll(id);
         del.run();

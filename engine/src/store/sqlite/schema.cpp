@@ -93,12 +93,14 @@ const std::vector<Migration>& migrations() {
          sharedSchemaSql(4, kSqliteTypes, kRunLogTriggers)},
         {5, "requested and effective precision of runs", sharedSchemaSql(5, kSqliteTypes)},
         {6, "claims of a cell, batch job of a run's owner", sharedSchemaSql(6, kSqliteTypes)},
+        {7, "data set fingerprint of runs; early-classification curves",
+         sharedSchemaSql(7, kSqliteTypes)},
     };
     return steps;
 }
 
 int currentSchemaVersion() {
-    static_assert(kSchemaVersion == 6, "add the SQLite migration for the new schema version");
+    static_assert(kSchemaVersion == 7, "add the SQLite migration for the new schema version");
     return migrations().back().version;
 }
 
