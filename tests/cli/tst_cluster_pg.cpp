@@ -117,6 +117,19 @@ private Q_SLOTS:
             QVERIFY2(w->exitCode() == 0, w->readAllStandardError().constData());
         }
         verifyEveryCellOnce("same", "3 workers on PostgreSQL");
+        auto status = runCli({"--db", mPg.url("same"), "sweep", "status"});
+        QVERIFY2(status.out.contains("12 cells: 12 done, 0 running, 0 queued, 0 failed"),
+                 status.out.constData());
+        // The job array a cluster would get: identical workers, nothing submitted.
+        auto slurm = runCli(
+            QStringList{"-q", "--db", mPg.url("same")} + kGrid +
+            QStringList{"--epochs", "1", "--slurm", "3", "--slurm-opt=--time=10", "--dry-run"} +
+            mData);
+        QVERIFY2(slurm.exitCode == 0, slurm.err.constData());
+        QVERIFY(slurm.out.contains("#SBATCH --array=0-2\n#"));
+        QVERIFY(slurm.out.contains("#SBATCH --time=10\n"));
+        QVERIFY(slurm.out.contains("'sweep'") && slurm.out.trimmed().endsWith("--worker"));
+        QVERIFY(!slurm.out.contains("--slurm") && !slurm.out.contains("--dry-run"));
         QCOMPARE(mPg.value("same",
                            "SELECT count(DISTINCT owner_pid) > 1 FROM runs WHERE "
                            "kind = 'trained'"),
