@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package vidrnn needs to build, test, benchmark and
 # package (CPack's .deb: dpkg-dev; its test: lintian, desktop-file-utils,
-# appstream). Idempotent: when everything is present it prints nothing and
+# appstream; the cluster tests: a throwaway PostgreSQL and a single-node Slurm). Idempotent: when everything is present it prints nothing and
 # exits 0.
 set -euo pipefail
 
@@ -10,6 +10,8 @@ PACKAGES=(
   libtorch-dev libopencv-dev
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev libgl-dev
   libqcustomplot-dev libsqlite3-dev sqlite3
+  libpqxx-dev libpq-dev postgresql-15
+  slurmctld slurmd slurm-client munge
   libopenblas0-pthread
   qt6-qpa-plugins dpkg-dev file lintian desktop-file-utils appstream
   libcli11-dev nlohmann-json3-dev libfmt-dev libssl-dev

@@ -38,6 +38,18 @@ RunStore openStore(const Globals& globals, bool forWriting,
         if (access(path.c_str(), W_OK) != 0 || access(folder.c_str(), W_OK) != 0) {
             options.mode = RunStore::OpenMode::ReadOnly;
         }
+    } else if (!forWriting && options.mode == RunStore::OpenMode::ReadWrite) {
+        // A server store: only the server knows whether this role may write.
+        try {
+            return RunStore::open(path, options);
+        } catch (const StoreError& writable) {
+            options.mode = RunStore::OpenMode::ReadOnly;
+            try {
+                return RunStore::open(path, options);
+            } catch (const StoreError&) {
+                throw writable;  // the first reason is the one to show
+            }
+        }
     }
     return RunStore::open(path, options);
 }
@@ -603,6 +615,26 @@ void addRunCommands(CLI::App& app, Globals& globals) {
                          "read the whole store and report damage (opening it checks only after "
                          "an unclean shutdown or before an upgrade)")
         ->callback([&globals] { runStoreCheck(globals); });
+    auto copyArgs = std::make_shared<std::pair<std::string, std::string>>();
+    auto* copyCmd = storeCmd->add_subcommand(
+        "copy",
+        "copy the finished runs of one store into another (a file or a postgresql:// URL, "
+        "either way); runs already there are not copied again");
+    copyCmd->add_option("SRC", copyArgs->first, "the store to copy from")->required();
+    copyCmd->add_option("DST", copyArgs->second, "the store to copy into (created when missing)")
+        ->required();
+    copyCmd->callback([copyArgs, &globals] {
+        auto source = RunStore::open(copyArgs->first, RunStore::OpenMode::ReadOnly);
+        auto target = RunStore::open(copyArgs->second);
+        const auto counts = target.copyFrom(source);
+        if (!globals.quiet) {
+            std::fprintf(stderr,
+                         "%s -> %s: %d runs copied, %d already there, %d still running "
+                         "(left in the source)\n",
+                         source.path().c_str(), target.path().c_str(), counts.copied,
+                         counts.alreadyThere, counts.stillRunning);
+        }
+    });
 
     auto report = std::make_shared<ReportCliOptions>();
     auto* reportCmd = app.add_subcommand(

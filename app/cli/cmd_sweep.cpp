@@ -1,13 +1,21 @@
-// sweep: a grid of runs over one data set, resumable; demo: the main job.
+// sweep: a grid of runs over one data set, resumable, by one process or many
+// workers (--worker, --slurm); demo: the main job.
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "commands.h"
 #include "progress.h"
@@ -34,6 +42,16 @@ struct SweepArgs {
     int seeds = 1;
     bool resume = false;
     std::int64_t sweepId = 0;
+    // A worker joins the grid's sweep (or starts it) and claims cells until
+    // none is left, waiting for cells others train (a dead worker's cell
+    // comes back when its lease runs out).
+    bool worker = false;
+    int leaseSeconds = 0;  // 0 = the store's default
+    int maxAttempts = 3;
+    // --slurm N: an sbatch job array of N identical workers instead.
+    int slurm = 0;
+    std::vector<std::string> slurmOptions;
+    bool dryRun = false;
     bool json = false;
 };
 
@@ -96,12 +114,19 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
         throw DatasetError(a.base.dataset, "no usable clips");
     }
     const auto folds = parseFolds(a.folds, foldCount(ds, a.base.split));
-    auto store = RunStore::open(resolveStorePath(g.db));
+    RunStore::Options storeOptions;
+    if (a.leaseSeconds > 0) {
+        storeOptions.heartbeatTimeout = std::chrono::seconds(a.leaseSeconds);
+    }
+    storeOptions.maxAttempts = a.maxAttempts;
+    auto store = RunStore::open(resolveStorePath(g.db), storeOptions);
     const auto spec =
         specJson(a, folds).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 
     std::int64_t sweepId = a.sweepId;
-    if (sweepId == 0 && a.resume) {
+    if (sweepId == 0 && a.worker) {
+        sweepId = store.joinSweep(spec, ds.root);
+    } else if (sweepId == 0 && a.resume) {
         // The newest sweep of the same grid on the same data: its completed
         // cells are kept, the rest trained (a finished grid trains nothing).
         for (const auto& s : store.listSweeps()) {
@@ -127,50 +152,74 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
     }
     FeatureSets features(ds, cb, stopFlag());
     const int cells = int(a.archs.size() * a.hidden.size() * folds.size()) * a.seeds;
-    int index = 0, failed = 0;
-    for (int seed = a.base.seed; seed < a.base.seed + a.seeds && !stopFlag(); ++seed) {
-        for (int fold : folds) {
-            for (const auto& arch : a.archs) {
-                for (int hidden : a.hidden) {
-                    if (stopFlag()) {
-                        break;
-                    }
-                    TrainConfig c = a.base;
-                    c.arch = arch;
-                    c.hidden = hidden;
-                    c.fold = fold;
-                    c.seed = seed;
-                    ++index;
-                    auto r =
-                        runExperiment(store, c, ds, features.forConfig(c), cb, stopFlag(), sweepId);
-                    printer.finish();
-                    if (g.quiet) {
-                        continue;
-                    }
-                    if (r.skipped) {
-                        std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: %s (run %lld)\n",
-                                     index, cells, arch.c_str(), hidden, fold, seed,
-                                     r.status == RunStatus::Completed ? "done before" : "busy elsewhere",
-                                     (long long)r.runId);
-                    } else if (r.status == RunStatus::Completed) {
-                        std::fprintf(
-                            stderr,
-                            "[%d/%d] %s h%d fold %d seed %d: run %lld accuracy %.3f macro F1 "
-                            "%.3f, %s, %.1f s\n",
-                            index, cells, arch.c_str(), hidden, fold, seed, (long long)r.runId,
-                            r.outcome.test.accuracy, r.outcome.test.macroF1,
-                            r.outcome.precision.c_str(), r.outcome.trainSeconds);
-                    } else {
-                        ++failed;
-                        std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: run %lld %s %s\n", index,
-                                     cells, arch.c_str(), hidden, fold, seed, (long long)r.runId,
-                                     toString(r.status), r.message.c_str());
+    int index = 0, failed = 0, busy = 1;
+    for (int pass = 0; busy > 0 && !stopFlag(); ++pass) {
+        if (pass > 0) {
+            if (!a.worker) {
+                break;
+            }
+            // Cells others are training: look again once a lease could have run out.
+            std::this_thread::sleep_for(std::chrono::milliseconds(
+                std::clamp<long>(long(store.options().heartbeatTimeout.count()) * 250, 200, 5000)));
+        }
+        busy = 0;
+        index = 0;
+        for (int seed = a.base.seed; seed < a.base.seed + a.seeds && !stopFlag(); ++seed) {
+            for (int fold : folds) {
+                for (const auto& arch : a.archs) {
+                    for (int hidden : a.hidden) {
+                        if (stopFlag()) {
+                            break;
+                        }
+                        TrainConfig c = a.base;
+                        c.arch = arch;
+                        c.hidden = hidden;
+                        c.fold = fold;
+                        c.seed = seed;
+                        ++index;
+                        auto r = runExperiment(store, c, ds, features.forConfig(c), cb, stopFlag(),
+                                               sweepId);
+                        printer.finish();
+                        if (r.skipped && r.status == RunStatus::Running) {
+                            ++busy;
+                        } else if (r.skipped && r.status == RunStatus::Failed) {
+                            ++failed;
+                        }
+                        if (g.quiet) {
+                            continue;
+                        }
+                        if (r.skipped) {
+                            std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: %s (run %lld)\n",
+                                         index, cells, arch.c_str(), hidden, fold, seed,
+                                         r.status == RunStatus::Completed ? "done before"
+                                         : r.status == RunStatus::Failed
+                                             ? "given up (failed too often)"
+                                             : "busy elsewhere",
+                                         (long long)r.runId);
+                        } else if (r.status == RunStatus::Completed) {
+                            std::fprintf(
+                                stderr,
+                                "[%d/%d] %s h%d fold %d seed %d: run %lld accuracy %.3f macro F1 "
+                                "%.3f, %s, %.1f s\n",
+                                index, cells, arch.c_str(), hidden, fold, seed, (long long)r.runId,
+                                r.outcome.test.accuracy, r.outcome.test.macroF1,
+                                r.outcome.precision.c_str(), r.outcome.trainSeconds);
+                        } else {
+                            ++failed;
+                            std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: run %lld %s %s\n",
+                                         index, cells, arch.c_str(), hidden, fold, seed,
+                                         (long long)r.runId, toString(r.status), r.message.c_str());
+                        }
                     }
                 }
             }
         }
     }
-    store.setSweepStatus(sweepId, stopFlag() ? "cancelled" : (failed ? "failed" : "completed"));
+    // A worker leaves the sweep's status to the last one to finish: others
+    // may still be training.
+    if (!a.worker || busy == 0) {
+        store.setSweepStatus(sweepId, stopFlag() ? "cancelled" : (failed ? "failed" : "completed"));
+    }
     if (stopFlag()) {
         throw Error("sweep " + std::to_string(sweepId) + " cancelled; resume with --resume");
     }
@@ -213,8 +262,10 @@ nlohmann::json pairTable(const RunStore& store, std::int64_t sweepId) {
         }
         std::optional<double> fwd, rev;
         for (const auto& c : store.classMetrics(run.id)) {
-            if (c.name == kDemoForwardClass) fwd = c.metrics.f1;
-            if (c.name == kDemoReversedClass) rev = c.metrics.f1;
+            if (c.name == kDemoForwardClass)
+                fwd = c.metrics.f1;
+            if (c.name == kDemoReversedClass)
+                rev = c.metrics.f1;
         }
         auto& a = byArch[run.arch];
         a.forward += fwd.value_or(0.0);
@@ -238,9 +289,10 @@ nlohmann::json pairTable(const RunStore& store, std::int64_t sweepId) {
 }
 
 void printPairTable(const nlohmann::json& rows) {
-    std::printf("\ntemporal-order pair: %s is %s played backwards (per-class F1, mean over hidden "
-                "sizes)\n",
-                kDemoReversedClass, kDemoForwardClass);
+    std::printf(
+        "\ntemporal-order pair: %s is %s played backwards (per-class F1, mean over hidden "
+        "sizes)\n",
+        kDemoReversedClass, kDemoForwardClass);
     std::printf("%-28s %4s %10s %20s %8s\n", "type", "runs", kDemoForwardClass, kDemoReversedClass,
                 "pair");
     for (const auto& r : rows) {
@@ -254,8 +306,7 @@ void printPairTable(const nlohmann::json& rows) {
 
 // Mean early-classification accuracy of each report row at a quarter, half,
 // three quarters and all of the clip.
-std::string earlySummary(const Report& report, const Globals& g) {
-    auto store = RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
+std::string earlySummary(const Report& report, const RunStore& store) {
     std::ostringstream out;
     out << "\nearly classification: test accuracy having seen part of each clip (mean over the "
            "row's runs)\n";
@@ -301,7 +352,8 @@ std::string earlySummary(const Report& report, const Globals& g) {
 void runStudy(SweepArgs a, const Globals& g, bool json) {
     const auto start = std::chrono::steady_clock::now();
     const auto id = runSweep(std::move(a), g);
-    auto runs = sweepRunsWithReference(id, g);
+    const auto store = openForReport(g);
+    auto runs = sweepRunsWithReference(store, id);
     runs.erase(std::remove_if(runs.begin(), runs.end(),
                               [](const RunRecord& r) { return r.kind == RunKind::Reference; }),
                runs.end());
@@ -320,7 +372,7 @@ void runStudy(SweepArgs a, const Globals& g, bool json) {
     }
     std::cout << "study (sweep " << id << ")\n\n" << formatReport(report, ReportFormat::Table)
               << "\npaired against the best row:\n"
-              << formatComparisons(pairs, ReportFormat::Table) << earlySummary(report, g);
+              << formatComparisons(pairs, ReportFormat::Table) << earlySummary(report, store);
     std::printf("\nwall time: %.0f s\n", seconds);
 }
 
@@ -349,6 +401,137 @@ void addGridOptions(CLI::App* cmd, SweepArgs& a, std::string& preset, const char
     addPrecisionOption(cmd, a.base.precision);
 }
 
+// This command line as given (Linux: /proc/self/cmdline), for the workers.
+std::vector<std::string> ownCommandLine() {
+    std::ifstream in("/proc/self/cmdline", std::ios::binary);
+    std::vector<std::string> args;
+    std::string arg;
+    while (std::getline(in, arg, '\0')) {
+        args.push_back(arg);
+    }
+    return args;
+}
+
+std::string shellQuoted(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) {
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
+// The sbatch script of N identical workers: each runs this sweep with
+// --worker and claims cells from the store until none is left, so the array
+// index never maps to a cell and a task that dies leaves its cells to the others.
+std::string slurmScript(const SweepArgs& a, const std::string& store) {
+    const auto given = ownCommandLine();
+    std::string command = shellQuoted(fs::canonical("/proc/self/exe").string());
+    for (std::size_t i = 1; i < given.size(); ++i) {
+        const std::string& arg = given[i];
+        if (arg == "--slurm" || arg == "--slurm-opt") {
+            ++i;  // and its value
+            continue;
+        }
+        if (arg.rfind("--slurm=", 0) == 0 || arg.rfind("--slurm-opt=", 0) == 0 ||
+            arg == "--dry-run" || arg == "--worker") {
+            continue;
+        }
+        command += " " + shellQuoted(arg);
+    }
+    std::string script = "#!/bin/bash\n#SBATCH --job-name=vidrnn-sweep\n";
+    script += "#SBATCH --array=0-" + std::to_string(a.slurm - 1) + "\n";
+    script += "#SBATCH --output=vidrnn-sweep-%A_%a.out\n";
+    for (const auto& option : a.slurmOptions) {
+        script += "#SBATCH " + option + "\n";
+    }
+    script += "# " + std::to_string(a.slurm) + " identical workers on " + store + "\n";
+    script += "set -eu\n";
+    if (const char* checkpoints = std::getenv("VIDRNN_CHECKPOINTS")) {
+        script += "export VIDRNN_CHECKPOINTS=" + shellQuoted(checkpoints) + "\n";
+    }
+    script += "cd " + shellQuoted(fs::current_path().string()) + "\n";
+    return script + "exec " + command + " --worker\n";
+}
+
+void submitToSlurm(const SweepArgs& a, const Globals& g) {
+    const std::string store = resolveStorePath(g.db);
+    if (store.find("://") == std::string::npos) {
+        throw ConfigError(store +
+                          ": --slurm needs a postgresql:// store that every node reaches "
+                          "(an SQLite file must not be shared over a network file system)");
+    }
+    const std::string script = slurmScript(a, store);
+    if (a.dryRun) {
+        std::cout << script;
+        return;
+    }
+    const fs::path file = fs::absolute("vidrnn-sweep.sbatch");
+    std::ofstream(file) << script;
+    const std::string submit = "sbatch --parsable " + shellQuoted(file.string());
+    FILE* pipe = ::popen(submit.c_str(), "r");
+    if (!pipe) {
+        throw Error("cannot run sbatch: " + std::string(std::strerror(errno)));
+    }
+    char buffer[256] = {};
+    std::string out;
+    while (std::fgets(buffer, sizeof buffer, pipe)) {
+        out += buffer;
+    }
+    const int status = ::pclose(pipe);
+    if (status != 0) {
+        throw Error("sbatch refused " + file.string() + " (exit status " +
+                    std::to_string(WEXITSTATUS(status)) + ")");
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) {
+        out.pop_back();
+    }
+    std::printf(
+        "submitted job array %s: %d workers on %s (script %s); watch it with vidrnn "
+        "--db URL sweep status\n",
+        out.c_str(), a.slurm, store.c_str(), file.c_str());
+}
+
+// `sweep status`: cells done, running (where), queued and failed.
+void printSweepStatus(std::int64_t sweepId, const Globals& g) {
+    auto store = RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
+    if (sweepId == 0) {
+        for (const auto& s : store.listSweeps()) {
+            sweepId = std::max(sweepId, s.id);
+        }
+    }
+    const auto sweep = store.getSweep(sweepId);
+    if (!sweep) {
+        throw ConfigError(store.path() + ": no sweep " + std::to_string(sweepId));
+    }
+    const auto spec = nlohmann::json::parse(sweep->spec);
+    const int cells = int(spec["archs"].size() * spec["hidden"].size() * spec["folds"].size()) *
+                      spec["seeds"].get<int>();
+    std::map<RunStatus, int> count;
+    std::vector<RunRecord> running;
+    for (const auto& r : store.sweepRuns(sweepId)) {
+        ++count[r.status];
+        if (r.status == RunStatus::Running) {
+            running.push_back(r);
+        }
+    }
+    const int done = count[RunStatus::Completed];
+    const int busy = count[RunStatus::Running];
+    const int failed = count[RunStatus::Failed];
+    std::printf("sweep %lld (%s): %d cells: %d done, %d running, %d queued, %d failed\n",
+                (long long)sweepId, sweep->status.c_str(), cells, done, busy,
+                cells - done - busy - failed, failed);
+    if (!running.empty()) {
+        std::printf("%6s  %-10s %6s %4s %4s  %-20s %8s  %-12s %s\n", "run", "arch", "hidden",
+                    "fold", "seed", "host", "pid", "slurm job", "heartbeat");
+    }
+    for (const auto& r : running) {
+        std::printf("%6lld  %-10s %6d %4d %4d  %-20s %8lld  %-12s %s\n", (long long)r.id,
+                    r.arch.c_str(), r.hidden, r.fold.value_or(0), r.seed.value_or(0),
+                    r.ownerHost.c_str(), (long long)r.ownerPid.value_or(0),
+                    r.ownerJob.empty() ? "-" : r.ownerJob.c_str(), r.heartbeatAt.c_str());
+    }
+}
+
 }  // namespace
 
 void addSweepCommands(CLI::App& app, Globals& globals) {
@@ -360,8 +543,47 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
     sweep->add_flag("--resume", a->resume, "finish the newest unfinished sweep of this grid");
     sweep->add_option("--sweep", a->sweepId, "resume this sweep id");
     sweep->add_flag("--json", a->json, "print the sweep's report as JSON");
-    sweep->callback([sweep, a, preset, &globals] {
+    sweep->add_flag("--worker", a->worker,
+                    "join the grid's sweep (or start it) and claim cells until none is left, "
+                    "waiting for cells other workers train (for many workers on one store)");
+    sweep
+        ->add_option("--lease", a->leaseSeconds,
+                     "seconds without a heartbeat after which a cell's lease runs out and "
+                     "another worker claims it (default 120)")
+        ->check(CLI::PositiveNumber);
+    sweep
+        ->add_option("--max-attempts", a->maxAttempts,
+                     "claims of a cell before it is given up as failed (PostgreSQL; default 3)")
+        ->check(CLI::PositiveNumber);
+    sweep
+        ->add_option("--slurm", a->slurm,
+                     "submit an sbatch job array of N identical workers instead (each claims "
+                     "cells until none is left; needs a postgresql:// store)")
+        ->check(CLI::PositiveNumber);
+    sweep->add_option("--slurm-opt", a->slurmOptions,
+                      "an #SBATCH option for the job array, e.g. --slurm-opt=--time=4:00:00 "
+                      "(repeatable)");
+    sweep->add_flag("--dry-run", a->dryRun,
+                    "with --slurm: print the sbatch script, submit nothing");
+    // `sweep status` reads a store; the grid's --data is required only to run one.
+    sweep->get_option("--data")->required(false);
+    auto statusSweep = std::make_shared<std::int64_t>(0);
+    auto* status = sweep->add_subcommand(
+        "status", "a sweep's cells: done, running (host, pid, Slurm job), queued and failed");
+    status->add_option("--sweep", *statusSweep, "sweep id (default: the newest)");
+    status->callback([statusSweep, &globals] { printSweepStatus(*statusSweep, globals); });
+    sweep->callback([sweep, status, a, preset, &globals] {
+        if (status->parsed()) {
+            return;
+        }
+        if (a->base.dataset.empty()) {
+            throw CLI::RequiredError("--data");
+        }
         applyPreset(sweep, *preset, kPresetOptions, a->base, globals.quiet);
+        if (a->slurm > 0) {
+            submitToSlurm(*a, globals);
+            return;
+        }
         const auto id = runSweep(*a, globals);
         printSweepReport(openForReport(globals), id, a->json ? "json" : "table");
     });

@@ -16,9 +16,10 @@ namespace vidrnn::cli {
 
 // Options every command shares.
 struct Globals {
-    std::string db;       // --db; empty = default store
-    int threads = 0;      // --threads; 0 = all cores
-    bool quiet = false;   // --quiet: no progress on stderr
+    std::string db;           // --db; empty = default store
+    int threads = 0;          // --threads; 0 = all cores
+    bool quiet = false;       // --quiet: no progress on stderr
+    std::string checkpoints;  // --checkpoints; also in $VIDRNN_CHECKPOINTS
 };
 
 // Set by SIGINT/SIGTERM once installStopHandler() ran: long commands finish

@@ -2,6 +2,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -24,7 +25,9 @@ std::atomic<bool>& stopFlag() {
 }
 
 namespace {
-void onSignal(int) { stopFlag().store(true); }
+void onSignal(int) {
+    stopFlag().store(true);
+}
 
 // One "name version" line each: vidrnn, Qt, LibTorch, OpenCV, SQLite.
 std::string versionText() {
@@ -146,8 +149,17 @@ int main(int argc, char** argv) {
     app.fallthrough();
     Globals globals;
     app.add_option("--db", globals.db,
-                   "SQLite run store (default: ./experiments.db if it exists, else "
-                   "experiments.db in $XDG_DATA_HOME/vidrnn or ~/.local/share/vidrnn)");
+                   "run store: an SQLite file (default: ./experiments.db if it exists, else "
+                   "experiments.db in $XDG_DATA_HOME/vidrnn or ~/.local/share/vidrnn) or "
+                   "postgresql://[user@]host[:port]/dbname (password from ~/.pgpass or "
+                   "PGPASSWORD only)");
+    app.add_option("--checkpoints", globals.checkpoints,
+                   "folder for new checkpoints (default: beside an SQLite store; for a "
+                   "PostgreSQL store ./checkpoints; on a cluster, shared storage)")
+        ->each([](const std::string& dir) {
+            // Read by the engine (checkpointDirFor) and inherited by Slurm workers.
+            ::setenv("VIDRNN_CHECKPOINTS", dir.c_str(), 1);
+        });
     app.add_option("--threads", globals.threads, "intra-op threads (default: all cores)")
         ->check(CLI::NonNegativeNumber);
     app.add_flag("-q,--quiet", globals.quiet, "no progress output on stderr");

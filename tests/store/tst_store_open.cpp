@@ -117,6 +117,14 @@ UPDATE runs SET requested_precision = 'fp32', precision = 'fp32' WHERE kind = 't
 PRAGMA user_version = 5;
 )sql";
 
+// Version 6 as vidrnn wrote it: claims of a cell, batch job of a run's owner.
+const char* const kSchemaV6 = R"sql(
+ALTER TABLE runs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN owner_job TEXT;
+UPDATE runs SET attempts = 1 WHERE kind = 'trained' AND started_at IS NOT NULL;
+PRAGMA user_version = 6;
+)sql";
+
 // A completed run as an old vidrnn wrote it.
 const char* const kV1Data = R"sql(
 INSERT INTO runs (created_at, started_at, finished_at, status, kind, arch, hidden, layers,
@@ -152,6 +160,10 @@ const std::vector<Fixture>& fixtures() {
         {5,
          std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4 +
              kSchemaV5,
+         1},
+        {6,
+         std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4 +
+             kSchemaV5 + kSchemaV6,
          1},
     };
     return all;
@@ -301,7 +313,7 @@ private Q_SLOTS:
         QCOMPARE(run->precision, std::string("fp32"));
         QCOMPARE(run->config.precision, std::string("fp32"));
         QCOMPARE(store.epochs(1).size(), size_t(1));
-        // Runs before version 6 have neither a data set fingerprint nor a curve.
+        // Runs before version 7 have neither a data set fingerprint nor a curve.
         QCOMPARE(run->datasetFingerprint, std::string());
         QVERIFY(store.earlyCurve(1).empty());
         QCOMPARE(store.confusion(1), (std::vector<std::vector<std::int64_t>>{{3, 1}, {0, 4}}));

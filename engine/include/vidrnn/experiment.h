@@ -34,7 +34,10 @@ struct ExperimentResult {
     bool skipped = false;  // sweep --resume: the cell was already completed or busy
 };
 
-// Folder for the checkpoints of a store: "<store dir>/checkpoints".
+// Folder for the checkpoints of a store: $VIDRNN_CHECKPOINTS (the CLI's
+// --checkpoints) when set, else "<store dir>/checkpoints" for a file and
+// "./checkpoints" for a server store. Every run records its checkpoint's
+// path, so runs of one store may keep them in different places.
 std::string checkpointDirFor(const std::string& storePath);
 
 // Extracts (or reuses) features for the config's backbone, size and T, in

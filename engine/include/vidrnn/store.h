@@ -1,11 +1,17 @@
-// The run store: one SQLite file (experiments.db by default) that keeps every
-// training run with its settings, per-epoch curves, final metrics, confusion
-// matrix and per-clip predictions, plus the study's published rows as
-// read-only reference runs. The CLI writes it while the GUI reads it: WAL
-// journaling and a busy timeout let both work on one file at once.
+// The run store keeps every training run with its settings, per-epoch
+// curves, final metrics, confusion matrix and per-clip predictions, plus the
+// study's published rows as read-only reference runs. One interface, two
+// backends chosen by the location given to open():
+//  - a file: SQLite (experiments.db by default), for one machine. The CLI
+//    writes it while the GUI reads it: WAL journaling and a busy timeout let
+//    both work on one file at once. Never on a network file system.
+//  - postgresql://[user@]host[:port]/dbname: a PostgreSQL database shared by
+//    the workers of a cluster (libpq's parameters and PG* variables apply; a
+//    password only from ~/.pgpass or PGPASSWORD, never in the URL).
 //
 // Every failure (not a database, damaged, newer schema, read-only, locked
-// too long) throws StoreError naming the file and the reason.
+// too long, server unreachable) throws StoreError naming the file or server
+// and the reason.
 #pragma once
 
 #include <chrono>
@@ -87,6 +93,8 @@ struct RunRecord {
     std::string note;     // the user's annotation
     std::string ownerHost;
     std::optional<std::int64_t> ownerPid;  // empty for reference rows
+    std::string ownerJob;                  // batch job of the owner (Slurm: job_task), "" = none
+    int attempts = 0;                      // times a sweep worker claimed it
     std::string heartbeatAt;
     std::optional<std::int64_t> sweepId;
     std::string checkpoint;
@@ -210,6 +218,7 @@ struct CellClaim {
         Completed,  // done before: skip it; runId is the completed run
         Claimed,    // runId is ours to train (a new run or a failed one reset)
         Busy,       // another live process is training it: skip it
+        GaveUp,     // failed maxAttempts times: marked failed with the last reason; skip it
     };
     State state = State::Claimed;
     std::int64_t runId = 0;
@@ -224,7 +233,9 @@ public:
         // How long a statement waits for another program's lock.
         std::chrono::milliseconds busyTimeout{10000};
         // A running run on another host whose heartbeat is older than this is
-        // taken as interrupted (trainers beat every few seconds).
+        // taken as interrupted (trainers beat every few seconds). On
+        // PostgreSQL it is every run's lease, whatever its host: a cell whose
+        // lease ran out is claimed again.
         std::chrono::seconds heartbeatTimeout{120};
         // ReadWrite only: import the reference rows and mark dead runs
         // interrupted while opening.
@@ -236,6 +247,9 @@ public:
         // with "the store is damaged".
         enum class Check { Auto, Always, Never };
         Check integrityCheck = Check::Auto;
+        // A sweep cell claimed this often without completing is given up
+        // (PostgreSQL, where workers judge each other by their leases).
+        int maxAttempts = 3;
     };
 
     // Creates the file (ReadWrite) and upgrades an older schema.
@@ -263,10 +277,14 @@ public:
     // empty when the store is sound, else up to `maxProblems` problems.
     std::vector<std::string> checkIntegrity(int maxProblems = 20) const;
 
+    const Options& options() const;
+
     // --- runs (one RunStore per thread; several processes may share a file)
     std::int64_t createRun(const TrainConfig& config, const RunMeta& meta);
     // Not for Completed (use completeRun) nor Reference.
     void setStatus(std::int64_t id, RunStatus status, const std::string& message = {});
+    // Renews the run's lease. Throws StoreError when the run is running in
+    // another process now (its lease ran out and another worker claimed it).
     void heartbeat(std::int64_t id);
     void addEpoch(std::int64_t id, const EpochRecord& epoch);
     void completeRun(std::int64_t id, const RunResult& result);
@@ -303,16 +321,33 @@ public:
     // --- sweeps
     std::int64_t createSweep(const std::string& specJson, const std::string& dataset);
     void setSweepStatus(std::int64_t sweepId, const std::string& status);
+    // The newest sweep of this spec on this data set, created when there is
+    // none, in one transaction: workers started together join one sweep.
+    std::int64_t joinSweep(const std::string& specJson, const std::string& dataset);
     std::vector<SweepRecord> listSweeps() const;
     std::optional<SweepRecord> getSweep(std::int64_t sweepId) const;
     std::vector<RunRecord> sweepRuns(std::int64_t sweepId) const;
     // Cells (layers effective) that already have a completed run.
     std::vector<GridCell> completedCells(std::int64_t sweepId) const;
-    // For sweep --resume, atomically: a completed cell is reported; a failed,
-    // interrupted or cancelled one (or one queued or running by a dead
-    // process) is reset and handed back; one queued or running in a live
-    // process is Busy; otherwise a new run is created. Never two runs per cell.
+    // For sweep --resume and sweep workers, atomically: a completed cell is
+    // reported; a failed, interrupted or cancelled one (or one queued or
+    // running by a dead process, or whose lease ran out) is reset and handed
+    // back, unless it was claimed maxAttempts times already (PostgreSQL: then
+    // GaveUp); one queued or running in a live process is Busy; otherwise a
+    // new run is created. Never two runs per cell. On PostgreSQL a claimer
+    // never waits for another (FOR UPDATE SKIP LOCKED).
     CellClaim claimCell(std::int64_t sweepId, const TrainConfig& config, const RunMeta& meta);
+
+    // --- copying between stores (either backend, either direction)
+    struct CopyCounts {
+        int copied = 0;
+        int alreadyThere = 0;  // copied before: same creation time, owner and cell
+        int stillRunning = 0;  // running or queued in the source: left there
+    };
+    // Copies the trained runs of `source` (with their sweeps, epochs and
+    // results; the checkpoint paths as recorded) that this store lacks, in
+    // one transaction. Ids are kept where they are free here.
+    CopyCounts copyFrom(const RunStore& source);
 
     // --- reference
     // The study's 16 published rows as read-only reference runs, once per

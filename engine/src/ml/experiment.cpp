@@ -1,9 +1,11 @@
 #include "vidrnn/experiment.h"
 
-#include <chrono>
-#include <filesystem>
 #include <unistd.h>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
 
+#include "store/lease.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 #include "vidrnn/precision.h"
@@ -15,6 +17,14 @@ namespace vidrnn {
 namespace fs = std::filesystem;
 
 std::string checkpointDirFor(const std::string& storePath) {
+    if (const char* chosen = std::getenv("VIDRNN_CHECKPOINTS"); chosen && *chosen) {
+        return fs::absolute(chosen).string();
+    }
+    if (storePath.find("://") != std::string::npos) {
+        // A server store has no folder: the working directory's, unless
+        // --checkpoints names shared storage. Each run records its own path.
+        return fs::absolute("checkpoints").string();
+    }
     auto dir = fs::absolute(storePath).parent_path();
     return (dir / "checkpoints").string();
 }
@@ -23,7 +33,9 @@ std::vector<std::string> defaultSweepArchs() {
     return {"lstm", "gru", "deep_lstm", "convlstm", "bilstm", "mean_pool"};
 }
 
-std::vector<int> defaultSweepHidden() { return {64, 128, 256, 512}; }
+std::vector<int> defaultSweepHidden() {
+    return {64, 128, 256, 512};
+}
 
 std::vector<std::string> demoStudyArchs() { return {"lstm", "gru", "deep_lstm", "mean_pool"}; }
 
@@ -104,8 +116,8 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
     meta.datasetFingerprint = datasetFingerprint(dataset);
     meta.pretrained = features.backbone.pretrained;
     meta.classNames = dataset.classes;
-    meta.params = modelParameters(config, features.backbone,
-                                  static_cast<int>(dataset.classes.size()));
+    meta.params =
+        modelParameters(config, features.backbone, static_cast<int>(dataset.classes.size()));
     meta.sweepId = sweepId;
 
     ExperimentResult result;
@@ -115,7 +127,8 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
         if (claim.state != CellClaim::State::Claimed) {
             result.skipped = true;
             result.status = claim.state == CellClaim::State::Completed ? RunStatus::Completed
-                                                                        : RunStatus::Running;
+                            : claim.state == CellClaim::State::GaveUp  ? RunStatus::Failed
+                                                                       : RunStatus::Running;
             return result;
         }
     } else {
@@ -128,21 +141,17 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
         callbacks.onRunStarted(result.runId);
     }
 
-    auto lastBeat = std::chrono::steady_clock::now();
+    // The lease is renewed from its own thread and connection, so a long
+    // batch never lets it run out.
+    store::LeaseKeeper lease(store.path(), store.options(), result.runId);
     TrainCallbacks tc;
     tc.onBatch = [&](const BatchProgress& p) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lastBeat > std::chrono::seconds(5)) {
-            store.heartbeat(result.runId);
-            lastBeat = now;
-        }
         if (callbacks.onBatch) {
             callbacks.onBatch(p);
         }
     };
     tc.onEpoch = [&](const EpochRecord& e) {
         store.addEpoch(result.runId, e);
-        lastBeat = std::chrono::steady_clock::now();
         if (callbacks.onEpoch) {
             callbacks.onEpoch(e);
         }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -71,6 +72,14 @@ ProcessIdentity currentProcess() {
     }
     id.pid = getpid();
     id.start = processStartToken(id.pid);
+    const char* arrayJob = std::getenv("SLURM_ARRAY_JOB_ID");
+    const char* arrayTask = std::getenv("SLURM_ARRAY_TASK_ID");
+    const char* job = std::getenv("SLURM_JOB_ID");
+    if (arrayJob && arrayTask) {
+        id.job = std::string(arrayJob) + "_" + arrayTask;
+    } else if (job) {
+        id.job = job;
+    }
     return id;
 }
 

@@ -13,6 +13,9 @@ struct ProcessIdentity {
     std::int64_t pid = 0;
     // Boot id and start time in clock ticks, "" where /proc cannot tell.
     std::string start;
+    // The batch job the process runs in: Slurm's array job and task
+    // ("1234_5") or job id; "" outside one.
+    std::string job;
 };
 
 ProcessIdentity currentProcess();

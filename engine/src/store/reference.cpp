@@ -55,7 +55,7 @@ constexpr const char* kNote =
 
 int RunStore::importReference() {
     mImpl->requireWritable("import the reference rows");
-    store::Database& db = mImpl->db;
+    store::Database& db = *mImpl->db;
     auto imported = [&db] {
         store::Statement seen(db, "SELECT 1 FROM meta WHERE key = ?");
         seen.bindAll(kImportKey);
@@ -67,6 +67,7 @@ int RunStore::importReference() {
         return 0;
     }
     store::Transaction tx(db);
+    db.lockKey(0, kImportKey);  // a server: other workers opening the store now wait here
     if (imported()) {
         return 0;  // another program imported them meanwhile
     }

@@ -1,18 +1,10 @@
-// Opening a run store: every way a path can be wrong is caught here, before
-// the first real statement, with a message that names the file and the reason.
-#include <fcntl.h>
-#include <unistd.h>
-
+// RunStore, the one store interface: picks a backend by the form of the
+// location (sqlite/ for a file, postgres/ for a postgresql:// URL) and runs
+// the store's SQL (store_*.cpp) over that backend's connection.
 #include <algorithm>
 #include <array>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <mutex>
 
-#include "store/schema.h"
 #include "store/store_impl.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/paths.h"
@@ -28,174 +20,6 @@ constexpr const char* kStoreFileName = "experiments.db";
 constexpr std::array<RunStatus, 7> kStatuses{
     RunStatus::Queued,    RunStatus::Running,     RunStatus::Completed, RunStatus::Failed,
     RunStatus::Cancelled, RunStatus::Interrupted, RunStatus::Reference};
-
-fs::path folderOf(const std::string& path) {
-    fs::path parent = fs::path(path).parent_path();
-    return parent.empty() ? fs::path(".") : parent;
-}
-
-bool exists(const fs::path& p) {
-    std::error_code ec;
-    return fs::exists(p, ec);
-}
-
-void checkPath(const std::string& path, RunStore::OpenMode mode) {
-    std::error_code ec;
-    auto status = fs::status(path, ec);
-    if (fs::is_directory(status)) {
-        throw StoreError(path, "is a folder, not a store file");
-    }
-    if (!fs::exists(status)) {
-        if (mode == RunStore::OpenMode::ReadOnly) {
-            throw StoreError(path, "no such store file");
-        }
-        fs::path folder = folderOf(path);
-        if (!fs::is_directory(folder, ec)) {
-            throw StoreError(
-                path, "cannot create the store: folder " + folder.string() + " does not exist");
-        }
-    } else if (!fs::is_regular_file(status)) {
-        throw StoreError(path, "not a regular file, cannot be a store");
-    }
-    if (mode == RunStore::OpenMode::ReadWrite) {
-        if (fs::exists(status) && access(path.c_str(), W_OK) != 0) {
-            throw StoreError(path,
-                             "the store is read-only (no permission to write the file); "
-                             "open it read-only to browse it");
-        }
-        // WAL keeps its -wal and -shm files beside the store.
-        fs::path folder = folderOf(path);
-        if (access(folder.c_str(), W_OK) != 0) {
-            throw StoreError(path, "the store is read-only (no permission to write its folder " +
-                                       folder.string() + ", where its journal goes)");
-        }
-    }
-}
-
-std::uint32_t bigEndian(const unsigned char* bytes, int count) {
-    std::uint32_t value = 0;
-    for (int i = 0; i < count; ++i) {
-        value = (value << 8) | bytes[i];
-    }
-    return value;
-}
-
-// SQLite opens any file and only complains at the first statement; the
-// header tells a non-database and a cut copy apart with a precise reason.
-void checkHeader(const std::string& path) {
-    std::error_code ec;
-    auto size = fs::file_size(path, ec);
-    if (ec || size == 0) {
-        return;  // missing or empty: a new store
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::array<unsigned char, 100> header{};
-    in.read(reinterpret_cast<char*>(header.data()), header.size());
-    if (in.gcount() < 100 || std::memcmp(header.data(), "SQLite format 3", 16) != 0) {
-        throw StoreError(path, "not a vidrnn run store (file is not a database)");
-    }
-    std::uint32_t pageSize = bigEndian(&header[16], 2);
-    if (pageSize == 1) {
-        pageSize = 65536;
-    }
-    std::uint32_t pages = bigEndian(&header[28], 4);
-    bool countValid = bigEndian(&header[24], 4) == bigEndian(&header[92], 4);
-    std::error_code walEc;
-    bool walHasData = fs::file_size(path + "-wal", walEc) > 0 && !walEc;
-    std::uintmax_t expected = std::uintmax_t(pageSize) * pages;
-    if (countValid && pages != 0 && !walHasData && size < expected) {
-        throw StoreError(path, "the store is damaged (truncated: " + std::to_string(size) +
-                                   " bytes of the " + std::to_string(expected) +
-                                   " its header announces)");
-    }
-}
-
-// Problems reported by quick_check or integrity_check, one line each.
-std::vector<std::string> integrityProblems(store::Database& db, const std::string& pragma,
-                                           int maxProblems) {
-    store::Statement st(db, "PRAGMA " + pragma + "(" + std::to_string(maxProblems) + ")");
-    std::vector<std::string> problems;
-    while (st.step()) {
-        std::string line = st.text(0);
-        if (line == "ok") {
-            return {};
-        }
-        // Some lines are prefixed with the schema name.
-        const std::string prefix = "*** in database main ***\n";
-        if (line.rfind(prefix, 0) == 0)
-            line.erase(0, prefix.size());
-        std::replace(line.begin(), line.end(), '\n', ' ');
-        problems.push_back(line);
-    }
-    return problems;
-}
-
-void requireIntact(store::Database& db) {
-    std::string problems;
-    for (const std::string& line : integrityProblems(db, "quick_check", 5)) {
-        problems += problems.empty() ? line : "; " + line;
-    }
-    if (!problems.empty()) {
-        throw StoreError(db.path(), "the store is damaged (corrupt or truncated): " + problems);
-    }
-}
-
-// Stores this process has open, by absolute path: the lock probe below must
-// not open and close a file that one of our own connections holds (closing
-// any descriptor drops all of a process's POSIX locks on that file).
-std::mutex& openStoresMutex() {
-    static std::mutex mutex;
-    return mutex;
-}
-std::map<std::string, int>& openStores() {
-    static std::map<std::string, int> stores;
-    return stores;
-}
-
-std::string storeKey(const std::string& path) {
-    std::error_code ec;
-    fs::path absolute = fs::absolute(path, ec);
-    return ec ? path : absolute.lexically_normal().string();
-}
-
-// A WAL journal with content that no program holds open: the last program
-// that wrote died before it could checkpoint. (A clean close checkpoints and
-// deletes the journal; every open connection share-locks byte 128 of the
-// -shm file, SQLite's "DMS" lock.) Call with openStoresMutex() held.
-bool uncleanShutdown(const std::string& path) {
-    std::error_code ec;
-    auto walSize = fs::file_size(path + "-wal", ec);
-    if (ec || walSize == 0 || openStores().count(storeKey(path)) != 0) {
-        return false;
-    }
-    int fd = ::open((path + "-shm").c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return true;
-    }
-    struct flock lock {};
-    lock.l_type = F_WRLCK;
-    lock.l_whence = SEEK_SET;
-    lock.l_start = 128;
-    lock.l_len = 1;
-    bool nobody = fcntl(fd, F_GETLK, &lock) == 0 && lock.l_type == F_UNLCK;
-    ::close(fd);
-    return nobody;
-}
-
-// Percent-encodes what a file: URI would misread.
-std::string immutableUri(const std::string& path) {
-    std::string uri = "file:";
-    for (char c : fs::absolute(path).string()) {
-        if (c == '%' || c == '?' || c == '#') {
-            char buffer[4];
-            std::snprintf(buffer, sizeof buffer, "%%%02X", static_cast<unsigned char>(c));
-            uri += buffer;
-        } else {
-            uri += c;
-        }
-    }
-    return uri + "?immutable=1";
-}
 
 }  // namespace
 
@@ -255,89 +79,33 @@ RunStore RunStore::open(const std::string& path, OpenMode mode) {
     return open(path, options);
 }
 
-RunStore RunStore::open(const std::string& path, const Options& options) {
-    if (path.empty()) {
+RunStore RunStore::open(const std::string& location, const Options& options) {
+    if (location.empty()) {
         throw StoreError("no store path given");
     }
-    const bool readOnly = options.mode == OpenMode::ReadOnly;
-    checkPath(path, options.mode);
-    checkHeader(path);
-
-    int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    std::string uri;
-    // A read-only WAL store needs its -shm file; in a folder we may not write
-    // and with no writer around, read the file as it is instead.
-    if (readOnly && access(folderOf(path).c_str(), W_OK) != 0 && !exists(path + "-wal") &&
-        !exists(path + "-shm")) {
-        uri = immutableUri(path);
+    const std::size_t scheme = location.find("://");
+    if (scheme != std::string::npos && !store::isPostgresUrl(location) &&
+        location.find('/') > scheme) {
+        throw StoreError(location, "unknown store URL scheme '" + location.substr(0, scheme) +
+                                       "' (a store is a file or "
+                                       "postgresql://[user@]host[:port]/dbname)");
     }
-    std::string checkReason;
-    std::unique_ptr<Impl> impl;
-    {
-        std::lock_guard<std::mutex> lock(openStoresMutex());
-        if (options.integrityCheck == Options::Check::Always) {
-            checkReason = "requested";
-        } else if (options.integrityCheck == Options::Check::Auto && uncleanShutdown(path)) {
-            checkReason = "unclean shutdown";
-        }
-        impl = std::make_unique<Impl>(path, flags, uri, options);
-    }
-    store::Database& db = impl->db;
-    db.setBusyTimeout(static_cast<int>(options.busyTimeout.count()));
-    if (!readOnly && sqlite3_db_readonly(db.handle(), "main") == 1) {
-        throw StoreError(path,
-                         "the store is read-only (no permission to write the file); "
-                         "open it read-only to browse it");
-    }
-    if (checkReason.empty() && options.integrityCheck == Options::Check::Auto && !readOnly &&
-        store::storedSchemaVersion(db) > 0 &&
-        store::storedSchemaVersion(db) < store::currentSchemaVersion()) {
-        checkReason = "migration";  // never rewrite a damaged store
-    }
-    if (!checkReason.empty()) {
-        requireIntact(db);
-    }
-    impl->integrityCheckReason = checkReason;
-    db.exec("PRAGMA foreign_keys = ON");
-    if (readOnly) {
-        store::checkReadable(db);
-    } else {
-        std::string journal = db.queryText("PRAGMA journal_mode = WAL");
-        if (journal != "wal") {
-            throw StoreError(path,
-                             "cannot switch the store to WAL journaling (the file system "
-                             "may not support it; journal mode is '" +
-                                 journal + "')");
-        }
-        // Safe with WAL: a crash may lose the last commit, never corrupt the file.
-        db.exec("PRAGMA synchronous = NORMAL");
-        store::migrate(db);
-    }
-
+    store::Opened opened = store::isPostgresUrl(location) ? store::openPostgres(location, options)
+                                                          : store::openSqlite(location, options);
+    auto impl = std::make_unique<Impl>(std::move(opened.db), options);
+    impl->integrityCheckReason = std::move(opened.integrityCheckReason);
+    impl->backendState = std::move(opened.state);
     RunStore runStore(std::move(impl));
-    if (!readOnly && options.maintain) {
+    if (options.mode == OpenMode::ReadWrite && options.maintain) {
         runStore.importReference();
         runStore.markInterrupted();
-        store::pruneRunLog(runStore.mImpl->db);
+        store::pruneRunLog(*runStore.mImpl->db);
     }
     return runStore;
 }
 
 int RunStore::schemaVersion() {
-    return store::currentSchemaVersion();
-}
-
-RunStore::Impl::Impl(const std::string& path, int flags, const std::string& uri,
-                     const Options& opts)
-    : db(path, flags, uri), options(opts), key(storeKey(path)) {
-    ++openStores()[key];
-}
-
-RunStore::Impl::~Impl() {
-    std::lock_guard<std::mutex> lock(openStoresMutex());
-    if (--openStores()[key] == 0) {
-        openStores().erase(key);
-    }
+    return store::kSchemaVersion;
 }
 
 RunStore::RunStore(std::unique_ptr<Impl> impl) : mImpl(std::move(impl)) {}
@@ -346,7 +114,11 @@ RunStore& RunStore::operator=(RunStore&&) noexcept = default;
 RunStore::~RunStore() = default;
 
 const std::string& RunStore::path() const {
-    return mImpl->db.path();
+    return mImpl->db->path();
+}
+
+const RunStore::Options& RunStore::options() const {
+    return mImpl->options;
 }
 
 bool RunStore::readOnly() const {
@@ -354,7 +126,7 @@ bool RunStore::readOnly() const {
 }
 
 std::int64_t RunStore::dataVersion() const {
-    return mImpl->db.queryInt("PRAGMA data_version");
+    return mImpl->db->dataVersion();
 }
 
 const std::string& RunStore::integrityCheckReason() const {
@@ -362,20 +134,20 @@ const std::string& RunStore::integrityCheckReason() const {
 }
 
 std::vector<std::string> RunStore::checkIntegrity(int maxProblems) const {
-    return integrityProblems(mImpl->db, "integrity_check", std::max(1, maxProblems));
+    return mImpl->db->integrityProblems(std::max(1, maxProblems));
 }
 
 void RunStore::Impl::requireWritable(const std::string& action) const {
     if (readOnly()) {
-        throw StoreError(db.path(), "cannot " + action + ": the store was opened read-only");
+        throw StoreError(db->path(), "cannot " + action + ": the store was opened read-only");
     }
 }
 
 std::pair<RunKind, RunStatus> RunStore::Impl::requireRun(std::int64_t id) {
-    store::Statement st(db, "SELECT kind, status FROM runs WHERE id = ?");
+    store::Statement st(*db, "SELECT kind, status FROM runs WHERE id = ?");
     st.bindAll(id);
     if (!st.step()) {
-        throw StoreError(db.path(), "run " + std::to_string(id) + " does not exist");
+        throw StoreError(db->path(), "run " + std::to_string(id) + " does not exist");
     }
     RunKind kind = st.text(0) == "reference" ? RunKind::Reference : RunKind::Trained;
     return {kind, store::statusFromColumn(st.text(1))};
@@ -384,8 +156,8 @@ std::pair<RunKind, RunStatus> RunStore::Impl::requireRun(std::int64_t id) {
 void RunStore::Impl::requireTrainedRun(std::int64_t id, const std::string& action) {
     requireWritable(action);
     if (requireRun(id).first == RunKind::Reference) {
-        throw StoreError(db.path(), "cannot " + action + ": run " + std::to_string(id) +
-                                        " is a reference row from the study, which is read-only");
+        throw StoreError(db->path(), "cannot " + action + ": run " + std::to_string(id) +
+                                         " is a reference row from the study, which is read-only");
     }
 }
 

@@ -7,23 +7,20 @@
 #include <utility>
 #include <vector>
 
-#include "store/sqlite_db.h"
+#include "store/sql.h"
 #include "vidrnn/store.h"
 
 namespace vidrnn {
 
 struct RunStore::Impl {
-    store::Database db;
+    std::unique_ptr<store::Database> db;
     Options options;
-    std::string key;  // absolute path, for the registry of stores open here
     std::string integrityCheckReason;
+    // Whatever the backend keeps for as long as the store is open here.
+    std::shared_ptr<void> backendState;
 
-    // Registers the store as open in this process; the caller holds the
-    // registry's mutex (store.cpp), the destructor takes it.
-    Impl(const std::string& path, int flags, const std::string& uri, const Options& opts);
-    ~Impl();
-    Impl(const Impl&) = delete;
-    Impl& operator=(const Impl&) = delete;
+    Impl(std::unique_ptr<store::Database> database, const Options& opts)
+        : db(std::move(database)), options(opts) {}
 
     bool readOnly() const { return options.mode == OpenMode::ReadOnly; }
     // Throws StoreError naming the action when the store was opened read-only.
@@ -36,11 +33,33 @@ struct RunStore::Impl {
 
 namespace store {
 
+// The schema version every backend writes; each backend's migrations end there.
+constexpr int kSchemaVersion = 7;
+
+// The backends, each in its own folder; RunStore::open picks one by the
+// form of the location (a postgresql:// URL or a file).
+bool isPostgresUrl(const std::string& location);
+struct Opened {
+    std::unique_ptr<Database> db;
+    std::string integrityCheckReason;
+    std::shared_ptr<void> state;  // kept while the store is open
+};
+Opened openSqlite(const std::string& path, const RunStore::Options& options);
+Opened openPostgres(const std::string& url, const RunStore::Options& options);
+
 // The SELECT list runFromRow() reads, in its order.
 extern const char* const kRunColumns;
 RunRecord runFromRow(const Statement& st);
 
 RunStatus statusFromColumn(const std::string& name);
+
+// Only the holder of a sweep cell's lease may write its run: the condition
+// (three parameters: this process's host, pid and start) that a running
+// sweep run has not passed to another worker.
+extern const char* const kLeaseHeld;
+void bindLeaseHolder(Statement& st, int firstIndex);
+// Throws StoreError: run `id` is running in another process now.
+[[noreturn]] void leaseLost(Database& db, std::int64_t id, const std::string& action);
 
 // Keeps the log of changed runs from growing without end (every heartbeat
 // adds an entry): drops the oldest entries once there are many; a reader

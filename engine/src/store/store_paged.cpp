@@ -67,8 +67,8 @@ void RunStore::readRuns(const RunQuery& query, const std::function<void(RunRecor
         leaveOut(" config_json,");
     if (query.withoutClassNames)
         leaveOut(" class_names,");
-    const store::SqlQuery select = store::runSelect(query, columns);
-    store::Statement st(mImpl->db, select.sql);
+    const store::SqlQuery select = store::runSelect(query, columns, mImpl->db->dialect());
+    store::Statement st(*mImpl->db, select.sql);
     bindValues(st, select);
     while (st.step()) {
         take(store::runFromRow(st));
@@ -76,16 +76,16 @@ void RunStore::readRuns(const RunQuery& query, const std::function<void(RunRecor
 }
 
 std::int64_t RunStore::countRuns(const RunQuery& query) const {
-    const store::SqlQuery count = store::runCount(query);
-    store::Statement st(mImpl->db, count.sql);
+    const store::SqlQuery count = store::runCount(query, mImpl->db->dialect());
+    store::Statement st(*mImpl->db, count.sql);
     bindValues(st, count);
     st.step();
     return st.int64(0);
 }
 
 std::vector<std::int64_t> RunStore::runIds(const RunQuery& query) const {
-    const store::SqlQuery select = store::runSelect(query, "id");
-    store::Statement st(mImpl->db, select.sql);
+    const store::SqlQuery select = store::runSelect(query, "id", mImpl->db->dialect());
+    store::Statement st(*mImpl->db, select.sql);
     bindValues(st, select);
     std::vector<std::int64_t> ids;
     while (st.step()) {
@@ -104,7 +104,7 @@ std::vector<RunRecord> RunStore::getRuns(const std::vector<std::int64_t>& ids) c
         std::string marks;
         for (std::size_t i = start; i < end; ++i)
             marks += i == start ? "?" : ", ?";
-        store::Statement st(mImpl->db, std::string("SELECT ") + store::kRunColumns +
+        store::Statement st(*mImpl->db, std::string("SELECT ") + store::kRunColumns +
                                            " FROM runs WHERE id IN (" + marks + ")");
         for (std::size_t i = start; i < end; ++i)
             st.bind(static_cast<int>(i - start + 1), ids[i]);
@@ -123,12 +123,11 @@ std::vector<RunRecord> RunStore::getRuns(const std::vector<std::int64_t>& ids) c
 }
 
 std::int64_t RunStore::changeMarker() const {
-    return mImpl->db.queryInt(
-        "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'run_log'), 0)");
+    return mImpl->db->runLogMarker();
 }
 
 RunChanges RunStore::changesSince(std::int64_t marker) const {
-    store::Database& db = mImpl->db;
+    store::Database& db = *mImpl->db;
     // One read transaction: the marker and the changes are of one moment.
     store::Transaction tx(db, store::Transaction::Kind::Deferred);
     RunChanges changes;

@@ -22,7 +22,7 @@ enum Col {
     cDevice, cParams, cBackboneId, cPretrained, cLeaking, cNumClasses, cClassNames,
     cTrainSeconds, cExtractSeconds, cBestEpoch, cAccuracy, cMacroF1, cTestCount,
     cMessage, cNote, cOwnerHost, cOwnerPid, cHeartbeat, cSweepId, cCheckpoint,
-    cRequestedPrecision, cPrecision, cDatasetFingerprint,
+    cRequestedPrecision, cPrecision, cAttempts, cOwnerJob, cDatasetFingerprint,
 };
 // clang-format on
 
@@ -34,7 +34,7 @@ const char* const kRunColumns =
     "device, params, backbone_id, pretrained, leaking, num_classes, class_names, "
     "train_seconds, extract_seconds, best_epoch, accuracy, macro_f1, test_count, "
     "message, note, owner_host, owner_pid, heartbeat_at, sweep_id, checkpoint, "
-    "requested_precision, precision, dataset_fingerprint";
+    "requested_precision, precision, attempts, owner_job, dataset_fingerprint";
 
 RunStatus statusFromColumn(const std::string& name) {
     try {
@@ -125,6 +125,8 @@ RunRecord runFromRow(const Statement& st) {
     r.sweepId = st.optInt64(cSweepId);
     r.checkpoint = st.text(cCheckpoint);
     r.precision = st.text(cPrecision);
+    r.attempts = st.int32(cAttempts);
+    r.ownerJob = st.text(cOwnerJob);
     r.datasetFingerprint = st.text(cDatasetFingerprint);
     return r;
 }
@@ -179,7 +181,7 @@ std::vector<float> probabilitiesFromJson(const std::string& json) {
 }  // namespace store
 
 std::optional<RunRecord> RunStore::getRun(std::int64_t id) const {
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         std::string("SELECT ") + store::kRunColumns + " FROM runs WHERE id = ?");
     st.bindAll(id);
     if (!st.step()) {
@@ -189,7 +191,7 @@ std::optional<RunRecord> RunStore::getRun(std::int64_t id) const {
 }
 
 std::vector<EpochRecord> RunStore::epochs(std::int64_t id) const {
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         "SELECT epoch, train_loss, train_acc, val_loss, val_acc, val_macro_f1, "
                         "seconds, lr FROM epochs WHERE run_id = ? ORDER BY epoch");
     st.bindAll(id);
@@ -210,7 +212,7 @@ std::vector<EpochRecord> RunStore::epochs(std::int64_t id) const {
 }
 
 std::vector<ClassMetricsRecord> RunStore::classMetrics(std::int64_t id) const {
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         "SELECT class_index, name, support, predicted, tp, precision, recall, f1 "
                         "FROM class_metrics WHERE run_id = ? ORDER BY class_index");
     st.bindAll(id);
@@ -231,7 +233,7 @@ std::vector<ClassMetricsRecord> RunStore::classMetrics(std::int64_t id) const {
 }
 
 std::vector<std::vector<std::int64_t>> RunStore::confusion(std::int64_t id) const {
-    store::Statement size(mImpl->db,
+    store::Statement size(*mImpl->db,
                           "SELECT MAX(COALESCE((SELECT num_classes FROM runs WHERE id = ?1), 0), "
                           "COALESCE((SELECT MAX(MAX(truth, predicted)) + 1 FROM confusion "
                           "WHERE run_id = ?1), 0))");
@@ -239,7 +241,7 @@ std::vector<std::vector<std::int64_t>> RunStore::confusion(std::int64_t id) cons
     size.step();
     auto n = static_cast<size_t>(size.int64(0));
     std::vector<std::vector<std::int64_t>> matrix(n, std::vector<std::int64_t>(n, 0));
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         "SELECT truth, predicted, count FROM confusion WHERE run_id = ?");
     st.bindAll(id);
     bool any = false;
@@ -257,7 +259,7 @@ std::vector<std::vector<std::int64_t>> RunStore::confusion(std::int64_t id) cons
 }
 
 std::vector<ClipPrediction> RunStore::predictions(std::int64_t id) const {
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         "SELECT clip, truth, predicted, probabilities FROM predictions "
                         "WHERE run_id = ? ORDER BY position");
     st.bindAll(id);
@@ -274,7 +276,7 @@ std::vector<ClipPrediction> RunStore::predictions(std::int64_t id) const {
 }
 
 std::vector<EarlyPoint> RunStore::earlyCurve(std::int64_t id) const {
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         "SELECT fraction, accuracy FROM early_curve WHERE run_id = ? ORDER BY step");
     st.bindAll(id);
     std::vector<EarlyPoint> out;

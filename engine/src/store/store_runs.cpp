@@ -23,7 +23,7 @@ constexpr const char* kRunWriteColumns =
     "precision, params, backbone_id, dataset_fingerprint, "
     "pretrained, leaking, num_classes, class_names, owner_host, owner_pid, owner_start, "
     "heartbeat_at, sweep_id, checkpoint, finished_at, train_seconds, extract_seconds, "
-    "best_epoch, accuracy, macro_f1, test_count, message";
+    "best_epoch, accuracy, macro_f1, test_count, message, owner_job";
 
 int columnCount(const char* columns) {
     return 1 + static_cast<int>(
@@ -54,7 +54,7 @@ void bindRunColumns(Statement& st, const TrainConfig& c, const RunMeta& meta) {
                static_cast<std::int64_t>(meta.classNames.size()), namesToJson(meta.classNames),
                self.host, self.pid, self.start, now, meta.sweepId, meta.checkpoint, std::nullopt,
                std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-               std::nullopt);
+               std::nullopt, self.job.empty() ? std::nullopt : std::optional(self.job));
 }
 
 void checkNewStatus(RunStatus status) {
@@ -64,6 +64,27 @@ void checkNewStatus(RunStatus status) {
 }
 
 }  // namespace
+
+const char* const kLeaseHeld =
+    "(sweep_id IS NULL OR status <> 'running' OR "
+    "(owner_host = ? AND owner_pid = ? AND COALESCE(owner_start, '') = ?))";
+
+void bindLeaseHolder(Statement& st, int firstIndex) {
+    const ProcessIdentity self = currentProcess();
+    st.bind(firstIndex, self.host);
+    st.bind(firstIndex + 1, self.pid);
+    st.bind(firstIndex + 2, self.start);
+}
+
+void leaseLost(Database& db, std::int64_t id, const std::string& action) {
+    Statement st(db,
+                 "SELECT COALESCE(owner_host, ''), COALESCE(owner_pid, 0) FROM runs WHERE id = ?");
+    st.bindAll(id);
+    st.step();
+    throw StoreError(db.path(), "cannot " + action + ": its lease ran out and run " +
+                                    std::to_string(id) + " is running in pid " +
+                                    std::to_string(st.int64(1)) + " on " + st.text(0) + " now");
+}
 
 std::int64_t insertRun(Database& db, const TrainConfig& config, const RunMeta& meta) {
     checkNewStatus(meta.status);
@@ -75,7 +96,7 @@ std::int64_t insertRun(Database& db, const TrainConfig& config, const RunMeta& m
     st.bind(n + 1, nowIso());
     st.bind(n + 2, meta.note.empty() ? std::optional<std::string>() : meta.note);
     st.run();
-    return db.lastInsertId();
+    return db.lastInsertId("runs");
 }
 
 void resetRun(Database& db, std::int64_t id, const TrainConfig& config, const RunMeta& meta) {
@@ -96,89 +117,108 @@ void resetRun(Database& db, std::int64_t id, const TrainConfig& config, const Ru
 }  // namespace store
 
 std::int64_t RunStore::createRun(const TrainConfig& config, const RunMeta& meta) {
-    mImpl->requireWritable("create a run");
-    store::Transaction tx(mImpl->db);
-    std::int64_t id = store::insertRun(mImpl->db, config, meta);
-    tx.commit();
-    return id;
+    return store::retryLost([&](bool) {
+        mImpl->requireWritable("create a run");
+        store::Transaction tx(*mImpl->db);
+        std::int64_t id = store::insertRun(*mImpl->db, config, meta);
+        tx.commit();
+        return id;
+    });
 }
 
 void RunStore::setStatus(std::int64_t id, RunStatus status, const std::string& message) {
-    if (status == RunStatus::Completed || status == RunStatus::Reference) {
-        throw LogicError(std::string("setStatus cannot make a run ") + toString(status) +
-                         " (completeRun stores a completed run with its results)");
-    }
-    store::Transaction tx(mImpl->db);
-    mImpl->requireTrainedRun(
-        id, std::string("mark run ") + std::to_string(id) + " " + toString(status));
-    const std::string now = store::nowIso();
-    const bool ends = status != RunStatus::Running && status != RunStatus::Queued;
-    const store::ProcessIdentity self = store::currentProcess();
-    std::optional<std::string> why = message.empty() ? std::nullopt : std::optional(message);
-    if (status == RunStatus::Running) {
-        // Whoever marks it running owns it now (a queued run picked up by a worker).
-        store::Statement st(mImpl->db,
-                            "UPDATE runs SET status = 'running', message = ?, finished_at = NULL, "
-                            "started_at = COALESCE(started_at, ?), heartbeat_at = ?, "
-                            "owner_host = ?, owner_pid = ?, owner_start = ? WHERE id = ?");
-        st.bindAll(why, now, now, self.host, self.pid, self.start, id);
-        st.run();
-    } else {
-        store::Statement st(mImpl->db,
-                            "UPDATE runs SET status = ?, message = ?, finished_at = ?, "
-                            "heartbeat_at = ? WHERE id = ?");
-        st.bindAll(std::string(toString(status)), why,
-                   ends ? std::optional<std::string>(now) : std::nullopt, now, id);
-        st.run();
-    }
-    tx.commit();
+    return store::retryLost([&](bool) {
+        if (status == RunStatus::Completed || status == RunStatus::Reference) {
+            throw LogicError(std::string("setStatus cannot make a run ") + toString(status) +
+                             " (completeRun stores a completed run with its results)");
+        }
+        store::Transaction tx(*mImpl->db);
+        mImpl->requireTrainedRun(
+            id, std::string("mark run ") + std::to_string(id) + " " + toString(status));
+        const std::string now = store::nowIso();
+        const bool ends = status != RunStatus::Running && status != RunStatus::Queued;
+        const store::ProcessIdentity self = store::currentProcess();
+        std::optional<std::string> why = message.empty() ? std::nullopt : std::optional(message);
+        if (status == RunStatus::Running) {
+            // Whoever marks it running owns it now (a queued run picked up by a worker).
+            store::Statement st(
+                *mImpl->db,
+                "UPDATE runs SET status = 'running', message = ?, finished_at = NULL, "
+                "started_at = COALESCE(started_at, ?), heartbeat_at = ?, "
+                "owner_host = ?, owner_pid = ?, owner_start = ?, owner_job = ? "
+                "WHERE id = ?");
+            st.bindAll(why, now, now, self.host, self.pid, self.start,
+                       self.job.empty() ? std::nullopt : std::optional(self.job), id);
+            st.run();
+        } else {
+            store::Statement st(*mImpl->db,
+                                "UPDATE runs SET status = ?, message = ?, finished_at = ?, "
+                                "heartbeat_at = ? WHERE id = ?");
+            st.bindAll(std::string(toString(status)), why,
+                       ends ? std::optional<std::string>(now) : std::nullopt, now, id);
+            st.run();
+        }
+        tx.commit();
+    });
 }
 
 void RunStore::heartbeat(std::int64_t id) {
-    mImpl->requireWritable("record a heartbeat");
-    store::Transaction tx(mImpl->db);
-    store::Statement st(mImpl->db,
-                        "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND kind = 'trained'");
-    st.bindAll(store::nowIso(), id);
-    st.run();
-    if (mImpl->db.changes() == 0) {
-        mImpl->requireTrainedRun(id, "record a heartbeat");
-    }
-    tx.commit();
+    return store::retryLost([&](bool) {
+        mImpl->requireWritable("record a heartbeat");
+        store::Transaction tx(*mImpl->db);
+        store::Statement st(*mImpl->db,
+                            std::string("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND "
+                                        "kind = 'trained' AND ") +
+                                store::kLeaseHeld);
+        st.bindAll(store::nowIso(), id);
+        store::bindLeaseHolder(st, 3);
+        st.run();
+        if (mImpl->db->changes() == 0) {
+            mImpl->requireTrainedRun(id, "record a heartbeat");
+            store::leaseLost(*mImpl->db, id, "renew the lease of run " + std::to_string(id));
+        }
+        tx.commit();
+    });
 }
 
 void RunStore::addEpoch(std::int64_t id, const EpochRecord& e) {
-    store::Transaction tx(mImpl->db);
-    mImpl->requireTrainedRun(id, "record an epoch");
-    store::Statement seen(mImpl->db, "SELECT 1 FROM epochs WHERE run_id = ? AND epoch = ?");
-    seen.bindAll(id, e.epoch);
-    if (seen.step()) {
-        throw StoreError(path(), "epoch " + std::to_string(e.epoch) + " of run " +
-                                     std::to_string(id) + " is already recorded");
-    }
-    store::Statement st(mImpl->db,
-                        "INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, "
-                        "val_acc, val_macro_f1, seconds, lr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    st.bindAll(id, e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, e.valMacroF1, e.seconds,
-               e.lr);
-    st.run();
-    store::Statement beat(mImpl->db, "UPDATE runs SET heartbeat_at = ? WHERE id = ?");
-    beat.bindAll(store::nowIso(), id);
-    beat.run();
-    tx.commit();
+    return store::retryLost([&](bool again) {
+        store::Transaction tx(*mImpl->db);
+        mImpl->requireTrainedRun(id, "record an epoch");
+        store::Statement seen(*mImpl->db, "SELECT 1 FROM epochs WHERE run_id = ? AND epoch = ?");
+        seen.bindAll(id, e.epoch);
+        if (seen.step()) {
+            if (again) {
+                return;  // the commit went through before the connection broke
+            }
+            throw StoreError(path(), "epoch " + std::to_string(e.epoch) + " of run " +
+                                         std::to_string(id) + " is already recorded");
+        }
+        store::Statement st(
+            *mImpl->db,
+            "INSERT INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, "
+            "val_acc, val_macro_f1, seconds, lr) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        st.bindAll(id, e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, e.valMacroF1,
+                   e.seconds, e.lr);
+        st.run();
+        store::Statement beat(*mImpl->db, "UPDATE runs SET heartbeat_at = ? WHERE id = ?");
+        beat.bindAll(store::nowIso(), id);
+        beat.run();
+        tx.commit();
+    });
 }
 
 void RunStore::annotate(std::int64_t id, const std::string& note) {
-    store::Transaction tx(mImpl->db);
+    store::Transaction tx(*mImpl->db);
     mImpl->requireTrainedRun(id, "annotate run " + std::to_string(id));
-    store::Statement st(mImpl->db, "UPDATE runs SET note = ? WHERE id = ?");
+    store::Statement st(*mImpl->db, "UPDATE runs SET note = ? WHERE id = ?");
     st.bindAll(note.empty() ? std::nullopt : std::optional<std::string>(note), id);
     st.run();
     tx.commit();
 }
 
 void RunStore::deleteRun(std::int64_t id) {
-    store::Transaction tx(mImpl->db);
+    store::Transaction tx(*mImpl->db);
     mImpl->requireTrainedRun(id, "delete run " + std::to_string(id));
     auto run = getRun(id);
     if (run && run->status == RunStatus::Running) {
@@ -187,7 +227,7 @@ void RunStore::deleteRun(std::int64_t id) {
                                      std::to_string(run->ownerPid.value_or(0)) + " on " +
                                      run->ownerHost + "); stop it first");
     }
-    store::Statement st(mImpl->db, "DELETE FROM runs WHERE id = ?");
+    store::Statement st(*mImpl->db, "DELETE FROM runs WHERE id = ?");
     st.bindAll(id);
     st.run();
     tx.commit();
@@ -206,18 +246,21 @@ int RunStore::markInterrupted() {
     std::vector<Candidate> dead;
     {
         store::Statement st(
-            mImpl->db,
-            "SELECT id, owner_host, owner_pid, owner_start, COALESCE(heartbeat_at, ''), "
-            "(julianday('now') - julianday(COALESCE(heartbeat_at, started_at, created_at))) "
-            "* 86400.0 FROM runs WHERE status = 'running'");
+            *mImpl->db,
+            "SELECT id, owner_host, owner_pid, owner_start, COALESCE(heartbeat_at, ''), " +
+                mImpl->db->ageSecondsSql("COALESCE(heartbeat_at, started_at, created_at)") +
+                " FROM runs WHERE status = 'running'");
         while (st.step()) {
             std::string host = st.text(1);
             std::int64_t pid = st.int64(2);
             double age = st.isNull(5) ? 1e18 : st.real(5);
-            if (!store::ownerGone(host, pid, st.text(3), age, timeout)) {
+            const bool gone = mImpl->db->leaseOnly()
+                                  ? age > timeout
+                                  : store::ownerGone(host, pid, st.text(3), age, timeout);
+            if (!gone) {
                 continue;
             }
-            std::string why = host == store::currentProcess().host
+            std::string why = host == store::currentProcess().host && !mImpl->db->leaseOnly()
                                   ? "its process " + std::to_string(pid) + " has ended"
                                   : "no heartbeat from " + (host.empty() ? "its host" : host) +
                                         " for " + std::to_string(static_cast<long long>(age)) +
@@ -228,17 +271,17 @@ int RunStore::markInterrupted() {
     if (dead.empty()) {
         return 0;
     }
-    store::Transaction tx(mImpl->db);
+    store::Transaction tx(*mImpl->db);
     int marked = 0;
     const std::string now = store::nowIso();
     for (const Candidate& c : dead) {
-        store::Statement st(mImpl->db,
+        store::Statement st(*mImpl->db,
                             "UPDATE runs SET status = 'interrupted', finished_at = ?, message = ? "
                             "WHERE id = ? AND status = 'running' "
                             "AND COALESCE(heartbeat_at, '') = ?");
         st.bindAll(now, c.why, c.id, c.heartbeat);
         st.run();
-        marked += mImpl->db.changes();
+        marked += mImpl->db->changes();
     }
     tx.commit();
     return marked;

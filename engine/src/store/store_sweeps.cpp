@@ -4,6 +4,7 @@
 // creates in one immediate transaction.
 #include <algorithm>
 #include <array>
+#include <optional>
 
 #include "store/liveness.h"
 #include "store/store_impl.h"
@@ -31,35 +32,62 @@ constexpr const char* kSweepColumns = "id, created_at, spec, dataset, status";
 }  // namespace
 
 std::int64_t RunStore::createSweep(const std::string& specJson, const std::string& dataset) {
-    mImpl->requireWritable("create a sweep");
-    store::Transaction tx(mImpl->db);
-    store::Statement st(mImpl->db,
-                        "INSERT INTO sweeps (created_at, spec, dataset, status) "
-                        "VALUES (?, ?, ?, 'running')");
-    st.bindAll(store::nowIso(), specJson, dataset);
-    st.run();
-    std::int64_t id = mImpl->db.lastInsertId();
-    tx.commit();
-    return id;
+    return store::retryLost([&](bool) {
+        mImpl->requireWritable("create a sweep");
+        store::Transaction tx(*mImpl->db);
+        store::Statement st(*mImpl->db,
+                            "INSERT INTO sweeps (created_at, spec, dataset, status) "
+                            "VALUES (?, ?, ?, 'running')");
+        st.bindAll(store::nowIso(), specJson, dataset);
+        st.run();
+        std::int64_t id = mImpl->db->lastInsertId("sweeps");
+        tx.commit();
+        return id;
+    });
+}
+
+std::int64_t RunStore::joinSweep(const std::string& specJson, const std::string& dataset) {
+    return store::retryLost([&](bool) {
+        mImpl->requireWritable("join a sweep");
+        store::Database& db = *mImpl->db;
+        store::Transaction tx(db);
+        db.lockKey(0, dataset + "\n" + specJson);
+        store::Statement st(db, "SELECT MAX(id) FROM sweeps WHERE spec = ? AND dataset = ?");
+        st.bindAll(specJson, dataset);
+        std::int64_t id = st.step() && !st.isNull(0) ? st.int64(0) : 0;
+        if (id == 0) {
+            store::Statement add(db,
+                                 "INSERT INTO sweeps (created_at, spec, dataset, status) "
+                                 "VALUES (?, ?, ?, 'running')");
+            add.bindAll(store::nowIso(), specJson, dataset);
+            add.run();
+            id = db.lastInsertId("sweeps");
+        }
+        tx.commit();
+        return id;
+    });
 }
 
 void RunStore::setSweepStatus(std::int64_t sweepId, const std::string& status) {
-    if (std::find(kSweepStatuses.begin(), kSweepStatuses.end(), status) == kSweepStatuses.end()) {
-        throw LogicError("unknown sweep status '" + status + "'");
-    }
-    mImpl->requireWritable("change a sweep's status");
-    store::Transaction tx(mImpl->db);
-    store::Statement st(mImpl->db, "UPDATE sweeps SET status = ? WHERE id = ?");
-    st.bindAll(status, sweepId);
-    st.run();
-    if (mImpl->db.changes() == 0) {
-        throw StoreError(path(), "sweep " + std::to_string(sweepId) + " does not exist");
-    }
-    tx.commit();
+    return store::retryLost([&](bool) {
+        if (std::find(kSweepStatuses.begin(), kSweepStatuses.end(), status) ==
+            kSweepStatuses.end()) {
+            throw LogicError("unknown sweep status '" + status + "'");
+        }
+        mImpl->requireWritable("change a sweep's status");
+        store::Transaction tx(*mImpl->db);
+        store::Statement st(*mImpl->db, "UPDATE sweeps SET status = ? WHERE id = ?");
+        st.bindAll(status, sweepId);
+        st.run();
+        if (mImpl->db->changes() == 0) {
+            throw StoreError(path(), "sweep " + std::to_string(sweepId) + " does not exist");
+        }
+        tx.commit();
+    });
 }
 
 std::vector<SweepRecord> RunStore::listSweeps() const {
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         std::string("SELECT ") + kSweepColumns + " FROM sweeps ORDER BY id");
     std::vector<SweepRecord> out;
     while (st.step()) {
@@ -69,7 +97,7 @@ std::vector<SweepRecord> RunStore::listSweeps() const {
 }
 
 std::optional<SweepRecord> RunStore::getSweep(std::int64_t sweepId) const {
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         std::string("SELECT ") + kSweepColumns + " FROM sweeps WHERE id = ?");
     st.bindAll(sweepId);
     if (!st.step()) {
@@ -85,7 +113,7 @@ std::vector<RunRecord> RunStore::sweepRuns(std::int64_t sweepId) const {
 }
 
 std::vector<GridCell> RunStore::completedCells(std::int64_t sweepId) const {
-    store::Statement st(mImpl->db,
+    store::Statement st(*mImpl->db,
                         "SELECT DISTINCT arch, hidden, layers, fold, seed FROM runs "
                         "WHERE sweep_id = ? AND status = 'completed' "
                         "ORDER BY arch, hidden, layers, fold, seed");
@@ -97,50 +125,126 @@ std::vector<GridCell> RunStore::completedCells(std::int64_t sweepId) const {
     return cells;
 }
 
+namespace {
+
+constexpr const char* kCellWhere =
+    "sweep_id = ? AND kind = 'trained' AND arch = ? AND hidden = ? AND layers = ? AND fold = ? "
+    "AND seed = ?";
+
+void bindCell(store::Statement& st, std::int64_t sweepId, const TrainConfig& c) {
+    st.bindAll(sweepId, c.arch, c.hidden, effectiveLayers(c), c.fold, c.seed);
+}
+
+std::string cellKey(const TrainConfig& c) {
+    return c.arch + "/" + std::to_string(c.hidden) + "/" + std::to_string(effectiveLayers(c)) +
+           "/" + std::to_string(c.fold) + "/" + std::to_string(c.seed);
+}
+
+// A cell's run as claimCell sees it.
+struct CellRow {
+    std::int64_t id = 0;
+    std::string status, host, start, message;
+    std::int64_t pid = 0;
+    double age = 0.0;
+    int attempts = 0;
+};
+
+}  // namespace
+
 CellClaim RunStore::claimCell(std::int64_t sweepId, const TrainConfig& config,
                               const RunMeta& meta) {
-    mImpl->requireWritable("claim a sweep cell");
-    store::Database& db = mImpl->db;
-    store::Transaction tx(db);
-    if (!getSweep(sweepId)) {
-        throw StoreError(path(), "sweep " + std::to_string(sweepId) + " does not exist");
-    }
-    RunMeta cellMeta = meta;
-    cellMeta.sweepId = sweepId;
+    return store::retryLost([&](bool) {
+        mImpl->requireWritable("claim a sweep cell");
+        store::Database& db = *mImpl->db;
+        store::Transaction tx(db);
+        if (!getSweep(sweepId)) {
+            throw StoreError(path(), "sweep " + std::to_string(sweepId) + " does not exist");
+        }
+        RunMeta cellMeta = meta;
+        cellMeta.sweepId = sweepId;
 
-    // Completed first, then the oldest: stores from before claimCell existed
-    // may hold several runs for one cell.
-    store::Statement st(
-        db,
-        "SELECT id, status, owner_host, owner_pid, owner_start, "
-        "(julianday('now') - julianday(COALESCE(heartbeat_at, started_at, created_at))) * 86400.0 "
-        "FROM runs WHERE sweep_id = ? AND kind = 'trained' AND arch = ? AND hidden = ? "
-        "AND layers = ? AND fold = ? AND seed = ? ORDER BY status = 'completed' DESC, id");
-    st.bindAll(sweepId, config.arch, config.hidden, effectiveLayers(config), config.fold,
-               config.seed);
-    CellClaim claim;
-    if (!st.step()) {
-        claim = {CellClaim::State::Claimed, store::insertRun(db, config, cellMeta)};
-    } else {
-        claim.runId = st.int64(0);
-        const std::string status = st.text(1);
-        const double timeout = static_cast<double>(mImpl->options.heartbeatTimeout.count());
+        // Completed first, then the oldest: stores from before claimCell existed
+        // may hold several runs for one cell. A row another claimer holds is
+        // passed over (PostgreSQL), never waited for.
+        std::optional<CellRow> row;
+        {
+            store::Statement st(
+                db, "SELECT id, status, owner_host, owner_pid, owner_start, " +
+                        db.ageSecondsSql("COALESCE(heartbeat_at, started_at, created_at)") +
+                        ", attempts, COALESCE(message, '') FROM runs WHERE " + kCellWhere +
+                        " ORDER BY status = 'completed' DESC, id LIMIT 1" +
+                        db.lockRowsSkipLocked());
+            bindCell(st, sweepId, config);
+            if (st.step()) {
+                row = CellRow{st.int64(0),
+                              st.text(1),
+                              st.text(2),
+                              st.text(4),
+                              st.text(7),
+                              st.int64(3),
+                              st.isNull(5) ? 1e18 : st.real(5),
+                              st.int32(6)};
+            }
+        }
+        CellClaim claim;
+        if (!row) {
+            // No row, or only rows other claimers hold right now: make sure
+            // before creating one.
+            db.lockKey(sweepId, cellKey(config));
+            store::Statement seen(db, std::string("SELECT count(*) FROM runs WHERE ") + kCellWhere);
+            bindCell(seen, sweepId, config);
+            seen.step();
+            if (seen.int64(0) > 0) {
+                claim.state = CellClaim::State::Busy;
+            } else {
+                claim = {CellClaim::State::Claimed, store::insertRun(db, config, cellMeta)};
+                store::Statement first(db, "UPDATE runs SET attempts = 1 WHERE id = ?");
+                first.bindAll(claim.runId);
+                first.run();
+            }
+            tx.commit();
+            return claim;
+        }
+        claim.runId = row->id;
+        const double lease = static_cast<double>(mImpl->options.heartbeatTimeout.count());
+        const bool owned = row->status == "running" || row->status == "queued";
         // A queued cell belongs to the live sweep that queued it, like a running one.
-        const bool alive = (status == "running" || status == "queued") &&
-                           !store::ownerGone(st.text(2), st.int64(3), st.text(4),
-                                             st.isNull(5) ? 1e18 : st.real(5), timeout);
-        st.reset();  // done reading before the row is rewritten
-        if (status == "completed") {
+        const bool alive =
+            owned &&
+            (db.leaseOnly() ? row->age < lease
+                            : !store::ownerGone(row->host, row->pid, row->start, row->age, lease));
+        if (row->status == "completed") {
             claim.state = CellClaim::State::Completed;
         } else if (alive) {
             claim.state = CellClaim::State::Busy;
+        } else if (db.leaseOnly() && row->attempts >= mImpl->options.maxAttempts) {
+            claim.state = CellClaim::State::GaveUp;
+            if (row->status != "failed" || row->message.rfind("gave up", 0) != 0) {
+                const std::string last =
+                    owned ? "its lease ran out (no heartbeat from " + row->host + " pid " +
+                                std::to_string(row->pid) + " for " +
+                                std::to_string(static_cast<long long>(row->age)) + " s)"
+                          : (row->message.empty() ? row->status : row->message);
+                store::Statement st(
+                    db,
+                    "UPDATE runs SET status = 'failed', finished_at = ?, message = ? "
+                    "WHERE id = ?");
+                st.bindAll(
+                    store::nowIso(),
+                    "gave up after " + std::to_string(row->attempts) + " attempts; last: " + last,
+                    row->id);
+                st.run();
+            }
         } else {
             claim.state = CellClaim::State::Claimed;
             store::resetRun(db, claim.runId, config, cellMeta);
+            store::Statement st(db, "UPDATE runs SET attempts = attempts + 1 WHERE id = ?");
+            st.bindAll(claim.runId);
+            st.run();
         }
-    }
-    tx.commit();
-    return claim;
+        tx.commit();
+        return claim;
+    });
 }
 
 }  // namespace vidrnn

@@ -18,7 +18,7 @@ constexpr std::int32_t kApplicationId = 0x5644524E;
 struct Migration {
     int version;      // the version this step produces
     const char* why;  // what it adds, for humans reading the history
-    const char* sql;
+    std::string sql;
 };
 
 const std::vector<Migration>& migrations();
