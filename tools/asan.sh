@@ -24,7 +24,11 @@
 #   generated held-out set to measure accuracy (272 s under the sanitizers on
 #   2026-11-30, 46 s in the dev build); the code it runs (the bundled
 #   backbone, extraction, training) is run under the sanitizers by
-#   tst_pretrained, tst_features, tst_trainer and tst_cli_pretrained.
+#   tst_pretrained, tst_features, tst_trainer and tst_cli_pretrained;
+# - the tests labelled cluster (tst_cluster_pg, tst_cluster_slurm: about
+#   100 s each in the dev build, mostly starting worker processes, a
+#   throwaway PostgreSQL and Slurm); the PostgreSQL store's code runs under
+#   the sanitizers in tst_badinput_store_urls.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$here"
@@ -39,4 +43,5 @@ ASAN_OPTIONS="detect_leaks=1:suppressions=$supp/asan.supp" \
 LSAN_OPTIONS="suppressions=$supp/lsan.supp" \
 UBSAN_OPTIONS="print_stacktrace=1:suppressions=$supp/ubsan.supp" \
   ctest --test-dir build/dev-asan --output-on-failure --timeout 1800 -j 2 -R "$leakfree" "$@"
-ctest --preset dev-asan --timeout 1800 -j 2 -L 'engine|data|store|cli|fuzz' -E "$leakfree|^tst_crash$|^tst_badinput_cli$|^tst_heldout$" "$@"
+ctest --preset dev-asan --timeout 1800 -j 2 -L 'engine|data|store|cli|fuzz' -LE cluster \
+  -E "$leakfree|^tst_crash$|^tst_badinput_cli$|^tst_heldout$" "$@"

@@ -498,6 +498,11 @@ void printSweepStatus(std::int64_t sweepId, const Globals& g) {
         for (const auto& s : store.listSweeps()) {
             sweepId = std::max(sweepId, s.id);
         }
+        if (sweepId == 0) {
+            // Workers just submitted have not started the sweep yet.
+            std::printf("no sweep in %s yet\n", store.path().c_str());
+            return;
+        }
     }
     const auto sweep = store.getSweep(sweepId);
     if (!sweep) {

@@ -86,15 +86,16 @@ DATA=(--data "$D/demo" --size 32 --frames 4 --cache "$D/cache" --device cpu --ba
 "$VIDRNN" -q extract "${DATA[@]}" >/dev/null
 "$VIDRNN" -q --db "$URL" store check >/dev/null
 start=$(date +%s)
+# Cells long enough (a few seconds each) that a running one is seen.
 "$VIDRNN" -q --threads 1 --db "$URL" sweep --archs lstm gru mean_pool --hidden 8 16 --seeds 2 \
-  --split random --epochs 40 --batch 2 --patience 0 --lease 3 "${DATA[@]}" --slurm 3
+  --split random --epochs 300 --batch 2 --patience 0 --lease 3 "${DATA[@]}" --slurm 3
 job=$(squeue -h -o %A | head -1)
 
 # While it runs: status names the Slurm job of a running cell; then one
 # running array task is cancelled.
 seen=""
 for i in $(seq 300); do
-  status=$("$VIDRNN" --db "$URL" sweep status)
+  status=$("$VIDRNN" --db "$URL" sweep status || true)  # "no sweep yet" at first
   if echo "$status" | grep -q " ${job}_[0-9]"; then seen=$status; break; fi
   sleep 0.2
 done

@@ -129,7 +129,9 @@ store=$home/.local/share/vidrnn/experiments.db
 ls "$home/.local/share/vidrnn/checkpoints/"run-*.pt >/dev/null || fail "no checkpoints beside the store"
 as_user vidrnn runs list --json >"$tmp/runs.json"
 runs=$(grep -c '"status": "completed"' "$tmp/runs.json" || true)
-measured=$(grep -c ' measured$' "$tmp/demo.out" || true)
+# One row per configuration, each of one run here (one fold, one seed); the
+# row's source column reads "measured", its run ids follow.
+measured=$(grep -cE '^r[0-9]+ .* measured ' "$tmp/demo.out" || true)
 [ "$measured" -gt 0 ] && [ "$runs" -eq "$measured" ] ||
   fail "runs list in the same folder shows $runs completed runs; the demo reported $measured"
 
