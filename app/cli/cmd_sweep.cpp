@@ -493,7 +493,7 @@ void submitToSlurm(const SweepArgs& a, const Globals& g) {
 
 // `sweep status`: cells done, running (where), queued and failed.
 void printSweepStatus(std::int64_t sweepId, const Globals& g) {
-    auto store = RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
+    const auto store = openForReport(g);
     if (sweepId == 0) {
         for (const auto& s : store.listSweeps()) {
             sweepId = std::max(sweepId, s.id);

@@ -199,6 +199,13 @@ std::string sharedSchemaSql(int version, const SchemaTypes& types, const std::st
     return replaceAll(sql, "@NOROWID@", types.withoutRowid);
 }
 
+void refuseOtherTables(const std::string& store, const char* kind, const std::string& tables) {
+    if (!tables.empty()) {
+        throw StoreError(store, std::string("not a vidrnn run store (") + kind +
+                                    " database with other tables: " + tables + ")");
+    }
+}
+
 void refuseNewerSchema(const std::string& store, int version) {
     if (version > kSchemaVersion) {
         throw StoreError(store, "the store has schema version " + std::to_string(version) +

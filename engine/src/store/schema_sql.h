@@ -19,6 +19,10 @@ struct SchemaTypes {
 // `extra` statements (its triggers) where the step has room for them.
 std::string sharedSchemaSql(int version, const SchemaTypes& types, const std::string& extra = {});
 
+// StoreError naming `store` when a database without vidrnn's schema already
+// holds tables (`tables`, comma-separated; "" = none, no error). `kind` names
+// the database ("SQLite", "PostgreSQL").
+void refuseOtherTables(const std::string& store, const char* kind, const std::string& tables);
 // StoreError naming `store` for a version newer than this program's.
 void refuseNewerSchema(const std::string& store, int version);
 // StoreError for an empty, older or newer store (read-only opening).

@@ -54,15 +54,9 @@ constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(1447318094)
 int storedVersion(PgDatabase& db) {
     if (db.queryInt("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
                     "AND tablename = 'vidrnn_schema'") == 0) {
-        std::string tables = db.queryText(
-            "SELECT string_agg(tablename, ', ' ORDER BY tablename) FROM pg_tables "
-            "WHERE schemaname = current_schema()");
-        if (!tables.empty()) {
-            throw StoreError(db.path(),
-                             "not a vidrnn run store (PostgreSQL database with other "
-                             "tables: " +
-                                 tables + ")");
-        }
+        refuseOtherTables(db.path(), "PostgreSQL",
+                          db.queryText("SELECT string_agg(tablename, ', ' ORDER BY tablename) "
+                                       "FROM pg_tables WHERE schemaname = current_schema()"));
         return 0;
     }
     return static_cast<int>(db.queryInt("SELECT COALESCE(MAX(version), 0) FROM vidrnn_schema"));

@@ -61,15 +61,9 @@ int vidrnnVersion(Database& db) {
                              hex(appId) + ")");
     }
     if (version == 0) {
-        std::string tables = db.queryText(
-            "SELECT group_concat(name, ', ') FROM sqlite_master "
-            "WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
-        if (!tables.empty()) {
-            throw StoreError(db.path(),
-                             "not a vidrnn run store (SQLite database with other "
-                             "tables: " +
-                                 tables + ")");
-        }
+        refuseOtherTables(db.path(), "SQLite",
+                          db.queryText("SELECT group_concat(name, ', ') FROM sqlite_master "
+                                       "WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"));
     } else if (appId == 0) {
         throw StoreError(db.path(),
                          "not a vidrnn run store (SQLite database without the vidrnn "
