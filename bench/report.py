@@ -581,6 +581,51 @@ class Report:
         self.goals.append(["Extraction end to end vs backbone only", ">= %.1fx" % GOAL_EXTRACT,
                            measured, ok])
 
+    def extraction_real(self):
+        g = GBench(os.path.join(self.r, "extract-real.json"))
+        if not g.samples:
+            return
+        peer = load_json_tail(os.path.join(self.r, "extract-real-peer.json")) or {}
+        name = "extract/%s/224"
+        e2e = [x["fps"] for x in g.samples.get(name % "e2e", []) if "fps" in x]
+        bb = [x["fps"] for x in g.samples.get(name % "backbone", []) if "fps" in x]
+        m_e2e = statistics.median(e2e) if e2e else None
+        m_bb = statistics.median(bb) if bb else None
+        ratio = m_e2e / m_bb if m_e2e and m_bb else None
+        p_fps = peer.get("fps")
+        spread = lambda xs: "%.1f-%.1f" % (min(xs), max(xs)) if xs else "n/a"
+        rows = [
+            ["end to end (`vidrnn::extractFeatures`, empty cache)",
+             "%.1f" % m_e2e if m_e2e else "n/a", spread(e2e), len(e2e),
+             "%.1f s / %.1f s / %.1f s" % (
+                 g.median_ms(name % "e2e") / 1000,
+                 g.median_counter(name % "e2e", "decode_s") or 0,
+                 g.median_counter(name % "e2e", "backbone_s") or 0)
+             if g.median_ms(name % "e2e") else "n/a"],
+            ["backbone only (`Backbone::forward`, frames decoded beforehand)",
+             "%.1f" % m_bb if m_bb else "n/a", spread(bb), len(bb), ""],
+            ["python3-torch %s, same file, batch %s, %s thread (`bench/extract_peer.py`)" % (
+                peer.get("torch", "?"), peer.get("batch", "?"), peer.get("threads", "?")),
+             "%.1f" % p_fps if p_fps else "n/a", spread(peer.get("runs") or []),
+             len(peer.get("runs") or []), ""],
+        ]
+        self.add("## 3b. Extraction on real clips with the bundled pretrained backbone", "",
+                 "The %s labelled clips of `../shared/data/real-clips` (320x240 to 640x360; "
+                 "MPEG-4 AVI, H.264 MP4; 40-420 frames), T = 8, 224 px, `mobilenet_v2` "
+                 "(ImageNet-pretrained int8, 1280-d vectors), one LibTorch thread, one decoder "
+                 "thread beside inference. Engine rows: `bench_extract`, the two interleaved, "
+                 "%d repetitions; python3-torch: the same TorchScript file on batches of the "
+                 "same shape (forward and dequantize, no decoding). End to end: %s backbone "
+                 "only (goal >= %.1fx); engine backbone %s python3-torch's."
+                 % (g.context.get("extract_clips", "?"), len(e2e), fmt_x(ratio), GOAL_EXTRACT,
+                    fmt_x(m_bb / p_fps) if m_bb and p_fps else "n/a"), "")
+        self.table(["what", "frames/s (median)", "range", "repetitions",
+                    "e2e: wall / decoder thread / in backbone"], rows)
+        self.goals.append(["Extraction on real clips (pretrained backbone), end to end vs "
+                           "backbone only", ">= %.1fx" % GOAL_EXTRACT,
+                           fmt_x(ratio) if ratio else "n/a",
+                           ratio >= GOAL_EXTRACT if ratio else None])
+
     def jobs(self, quick):
         self.add("## 4. Demo main job and memory at UCF11 scale", "")
         if quick and not os.path.exists(os.path.join(self.r, "demo.time")):
@@ -1277,13 +1322,14 @@ def main():
     p.add_argument("--cuda", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                   "..", "docs", "bench-cuda"),
                    help="results of bench/gpu/run.sh from a GPU machine (default: docs/bench-cuda)")
-    p.add_argument("--section", choices=["bf16", "store"],
+    p.add_argument("--section", choices=["bf16", "store", "extract-real"],
                    help="write only this section (with its goals) to --out")
     args = p.parse_args()
     r = args.results
     if args.section:
         rep = Report(r)
-        {"bf16": rep.bf16, "store": rep.store_scale}[args.section]()
+        {"bf16": rep.bf16, "store": rep.store_scale,
+         "extract-real": rep.extraction_real}[args.section]()
         out = ["| goal | target | measured | status |", "|---|---|---|---|"]
         out += ["| %s | %s | %s | %s |" % (g[0], g[1], g[2], status(g[3])) for g in rep.goals]
         with open(args.out, "w") as f:
@@ -1301,6 +1347,7 @@ def main():
     rep.convlstm_single()
     rep.bf16()
     rep.extraction()
+    rep.extraction_real()
     rep.jobs(quick)
     rep.gui()
     rep.store_scale()

@@ -14,6 +14,8 @@
 #      on all cores and on one thread
 #   3. feature extraction end to end against the backbone alone (bench_extract)
 #      on the small demo set at sizes 112 and 224
+#   3r. the same on the real clips of ../shared/data/real-clips with the bundled
+#      pretrained MobileNetV2, beside python3-torch running the same file
 #   4. (not with --quick) the demo main job, and extraction and a ConvLSTM
 #      epoch on the full demo preset (UCF11 scale), under /usr/bin/time -v
 #   5. the workbench's UI-thread stalls while it generates the demo, extracts
@@ -28,7 +30,7 @@
 # --quick: hidden 64 and 256, fewer repetitions and clips, no item 4 unless
 # asked for with --only 4 afterwards; for development (about 15 min on 2
 # cores, item 4 another 15). The full run takes about an hour.
-# --only LIST (comma-separated: 1,1b,2,2b,profile,3,5,6,bf16,store,4) reruns those sections
+# --only LIST (comma-separated: 1,1b,2,2b,profile,3,3r,5,6,bf16,store,4) reruns those sections
 # into the existing results (same mode) and rewrites the report; the doc
 # lists such reruns with their date.
 # Results (JSON, logs) stay in build/dev/bench-results; demo data for the
@@ -218,6 +220,28 @@ gbench extract "$bin/bench/bench_extract" --data=build/bench-data/small --sizes=
 gbench extract-passive env OMP_WAIT_POLICY=PASSIVE "$bin/bench/bench_extract" \
   --data=build/bench-data/small --sizes=112,224 --clips="$extract_clips" \
   --repetitions="$passive_reps" --scratch="$scratch/extract" --benchmark_filter='e2e|backbone'
+fi
+
+# --- 3r. real clips, bundled pretrained backbone, against python3-torch ----------
+# The 14 labelled clips of ../shared/data/real-clips (long, up to 640x360, H.264
+# and MPEG-4), T = 8, 224 px, mobilenet_v2 (1280-d vectors), one LibTorch thread:
+# end to end against the backbone alone (issue 13's goal: >= 0.9x), and the same
+# TorchScript file run by python3-torch on batches of the same shape and threads.
+if want 3r; then
+real=${VIDRNN_REAL_CLIPS:-$here/../shared/data/real-clips}
+if [ -d "$real" ]; then
+  echo "== 3r. extraction on real clips"
+  gbench extract-real "$bin/bench/bench_extract" --data="$real" --sizes=224 --frames=8 \
+    --backbone=mobilenet_v2 --threads=1 --repetitions=7 --scratch="$scratch/extract-real" \
+    --benchmark_filter='e2e|backbone|setup'
+  rc=0
+  "$py" bench/extract_peer.py resources/models/mobilenet_v2_quantized_features1280.pt \
+    --size 224 --frames 448 --batch 64 --threads 1 --repetitions 7 \
+    >"$out/extract-real-peer.json" 2>"$out/extract-real-peer.log" || rc=$?
+  echo "$rc" >"$out/extract-real-peer.rc"
+else
+  echo "== 3r. skipped: no real clips at $real"
+fi
 fi
 
 # --- 5. the GUI: UI-thread stalls during a demo-sized run --------------------------

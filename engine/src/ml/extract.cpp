@@ -184,6 +184,15 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
         }
     }
 
+    // Smallest files first: the backbone waits for the first clips' decode
+    // before it can start, and on the real clips the first clip in data set
+    // order (a long H.264 file) took 0.2-0.28 s of a 2.9 s extraction to
+    // decode. Later, the decoders run ahead of the backbone (decode is 3x
+    // faster there) and the queue hides the big files. A stable sort: equal
+    // sizes keep the data set's order, and batches do not depend on timing.
+    std::stable_sort(todo.begin(), todo.end(),
+                     [&](auto a, auto b) { return stamps[a].size < stamps[b].size; });
+
     ExtractProgress progress;
     progress.total = static_cast<int>(dataset.clips.size());
     progress.cached = summary.cached;
@@ -267,6 +276,18 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
         pendingFrames = 0;
         report();
     };
+    // The first batches are smaller (1/8, 1/4, 1/2 of batchFrames, then
+    // whole): the backbone starts after one clip is decoded instead of
+    // idling while the decoders fill a whole batch. On the real clips that
+    // fill took 0.5 s of a 3 s extraction; the backbone's throughput hardly
+    // depends on the batch size (MobileNetV2 int8, one thread: 37-45
+    // frames/s at 8 to 64 frames). A fixed ramp, not "flush when the queue
+    // is empty", so that batches do not depend on timing.
+    int flushes = 0;
+    const auto batchThreshold = [&] {
+        const int shift = std::max(0, 3 - flushes);
+        return std::max<std::int64_t>(1, options.batchFrames >> shift);
+    };
     try {
         while (auto w = queue.pop()) {
             if (!w->error.empty()) {
@@ -278,8 +299,9 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
             }
             pendingFrames += static_cast<std::int64_t>(w->decoded.frames.size());
             pending.push_back(std::move(*w));
-            if (pendingFrames >= options.batchFrames) {
+            if (pendingFrames >= batchThreshold()) {
                 flush();
+                ++flushes;
             }
             if (stopped()) {
                 break;
