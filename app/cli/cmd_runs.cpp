@@ -431,36 +431,6 @@ void runShow(const Globals& globals, const ShowOptions& o) {
     }
 }
 
-// What buildReport reads of a run; the rest left out, as 50,000 full
-// records would cost more than the report itself.
-RunRecord reportFields(const RunRecord& r) {
-    RunRecord slim;
-    slim.id = r.id;
-    slim.createdAt = r.createdAt;
-    slim.status = r.status;
-    // Everything that decides a row (see configurationSettings).
-    slim.config = r.config;
-    slim.device = r.device;
-    slim.precision = r.precision;
-    slim.backboneId = r.backboneId;
-    slim.datasetFingerprint = r.datasetFingerprint;
-    slim.fold = r.fold;
-    slim.seed = r.seed;
-    slim.kind = r.kind;
-    slim.arch = r.arch;
-    slim.hidden = r.hidden;
-    slim.layers = r.layers;
-    slim.params = r.params;
-    slim.backbone = r.backbone;
-    slim.pretrained = r.pretrained;
-    slim.protocol = r.protocol;
-    slim.leaking = r.leaking;
-    slim.trainSeconds = r.trainSeconds;
-    slim.accuracy = r.accuracy;
-    slim.macroF1 = r.macroF1;
-    return slim;
-}
-
 struct ReportCliOptions {
     std::string format = "table";
     bool json = false;
@@ -497,20 +467,20 @@ Report loadReport(const Globals& globals, const ReportCliOptions& o) {
     measured.filter.protocol = o.protocol;
     measured.withoutConfigJson = true;
     measured.withoutClassNames = true;
-    std::vector<RunRecord> runs;
-    runs.reserve(static_cast<std::size_t>(store.countRuns(measured)) + 16);  // + the study's
-    store.forEachRun(measured, [&runs](const RunRecord& r) { runs.push_back(reportFields(r)); });
     ReportOptions options;
     options.includeReference = !o.noReference;
+    // Streamed: each run is reduced to what its row needs as it is read, so
+    // that 50,000 runs are never held as whole records.
+    ReportBuilder builder(options);
+    store.forEachRun(measured, [&builder](const RunRecord& r) { builder.add(r); });
     if (options.includeReference) {
         RunQuery reference;
         reference.filter.kind = RunKind::Reference;
         reference.withoutConfigJson = true;
         reference.withoutClassNames = true;
-        for (auto& r : store.queryRuns(reference))
-            runs.push_back(std::move(r));
+        store.forEachRun(reference, [&builder](const RunRecord& r) { builder.add(r); });
     }
-    return buildReport(runs, options);
+    return builder.finish();
 }
 
 void runReport(const Globals& globals, const ReportCliOptions& o) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -101,6 +102,25 @@ struct ReportOptions {
 // as the study's table (LSTM, GRU, deep LSTM, ..., then hidden size), each
 // reference row right before the measured rows of its configuration.
 Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& options = {});
+
+// The same report from runs given one at a time (a store's stream): each run
+// is reduced at once to what its row needs, so memory grows with the rows,
+// not with the runs' whole records (buildReport is this over a vector).
+class ReportBuilder {
+public:
+    explicit ReportBuilder(ReportOptions options = {});
+    ~ReportBuilder();
+    ReportBuilder(ReportBuilder&&) noexcept;
+    ReportBuilder& operator=(ReportBuilder&&) noexcept;
+    void add(const RunRecord& run);
+    // The report of every run added; the builder is empty afterwards.
+    Report finish();
+
+private:
+    struct Member;
+    struct Impl;
+    std::unique_ptr<Impl> mImpl;
+};
 
 // "1-3, 7, 9-12".
 std::string compactIds(std::vector<std::int64_t> ids);

@@ -92,11 +92,6 @@ GroupKey keyOf(const RunRecord& run) {
             reference ? std::string() : joined(configurationSettings(run))};
 }
 
-// Newest first: the run that counts for its (fold, seed).
-bool newer(const RunRecord* a, const RunRecord* b) {
-    return a->createdAt != b->createdAt ? a->createdAt > b->createdAt : a->id > b->id;
-}
-
 // Settings that differ between measured rows are named on each row; the ones
 // all rows share go into a note.
 void describeDifferences(Report& report) {
@@ -293,19 +288,52 @@ std::string ReportRow::sourceLabel() const {
     return reference ? "reference (report)" : "measured";
 }
 
-Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& options) {
-    std::map<GroupKey, std::vector<const RunRecord*>> groups;
-    for (const RunRecord& run : runs) {
-        bool measured = run.kind == RunKind::Trained && run.status == RunStatus::Completed;
-        bool reference = run.kind == RunKind::Reference && options.includeReference;
-        if (measured || reference) {
-            groups[keyOf(run)].push_back(&run);
-        }
-    }
+// What a row keeps of each of its runs.
+struct ReportBuilder::Member {
+    std::int64_t id = 0;
+    std::string createdAt;
+    std::optional<int> fold, seed;
+    std::int64_t params = 0;
+    std::optional<double> trainSeconds, accuracy, macroF1;
+};
 
+struct ReportBuilder::Impl {
+    ReportOptions options;
+    struct Group {
+        RunRecord first;  // the row's labels and settings come from it
+        std::vector<Member> members;
+    };
+    std::map<GroupKey, Group> groups;
+};
+
+ReportBuilder::ReportBuilder(ReportOptions options) : mImpl(std::make_unique<Impl>()) {
+    mImpl->options = options;
+}
+ReportBuilder::~ReportBuilder() = default;
+ReportBuilder::ReportBuilder(ReportBuilder&&) noexcept = default;
+ReportBuilder& ReportBuilder::operator=(ReportBuilder&&) noexcept = default;
+
+void ReportBuilder::add(const RunRecord& run) {
+    const bool measured = run.kind == RunKind::Trained && run.status == RunStatus::Completed;
+    const bool reference = run.kind == RunKind::Reference && mImpl->options.includeReference;
+    if (!measured && !reference) {
+        return;
+    }
+    auto [it, inserted] = mImpl->groups.try_emplace(keyOf(run));
+    if (inserted) {
+        it->second.first = run;
+        // Per-run detail the row's labels never read.
+        it->second.first.classNames.clear();
+        it->second.first.configJson.clear();
+    }
+    it->second.members.push_back(Member{run.id, run.createdAt, run.fold, run.seed, run.params,
+                                        run.trainSeconds, run.accuracy, run.macroF1});
+}
+
+Report ReportBuilder::finish() {
     Report report;
-    for (const auto& [key, members] : groups) {
-        const RunRecord& first = *members.front();
+    for (auto& [key, group] : mImpl->groups) {
+        const RunRecord& first = group.first;
         ReportRow row;
         row.arch = first.arch;
         row.hidden = first.hidden;
@@ -321,11 +349,17 @@ Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& opti
             row.settings = configurationSettings(first);
         }
         // One run per (fold, seed): the newest; the older ones are repeats.
-        std::vector<const RunRecord*> ordered = members;
-        std::sort(ordered.begin(), ordered.end(), newer);
+        std::vector<const Member*> ordered;
+        ordered.reserve(group.members.size());
+        for (const Member& m : group.members)
+            ordered.push_back(&m);
+        // Newest first: the run that counts for its (fold, seed).
+        std::sort(ordered.begin(), ordered.end(), [](const Member* a, const Member* b) {
+            return a->createdAt != b->createdAt ? a->createdAt > b->createdAt : a->id > b->id;
+        });
         std::set<std::pair<int, int>> seen;
-        std::vector<const RunRecord*> counted;
-        for (const RunRecord* run : ordered) {
+        std::vector<const Member*> counted;
+        for (const Member* run : ordered) {
             if (run->fold && run->seed && !seen.insert({*run->fold, *run->seed}).second) {
                 row.repeatIds.push_back(run->id);
             } else {
@@ -333,10 +367,10 @@ Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& opti
             }
         }
         std::sort(counted.begin(), counted.end(),
-                  [](const RunRecord* a, const RunRecord* b) { return a->id < b->id; });
+                  [](const Member* a, const Member* b) { return a->id < b->id; });
         std::sort(row.repeatIds.begin(), row.repeatIds.end());
         std::vector<double> params, seconds, accuracy, f1;
-        for (const RunRecord* run : counted) {
+        for (const Member* run : counted) {
             row.runIds.push_back(run->id);
             row.members.push_back({run->id, run->fold, run->seed, run->accuracy, run->macroF1});
             if (run->params > 0)
@@ -354,6 +388,7 @@ Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& opti
         row.macroF1 = summarize(f1);
         report.rows.push_back(std::move(row));
     }
+    mImpl->groups.clear();
     // Measured rows only, so that a row keeps its id with or without the
     // study's rows in the table.
     int measured = 0;
@@ -363,6 +398,14 @@ Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& opti
     addNotes(report);
     describeDifferences(report);
     return report;
+}
+
+Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& options) {
+    ReportBuilder builder(options);
+    for (const RunRecord& run : runs) {
+        builder.add(run);
+    }
+    return builder.finish();
 }
 
 }  // namespace vidrnn
