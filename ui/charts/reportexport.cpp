@@ -5,7 +5,6 @@
 #include <QTableWidget>
 
 #include <functional>
-#include <map>
 
 #include "charts/exporter.h"
 #include "charts/plotsupport.h"
@@ -13,7 +12,6 @@
 #include "views/compareview.h"
 #include "views/confusionview.h"
 #include "vidrnn/compare.h"
-#include "vidrnn/models.h"
 #include "vidrnn/report.h"
 
 namespace vidrnn::ui {
@@ -75,30 +73,6 @@ const char* kLatexPreamble =
 
 }  // namespace
 
-QList<qint64> bestRunPerArchitecture(const std::vector<RunRecord>& runs) {
-    std::map<std::string, const RunRecord*> best;
-    for (const auto& r : runs) {
-        if (r.kind != RunKind::Trained || r.status != RunStatus::Completed || !r.accuracy) {
-            continue;
-        }
-        auto& b = best[r.arch];
-        if (!b || *r.accuracy > *b->accuracy) {
-            b = &r;
-        }
-    }
-    QList<qint64> ids;
-    for (const auto& arch : architectures()) {
-        if (auto it = best.find(arch); it != best.end()) {
-            ids << it->second->id;
-            best.erase(it);
-        }
-    }
-    for (const auto& [arch, r] : best) {
-        ids << r->id;
-    }
-    return ids;
-}
-
 QString exportReport(const QString& folder, CompareView* compare, QStringList* written) {
     ReportContent content;
     content.compare = compare;
@@ -114,10 +88,7 @@ QString exportReport(const QString& folder, const ReportContent& content, QStrin
     compare->ensureCurrent();
     Writer out(folder);
     const QString when = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
-    int measured = 0;
-    for (const auto& r : compare->runs()) {
-        measured += r.kind == RunKind::Trained;
-    }
+    const int measured = compare->measuredRuns();
     const QString intro =
         QObject::tr("Written %1 by the vidrnn workbench from %2 measured runs and the study's "
                     "published rows; charts at %3.")
@@ -181,7 +152,7 @@ QString exportReport(const QString& folder, const ReportContent& content, QStrin
             }
         };
         const QList<qint64> ids =
-            content.runIds.isEmpty() ? bestRunPerArchitecture(compare->runs()) : content.runIds;
+            content.runIds.isEmpty() ? compare->bestRunPerArchitecture() : content.runIds;
         if (!ids.isEmpty()) {
             md += content.runIds.isEmpty()
                       ? QObject::tr("## Runs (the best of each architecture)\n\n")

@@ -40,7 +40,4 @@ QString exportReport(const QString& folder, const ReportContent& content,
 // The comparison only, at the last chart size used.
 QString exportReport(const QString& folder, CompareView* compare, QStringList* written = nullptr);
 
-// The runs a report shows matrices for when none are chosen.
-QList<qint64> bestRunPerArchitecture(const std::vector<RunRecord>& runs);
-
 }  // namespace vidrnn::ui

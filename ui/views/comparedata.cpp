@@ -1,31 +1,43 @@
 #include "views/comparedata.h"
 
 #include <algorithm>
+#include <functional>
+#include <map>
+
+#include "vidrnn/models.h"
 
 namespace vidrnn::ui {
 
 namespace {
 
-// The runs asked for, by id; or, with none, every completed run and the
-// study's rows (in id order, as the store lists them).
-std::vector<RunRecord> readCompared(const RunStore& store, const QList<qint64>& wantedIds) {
-    std::vector<RunRecord> runs;
+// Hands each run asked for to `visit`, in id order: the runs of these ids,
+// or, with none, every completed trained run and the study's rows. In pages,
+// so that a selection of every run of a large store is never all in memory.
+void visitCompared(const RunStore& store, const QList<qint64>& wantedIds,
+                   const std::function<void(const RunRecord&)>& visit) {
     if (!wantedIds.isEmpty()) {
         std::vector<std::int64_t> ids(wantedIds.begin(), wantedIds.end());
         std::sort(ids.begin(), ids.end());
-        return store.getRuns(ids);
+        constexpr std::size_t kPage = 500;
+        for (std::size_t start = 0; start < ids.size(); start += kPage) {
+            const std::vector<std::int64_t> page(
+                ids.begin() + static_cast<std::ptrdiff_t>(start),
+                ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), start + kPage)));
+            for (const RunRecord& r : store.getRuns(page))
+                visit(r);
+        }
+        return;
     }
+    // Trained runs, then the study's rows (which draw no curve) after them.
     RunQuery wanted;
     wanted.filter.status = RunStatus::Completed;
     wanted.filter.kind = RunKind::Trained;
     wanted.withoutConfigJson = true;
-    runs = store.queryRuns(wanted);
+    wanted.withoutClassNames = true;
+    store.forEachRun(wanted, visit);
     wanted.filter.status.reset();
     wanted.filter.kind = RunKind::Reference;
-    store.forEachRun(wanted, [&runs](const RunRecord& r) { runs.push_back(r); });
-    std::sort(runs.begin(), runs.end(),
-              [](const RunRecord& a, const RunRecord& b) { return a.id < b.id; });
-    return runs;
+    store.forEachRun(wanted, visit);
 }
 
 // The pointwise mean of the curves of one length (a row's runs share T).
@@ -52,17 +64,42 @@ std::vector<EarlyPoint> meanCurve(const std::vector<std::vector<EarlyPoint>>& cu
 
 CompareData readCompareData(const RunStore& store, const QList<qint64>& wantedIds) {
     CompareData data;
-    data.runs = readCompared(store, wantedIds);
-    for (std::size_t k = 0; k < data.runs.size(); ++k) {
-        const RunRecord& r = data.runs[k];
-        data.measured += r.kind == RunKind::Trained;
-        if (r.kind == RunKind::Reference || data.curves.size() >= CompareData::kMaxCurves)
-            continue;
+    ReportBuilder builder;
+    // Candidates for the per-epoch curves: the first runs that could have
+    // epochs, read after the stream (a backend may not take a second query
+    // while one streams). Runs without epochs are rare (imported ones), so a
+    // few times kMaxCurves candidates fill the chart.
+    std::vector<RunRecord> candidates;
+    std::map<std::string, std::pair<std::int64_t, double>> best;  // arch -> (id, accuracy)
+    visitCompared(store, wantedIds, [&](const RunRecord& r) {
+        builder.add(r);
+        if (r.kind != RunKind::Trained)
+            return;
+        ++data.measured;
+        if (candidates.size() < 4 * CompareData::kMaxCurves)
+            candidates.push_back(r);
+        if (r.status == RunStatus::Completed && r.accuracy) {
+            auto [it, inserted] = best.try_emplace(r.arch, r.id, *r.accuracy);
+            if (!inserted && *r.accuracy > it->second.second)
+                it->second = {r.id, *r.accuracy};
+        }
+    });
+    for (auto& r : candidates) {
+        if (data.curves.size() >= CompareData::kMaxCurves)
+            break;
         auto epochs = store.epochs(r.id);
         if (!epochs.empty())
-            data.curves.push_back({k, std::move(epochs)});
+            data.curves.push_back({std::move(r), std::move(epochs)});
     }
-    data.report = buildReport(data.runs);
+    for (const auto& arch : architectures()) {
+        if (auto it = best.find(arch); it != best.end()) {
+            data.bestPerArch.push_back(it->second.first);
+            best.erase(it);
+        }
+    }
+    for (const auto& [arch, run] : best)
+        data.bestPerArch.push_back(run.first);
+    data.report = builder.finish();
     // mean_pool's rows first (the order-blind control belongs on the chart),
     // then the others in table order.
     std::vector<std::size_t> order;

@@ -33,8 +33,13 @@ public:
     // Empty = every completed run plus the study's rows.
     void setRunIds(const QList<qint64>& ids);
     QList<qint64> runIds() const { return mIds; }
-    // The runs the charts show now.
-    const std::vector<RunRecord>& runs() const { return mData->runs; }
+    // Trained runs among those compared now.
+    int measuredRuns() const { return mData->measured; }
+    // The best completed run (test accuracy) of each architecture compared,
+    // the model zoo's order first.
+    QList<qint64> bestRunPerArchitecture() const {
+        return QList<qint64>(mData->bestPerArch.begin(), mData->bestPerArch.end());
+    }
     // Their rows, one per configuration (with the study's).
     const Report& report() const { return mData->report; }
 
