@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -156,12 +157,28 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
     splitter->setStretchFactor(2, 1);
-    splitter->setSizes({260, 400, 190});
+    splitter->setSizes({300, 580, 220});
     topCharts->setSizes({500, 500});
+
+    // Legible charts before fitting ones: each keeps a minimum height (its
+    // legend below it takes up to a third), and the page scrolls when the
+    // window is smaller than them all. At 1280x800 the six charts squeezed
+    // into the window had plot areas 40 px high.
+    mCurves->setMinimumHeight(300);
+    mEarly->setMinimumHeight(300);
+    for (auto* plot : mHiddenPlots) {
+        plot->setMinimumHeight(290);
+    }
+    rowsBox->setMinimumHeight(220);
+    auto* scroll = new QScrollArea(this);
+    scroll->setObjectName("compareScroll");
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidget(splitter);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(scroll, 1);
 
     connect(mMetric, &QComboBox::currentIndexChanged, this, &CompareView::rebuildCurves);
     connect(mPairA, &QComboBox::currentIndexChanged, this, &CompareView::showPair);
