@@ -188,12 +188,18 @@ std::string runJsonText(const RunRecord& r) {
     };
     auto text = [&](const std::string& s) { return s.empty() ? std::string("null") : value(s); };
     auto opt = [&](const auto& v) { return v ? value(*v) : std::string("null"); };
-    std::string names = "[]";
-    if (!r.classNames.empty()) {
-        names = "[";
-        for (std::size_t i = 0; i < r.classNames.size(); ++i)
-            names += (i ? ",\n      " : "\n      ") + value(r.classNames[i]);
-        names += "\n    ]";
+    // Written once per list of names: runs of one data set share it.
+    thread_local std::vector<std::string> lastNames;
+    thread_local std::string names = "[]";
+    if (r.classNames != lastNames) {
+        lastNames = r.classNames;
+        names = "[]";
+        if (!r.classNames.empty()) {
+            names = "[";
+            for (std::size_t i = 0; i < r.classNames.size(); ++i)
+                names += (i ? ",\n      " : "\n      ") + value(r.classNames[i]);
+            names += "\n    ]";
+        }
     }
     const std::pair<const char*, std::string> fields[] = {
         {"accuracy", opt(r.accuracy)},
