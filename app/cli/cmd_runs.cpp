@@ -290,6 +290,7 @@ void runList(const Globals& globals, const ListOptions& o) {
     query.limit = o.limit;
     query.descending = o.limit > 0;  // the newest N
     query.withoutConfigJson = true;  // neither form prints it
+    query.withoutConfig = true;      // nor any training setting
     if (o.json) {
         streamJson(store, query);
         return;

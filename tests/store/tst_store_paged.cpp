@@ -96,6 +96,17 @@ private Q_SLOTS:
         QCOMPARE(brief.accuracy, full.accuracy);
         QCOMPARE(brief.createdAt, full.createdAt);
         QCOMPARE(brief.checkpoint, full.checkpoint);
+        // Without the config: the record's own fields stay, the settings
+        // are the defaults.
+        one.withoutConfig = true;
+        const RunRecord bare = store.queryRuns(one).at(0);
+        QCOMPARE(bare.arch, full.arch);
+        QCOMPARE(bare.hidden, full.hidden);
+        QCOMPARE(bare.protocol, full.protocol);
+        QCOMPARE(bare.accuracy, full.accuracy);
+        QVERIFY(!full.config.dataset.empty());
+        QVERIFY(bare.config.dataset.empty());
+        QCOMPARE(bare.config.epochs, TrainConfig{}.epochs);
     }
 
     void searchAndFilterInTheStore() {

@@ -181,6 +181,10 @@ struct RunQuery {
     // Leave out classNames too (a JSON array parsed per row): for listings
     // that print neither, such as the `runs list` table and the report.
     bool withoutClassNames = false;
+    // Leave RunRecord::config at its defaults (the columns it is rebuilt
+    // from are still read into the record's own fields): for listings that
+    // print no training setting, such as `runs list` and its --json.
+    bool withoutConfig = false;
 };
 
 // A run that changed since a marker, or the ids that went away.

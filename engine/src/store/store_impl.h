@@ -49,7 +49,8 @@ Opened openPostgres(const std::string& url, const RunStore::Options& options);
 
 // The SELECT list runFromRow() reads, in its order.
 extern const char* const kRunColumns;
-RunRecord runFromRow(const Statement& st);
+// config = false: RunRecord::config left at its defaults.
+RunRecord runFromRow(const Statement& st, bool config = true);
 
 RunStatus statusFromColumn(const std::string& name);
 

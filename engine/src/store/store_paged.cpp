@@ -71,7 +71,7 @@ void RunStore::readRuns(const RunQuery& query, const std::function<void(RunRecor
     store::Statement st(*mImpl->db, select.sql);
     bindValues(st, select);
     while (st.step()) {
-        take(store::runFromRow(st));
+        take(store::runFromRow(st, !query.withoutConfig));
     }
 }
 

@@ -87,7 +87,7 @@ TrainConfig configFromRow(const Statement& st) {
 
 }  // namespace
 
-RunRecord runFromRow(const Statement& st) {
+RunRecord runFromRow(const Statement& st, bool config) {
     RunRecord r;
     r.id = st.int64(cId);
     r.createdAt = st.text(cCreated);
@@ -95,7 +95,8 @@ RunRecord runFromRow(const Statement& st) {
     r.finishedAt = st.text(cFinished);
     r.status = statusFromColumn(st.text(cStatus));
     r.kind = st.text(cKind) == "reference" ? RunKind::Reference : RunKind::Trained;
-    r.config = configFromRow(st);
+    if (config)
+        r.config = configFromRow(st);
     r.configJson = st.text(cConfigJson);
     r.arch = st.text(cArch);
     r.hidden = st.int32(cHidden);
