@@ -104,9 +104,10 @@ private Q_SLOTS:
         QCOMPARE(bare.hidden, full.hidden);
         QCOMPARE(bare.protocol, full.protocol);
         QCOMPARE(bare.accuracy, full.accuracy);
-        QVERIFY(!full.config.dataset.empty());
-        QVERIFY(bare.config.dataset.empty());
-        QCOMPARE(bare.config.epochs, TrainConfig{}.epochs);
+        QCOMPARE(full.config.arch, std::string("gru"));
+        QCOMPARE(full.config.hidden, 64);
+        QCOMPARE(bare.config.arch, TrainConfig{}.arch);  // lstm
+        QCOMPARE(bare.config.hidden, TrainConfig{}.hidden);  // 128
     }
 
     void searchAndFilterInTheStore() {
