@@ -2,8 +2,11 @@
 
 #include <QTemporaryDir>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "core/featurefile.h"
 #include "vidrnn/errors.h"
@@ -41,7 +44,36 @@ private Q_SLOTS:
         QCOMPARE(back.maps, sample().maps);
         auto vecOnly = cache::readFeatureFile(path, false);
         QVERIFY(vecOnly.maps.empty());
-        QVERIFY(!std::filesystem::exists(path + ".tmp"));
+        // The temporary file was renamed into place: a.feat is all there is.
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"a.feat"});
+    }
+
+    // Writers of one entry at once (processes sharing a cache folder, here
+    // threads) each write a private temporary file: none fails, none leaves a
+    // temporary file behind, and the entry reads back whole.
+    void concurrentWritersOfOneEntry() {
+        QTemporaryDir dir;
+        const auto path = dir.filePath("a.feat").toStdString();
+        std::atomic<int> failures{0};
+        std::vector<std::thread> writers;
+        for (int t = 0; t < 4; ++t) {
+            writers.emplace_back([&] {
+                for (int i = 0; i < 50; ++i) {
+                    try {
+                        cache::writeFeatureFile(path, sample());
+                    } catch (const CacheError&) {
+                        ++failures;
+                    }
+                }
+            });
+        }
+        for (auto& w : writers) {
+            w.join();
+        }
+        QCOMPARE(failures.load(), 0);
+        QCOMPARE(cache::readFeatureFile(path, true).maps, sample().maps);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"a.feat"});
+        QVERIFY(cache::privateTempName(path) != cache::privateTempName(path));
     }
 
     void damaged_data() {
