@@ -1,7 +1,9 @@
-// extract --shard I/N and one cache filled by several processes. Real
-// videos, the built-in ResNet-18.
+// extract --shard I/N and one cache filled by several processes, then the
+// extraction array sweep --slurm N writes (a dry run: the store is never
+// opened, so no server is needed). Real videos, the built-in ResNet-18.
 #include <QtTest>
 
+#include <QDirIterator>
 #include <QJsonObject>
 #include <QTemporaryDir>
 
@@ -143,6 +145,86 @@ private Q_SLOTS:
         QVERIFY2(r.err.startsWith(("error: --shard '" + spec + "': ").toUtf8()), r.err.constData());
         QVERIFY2(r.err.contains(reason.toUtf8()), r.err.constData());
         QVERIFY(!QFileInfo::exists(cache));
+    }
+
+    // sweep --slurm 3 --dry-run from an empty cache: the extraction array
+    // (3 tasks, shard $SLURM_ARRAY_TASK_ID of 3, the workers' feature
+    // settings), then the workers with afterok on it; --slurm-opt in both.
+    void slurmExtractionArray() {
+        const QString cache = mDir.filePath("empty");
+        const QStringList sweep =
+            QString(
+                "-q --db postgresql://nobody@localhost/none sweep --archs gru --hidden 8 "
+                "--slurm 3 --slurm-opt=--time=10 --dry-run")
+                .split(' ');
+        auto r = runCli(sweep + data(cache), mDir.path());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString out = QString::fromUtf8(r.out);
+        QVERIFY2(
+            out.contains(QString("# features resnet18: 0 of %1 clips in the cache").arg(mClips)),
+            r.out.constData());
+        const auto extractAt = out.indexOf("# ---- vidrnn-extract.sbatch");
+        const auto workersAt = out.indexOf("# ---- vidrnn-sweep.sbatch");
+        QVERIFY(extractAt >= 0 && workersAt > extractAt);
+        const QString extraction = out.mid(extractAt, workersAt - extractAt);
+        const QString workers = out.mid(workersAt);
+        QVERIFY(extraction.contains("#SBATCH --job-name=vidrnn-extract\n#SBATCH --array=0-2\n"));
+        QVERIFY2(extraction.contains(" extract --data '" + mDemo +
+                                     "' --backbone 'resnet18' --size 32 --frames 4 --device "
+                                     "'cpu' --cache '" +
+                                     cache + "' --shard \"$SLURM_ARRAY_TASK_ID/3\"\n"),
+                 qPrintable(extraction));
+        QVERIFY(!extraction.contains("--maps"));
+        QVERIFY(workers.contains("--dependency=afterok:<extraction job id> --kill-on-invalid-dep"));
+        QVERIFY(workers.contains("#SBATCH --job-name=vidrnn-sweep\n#SBATCH --array=0-2\n"));
+        QVERIFY(extraction.contains("#SBATCH --time=10\n") &&
+                workers.contains("#SBATCH --time=10\n"));
+        QVERIFY(workers.trimmed().endsWith("--worker"));
+        // A dry run submits nothing and makes nothing.
+        QVERIFY(!QFileInfo::exists(cache));
+        QVERIFY(!QFileInfo::exists(mDir.filePath("vidrnn-extract.sbatch")));
+
+        // With every clip's features in the cache: the workers only.
+        const QString full = mDir.filePath("full");
+        QCOMPARE(extract(full)["computed"].toInt(), mClips);
+        auto cached = runCli(sweep + data(full), mDir.path());
+        QVERIFY2(cached.exitCode == 0, cached.err.constData());
+        QVERIFY2(
+            cached.out.contains(
+                QString("# features resnet18: %1 of %1 clips in the cache").arg(mClips).toUtf8()),
+            cached.out.constData());
+        QVERIFY(cached.out.contains("# no extraction job"));
+        QVERIFY(!cached.out.contains("vidrnn-extract"));
+
+        // One entry gone: not complete, so the extraction array again.
+        QDirIterator it(full, {"*.feat"}, QDir::Files, QDirIterator::Subdirectories);
+        QVERIFY(it.hasNext());
+        QVERIFY(QFile::remove(it.next()));
+        auto partial = runCli(sweep + data(full), mDir.path());
+        QVERIFY(partial.out.contains(
+            QString("# features resnet18: %1 of %2 clips").arg(mClips - 1).arg(mClips).toUtf8()));
+        QVERIFY(partial.out.contains("vidrnn-extract.sbatch"));
+    }
+
+    // The bundled MobileNetV2 has a vector and a map form, each its own cache
+    // entry: a grid with a GRU and a ConvLSTM extracts both, each sharded.
+    void slurmBothFormsForConvLstm() {
+        const QString cache = mDir.filePath("forms");
+        auto r =
+            runCli(QString("-q --db postgresql://nobody@localhost/none sweep --archs gru convlstm "
+                           "--hidden 8 --size 64 --frames 4 --device cpu --backbone mobilenet_v2 "
+                           "--slurm 2 --dry-run")
+                           .split(' ') +
+                       QStringList{"--data", mDemo, "--cache", cache},
+                   mDir.path());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.out.contains("# features mobilenet_v2: 0 of"));
+        QVERIFY(r.out.contains("# features mobilenet_v2 (maps): 0 of"));
+        QCOMPARE(r.out.count("--backbone 'mobilenet_v2' --size 64 --frames 4 --device 'cpu' "
+                             "--cache '" +
+                             cache.toUtf8() + "' --shard \"$SLURM_ARRAY_TASK_ID/2\"\n"),
+                 qsizetype(1));
+        QCOMPARE(r.out.count("--maps --shard \"$SLURM_ARRAY_TASK_ID/2\"\n"), qsizetype(1));
     }
 };
 
