@@ -1,8 +1,10 @@
 #include "core/featurefile.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <climits>
 #include <cstring>
 #include <filesystem>
@@ -138,8 +140,8 @@ void writeAtomically(const std::string& path, const char* what, Fill fill) {
         fill(out);
         if (!out.flush()) {
             std::filesystem::remove(tmp, ec);
-            throw CacheError(tmp, std::string("cannot write ") + what +
-                                      " (disk full or no permission)");
+            throw CacheError(tmp,
+                             std::string("cannot write ") + what + " (disk full or no permission)");
         }
     }
     std::filesystem::rename(tmp, path, ec);
@@ -170,14 +172,49 @@ std::uint64_t fnv1a(const void* data, std::size_t size, std::uint64_t seed) {
     return h;
 }
 
-std::string privateTempName(const std::string& path) {
-    static std::atomic<unsigned> calls{0};
+namespace {
+
+std::string hostName() {
     char host[HOST_NAME_MAX + 1] = {};
     if (::gethostname(host, sizeof host - 1) != 0) {
         std::strcpy(host, "host");
     }
-    return path + ".tmp." + host + "." + std::to_string(::getpid()) + "." +
+    return host;
+}
+
+}  // namespace
+
+std::string privateTempName(const std::string& path) {
+    static std::atomic<unsigned> calls{0};
+    return path + ".tmp." + hostName() + "." + std::to_string(::getpid()) + "." +
            std::to_string(calls.fetch_add(1));
+}
+
+int removeOrphanedTempFiles(const std::string& dir) {
+    // "<entry>.tmp.<host>.<pid>.<call>", this host's only: a pid says nothing
+    // about a process on another machine sharing the folder.
+    const std::string mine = ".tmp." + hostName() + ".";
+    int removed = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        const auto at = name.rfind(mine);
+        if (at == std::string::npos) {
+            continue;
+        }
+        const std::string rest = name.substr(at + mine.size());  // "<pid>.<call>"
+        const auto dot = rest.find('.');
+        const std::string pid = rest.substr(0, dot);
+        if (dot == std::string::npos || pid.empty() ||
+            pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) {
+            continue;
+        }
+        if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) {
+            std::error_code ignored;
+            removed += std::filesystem::remove(entry.path(), ignored) ? 1 : 0;
+        }
+    }
+    return removed;
 }
 
 void writeTextFile(const std::string& path, const std::string& text) {

@@ -46,6 +46,11 @@ std::uint64_t fnv1a(const void* data, std::size_t size, std::uint64_t seed = 0xc
 // host, this process and this call.
 std::string privateTempName(const std::string& path);
 
+// Removes the temporary files in `dir` that writers on this host left when
+// they died (killed mid-write: their process is gone). Another host's, or a
+// live process's, are left alone. Returns how many were removed.
+int removeOrphanedTempFiles(const std::string& dir);
+
 // Writes `text` to a private temporary file and renames it to `path`, so a
 // reader sees the old file or the new one, never a mix of two writers'.
 // Throws CacheError naming the file.

@@ -174,6 +174,8 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
     if (ec) {
         throw CacheError(summary.cacheDir, "cannot create the feature cache folder: " + ec.message());
     }
+    // What an extraction killed mid-write on this host left behind.
+    cache::removeOrphanedTempFiles(summary.cacheDir);
     // The key folder's description, for people: written once (its contents
     // follow from the key), by whichever process first finds it missing,
     // each writer through its own temporary file.
