@@ -1,29 +1,63 @@
 // extract: features for a data set into the cache; predict: one video.
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <iostream>
+#include <utility>
 
 #include "commands.h"
 #include "progress.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/experiment.h"
+#include "vidrnn/features.h"
 #include "vidrnn/runtime.h"
 
 namespace vidrnn::cli {
 
 namespace {
 
-void runExtract(const TrainConfig& c, const Globals& g, bool json) {
+struct ExtractArgs {
+    std::string shard;  // "I/N"; empty = every clip
+    bool maps = false;
+    bool json = false;
+};
+
+// "I/N" with 0 <= I < N: digits only, so "-1/2", "1/2x" and "1.5/2" are refused too.
+std::pair<int, int> parseShard(const std::string& spec) {
+    const auto slash = spec.find('/');
+    const auto digits = [](const std::string& t) {
+        return !t.empty() && t.size() <= 6 &&
+               std::all_of(t.begin(), t.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    };
+    const std::string i = slash == std::string::npos ? "" : spec.substr(0, slash);
+    const std::string n = slash == std::string::npos ? "" : spec.substr(slash + 1);
+    if (!digits(i) || !digits(n)) {
+        throw ConfigError("--shard '" + spec + "': not I/N (shard I of N, e.g. 0/4)");
+    }
+    const int index = std::stoi(i), count = std::stoi(n);
+    if (count < 1 || index >= count) {
+        throw ConfigError("--shard '" + spec + "': shard " + i + " of " + n +
+                          " does not exist (I/N needs N >= 1 and 0 <= I < N)");
+    }
+    return {index, count};
+}
+
+void runExtract(const TrainConfig& c, const Globals& g, const ExtractArgs& a) {
+    const auto [shard, shards] = a.shard.empty() ? std::pair{0, 1} : parseShard(a.shard);
+    ExtractOptions options = extractOptionsFor(c);
+    options.shard = shard;
+    options.shards = shards;
+    options.maps = options.maps || a.maps;
     configureThreads(g.threads);
     ScanOptions so;
     auto ds = scanDataset(c.dataset, so);
     ProgressPrinter printer(g.quiet);
-    ExperimentCallbacks cb;
     if (!g.quiet) {
-        cb.onExtract = [&printer](const ExtractProgress& p) { printer.extract(p); };
+        options.progress = [&printer](const ExtractProgress& p) { printer.extract(p); };
     }
     std::atomic<bool> stop{false};
-    auto s = featuresFor(ds, c, cb, stop);
+    options.stop = &stop;
+    auto s = extractFeatures(ds, options);
     printer.finish();
     const double framesPerSecond = s.seconds > 0 ? double(s.framesComputed) / s.seconds : 0.0;
     const double backboneFps =
@@ -36,6 +70,8 @@ void runExtract(const TrainConfig& c, const Globals& g, bool json) {
         skipped.push_back({{"path", k.path}, {"reason", k.reason}});
     }
     nlohmann::json doc = {
+        {"shard", {{"index", s.shard}, {"count", s.shards}}},
+        {"clips_in_other_shards", s.otherShards},
         {"clips", s.clips},
         {"computed", s.computed},
         {"cached", s.cached},
@@ -59,9 +95,13 @@ void runExtract(const TrainConfig& c, const Globals& g, bool json) {
           {"map", {s.backbone.mapHeight, s.backbone.mapWidth}},
           {"batched", s.backbone.batched}}},
     };
-    if (json) {
+    if (a.json) {
         printJson(doc);
         return;
+    }
+    if (s.shards > 1) {
+        std::printf("shard %d/%d (%d of the data set's clips are in other shards): ", s.shard,
+                    s.shards, s.otherShards);
     }
     std::printf("%d clips with features (%d computed, %d cached, %d recomputed), %zu skipped\n",
                 s.clips, s.computed, s.cached, s.recomputed, skipped.size());
@@ -123,15 +163,22 @@ void runPredict(const std::string& video, std::int64_t runId, const std::string&
 
 void addExtractCommands(CLI::App& app, Globals& globals) {
     auto cfg = std::make_shared<TrainConfig>();
-    auto json = std::make_shared<bool>(false);
+    auto ea = std::make_shared<ExtractArgs>();
     auto preset = std::make_shared<std::string>("user");
     auto* extract = app.add_subcommand("extract", "compute per-frame CNN features into the cache");
     addDataOptions(extract, *cfg);
     addPresetOption(extract, *preset);
-    extract->add_flag("--json", *json, "print counts, skipped clips and timings as JSON");
-    extract->callback([extract, cfg, json, preset, &globals] {
+    extract->add_flag("--json", ea->json, "print counts, skipped clips and timings as JSON");
+    extract->add_option("--shard", ea->shard,
+                        "I/N: only shard I of N (0 <= I < N): every N-th clip of the data set's "
+                        "order (class, group, clip number, path) from the I-th on; N processes, "
+                        "one per shard, fill one cache (a cluster's extraction array)");
+    extract->add_flag("--maps", ea->maps,
+                      "the map form ConvLSTM reads (mobilenet_v2 has two forms, each its own "
+                      "cache entry; other backbones keep both in one)");
+    extract->callback([extract, cfg, ea, preset, &globals] {
         applyPreset(extract, *preset, {"--frames", "--size", "--backbone"}, *cfg, globals.quiet);
-        runExtract(*cfg, globals, *json);
+        runExtract(*cfg, globals, *ea);
     });
 
     struct PredictArgs {

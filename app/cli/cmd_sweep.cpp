@@ -1,17 +1,11 @@
 // sweep: a grid of runs over one data set, resumable, by one process or many
 // workers (--worker, --slurm); demo: the main job.
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -19,6 +13,7 @@
 
 #include "commands.h"
 #include "progress.h"
+#include "slurm.h"
 #include "vidrnn/compare.h"
 #include "vidrnn/demo.h"
 #include "vidrnn/errors.h"
@@ -29,8 +24,6 @@
 #include "vidrnn/splits.h"
 
 namespace vidrnn::cli {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -401,96 +394,6 @@ void addGridOptions(CLI::App* cmd, SweepArgs& a, std::string& preset, const char
     addPrecisionOption(cmd, a.base.precision);
 }
 
-// This command line as given (Linux: /proc/self/cmdline), for the workers.
-std::vector<std::string> ownCommandLine() {
-    std::ifstream in("/proc/self/cmdline", std::ios::binary);
-    std::vector<std::string> args;
-    std::string arg;
-    while (std::getline(in, arg, '\0')) {
-        args.push_back(arg);
-    }
-    return args;
-}
-
-std::string shellQuoted(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) {
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    }
-    return out + "'";
-}
-
-// The sbatch script of N identical workers: each runs this sweep with
-// --worker and claims cells from the store until none is left, so the array
-// index never maps to a cell and a task that dies leaves its cells to the others.
-std::string slurmScript(const SweepArgs& a, const std::string& store) {
-    const auto given = ownCommandLine();
-    std::string command = shellQuoted(fs::canonical("/proc/self/exe").string());
-    for (std::size_t i = 1; i < given.size(); ++i) {
-        const std::string& arg = given[i];
-        if (arg == "--slurm" || arg == "--slurm-opt") {
-            ++i;  // and its value
-            continue;
-        }
-        if (arg.rfind("--slurm=", 0) == 0 || arg.rfind("--slurm-opt=", 0) == 0 ||
-            arg == "--dry-run" || arg == "--worker") {
-            continue;
-        }
-        command += " " + shellQuoted(arg);
-    }
-    std::string script = "#!/bin/bash\n#SBATCH --job-name=vidrnn-sweep\n";
-    script += "#SBATCH --array=0-" + std::to_string(a.slurm - 1) + "\n";
-    script += "#SBATCH --output=vidrnn-sweep-%A_%a.out\n";
-    for (const auto& option : a.slurmOptions) {
-        script += "#SBATCH " + option + "\n";
-    }
-    script += "# " + std::to_string(a.slurm) + " identical workers on " + store + "\n";
-    script += "set -eu\n";
-    if (const char* checkpoints = std::getenv("VIDRNN_CHECKPOINTS")) {
-        script += "export VIDRNN_CHECKPOINTS=" + shellQuoted(checkpoints) + "\n";
-    }
-    script += "cd " + shellQuoted(fs::current_path().string()) + "\n";
-    return script + "exec " + command + " --worker\n";
-}
-
-void submitToSlurm(const SweepArgs& a, const Globals& g) {
-    const std::string store = resolveStorePath(g.db);
-    if (store.find("://") == std::string::npos) {
-        throw ConfigError(store +
-                          ": --slurm needs a postgresql:// store that every node reaches "
-                          "(an SQLite file must not be shared over a network file system)");
-    }
-    const std::string script = slurmScript(a, store);
-    if (a.dryRun) {
-        std::cout << script;
-        return;
-    }
-    const fs::path file = fs::absolute("vidrnn-sweep.sbatch");
-    std::ofstream(file) << script;
-    const std::string submit = "sbatch --parsable " + shellQuoted(file.string());
-    FILE* pipe = ::popen(submit.c_str(), "r");
-    if (!pipe) {
-        throw Error("cannot run sbatch: " + std::string(std::strerror(errno)));
-    }
-    char buffer[256] = {};
-    std::string out;
-    while (std::fgets(buffer, sizeof buffer, pipe)) {
-        out += buffer;
-    }
-    const int status = ::pclose(pipe);
-    if (status != 0) {
-        throw Error("sbatch refused " + file.string() + " (exit status " +
-                    std::to_string(WEXITSTATUS(status)) + ")");
-    }
-    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) {
-        out.pop_back();
-    }
-    std::printf(
-        "submitted job array %s: %d workers on %s (script %s); watch it with vidrnn "
-        "--db URL sweep status\n",
-        out.c_str(), a.slurm, store.c_str(), file.c_str());
-}
-
 // `sweep status`: cells done, running (where), queued and failed.
 void printSweepStatus(std::int64_t sweepId, const Globals& g) {
     const auto store = openForReport(g);
@@ -563,13 +466,15 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
     sweep
         ->add_option("--slurm", a->slurm,
                      "submit an sbatch job array of N identical workers instead (each claims "
-                     "cells until none is left; needs a postgresql:// store)")
+                     "cells until none is left; needs a postgresql:// store), after an "
+                     "extraction array of N tasks that shards the clips' features into the "
+                     "cache (none when the cache holds them all)")
         ->check(CLI::PositiveNumber);
     sweep->add_option("--slurm-opt", a->slurmOptions,
-                      "an #SBATCH option for the job array, e.g. --slurm-opt=--time=4:00:00 "
+                      "an #SBATCH option for both job arrays, e.g. --slurm-opt=--time=4:00:00 "
                       "(repeatable)");
     sweep->add_flag("--dry-run", a->dryRun,
-                    "with --slurm: print the sbatch script, submit nothing");
+                    "with --slurm: print the sbatch scripts, submit nothing");
     // `sweep status` reads a store; the grid's --data is required only to run one.
     sweep->get_option("--data")->required(false);
     auto statusSweep = std::make_shared<std::int64_t>(0);
@@ -586,7 +491,13 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         }
         applyPreset(sweep, *preset, kPresetOptions, a->base, globals.quiet);
         if (a->slurm > 0) {
-            submitToSlurm(*a, globals);
+            SlurmSweep job;
+            job.base = a->base;
+            job.archs = a->archs;
+            job.tasks = a->slurm;
+            job.options = a->slurmOptions;
+            job.dryRun = a->dryRun;
+            submitToSlurm(job, globals);
             return;
         }
         const auto id = runSweep(*a, globals);

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # vidrnn sweep --slurm 3 on a single-node Slurm on localhost into a throwaway
-# PostgreSQL (the recipes of ../shared/CLUSTER.md): the 12-cell sweep
-# completes with every cell once, `sweep status` names the Slurm job of a
-# running cell, and one array task cancelled with scancel leaves its cells to
-# the others. Exit 77 (skipped) when a package is missing or not root
+# PostgreSQL (the recipes of ../shared/CLUSTER.md), from an empty feature
+# cache: the extraction array runs first (the workers wait on it), its three
+# shards compute every clip's features exactly once and no worker computes
+# any; the 12-cell sweep completes with every cell once, `sweep status` names
+# the Slurm job of a running cell, and one array task cancelled with scancel
+# leaves its cells to the others. Exit 77 (skipped) when a package is missing or not root
 # (slurmd runs as root here); every daemon is stopped by pid on exit.
 #   cluster_slurm.sh VIDRNN
 set -euo pipefail
@@ -79,17 +81,25 @@ done
 pids+=("$(cat "$D/slurmd.pid")" "$(cat "$D/slurmctld.pid")")
 for i in $(seq 100); do sinfo -h -N -o %t 2>/dev/null | grep -qx idle && break; sleep 0.2; done
 
-# The sweep: tiny demo data, features first (on shared storage on a cluster)
+# The sweep: tiny demo data, an empty cache (on shared storage on a cluster)
 cd "$D"
 "$VIDRNN" -q data generate --out demo --preset tiny >/dev/null
+clips=$("$VIDRNN" -q data scan demo --json | sed -n 's/^  "clips": \([0-9]*\),$/\1/p')
+[ -n "$clips" ] || { echo "FAIL: data scan gave no clip count"; exit 1; }
 DATA=(--data "$D/demo" --size 32 --frames 4 --cache "$D/cache" --device cpu --backbone resnet18)
-"$VIDRNN" -q extract "${DATA[@]}" >/dev/null
 "$VIDRNN" -q --db "$URL" store check >/dev/null
 start=$(date +%s)
 # Cells long enough (a few seconds each) that a running one is seen.
-"$VIDRNN" -q --threads 1 --db "$URL" sweep --archs lstm gru mean_pool --hidden 8 16 --seeds 2 \
-  --split random --epochs 300 --batch 2 --patience 0 --lease 3 "${DATA[@]}" --slurm 3
-job=$(squeue -h -o %A | head -1)
+submitted=$("$VIDRNN" -q --threads 1 --db "$URL" sweep --archs lstm gru mean_pool --hidden 8 16 \
+  --seeds 2 --split random --epochs 300 --batch 2 --patience 0 --lease 3 "${DATA[@]}" --slurm 3)
+echo "$submitted"
+extraction=$(echo "$submitted" | sed -n 's/^submitted extraction job array \([0-9]*\):.*/\1/p')
+job=$(echo "$submitted" | sed -n 's/^submitted job array \([0-9]*\):.*/\1/p')
+[ -n "$extraction" ] && [ -n "$job" ] || { echo "FAIL: not two job arrays submitted"; exit 1; }
+# The workers wait for the extraction array (afterok).
+depends=$(squeue -h -j "$job" -o %E | sort -u | tr '\n' ' ')
+echo "workers' job $job depends on: $depends"
+case "$depends" in *afterok:${extraction}*) ;; *) echo "FAIL: the workers do not wait for job $extraction"; exit 1 ;; esac
 
 # While it runs: status names the Slurm job of a running cell; then one
 # running array task is cancelled.
@@ -114,3 +124,28 @@ runs=$(psql -X -A -t -h "$D/pg/sock" -U vidrnn vidrnn -c \
   "SELECT count(*) || ' runs, ' || count(DISTINCT (arch, hidden, layers, fold, seed)) || ' cells, ' || sum(attempts) || ' claims, jobs ' || string_agg(DISTINCT owner_job, ',') FROM runs WHERE kind = 'trained'")
 echo "slurm: $runs in $(( $(date +%s) - start )) s"
 echo "$runs" | grep -q "^12 runs, 12 cells" || { echo "FAIL: not one run per cell"; exit 1; }
+
+# Every clip's features computed exactly once, by the extraction shards
+# (their summary lines), none by a worker: no entry is newer than the last
+# extraction log, which the first run row follows.
+computed=0
+for task in 0 1 2; do
+  log="$D/vidrnn-extract-${extraction}_${task}.out"
+  line=$(grep -o "^shard ${task}/3 .* clips with features ([0-9]* computed, [0-9]* cached" "$log") ||
+    { echo "FAIL: no summary of shard $task/3"; cat "$log"; exit 1; }
+  echo "$line"
+  n=$(echo "$line" | sed 's/.*(\([0-9]*\) computed, \([0-9]*\) cached/\1 \2/')
+  [ "${n#* }" = 0 ] || { echo "FAIL: shard $task/3 found entries it should have made"; exit 1; }
+  computed=$(( computed + ${n% *} ))
+done
+entries=$(find "$D/cache" -name '*.feat' | wc -l)
+echo "extraction: $computed clips computed over 3 shards, $entries cache entries, $clips clips"
+[ "$computed" = "$clips" ] && [ "$entries" = "$clips" ] ||
+  { echo "FAIL: not every clip computed exactly once"; exit 1; }
+newest_entry=$(find "$D/cache" -name '*.feat' -printf '%T@\n' | sort -n | tail -1)
+last_log=$(stat -c %.Y "$D"/vidrnn-extract-"${extraction}"_*.out | sort -n | tail -1)
+first_run=$(psql -X -A -t -h "$D/pg/sock" -U vidrnn vidrnn -c \
+  "SELECT extract(epoch FROM min(created_at)::timestamptz) FROM runs WHERE kind = 'trained'")
+echo "newest entry $newest_entry, last extraction log $last_log, first run $first_run"
+awk -v e="$newest_entry" -v l="$last_log" -v r="$first_run" 'BEGIN { exit !(e <= l && l <= r) }' ||
+  { echo "FAIL: features written after the extraction array, or training before it"; exit 1; }

@@ -126,12 +126,16 @@ private Q_SLOTS:
         auto status = runCli({"--db", mPg.url("same"), "sweep", "status"});
         QVERIFY2(status.out.contains("12 cells: 12 done, 0 running, 0 queued, 0 failed"),
                  status.out.constData());
-        // The job array a cluster would get: identical workers, nothing submitted.
+        // The job array a cluster would get: identical workers, nothing
+        // submitted; no extraction array, the features being in the cache
+        // (tst_cli_extract checks the extraction array of an empty cache).
         auto slurm = runCli(
             QStringList{"-q", "--db", mPg.url("same")} + kGrid +
             QStringList{"--epochs", "1", "--slurm", "3", "--slurm-opt=--time=10", "--dry-run"} +
             mData);
         QVERIFY2(slurm.exitCode == 0, slurm.err.constData());
+        QVERIFY2(slurm.out.contains("# no extraction job"), slurm.out.constData());
+        QVERIFY(!slurm.out.contains("vidrnn-extract"));
         QVERIFY(slurm.out.contains("#SBATCH --array=0-2\n#"));
         QVERIFY(slurm.out.contains("#SBATCH --time=10\n"));
         QVERIFY(slurm.out.contains("'sweep'") && slurm.out.trimmed().endsWith("--worker"));

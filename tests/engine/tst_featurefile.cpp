@@ -1,9 +1,15 @@
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <QtTest>
 
 #include <QTemporaryDir>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "core/featurefile.h"
 #include "vidrnn/errors.h"
@@ -41,7 +47,64 @@ private Q_SLOTS:
         QCOMPARE(back.maps, sample().maps);
         auto vecOnly = cache::readFeatureFile(path, false);
         QVERIFY(vecOnly.maps.empty());
-        QVERIFY(!std::filesystem::exists(path + ".tmp"));
+        // The temporary file was renamed into place: a.feat is all there is.
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"a.feat"});
+    }
+
+    // Writers of one entry at once (processes sharing a cache folder, here
+    // threads) each write a private temporary file: none fails, none leaves a
+    // temporary file behind, and the entry reads back whole.
+    void concurrentWritersOfOneEntry() {
+        QTemporaryDir dir;
+        const auto path = dir.filePath("a.feat").toStdString();
+        std::atomic<int> failures{0};
+        std::vector<std::thread> writers;
+        for (int t = 0; t < 4; ++t) {
+            writers.emplace_back([&] {
+                for (int i = 0; i < 50; ++i) {
+                    try {
+                        cache::writeFeatureFile(path, sample());
+                    } catch (const CacheError&) {
+                        ++failures;
+                    }
+                }
+            });
+        }
+        for (auto& w : writers) {
+            w.join();
+        }
+        QCOMPARE(failures.load(), 0);
+        QCOMPARE(cache::readFeatureFile(path, true).maps, sample().maps);
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList{"a.feat"});
+        QVERIFY(cache::privateTempName(path) != cache::privateTempName(path));
+    }
+
+    // A writer killed mid-write leaves its temporary file: removed once its
+    // process is gone, if it ran on this host; a live writer's, another
+    // host's and the entries themselves are kept.
+    void orphanedTempFilesRemoved() {
+        QTemporaryDir dir;
+        const auto path = dir.filePath("a.feat").toStdString();
+        cache::writeFeatureFile(path, sample());
+        const pid_t child = fork();
+        if (child == 0) {
+            _exit(0);
+        }
+        QVERIFY(child > 0);
+        QCOMPARE(waitpid(child, nullptr, 0), child);
+        const std::string live = cache::privateTempName(path);
+        std::string dead = live;  // ".tmp.<host>.<our pid>.<n>" with the child's pid
+        dead.replace(dead.rfind("." + std::to_string(getpid()) + "."),
+                     std::to_string(getpid()).size() + 2, "." + std::to_string(child) + ".");
+        const std::string elsewhere = path + ".tmp.another-host." + std::to_string(child) + ".0";
+        for (const auto& f : {live, dead, elsewhere}) {
+            std::ofstream(f) << "half";
+        }
+        QCOMPARE(cache::removeOrphanedTempFiles(dir.path().toStdString()), 1);
+        QVERIFY(!std::filesystem::exists(dead));
+        QVERIFY(std::filesystem::exists(live));
+        QVERIFY(std::filesystem::exists(elsewhere));
+        QVERIFY(std::filesystem::exists(path));
     }
 
     void damaged_data() {

@@ -40,9 +40,13 @@ struct ExperimentResult {
 // path, so runs of one store may keep them in different places.
 std::string checkpointDirFor(const std::string& storePath);
 
+// The extraction settings a config's runs read: its backbone, size, T,
+// cache and device, in the form its architecture reads (mobilenet_v2: maps
+// for convlstm, else vectors).
+ExtractOptions extractOptionsFor(const TrainConfig& config);
+
 // Extracts (or reuses) features for the config's backbone, size and T, in
-// the form its architecture reads (mobilenet_v2: maps for convlstm, else
-// vectors).
+// the form its architecture reads (extractOptionsFor).
 ExtractSummary featuresFor(const Dataset& dataset, const TrainConfig& config,
                            const ExperimentCallbacks& callbacks, const std::atomic<bool>& stop);
 

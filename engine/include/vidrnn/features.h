@@ -67,6 +67,13 @@ struct ExtractOptions {
     std::string device = "cpu";  // resolved device ("cpu", "cuda:0")
     int batchFrames = 64;        // frames per backbone call
     int decodeThreads = 1;       // decoders running beside inference
+    // Shard `shard` of `shards` (0 <= shard < shards): only the clips whose
+    // index in Dataset::clips (sorted by class, group, clip number, path) is
+    // shard modulo shards. Every process that scans the same data set agrees
+    // on it, the shards together cover each clip once, and each shard gets a
+    // like share of every class.
+    int shard = 0;
+    int shards = 1;
     std::function<void(const ExtractProgress&)> progress;
     const std::atomic<bool>* stop = nullptr;
 };
@@ -74,7 +81,10 @@ struct ExtractOptions {
 struct ExtractSummary {
     BackboneDescription backbone;
     std::string cacheDir;        // the folder of this backbone/size/T key
-    int clips = 0;               // usable clips with features now
+    int shard = 0;               // which shard of how many (ExtractOptions)
+    int shards = 1;
+    int clips = 0;               // usable clips of the shard with features now
+    int otherShards = 0;         // the data set's clips left to the other shards
     int computed = 0;            // decoded and run through the backbone now
     int cached = 0;              // found valid in the cache
     int recomputed = 0;          // cache files found corrupt and recomputed
@@ -86,9 +96,24 @@ struct ExtractSummary {
     bool cancelled = false;
 };
 
-// Computes (or finds) features for every clip of the data set. Resumable:
-// valid cache files are reused. A clip that cannot be decoded is skipped with
-// its reason. Throws ModelError for an unusable backbone.
+// Computes (or finds) features for every clip of the data set (of the shard).
+// Resumable: valid cache files are reused. A clip that cannot be decoded is
+// skipped with its reason. Several processes may fill one cache folder at
+// once (each entry is written whole and renamed into place). Throws
+// ModelError for an unusable backbone, ConfigError for a shard that does not
+// exist.
 ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& options);
+
+struct CacheCoverage {
+    std::string cacheDir;  // the folder of this backbone/size/T key
+    int clips = 0;         // the data set's clips
+    int cached = 0;        // of them with an entry for this key and this very video
+};
+
+// How many clips extractFeatures would find done, without decoding a video
+// (the backbone is loaded once, for its identity; each entry's header is
+// read, not its data: a damaged entry counts here and is recomputed when
+// extractFeatures reads it). Throws ModelError for an unusable backbone.
+CacheCoverage cacheCoverage(const Dataset& dataset, const ExtractOptions& options);
 
 }  // namespace vidrnn

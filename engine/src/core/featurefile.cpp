@@ -1,5 +1,11 @@
 #include "core/featurefile.h"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -122,6 +128,30 @@ FeatureFile readSections(const RawHeader& raw, bool wantMaps, const std::string&
     return file;
 }
 
+// Writes through a private temporary file renamed into place: rename(2)
+// replaces `path` atomically, also when another writer put it there first
+// (the same contents: the same key, the same video).
+template <typename Fill>
+void writeAtomically(const std::string& path, const char* what, Fill fill) {
+    const std::string tmp = privateTempName(path);
+    std::error_code ec;
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        fill(out);
+        if (!out.flush()) {
+            std::filesystem::remove(tmp, ec);
+            throw CacheError(tmp,
+                             std::string("cannot write ") + what + " (disk full or no permission)");
+        }
+    }
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        const std::string reason = ec.message();
+        std::filesystem::remove(tmp, ec);
+        throw CacheError(path, std::string("cannot move ") + what + " into place: " + reason);
+    }
+}
+
 }  // namespace
 
 std::uint64_t fnv1a(const void* data, std::size_t size, std::uint64_t seed) {
@@ -140,6 +170,55 @@ std::uint64_t fnv1a(const void* data, std::size_t size, std::uint64_t seed) {
         h *= 0x100000001b3ULL;
     }
     return h;
+}
+
+namespace {
+
+std::string hostName() {
+    char host[HOST_NAME_MAX + 1] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) {
+        std::strcpy(host, "host");
+    }
+    return host;
+}
+
+}  // namespace
+
+std::string privateTempName(const std::string& path) {
+    static std::atomic<unsigned> calls{0};
+    return path + ".tmp." + hostName() + "." + std::to_string(::getpid()) + "." +
+           std::to_string(calls.fetch_add(1));
+}
+
+int removeOrphanedTempFiles(const std::string& dir) {
+    // "<entry>.tmp.<host>.<pid>.<call>", this host's only: a pid says nothing
+    // about a process on another machine sharing the folder.
+    const std::string mine = ".tmp." + hostName() + ".";
+    int removed = 0;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = entry.path().filename().string();
+        const auto at = name.rfind(mine);
+        if (at == std::string::npos) {
+            continue;
+        }
+        const std::string rest = name.substr(at + mine.size());  // "<pid>.<call>"
+        const auto dot = rest.find('.');
+        const std::string pid = rest.substr(0, dot);
+        if (dot == std::string::npos || pid.empty() ||
+            pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) {
+            continue;
+        }
+        if (::kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) {
+            std::error_code ignored;
+            removed += std::filesystem::remove(entry.path(), ignored) ? 1 : 0;
+        }
+    }
+    return removed;
+}
+
+void writeTextFile(const std::string& path, const std::string& text) {
+    writeAtomically(path, "file", [&text](std::ofstream& out) { out << text; });
 }
 
 void writeFeatureFile(const std::string& path, const FeatureFile& file) {
@@ -166,23 +245,13 @@ void writeFeatureFile(const std::string& path, const FeatureFile& file) {
     raw.vectorsChecksum = fnv1a(file.vectors.data(), vecCount * sizeof(float));
     raw.mapsChecksum = fnv1a(file.maps.data(), mapCount * sizeof(std::uint16_t));
 
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    writeAtomically(path, "feature file", [&](std::ofstream& out) {
         out.write(reinterpret_cast<const char*>(&raw), sizeof raw);
         out.write(reinterpret_cast<const char*>(file.vectors.data()),
                   static_cast<std::streamsize>(vecCount * sizeof(float)));
         out.write(reinterpret_cast<const char*>(file.maps.data()),
                   static_cast<std::streamsize>(mapCount * sizeof(std::uint16_t)));
-        if (!out.flush()) {
-            throw CacheError(tmp, "cannot write feature file (disk full or no permission)");
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        throw CacheError(path, "cannot move feature file into place: " + ec.message());
-    }
+    });
 }
 
 FeatureHeader readFeatureHeader(const std::string& path) {

@@ -7,7 +7,10 @@
 //
 // Each section has its own FNV-1a checksum, so a reader that wants vectors only
 // does not read the maps. Files are written to a temporary name and renamed,
-// so a killed extraction never leaves a half file under the final name.
+// so a killed extraction never leaves a half file under the final name. The
+// temporary name is the writer's own (host, process, call): processes on
+// several nodes may fill one cache folder on shared storage at once, and there
+// is no index file, so each entry is one file that appears whole or not at all.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +41,20 @@ struct FeatureFile {
 };
 
 std::uint64_t fnv1a(const void* data, std::size_t size, std::uint64_t seed = 0xcbf29ce484222325ULL);
+
+// A temporary name beside `path` that no other writer uses: it names this
+// host, this process and this call.
+std::string privateTempName(const std::string& path);
+
+// Removes the temporary files in `dir` that writers on this host left when
+// they died (killed mid-write: their process is gone). Another host's, or a
+// live process's, are left alone. Returns how many were removed.
+int removeOrphanedTempFiles(const std::string& dir);
+
+// Writes `text` to a private temporary file and renames it to `path`, so a
+// reader sees the old file or the new one, never a mix of two writers'.
+// Throws CacheError naming the file.
+void writeTextFile(const std::string& path, const std::string& text);
 
 // Throws CacheError naming the file.
 void writeFeatureFile(const std::string& path, const FeatureFile& file);

@@ -41,9 +41,7 @@ std::vector<std::string> demoStudyArchs() { return {"lstm", "gru", "deep_lstm", 
 
 std::vector<int> demoStudyHidden() { return {64, 128}; }
 
-ExtractSummary featuresFor(const Dataset& dataset, const TrainConfig& config,
-                           const ExperimentCallbacks& callbacks, const std::atomic<bool>& stop) {
-    configureThreads(config.threads);
+ExtractOptions extractOptionsFor(const TrainConfig& config) {
     ExtractOptions opt;
     opt.backbone = config.backbone;
     opt.maps = isSpatialArch(config.arch);
@@ -51,6 +49,13 @@ ExtractSummary featuresFor(const Dataset& dataset, const TrainConfig& config,
     opt.imageSize = config.imageSize;
     opt.cacheDir = config.cacheDir;
     opt.device = resolveDevice(config.device);
+    return opt;
+}
+
+ExtractSummary featuresFor(const Dataset& dataset, const TrainConfig& config,
+                           const ExperimentCallbacks& callbacks, const std::atomic<bool>& stop) {
+    configureThreads(config.threads);
+    ExtractOptions opt = extractOptionsFor(config);
     opt.progress = callbacks.onExtract;
     opt.stop = &stop;
     return extractFeatures(dataset, opt);

@@ -6,7 +6,6 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -120,6 +119,14 @@ void writeClip(const std::string& file, const torch::Tensor& maps, std::int64_t 
     cache::writeFeatureFile(file, out);
 }
 
+// Whether an entry's header says it holds this key's features of this very
+// video (its size and mtime when extracted).
+bool describesClip(const cache::FeatureHeader& h, std::uint64_t key, int frames,
+                   const SourceStamp& stamp) {
+    return h.key == key && h.frames == static_cast<std::uint32_t>(frames) &&
+           h.sourceSize == stamp.size && h.sourceMtime == stamp.mtime;
+}
+
 bool validCacheFile(const std::string& file, std::uint64_t key, int frames,
                     const SourceStamp& stamp, bool* existed) {
     std::error_code ec;
@@ -130,33 +137,50 @@ bool validCacheFile(const std::string& file, std::uint64_t key, int frames,
     try {
         // A full read: the checksums catch a file damaged anywhere, not only
         // one cut short.
-        const auto h = cache::readFeatureFile(file, /*wantMaps=*/true).header;
-        return h.key == key && h.frames == static_cast<std::uint32_t>(frames) &&
-               h.sourceSize == stamp.size && h.sourceMtime == stamp.mtime;
+        return describesClip(cache::readFeatureFile(file, /*wantMaps=*/true).header, key, frames,
+                             stamp);
     } catch (const CacheError&) {
         return false;
     }
 }
 
+// The key folder of a backbone (by identity) under the options' cache root.
+std::string keyDirOf(const ExtractOptions& options, const std::string& identity,
+                     std::uint64_t* key) {
+    const std::string root = options.cacheDir.empty() ? defaultCacheDir() : options.cacheDir;
+    return cacheKeyDir(root, identity, options.imageSize, options.frames, key);
+}
+
 }  // namespace
 
 ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& options) {
+    if (options.shards < 1 || options.shard < 0 || options.shard >= options.shards) {
+        throw ConfigError("shard " + std::to_string(options.shard) + " of " +
+                          std::to_string(options.shards) +
+                          " does not exist (shards are numbered 0 to N-1, N >= 1)");
+    }
     const auto t0 = Clock::now();
     Backbone backbone(options.backbone, options.imageSize, torch::Device(options.device),
                       options.maps);
     ExtractSummary summary;
     summary.backbone = backbone.description();
+    summary.shard = options.shard;
+    summary.shards = options.shards;
     const bool spatial = summary.backbone.spatial;
     std::uint64_t key = 0;
-    const std::string root = options.cacheDir.empty() ? defaultCacheDir() : options.cacheDir;
-    summary.cacheDir = cacheKeyDir(root, summary.backbone.identity, options.imageSize,
-                                   options.frames, &key);
+    summary.cacheDir = keyDirOf(options, summary.backbone.identity, &key);
     std::error_code ec;
     fs::create_directories(summary.cacheDir, ec);
     if (ec) {
         throw CacheError(summary.cacheDir, "cannot create the feature cache folder: " + ec.message());
     }
-    {
+    // What an extraction killed mid-write on this host left behind.
+    cache::removeOrphanedTempFiles(summary.cacheDir);
+    // The key folder's description, for people: written once (its contents
+    // follow from the key), by whichever process first finds it missing,
+    // each writer through its own temporary file.
+    if (const auto described = fs::path(summary.cacheDir) / "backbone.json";
+        !fs::exists(described, ec)) {
         nlohmann::json info = {{"backbone", summary.backbone.identity},
                                {"source", summary.backbone.source},
                                {"pretrained", summary.backbone.pretrained},
@@ -164,14 +188,17 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
                                {"frames", options.frames},
                                {"spatial", spatial},
                                {"channels", summary.backbone.channels}};
-        std::ofstream(fs::path(summary.cacheDir) / "backbone.json")
-            << util::jsonText(info, 2) << '\n';
+        cache::writeTextFile(described.string(), util::jsonText(info, 2) + '\n');
     }
 
     // Which clips need work: a valid file for this key and this very video is kept.
     std::vector<std::size_t> todo;
     std::vector<SourceStamp> stamps(dataset.clips.size());
     for (std::size_t i = 0; i < dataset.clips.size(); ++i) {
+        if (static_cast<int>(i % static_cast<std::size_t>(options.shards)) != options.shard) {
+            ++summary.otherShards;
+            continue;
+        }
         const auto& clip = dataset.clips[i];
         stamps[i] = stampOf(clip.path);
         bool existed = false;
@@ -194,7 +221,7 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
                      [&](auto a, auto b) { return stamps[a].size < stamps[b].size; });
 
     ExtractProgress progress;
-    progress.total = static_cast<int>(dataset.clips.size());
+    progress.total = static_cast<int>(dataset.clips.size()) - summary.otherShards;
     progress.cached = summary.cached;
     progress.done = summary.cached;
     auto report = [&] {
@@ -325,6 +352,27 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
     summary.clips = summary.cached + summary.computed;
     summary.seconds = util::secondsSince(t0);
     return summary;
+}
+
+CacheCoverage cacheCoverage(const Dataset& dataset, const ExtractOptions& options) {
+    CacheCoverage coverage;
+    std::uint64_t key = 0;
+    coverage.cacheDir = keyDirOf(
+        options, describeBackbone(options.backbone, options.imageSize, options.maps).identity,
+        &key);
+    coverage.clips = static_cast<int>(dataset.clips.size());
+    for (const auto& clip : dataset.clips) {
+        try {
+            coverage.cached +=
+                describesClip(cache::readFeatureHeader(cacheFileFor(coverage.cacheDir, clip.path)),
+                              key, options.frames, stampOf(clip.path))
+                    ? 1
+                    : 0;
+        } catch (const CacheError&) {
+            // No entry, or not a readable one: extractFeatures makes it.
+        }
+    }
+    return coverage;
 }
 
 }  // namespace vidrnn
