@@ -47,9 +47,9 @@ namespace {
 
 using vidrnn::test::kClusterCells;
 
-// Epochs per cell: about 1 s of training each here, so that the sweep lasts
-// several seconds and the cells are seen running.
-constexpr int kEpochs = 100;
+// Epochs per cell: about half a second of training each here, so that the
+// sweep lasts several seconds and the cells are seen running.
+constexpr int kEpochs = 60;
 
 std::set<qint64> completedInTable(MainWindow& window) {
     return test::completedRuns(*window.runsView()->model());
