@@ -22,6 +22,7 @@
 #include "vidrnn/report.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
+#include "vidrnn/sweepprogress.h"
 
 namespace vidrnn::cli {
 
@@ -397,42 +398,24 @@ void addGridOptions(CLI::App* cmd, SweepArgs& a, std::string& preset, const char
 // `sweep status`: cells done, running (where), queued and failed.
 void printSweepStatus(std::int64_t sweepId, const Globals& g) {
     const auto store = openForReport(g);
-    if (sweepId == 0) {
-        for (const auto& s : store.listSweeps()) {
-            sweepId = std::max(sweepId, s.id);
-        }
-        if (sweepId == 0) {
-            // Workers just submitted have not started the sweep yet.
-            std::printf("no sweep in %s yet\n", store.path().c_str());
-            return;
-        }
+    const auto progress = sweepProgress(store, sweepId);
+    if (!progress && sweepId == 0) {
+        // Workers just submitted have not started the sweep yet.
+        std::printf("no sweep in %s yet\n", store.path().c_str());
+        return;
     }
-    const auto sweep = store.getSweep(sweepId);
-    if (!sweep) {
+    if (!progress) {
         throw ConfigError(store.path() + ": no sweep " + std::to_string(sweepId));
     }
-    const auto spec = nlohmann::json::parse(sweep->spec);
-    const int cells = int(spec["archs"].size() * spec["hidden"].size() * spec["folds"].size()) *
-                      spec["seeds"].get<int>();
-    std::map<RunStatus, int> count;
-    std::vector<RunRecord> running;
-    for (const auto& r : store.sweepRuns(sweepId)) {
-        ++count[r.status];
-        if (r.status == RunStatus::Running) {
-            running.push_back(r);
-        }
-    }
-    const int done = count[RunStatus::Completed];
-    const int busy = count[RunStatus::Running];
-    const int failed = count[RunStatus::Failed];
+    const auto& p = *progress;
     std::printf("sweep %lld (%s): %d cells: %d done, %d running, %d queued, %d failed\n",
-                (long long)sweepId, sweep->status.c_str(), cells, done, busy,
-                cells - done - busy - failed, failed);
-    if (!running.empty()) {
+                (long long)p.sweep.id, p.sweep.status.c_str(), p.cells, p.done, p.running, p.queued,
+                p.failed);
+    if (!p.runningRuns.empty()) {
         std::printf("%6s  %-10s %6s %4s %4s  %-20s %8s  %-12s %s\n", "run", "arch", "hidden",
                     "fold", "seed", "host", "pid", "slurm job", "heartbeat");
     }
-    for (const auto& r : running) {
+    for (const auto& r : p.runningRuns) {
         std::printf("%6lld  %-10s %6d %4d %4d  %-20s %8lld  %-12s %s\n", (long long)r.id,
                     r.arch.c_str(), r.hidden, r.fold.value_or(0), r.seed.value_or(0),
                     r.ownerHost.c_str(), (long long)r.ownerPid.value_or(0),

@@ -37,9 +37,10 @@ int main(int argc, char** argv) {
                              "train one demo-sized run and print the longest UI-thread stall");
     QCommandLineOption data("data", "open this data set (folder or manifest) at start", "PATH");
     QCommandLineOption db("db",
-                          "the run store (default: ./experiments.db if it exists, else "
-                          "experiments.db in $XDG_DATA_HOME/vidrnn or ~/.local/share/vidrnn)",
-                          "FILE");
+                          "the run store: a SQLite file or postgresql://[user@]host[:port]/dbname "
+                          "(default: ./experiments.db if it exists, else experiments.db in "
+                          "$XDG_DATA_HOME/vidrnn or ~/.local/share/vidrnn)",
+                          "FILE|URL");
     QCommandLineOption demo("demo", "open the demo data (generated into demo-data/ when missing)");
     QCommandLineOption reproduce("reproduce",
                                  "the main job in the window: the demo data (generated into "

@@ -15,16 +15,15 @@
 
 #include "cliutil.h"
 #include "pgserver.h"
+#include "tinysweep.h"
 
 using vidrnn::test::PgServer;
 using vidrnn::test::runCli;
 
 namespace {
 
-// The grid every test sweeps: 3 architectures x 2 sizes x 2 seeds = 12 cells.
-const QStringList kGrid = {"sweep",   "--archs", "lstm",       "gru", "mean_pool", "--hidden",
-                           "8",       "16",      "--seeds",    "2",   "--split",   "random",
-                           "--batch", "2",       "--patience", "0"};
+// The grid every test sweeps: 12 cells.
+const QStringList& kGrid = vidrnn::test::kClusterGrid;
 
 // Epochs per cell of the three-worker sweep. At 1 epoch the 12 cells took
 // 0.3 s, less than the spread of the workers' start-ups (about 1 s each), and
@@ -104,9 +103,7 @@ private Q_SLOTS:
         QVERIFY2(mPg.start(), qPrintable(mPg.error()));
         const auto demo = mDir.filePath("demo");
         QCOMPARE(runCli({"-q", "data", "generate", "--out", demo, "--preset", "tiny"}).exitCode, 0);
-        mData = QStringList{"--data",   demo,  "--size",     "32",
-                            "--frames", "4",   "--cache",    mDir.filePath("cache"),
-                            "--device", "cpu", "--backbone", "resnet18"};
+        mData = vidrnn::test::tinyDataArgs(demo, mDir.filePath("cache"));
         // Features first, shared by every worker (as on a cluster's shared storage).
         QCOMPARE(runCli(QStringList{"-q", "extract"} + mData).exitCode, 0);
         QCOMPARE(runCli({"-q", "--db", mPg.url(), "store", "check"}).exitCode, 0);

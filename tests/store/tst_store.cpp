@@ -1,6 +1,7 @@
 // The run store's data path: runs round-trip with everything measured about
 // them, reference rows are imported once and stay read-only, dead runs are
-// marked interrupted (and live ones never), and sweeps resume without repeats.
+// marked interrupted (and live ones never), sweeps resume without repeats and
+// count their cells by state.
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "rawsqlite.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/store.h"
+#include "vidrnn/sweepprogress.h"
 
 using namespace vidrnn;
 using vidrnn::test::rawCount;
@@ -429,6 +431,47 @@ private Q_SLOTS:
         store.setSweepStatus(sweep, "completed");
         QCOMPARE(store.getSweep(sweep)->status, std::string("completed"));
         QVERIFY_THROWS_EXCEPTION(StoreError, store.claimCell(99, sampleConfig(), sampleMeta()));
+    }
+
+    // What `sweep status` and the workbench's Sweep tab show.
+    void sweepProgressByState() {
+        auto store = RunStore::open(mPath);
+        QVERIFY(!sweepProgress(store).has_value());
+        const auto sweep = store.createSweep(
+            R"({"archs":["gru","lstm"],"hidden":[64,128],"folds":[0],"seeds":2,"base":{}})",
+            "/data/ucf11");
+        auto claim = [&](const char* arch, int hidden, int seed) {
+            return store.claimCell(sweep, sampleConfig(arch, hidden, 0, seed), sampleMeta()).runId;
+        };
+        const auto done = claim("gru", 64, 0);
+        const auto failed = claim("gru", 64, 1);
+        const auto running = claim("lstm", 128, 0);
+        const auto interrupted = claim("lstm", 128, 1);
+        store.completeRun(done, sampleResult());
+        store.setStatus(failed, RunStatus::Failed, "out of memory");
+        store.setStatus(interrupted, RunStatus::Interrupted, "stopped");
+
+        auto p = sweepProgress(store, sweep);
+        QVERIFY(p.has_value());
+        QCOMPARE(p->sweep.id, sweep);
+        QCOMPARE(p->cells, 8);
+        QCOMPARE(p->done, 1);
+        QCOMPARE(p->running, 1);
+        QCOMPARE(p->failed, 1);
+        QCOMPARE(p->queued, 5);  // never claimed, and the interrupted one
+        QCOMPARE(p->runningRuns.size(), size_t(1));
+        QCOMPARE(p->runningRuns[0].id, running);
+        QCOMPARE(p->runningRuns[0].ownerPid, std::optional<std::int64_t>(getpid()));
+        QVERIFY(!p->runningRuns[0].ownerHost.empty());
+        QCOMPARE(p->failedRuns.size(), size_t(1));
+        QCOMPARE(p->failedRuns[0].message, std::string("out of memory"));
+
+        // 0: the newest sweep. A spec without a grid counts the cells it has.
+        const auto other = store.createSweep("{}", "/data/other");
+        QCOMPARE(sweepProgress(store)->sweep.id, other);
+        QCOMPARE(sweepProgress(store)->cells, 0);
+        QCOMPARE(sweepProgress(store, sweep)->done, 1);
+        QVERIFY(!sweepProgress(store, other + 1).has_value());
     }
 
 private:

@@ -18,6 +18,7 @@
 #include "models/runsmodel.h"
 #include "views/runsview.h"
 #include "models/storesession.h"
+#include "tinysweep.h"
 #include "uitest.h"
 
 using namespace vidrnn;
@@ -25,15 +26,8 @@ using namespace vidrnn::ui;
 
 namespace {
 
-// Completed trained runs the runs table shows.
 std::set<qint64> completedInTable(MainWindow& window) {
-    std::set<qint64> ids;
-    for (const RunRecord& r : window.runsView()->model()->runs()) {
-        if (r.kind == RunKind::Trained && r.status == RunStatus::Completed) {
-            ids.insert(r.id);
-        }
-    }
-    return ids;
+    return test::completedRuns(*window.runsView()->model());
 }
 
 }  // namespace
@@ -49,9 +43,7 @@ private Q_SLOTS:
         QVERIFY(mDir.isValid());
         test::isolate(mDir);
         mDemo = test::tinyDemo(mDir);
-        mData = {"--data",     mDemo,      "--size", "32",      "--frames",
-                 "4",          "--device", "cpu",    "--cache", mDir.filePath("cache"),
-                 "--backbone", "resnet18"};
+        mData = test::tinyDataArgs(mDemo, mDir.filePath("cache"));
         // Features first: the sweeps then spend their time training and writing.
         QProcess extract;
         extract.start(QStringLiteral(VIDRNN_CLI), QStringList{"-q", "extract"} + mData);

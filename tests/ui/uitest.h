@@ -1,6 +1,6 @@
 // Helpers shared by the workbench tests: an isolated environment (feature
 // cache, settings and store in a temporary folder), the tiny demo data set,
-// and a tiny run trained through the engine.
+// a tiny run trained through the engine, and what a runs table shows.
 #pragma once
 
 #include <QCoreApplication>
@@ -8,8 +8,10 @@
 #include <QTemporaryDir>
 
 #include <atomic>
+#include <set>
 #include <string>
 
+#include "models/runsmodel.h"
 #include "vidrnn/demo.h"
 #include "vidrnn/experiment.h"
 #include "vidrnn/store.h"
@@ -59,6 +61,17 @@ inline std::int64_t trainDirect(const QString& storePath, const TrainConfig& con
     const auto features = featuresFor(ds, config, {}, stop);
     const auto r = runExperiment(store, config, ds, features, {}, stop);
     return r.status == RunStatus::Completed ? r.runId : 0;
+}
+
+// The completed trained runs a runs table shows (its loaded rows).
+inline std::set<qint64> completedRuns(const ui::RunsModel& model) {
+    std::set<qint64> ids;
+    for (const RunRecord& r : model.runs()) {
+        if (r.kind == RunKind::Trained && r.status == RunStatus::Completed) {
+            ids.insert(r.id);
+        }
+    }
+    return ids;
 }
 
 }  // namespace vidrnn::test

@@ -1,10 +1,12 @@
-// The UI thread's connection to the run store. Other processes (the CLI, a
-// second workbench) write the same file: every few seconds the session asks
-// SQLite whether another connection committed (PRAGMA data_version, which
-// reads no table) and only then announces runsChanged; this process's own
-// writes call refresh(), which announces it too. The session holds no copy of
-// the runs: views read what they show through read(), on a read-only
-// connection in a thread of its own, so that a store of 50,000 runs never
+// The UI thread's connection to the run store: a SQLite file or a
+// PostgreSQL database (postgresql://...). Other processes (the CLI, cluster
+// workers, a second workbench) write the same store: every few seconds the
+// session asks, on its reader thread, whether anyone committed (SQLite's
+// PRAGMA data_version, PostgreSQL's change log, neither reading a table of
+// runs) and only then announces runsChanged; this process's own writes call
+// refresh(), which announces it too. The session holds no copy of the runs:
+// views read what they show through read(), on a read-only connection in a
+// thread of its own, so that a store of 50,000 runs or a slow server never
 // stalls the window (STYLE.md section 7).
 #pragma once
 
@@ -34,8 +36,14 @@ public:
     ~StoreSession() override;
 
     // Opens (creating it and importing the study's rows when new). Throws
-    // vidrnn::StoreError naming the file and the reason.
+    // vidrnn::StoreError naming the file or server and the reason.
     void open(const QString& path);
+    // The same on a thread of its own (a server may take seconds to answer,
+    // an old file to migrate), then switches to it here with opened(); or
+    // openFailed(), the store open before staying open. A later call
+    // supersedes one still connecting.
+    void openInBackground(const QString& location);
+    bool isOpening() const { return mOpening != 0; }
     bool isOpen() const { return mStore != nullptr; }
     QString path() const { return mPath; }
     // For writes, and reads that do not grow with the store (one run by id).
@@ -69,22 +77,41 @@ Q_SIGNALS:
     // table, RunStore::changesSince).
     void runsChanged();
     void errorOccurred(const QString& message);
+    // openInBackground could not open `location`; `message` names the file
+    // or server and the reason.
+    void openFailed(const QString& location, const QString& message);
 
 private:
     // The background reader's connection, opened in its thread on first use.
     struct Reader {
         std::string path;
         std::unique_ptr<RunStore> store;
+        const RunStore& get() {
+            if (!store) {
+                store =
+                    std::make_unique<RunStore>(RunStore::open(path, RunStore::OpenMode::ReadOnly));
+            }
+            return *store;
+        }
     };
-    void poll();
+    // Switches to an opened store.
+    void adopt(std::unique_ptr<RunStore> store);
+    // Asks the reader for the store's version; `announce` false takes it as
+    // the baseline.
+    void poll(bool announce = true);
 
     QString mPath;
     std::unique_ptr<RunStore> mStore;
     std::shared_ptr<Reader> mReader;
     QThreadPool* mPool = nullptr;  // one thread of its own: never queued behind training
-    std::int64_t mVersion = -1;    // data_version when last announced
+    // The reader connection's version when last seen (its own counter: on
+    // SQLite every connection has one).
+    std::int64_t mVersion = -1;
     QTimer* mTimer = nullptr;
+    bool mPolling = false;  // a poll is out: no second one before it comes back
     bool mReportedError = false;
+    quint64 mOpening = 0;  // the background open under way (0 = none)
+    quint64 mOpenCount = 0;
     quint64 mReads = 0;
 };
 
@@ -109,11 +136,7 @@ void StoreSession::read(QObject* context, std::function<Result(const RunStore&)>
             if (!reader) {
                 throw StoreError("no store is open");
             }
-            if (!reader->store) {
-                reader->store = std::make_unique<RunStore>(
-                    RunStore::open(reader->path, RunStore::OpenMode::ReadOnly));
-            }
-            outcome.result = work(*reader->store);
+            outcome.result = work(reader->get());
         } catch (const std::exception& e) {
             outcome.error = QString::fromUtf8(e.what());
         }

@@ -34,6 +34,8 @@
 #include "views/runsview.h"
 #include "views/scrubberview.h"
 #include "models/storesession.h"
+#include "views/sweepview.h"
+#include "widgets/storedialog.h"
 #include "views/trainingview.h"
 #include "vidrnn/demo.h"
 #include "vidrnn/experiment.h"
@@ -68,7 +70,7 @@ MainWindow::MainWindow(const MainWindowOptions& options, QWidget* parent)
             landOnResults();
         });
     }
-    openStore(qs(resolveStorePath(ss(mOptions.storePath))));
+    openFirstStore(qs(resolveStorePath(ss(mOptions.storePath))));
     if (!mOptions.dataPath.isEmpty()) {
         mDataset->openPath(mOptions.dataPath);
     }
@@ -84,6 +86,7 @@ void MainWindow::build() {
     mDataset = new DatasetView(mTabs);
     mTraining = new TrainingView(mQueue, mTabs);
     mRuns = new RunsView(mSession, mTabs);
+    mSweep = new SweepView(mSession, mTabs);
     mCompare = new CompareView(mSession, mTabs);
     mConfusion = new ConfusionView(mSession, mTabs);
     mScrubber = new ScrubberView(mSession, mTabs);
@@ -91,6 +94,7 @@ void MainWindow::build() {
     mTabs->addTab(mDataset, tr("Data set"));
     mTabs->addTab(mTraining, tr("Train"));
     mTabs->addTab(mRuns, tr("Runs"));
+    mTabs->addTab(mSweep, tr("Sweep"));
     mTabs->addTab(mCompare, tr("Compare"));
     mTabs->addTab(mConfusion, tr("Results"));
     mTabs->addTab(mScrubber, tr("Scrubber"));
@@ -99,6 +103,7 @@ void MainWindow::build() {
 
     const auto info = runtimeInfo();
     mStoreLabel = new QLabel(this);
+    mStoreLabel->setObjectName("storeLabel");
     mQueueLabel = new QLabel(this);
     statusBar()->addPermanentWidget(mQueueLabel);
     statusBar()->addPermanentWidget(mStoreLabel);
@@ -116,8 +121,8 @@ QTableWidget* MainWindow::modelTable() const {
 }
 
 QString MainWindow::viewName(View view) {
-    static const char* names[] = {"dataset", "train",    "runs",  "compare",
-                                  "results", "scrubber", "models"};
+    static const char* names[] = {"dataset", "train",   "runs",     "sweep",
+                                  "compare", "results", "scrubber", "models"};
     return QString::fromLatin1(names[view]);
 }
 
@@ -216,6 +221,10 @@ void MainWindow::connectViews() {
     connect(mScrubber, &ScrubberView::errorOccurred, this, error);
     connect(mSession, &StoreSession::errorOccurred, this,
             [this](const QString& m) { showError(tr("Run store"), m); });
+    connect(mSession, &StoreSession::opened, this, &MainWindow::storeOpened);
+    connect(mSession, &StoreSession::openFailed, this, [this](const QString&, const QString& m) {
+        showError(tr("Cannot open the run store"), m);
+    });
     connect(mQueue, &RunQueue::countsChanged, this, &MainWindow::updateQueueLabel);
     mQueue->setStorePath(qs(resolveStorePath(ss(mOptions.storePath))));
 }
@@ -225,26 +234,43 @@ void MainWindow::updateQueueLabel() {
     mQueueLabel->setText(n ? tr("queue: %n run(s)", nullptr, n) : tr("queue empty"));
 }
 
-void MainWindow::openStore(const QString& path) {
-    mStoreLabel->setText(tr("store: %1").arg(path));
+void MainWindow::openFirstStore(const QString& path) {
+    // Until it is open, the location as given (a URL with a password, which
+    // the engine refuses, is never shown).
+    mStoreLabel->setText(StoreDialog::problem(path).isEmpty() ? tr("store: %1").arg(path)
+                                                              : tr("store: not open"));
     mQueue->setStorePath(path);
     try {
         mSession->open(path);
-        mStoreLabel->setText(tr("store: %1").arg(QFileInfo(mSession->path()).absoluteFilePath()));
-        mQueue->setStorePath(mSession->path());
     } catch (const std::exception& e) {
         showError(tr("Cannot open the run store"), qs(e.what()));
     }
     updateQueueLabel();
 }
 
+void MainWindow::storeOpened() {
+    // A URL is shown as given: the engine refuses one that carries a password.
+    const QString location = mSession->path();
+    mStoreLabel->setText(
+        tr("store: %1")
+            .arg(StoreDialog::isUrl(location) ? location : QFileInfo(location).absoluteFilePath()));
+    mQueue->setStorePath(location);
+    updateQueueLabel();
+}
+
+void MainWindow::openStore(const QString& location) {
+    if (const QString problem = StoreDialog::problem(location); !problem.isEmpty()) {
+        showError(tr("Cannot open the run store"), problem);  // the URL itself stays unshown
+        return;
+    }
+    statusBar()->showMessage(tr("Opening %1…").arg(location));
+    mSession->openInBackground(location);
+}
+
 void MainWindow::chooseStore() {
-    const QString file =
-        QFileDialog::getSaveFileName(this, tr("Open or create a run store"), mSession->path(),
-                                     tr("Run stores (*.db *.sqlite);;All files (*)"), nullptr,
-                                     QFileDialog::DontConfirmOverwrite);
-    if (!file.isEmpty()) {
-        openStore(file);
+    StoreDialog dialog(mSession->path(), this);
+    if (dialog.exec() == QDialog::Accepted) {
+        openStore(dialog.location());
     }
 }
 

@@ -1,5 +1,6 @@
-// The workbench's main window: data set, training, runs, comparison,
-// results, scrubber and model zoo views over one run store.
+// The workbench's main window: data set, training, runs, sweep, comparison,
+// results, scrubber and model zoo views over one run store (a SQLite file or
+// a PostgreSQL database).
 #pragma once
 
 #include <QMainWindow>
@@ -22,6 +23,7 @@ class RunQueue;
 class RunsView;
 class ScrubberView;
 class StoreSession;
+class SweepView;
 class TrainingView;
 
 struct MainWindowOptions {
@@ -38,7 +40,16 @@ struct MainWindowOptions {
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
-    enum View { DataView, TrainView, RunsTab, CompareTab, ResultsView, ScrubView, ModelsView };
+    enum View {
+        DataView,
+        TrainView,
+        RunsTab,
+        SweepTab,
+        CompareTab,
+        ResultsView,
+        ScrubView,
+        ModelsView
+    };
 
     explicit MainWindow(QWidget* parent = nullptr);
     explicit MainWindow(const MainWindowOptions& options, QWidget* parent = nullptr);
@@ -49,6 +60,7 @@ public:
     DatasetView* datasetView() const { return mDataset; }
     TrainingView* trainingView() const { return mTraining; }
     RunsView* runsView() const { return mRuns; }
+    SweepView* sweepView() const { return mSweep; }
     CompareView* compareView() const { return mCompare; }
     ConfusionView* confusionView() const { return mConfusion; }
     ScrubberView* scrubberView() const { return mScrubber; }
@@ -70,8 +82,12 @@ public Q_SLOTS:
     // selection (else what Compare shows) at the last chart size. Returns ""
     // or the error naming the file.
     QString exportReportTo(const QString& dir, QStringList* files = nullptr);
+    // File > Open run store: a file or a postgresql:// URL, then openStore.
     void chooseStore();
-    void openStore(const QString& path);
+    // Opens a SQLite file or a postgresql:// URL off the UI thread and
+    // switches every view to it; when it cannot be opened, an error names
+    // the file or server and the reason, and the store open before stays.
+    void openStore(const QString& location);
     // A window-modal message naming the file and the reason; never blocks.
     void showError(const QString& title, const QString& message);
 
@@ -91,6 +107,9 @@ private:
     // completed runs.
     void landOnResults();
     void updateQueueLabel();
+    // The first store, opened before the window shows (errors wait for it).
+    void openFirstStore(const QString& path);
+    void storeOpened();
 
     MainWindowOptions mOptions;
     StoreSession* mSession = nullptr;
@@ -99,6 +118,7 @@ private:
     DatasetView* mDataset = nullptr;
     TrainingView* mTraining = nullptr;
     RunsView* mRuns = nullptr;
+    SweepView* mSweep = nullptr;
     CompareView* mCompare = nullptr;
     ConfusionView* mConfusion = nullptr;
     ScrubberView* mScrubber = nullptr;

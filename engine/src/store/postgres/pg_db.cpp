@@ -297,9 +297,13 @@ std::int64_t PgDatabase::runLogMarker() {
 
 std::int64_t PgDatabase::dataVersion() {
     // Unlike SQLite's data_version it also moves for this connection's own
-    // writes; a watcher then reads once more than needed.
+    // writes; a watcher then reads once more than needed. The run log moves
+    // with every change of a run; the sweeps (a row each) move with the
+    // transaction ids of their rows, which every insert, update (a sweep
+    // completed) and delete changes.
     return queryInt(
-        "SELECT COALESCE(MAX(seq), 0) + (SELECT COALESCE(MAX(id), 0) FROM sweeps) "
+        "SELECT COALESCE(MAX(seq), 0) + "
+        "(SELECT COALESCE(SUM(CAST(CAST(xmin AS text) AS bigint)), 0) FROM sweeps) "
         "FROM run_log");
 }
 
