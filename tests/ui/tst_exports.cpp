@@ -101,6 +101,20 @@ private Q_SLOTS:
         QCOMPARE(charts.size(), 6);  // the curves, four against hidden size, early classification
         QVERIFY(compare.curvesPlot()->graphCount() >= 1);
         QVERIFY(compare.hiddenPlots().front()->graphCount() >= 2);  // measured + the study's
+        // The study's rows are drawn hollow: a marker filled by the brush
+        // (white), never ssDisc, which QCustomPlot fills with the pen's colour.
+        int studyGraphs = 0;
+        for (auto* plot : compare.hiddenPlots()) {
+            for (int i = 0; i < plot->graphCount(); ++i) {
+                const QCPGraph* g = plot->graph(i);
+                if (!g->name().endsWith(QStringLiteral(" (study)")))
+                    continue;
+                ++studyGraphs;
+                QVERIFY2(g->scatterStyle().shape() != QCPScatterStyle::ssDisc, qPrintable(g->name()));
+                QCOMPARE(g->scatterStyle().brush().color(), QColor(Qt::white));
+            }
+        }
+        QCOMPARE(studyGraphs, 4 * 4);  // the study table's four types on each of the four charts
         for (const auto& [name, plot] : charts) {
             QCOMPARE(exportChart(plot, out(name + ".png"), 640, 400), QString());
             checkPng(out(name + ".png"), QSize(640, 400));

@@ -136,7 +136,11 @@ QCPGraph* addArchGraph(QCustomPlot* plot, const QString& name, const std::string
     QPen pen(style.color, hollow ? 1.2 : 2.0);
     pen.setStyle(style.line);
     g->setPen(pen);
-    g->setScatterStyle(QCPScatterStyle(style.marker, QPen(style.color, 1.5),
+    // ssDisc is filled with the pen's colour whatever the brush; its hollow
+    // form is ssCircle (the study's LSTM row was drawn filled).
+    const auto marker =
+        hollow && style.marker == QCPScatterStyle::ssDisc ? QCPScatterStyle::ssCircle : style.marker;
+    g->setScatterStyle(QCPScatterStyle(marker, QPen(style.color, 1.5),
                                        hollow ? QBrush(Qt::white) : QBrush(style.color),
                                        hollow ? 8 : 7));
     return g;
