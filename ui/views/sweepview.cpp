@@ -32,6 +32,10 @@ SweepView::SweepView(StoreSession* session, QWidget* parent) : QWidget(parent), 
     mBar->setFormat(tr("%v of %m cells done"));
     mBar->setRange(0, 1);
     mBar->setValue(0);
+    // Wide enough for "1,800 of 1,800 cells done" on one line.
+    mBar->setMinimumWidth(mBar->fontMetrics().horizontalAdvance(tr("%1 of %1 cells done").arg(
+                              QStringLiteral("99,999"))) +
+                          40);
 
     auto* top = new QHBoxLayout;
     top->addWidget(mSweeps);
@@ -48,6 +52,12 @@ SweepView::SweepView(StoreSession* session, QWidget* parent) : QWidget(parent), 
     mCells->setAlternatingRowColors(true);
     mCells->verticalHeader()->setVisible(false);
     mCells->horizontalHeader()->setStretchLastSection(true);
+    // Columns as wide as their header and cells ("Last heartbeat (UTC)" was
+    // cut), the reason taking the rest; the rows are the running and failed
+    // cells, few.
+    for (int c = 0; c + 1 < ColumnCount; ++c) {
+        mCells->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    }
     mCells->setWordWrap(false);
 
     auto* note = new QLabel(tr("Cells being trained and cells given up; completed runs appear in "
