@@ -96,43 +96,25 @@ std::vector<std::vector<std::string>> grid(const std::vector<PairedComparison>& 
     return rows;
 }
 
-const auto width = store::displayWidth;
 using store::csvField;
 
 std::string asText(const std::vector<PairedComparison>& all, bool markdown) {
     const auto rows = grid(all);
     std::ostringstream out;
-    std::vector<std::size_t> widths(rows[0].size(), 0);
-    for (const auto& r : rows)
-        for (std::size_t i = 0; i < r.size(); ++i)
-            widths[i] = std::max(widths[i], width(r[i]));
-    auto emit = [&](const std::vector<std::string>& r) {
-        std::string line = markdown ? "|" : "";
-        for (std::size_t i = 0; i < r.size(); ++i) {
-            std::string cell = r[i];
-            if (markdown) {
-                line += " " + cell + " |";
-            } else {
-                cell += std::string(widths[i] - width(cell), ' ');
-                line += (i ? "  " : "") + cell;
-            }
-        }
-        while (!line.empty() && line.back() == ' ')
-            line.pop_back();
-        out << line << '\n';
-    };
-    emit(rows[0]);
     if (markdown) {
-        out << "|---|---|" << std::string("---:|") + "---:|---:|---:|---:|---:|---:|---:|---:|---|"
-            << '\n';
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+            std::string line = "|";
+            for (const std::string& cell : rows[i])
+                line += " " + cell + " |";
+            out << line << '\n';
+            if (i == 0)
+                out << "|---|---|" << std::string("---:|") +
+                                           "---:|---:|---:|---:|---:|---:|---:|---:|---|"
+                    << '\n';
+        }
     } else {
-        std::vector<std::string> rule;
-        for (std::size_t w : widths)
-            rule.push_back(std::string(w, '-'));
-        emit(rule);
+        out << store::alignedTable(rows, std::vector<bool>(rows[0].size(), false));
     }
-    for (std::size_t i = 1; i < rows.size(); ++i)
-        emit(rows[i]);
     if (all.empty())
         out << "(no two rows share a (fold, seed))\n";
     out << '\n';

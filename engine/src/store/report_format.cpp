@@ -117,13 +117,6 @@ std::vector<std::string> cells(const ReportRow& row, const std::string& pm) {
 
 using store::csvField;
 using store::csvNumber;
-const auto width = store::displayWidth;
-
-std::string pad(const std::string& text, size_t to, Align align) {
-    std::string fill(to > width(text) ? to - width(text) : 0, ' ');
-    return align == Align::Left ? text + fill : fill + text;
-}
-
 std::string asTable(const Report& report) {
     std::vector<std::vector<std::string>> grid;
     std::vector<std::string> header;
@@ -133,28 +126,11 @@ std::string asTable(const Report& report) {
     for (const ReportRow& row : report.rows)
         grid.push_back(cells(row, " ± "));
 
-    std::vector<size_t> widths(kColumns.size(), 0);
-    for (const auto& line : grid) {
-        for (size_t i = 0; i < line.size(); ++i)
-            widths[i] = std::max(widths[i], width(line[i]));
-    }
+    std::vector<bool> right;
+    for (const Column& c : kColumns)
+        right.push_back(c.align == Align::Right);
     std::ostringstream out;
-    auto emit = [&](const std::vector<std::string>& line) {
-        std::string text;
-        for (size_t i = 0; i < line.size(); ++i) {
-            text += (i ? "  " : "") + pad(line[i], widths[i], kColumns[i].align);
-        }
-        while (!text.empty() && text.back() == ' ')
-            text.pop_back();
-        out << text << '\n';
-    };
-    emit(grid[0]);
-    std::vector<std::string> rule;
-    for (size_t w : widths)
-        rule.push_back(std::string(w, '-'));
-    emit(rule);
-    for (size_t i = 1; i < grid.size(); ++i)
-        emit(grid[i]);
+    out << store::alignedTable(grid, right);
     if (report.rows.empty())
         out << "(no completed runs)\n";
     out << '\n';
