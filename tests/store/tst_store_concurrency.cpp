@@ -165,6 +165,67 @@ private Q_SLOTS:
         QCOMPARE(store.listRuns(done).size(), size_t(kRuns));
     }
 
+    // Many programs open one new file at the same moment (a sweep's workers
+    // on a fresh store, some read-only): one creates the schema, and no other
+    // may catch it half done ("not a vidrnn run store ... with other tables").
+    void firstOpensRaceTheMigration() {
+        constexpr int kProcesses = 6;
+        constexpr int kRounds = 15;
+        for (int round = 0; round < kRounds; ++round) {
+            const std::string path =
+                mDir.filePath(QStringLiteral("race-%1.db").arg(round)).toStdString();
+            int gate[2];
+            QVERIFY(pipe(gate) == 0);
+            std::vector<pid_t> children;
+            for (int i = 0; i < kProcesses; ++i) {
+                pid_t child = fork();
+                if (child == 0) {
+                    close(gate[1]);
+                    char go = 0;
+                    (void)!read(gate[0], &go, 1);  // all start together
+                    // Read-only opens of a file not yet there wait for it.
+                    const bool readOnly = i % 3 == 2;
+                    for (int attempt = 0; attempt < 2000; ++attempt) {
+                        try {
+                            if (readOnly) {
+                                RunStore::open(path, RunStore::OpenMode::ReadOnly);
+                            } else {
+                                RunStore::open(path);
+                            }
+                            _exit(0);
+                        } catch (const StoreError& e) {
+                            const std::string what = e.what();
+                            const bool notYet = readOnly &&
+                                                (what.find("no such") != std::string::npos ||
+                                                 what.find("empty database") != std::string::npos ||
+                                                 what.find("does not exist") != std::string::npos);
+                            if (!notYet) {
+                                std::fprintf(stderr, "%s\n", what.c_str());
+                                _exit(1);
+                            }
+                            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                        }
+                    }
+                    _exit(2);
+                }
+                children.push_back(child);
+            }
+            close(gate[0]);
+            close(gate[1]);  // EOF wakes every child at once
+            for (pid_t child : children) {
+                int status = -1;
+                waitpid(child, &status, 0);
+                QVERIFY2(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                         qPrintable(QStringLiteral("round %1: a first open failed (exit %2)")
+                                        .arg(round)
+                                        .arg(WIFEXITED(status) ? WEXITSTATUS(status) : -1)));
+            }
+            // The reference rows went in once, as in a store opened alone.
+            QCOMPARE(RunStore::open(path).listRuns(RunFilter{}).size(),
+                     RunStore::open(mPath).listRuns(RunFilter{}).size());
+        }
+    }
+
     // Reads go on while another program holds the write lock (WAL).
     void readersDoNotWait() {
         auto store = RunStore::open(mPath);

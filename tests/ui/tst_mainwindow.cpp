@@ -253,10 +253,12 @@ private Q_SLOTS:
         QVERIFY(stored);
         QCOMPARE(stored->status, RunStatus::Completed);
         QVERIFY(stored->accuracy.has_value());
-        QTRY_VERIFY(tableRow(window.runsView(), runId) >= 0);
-        const int row = tableRow(window.runsView(), runId);
+        // The table reloads off the UI thread: a reload begun while the run
+        // was still training shows it "running" until the next one lands.
         auto* runs = window.runsView();
-        QCOMPARE(cell(runs, row, RunsModel::ColStatus), QString("completed"));
+        QTRY_VERIFY(tableRow(runs, runId) >= 0 &&
+                    cell(runs, tableRow(runs, runId), RunsModel::ColStatus) == "completed");
+        const int row = tableRow(runs, runId);
         QCOMPARE(cell(runs, row, RunsModel::ColType), QString("GRU"));
         QCOMPARE(cell(runs, row, RunsModel::ColHidden), QString("16"));
         QCOMPARE(cell(runs, row, RunsModel::ColAccuracy),

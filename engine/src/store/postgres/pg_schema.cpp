@@ -1,5 +1,8 @@
 #include "store/postgres/pg_schema.h"
 
+#include <algorithm>
+#include <string>
+
 #include "store/postgres/pg_db.h"
 #include "store/schema_sql.h"
 #include "store/store_impl.h"
@@ -51,12 +54,22 @@ std::string stepSql(int version) {
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(1447318094)";
 
 // 0 for an empty database; throws for one that belongs to another program.
+// One statement lists the tables: in READ COMMITTED each statement has its own
+// snapshot, so asking "is vidrnn_schema there?" and then "which tables are
+// there?" could straddle another worker's committed migration and see a store
+// full of vidrnn's tables without vidrnn_schema (seen on CI).
 int storedVersion(PgDatabase& db) {
-    if (db.queryInt("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() "
-                    "AND tablename = 'vidrnn_schema'") == 0) {
-        refuseOtherTables(db.path(), "PostgreSQL",
-                          db.queryText("SELECT string_agg(tablename, ', ' ORDER BY tablename) "
-                                       "FROM pg_tables WHERE schemaname = current_schema()"));
+    const std::string tables =
+        db.queryText("SELECT COALESCE(string_agg(tablename, ', ' ORDER BY tablename), '') "
+                     "FROM pg_tables WHERE schemaname = current_schema()");
+    bool hasSchemaTable = false;
+    for (std::size_t at = 0; at <= tables.size();) {
+        const std::size_t end = std::min(tables.find(", ", at), tables.size());
+        hasSchemaTable = hasSchemaTable || tables.compare(at, end - at, "vidrnn_schema") == 0;
+        at = end + 2;
+    }
+    if (!hasSchemaTable) {
+        refuseOtherTables(db.path(), "PostgreSQL", tables);
         return 0;
     }
     return static_cast<int>(db.queryInt("SELECT COALESCE(MAX(version), 0) FROM vidrnn_schema"));

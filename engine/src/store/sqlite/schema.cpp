@@ -98,8 +98,21 @@ int currentSchemaVersion() {
     return migrations().back().version;
 }
 
+// Outside a transaction every statement reads its own snapshot: the version,
+// the application id and the table list are read in one (deferred, read-only)
+// transaction so that another program's migration, committed in between,
+// cannot make a half-old, half-new picture of the file.
+namespace {
+int consistentVersion(Database& db) {
+    Transaction read(db, Transaction::Kind::Deferred);
+    const int version = vidrnnVersion(db);
+    read.commit();
+    return version;
+}
+}  // namespace
+
 int storedSchemaVersion(Database& db) {
-    int version = vidrnnVersion(db);
+    int version = consistentVersion(db);
     refuseNewerSchema(db.path(), version);
     return version;
 }
@@ -128,7 +141,7 @@ void migrate(Database& db) {
 }
 
 void checkReadable(Database& db) {
-    requireCurrentSchema(db.path(), vidrnnVersion(db));
+    requireCurrentSchema(db.path(), consistentVersion(db));
 }
 
 }  // namespace vidrnn::store
