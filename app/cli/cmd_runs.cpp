@@ -19,6 +19,7 @@
 #include "vidrnn/features.h"
 #include "vidrnn/report.h"
 #include "vidrnn/store.h"
+#include "vidrnn/textwidth.h"
 
 namespace vidrnn::cli {
 
@@ -93,7 +94,7 @@ public:
     TextTable(std::vector<std::string> header, std::vector<bool> rightAligned)
         : mHeader(std::move(header)), mRight(std::move(rightAligned)), mWidths(mHeader.size()) {
         for (std::size_t i = 0; i < mHeader.size(); ++i)
-            mWidths[i] = mHeader[i].size();
+            mWidths[i] = displayWidth(mHeader[i]);
     }
     // One cell per column.
     template <typename Cells>
@@ -102,7 +103,7 @@ public:
         for (std::string_view cell : cells) {
             mText.append(cell);
             mEnds.push_back(mText.size());
-            mWidths[i] = std::max(mWidths[i], cell.size());
+            mWidths[i] = std::max(mWidths[i], displayWidth(cell));
             ++i;
         }
     }
@@ -117,7 +118,7 @@ public:
                 const std::string_view cell = cellAt(i);
                 if (i)
                     line += "  ";
-                const std::size_t fill = mWidths[i] - cell.size();
+                const std::size_t fill = mWidths[i] - displayWidth(cell);
                 if (mRight[i])
                     line.append(fill, ' ');
                 line += cell;

@@ -5,6 +5,8 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QDirIterator>
+#include <QFile>
 #include <QTemporaryDir>
 
 #include "cliutil.h"
@@ -228,6 +230,55 @@ private Q_SLOTS:
         QVERIFY(r.exitCode != 0);
         QVERIFY2(r.err.startsWith("error: "), r.err.constData());
         QVERIFY2(QString::fromUtf8(r.err).contains(expected), r.err.constData());
+    }
+
+    // Class names come from folders or a manifest's labels, in any script:
+    // the text tables of `runs show` stay aligned in display columns ("é" is
+    // one column, two bytes), so every line of a table has the same width.
+    void nonAsciiClassNamesAlign() {
+        const QString label = QString::fromUtf8("plong\u00e9e \u00b1 \u00fc");
+        const QString manifest = mDir.filePath("accents.csv");
+        {
+            QFile f(manifest);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("path,label,group\n");
+            QDirIterator it(mDemo, {"*.avi"}, QDir::Files, QDirIterator::Subdirectories);
+            while (it.hasNext()) {
+                const QFileInfo clip(it.next());
+                const QString group = clip.dir().dirName();
+                QDir classDir = clip.dir();
+                classDir.cdUp();
+                const QString name = classDir.dirName() == "diving" ? label : classDir.dirName();
+                f.write((clip.absoluteFilePath() + ',' + name + ',' + group + '\n').toUtf8());
+            }
+        }
+        QStringList common = mCommon;
+        common[common.indexOf("--data") + 1] = manifest;
+        auto r = cli(QStringList{"train", "--arch", "mean_pool", "--hidden", "8", "--split",
+                                 "random", "--epochs", "1", "--batch", "8", "--json"} +
+                     common);
+        QCOMPARE(r.exitCode, 0);
+        const auto id = parseJson(r.out).object()["run_id"].toInteger();
+        auto show = cli({"runs", "show", QString::number(id)});
+        QCOMPARE(show.exitCode, 0);
+        const QString text = QString::fromUtf8(show.out);
+        QVERIFY(text.contains(label));
+        for (const QString& heading :
+             {QStringLiteral("per class\n"),
+              QStringLiteral("confusion (rows: truth, columns: predicted)\n")}) {
+            const int from = text.indexOf(heading);
+            QVERIFY2(from >= 0, qPrintable(heading));
+            const int end = text.indexOf("\n\n", from);
+            const QStringList lines =
+                text.mid(from + heading.size(), end < 0 ? -1 : end - from - heading.size())
+                    .split('\n', Qt::SkipEmptyParts);
+            QCOMPARE(lines.size(), 12);  // the header and 11 classes
+            for (const QString& line : lines) {
+                // Every character here is one UTF-16 unit: size() = columns.
+                QVERIFY2(line.size() == lines.front().size(),
+                         qPrintable(heading + lines.join('\n')));
+            }
+        }
     }
 
     void missingDataFolder() {

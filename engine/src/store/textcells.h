@@ -6,16 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "vidrnn/textwidth.h"
+
 namespace vidrnn::store {
 
-// Display width in code points, so "±" counts as one column.
-inline std::size_t displayWidth(const std::string& text) {
-    std::size_t n = 0;
-    for (unsigned char c : text) {
-        n += (c & 0xC0) != 0x80;
-    }
-    return n;
-}
+using vidrnn::displayWidth;
 
 // An aligned text table: grid[0] is the header, a rule of dashes under it,
 // columns two spaces apart at their widest cell (in display columns),
