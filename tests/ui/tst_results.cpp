@@ -174,6 +174,19 @@ private Q_SLOTS:
             }
         }
         QVERIFY2(found || gru->accuracy.stddev.value_or(0) == 0.0, "no 95% CI error bar");
+        // One measured series per type: the legend names just the type (the
+        // rows table says "epochs 3"), so it stays short in an export.
+        QStringList legend;
+        for (int i = 0; i < plot->graphCount(); ++i) {
+            if (plot->legend->hasItemWithPlottable(plot->graph(i)) &&
+                !plot->graph(i)->name().endsWith(QStringLiteral(" (study)"))) {
+                legend << plot->graph(i)->name();
+            }
+        }
+        QVERIFY2(legend.contains(QString::fromStdString(lstm->type)) &&
+                     legend.contains(QString::fromStdString(gru->type)),
+                 qPrintable(legend.join(" | ")));
+        QVERIFY2(!legend.join(" | ").contains("epochs"), qPrintable(legend.join(" | ")));
         QCOMPARE(compare.earlyPlot()->graphCount(), 2);
         QVERIFY(compare.charts().size() == 6);
 

@@ -358,8 +358,23 @@ void CompareView::rebuildHiddenCharts() {
         s.reference = row.reference;
         s.rows.push_back(&row);
     }
+    // The legend names a series by its type; what differs ("· precision
+    // bf16") only where one type has several measured series: a type with
+    // one needs no more, and long names made the legend take half an
+    // exported chart (the rows table below has every setting).
+    std::map<std::string, int> measuredPerType;
     for (const auto& [key, s] : series) {
-        const QString name = qs(key.first) + (s.reference ? tr(" (study)") : QString());
+        if (!s.reference) {
+            ++measuredPerType[s.rows.front()->type];
+        }
+    }
+    for (const auto& [key, s] : series) {
+        const ReportRow& first = *s.rows.front();
+        const bool named = !s.reference && protocols.size() > 1;
+        const std::string label = s.reference || measuredPerType[first.type] > 1
+                                      ? key.first
+                                      : first.type + (named ? " · " + first.protocolLabel() : "");
+        const QString name = qs(label) + (s.reference ? tr(" (study)") : QString());
         const QColor color = archColor(s.arch);
         for (int chart = 0; chart < mHiddenPlots.size(); ++chart) {
             auto* plot = mHiddenPlots[chart];
