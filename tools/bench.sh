@@ -26,11 +26,12 @@
 #   bf16. mixed precision: the training step of every architecture in fp32 and
 #      bf16 (C++ and Python autocast), the ConvLSTM layer in fp32, bf16 and as
 #      the reference Python ConvLSTM (bench/convlstm_reference.py) runs it,
-#      and (not with --quick) the demo with --precision fp32 and auto
+#      and (not with --quick; alone: --only bf16demo) the demo with
+#      --precision fp32 and auto
 # --quick: hidden 64 and 256, fewer repetitions and clips, no item 4 unless
 # asked for with --only 4 afterwards; for development (about 15 min on 2
 # cores, item 4 another 15). The full run takes about an hour.
-# --only LIST (comma-separated: 1,1b,2,2b,profile,3,3r,5,6,bf16,store,4) reruns those sections
+# --only LIST (comma-separated: 1,1b,2,2b,profile,3,3r,5,6,bf16,bf16demo,store,4) reruns those sections
 # into the existing results (same mode) and rewrites the report; the doc
 # lists such reruns with their date.
 # Results (JSON, logs) stay in build/dev/bench-results; demo data for the
@@ -333,17 +334,27 @@ else
     pybench "bf16-ref-$h" "$py" bench/convlstm_reference.py --hidden "$h" \
       --repetitions "$heavy_reps" --heavy-repetitions "$heavy_reps" --min-time "$min_time"
   done
-  if [ "$quick" = 0 ]; then
-    # The demo in fp32 and with auto (its default): fresh stores, one feature
-    # cache extracted first so that neither run pays for extraction.
-    mkdir -p "$scratch/bf16"
-    (cd "$scratch/bf16" && export VIDRNN_CACHE="$scratch/bf16/cache" &&
-      "$vidrnn" --quiet data generate --out demo-data --preset small >/dev/null &&
-      "$vidrnn" --quiet extract demo-data --size 64 --frames 12 >/dev/null &&
-      timed bf16-demo-fp32 "$vidrnn" --db fp32.db demo --precision fp32 &&
-      timed bf16-demo-auto "$vidrnn" --db auto.db demo --precision auto)
-    rm -rf "$scratch/bf16"
-  fi
+fi
+fi
+
+# --- bf16demo. the demo in fp32 and with auto (part of bf16, not with --quick) --
+if { [ "$quick" = 0 ] && want bf16; } || [[ ",$only," == *",bf16demo,"* ]]; then
+echo "== bf16demo. the demo, fp32 against auto"
+if "$vidrnn" info --json | grep -q '"native_bf16": "none'; then
+  echo "bench.sh: this CPU has no native bf16: the demo's auto is fp32; bf16demo skipped" >&2
+else
+  # Fresh stores, one feature cache extracted first so that neither run pays
+  # for extraction; each run's report kept to compare the accuracy tables.
+  mkdir -p "$scratch/bf16"
+  (cd "$scratch/bf16" && export VIDRNN_CACHE="$scratch/bf16/cache" &&
+    "$vidrnn" --quiet data generate --out demo-data --preset small >/dev/null &&
+    "$vidrnn" --quiet extract demo-data --size 64 --frames 12 >/dev/null &&
+    timed bf16-demo-fp32 "$vidrnn" --db fp32.db demo --precision fp32 &&
+    timed bf16-demo-auto "$vidrnn" --db auto.db demo --precision auto &&
+    for p in fp32 auto; do
+      "$vidrnn" --db "$p.db" runs list --json >"$out/bf16-demo-$p-runs.json"
+    done)
+  rm -rf "$scratch/bf16"
 fi
 fi
 

@@ -4,6 +4,8 @@
 #include <iostream>
 
 #include "commands.h"
+#include "vidrnn/models.h"
+#include "vidrnn/precision.h"
 #include "vidrnn/runtime.h"
 
 namespace vidrnn::cli {
@@ -12,6 +14,13 @@ namespace {
 
 void runInfo(bool json) {
     const auto i = runtimeInfo();
+    // --precision auto's rule: the smallest hidden size from which each
+    // architecture trains in bf16 where bf16 is native (null: never).
+    nlohmann::json autoBf16 = nlohmann::json::object();
+    for (const auto& arch : architectures()) {
+        const auto from = autoBf16FromHidden(arch);
+        autoBf16[arch] = from ? nlohmann::json(*from) : nlohmann::json();
+    }
     nlohmann::json doc = {
         {"vidrnn", i.vidrnnVersion},
         {"libtorch", i.torchVersion},
@@ -25,6 +34,7 @@ void runInfo(bool json) {
         {"parallel_backend", i.parallelBackend},
         {"mkldnn", i.mkldnn},
         {"native_bf16", i.nativeBf16},
+        {"auto_bf16_from_hidden", autoBf16},
         {"cuda_available", i.cudaAvailable},
         {"cuda_devices", i.cudaDevices},
     };

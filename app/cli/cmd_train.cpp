@@ -229,11 +229,12 @@ void applyPreset(const CLI::App* cmd, const std::string& preset,
 void addPrecisionOption(CLI::App* cmd, std::string& precision) {
     cmd->add_option("--precision", precision,
                     "fp32|bf16|auto: bf16 convolutions and products where the CPU has native "
-                    "bf16; auto = bf16 where it is faster (ConvLSTM), else fp32");
+                    "bf16; auto = bf16 where measured faster (vidrnn info: "
+                    "auto_bf16_from_hidden), else fp32");
 }
 
 void checkPrecision(const TrainConfig& c) {
-    resolvePrecision(c.precision, c.arch, resolveDevice(c.device));
+    resolvePrecision(c.precision, c.arch, c.hidden, resolveDevice(c.device));
 }
 
 void addTrainCommands(CLI::App& app, Globals& globals) {

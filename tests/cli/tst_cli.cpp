@@ -60,6 +60,11 @@ private Q_SLOTS:
             QVERIFY2(o.contains(key), key);
         }
         QCOMPARE(o["threads"].toInt(), 2);
+        // auto's bf16 rule, one entry per architecture of the model zoo.
+        const auto rule = o["auto_bf16_from_hidden"].toObject();
+        QCOMPARE(rule.size(), 6);
+        QCOMPARE(rule["convlstm"].toInt(), 1);
+        QCOMPARE(rule["gru"].toInt(), 128);
         QVERIFY(o["libtorch"].toString().startsWith(QChar('1')) ||
                 o["libtorch"].toString().startsWith(QChar('2')));
         // Some BLAS is mapped into every LibTorch process here.

@@ -83,24 +83,36 @@ private Q_SLOTS:
     // CPU without native bf16 simulated with VIDRNN_NATIVE_BF16=0.
     void precisionResolution() {
         using vidrnn::resolvePrecision;
-        QCOMPARE(resolvePrecision("fp32", "convlstm", "cpu"), std::string("fp32"));
-        QCOMPARE(resolvePrecision("auto", "lstm", "cpu"), std::string("fp32"));
-        QCOMPARE(resolvePrecision("auto", "mean_pool", "cpu"), std::string("fp32"));
-        QCOMPARE(resolvePrecision("bf16", "lstm", "cuda:0"), std::string("bf16"));
-        QCOMPARE(resolvePrecision("auto", "convlstm", "cuda:0"), std::string("fp32"));
-        QVERIFY_THROWS_EXCEPTION(vidrnn::ConfigError, resolvePrecision("half", "lstm", "cpu"));
+        QCOMPARE(resolvePrecision("fp32", "convlstm", 128, "cpu"), std::string("fp32"));
+        QCOMPARE(resolvePrecision("fp32", "lstm", 512, "cpu"), std::string("fp32"));
+        QCOMPARE(resolvePrecision("bf16", "lstm", 64, "cuda:0"), std::string("bf16"));
+        QCOMPARE(resolvePrecision("auto", "convlstm", 128, "cuda:0"), std::string("fp32"));
+        QVERIFY_THROWS_EXCEPTION(vidrnn::ConfigError, resolvePrecision("half", "lstm", 64, "cpu"));
+        // auto: bf16 where the step measured >= 1.2x faster (precision.cpp):
+        // every size of these, the GRU and deep LSTM from hidden 128.
         const bool native = vidrnn::nativeBf16().available();
-        QCOMPARE(resolvePrecision("auto", "convlstm", "cpu"),
-                 std::string(native ? "bf16" : "fp32"));
+        const std::string bf16OrFp32 = native ? "bf16" : "fp32";
+        for (const char* arch : {"convlstm", "lstm", "bilstm", "mean_pool"}) {
+            for (int hidden : {16, 64, 512}) {
+                QCOMPARE(resolvePrecision("auto", arch, hidden, "cpu"), bf16OrFp32);
+            }
+        }
+        for (const char* arch : {"gru", "deep_lstm"}) {
+            QCOMPARE(resolvePrecision("auto", arch, 64, "cpu"), std::string("fp32"));
+            QCOMPARE(resolvePrecision("auto", arch, 127, "cpu"), std::string("fp32"));
+            QCOMPARE(resolvePrecision("auto", arch, 128, "cpu"), bf16OrFp32);
+            QCOMPARE(resolvePrecision("auto", arch, 512, "cpu"), bf16OrFp32);
+        }
         if (native) {
-            QCOMPARE(resolvePrecision("bf16", "gru", "cpu"), std::string("bf16"));
+            QCOMPARE(resolvePrecision("bf16", "gru", 64, "cpu"), std::string("bf16"));
         }
         qputenv("VIDRNN_NATIVE_BF16", "0");
         QVERIFY(!vidrnn::nativeBf16().available());
         QVERIFY(QString::fromStdString(vidrnn::nativeBf16().describe()).startsWith("none"));
-        QCOMPARE(resolvePrecision("auto", "convlstm", "cpu"), std::string("fp32"));
+        QCOMPARE(resolvePrecision("auto", "convlstm", 128, "cpu"), std::string("fp32"));
+        QCOMPARE(resolvePrecision("auto", "lstm", 512, "cpu"), std::string("fp32"));
         try {
-            resolvePrecision("bf16", "convlstm", "cpu");
+            resolvePrecision("bf16", "convlstm", 128, "cpu");
             qunsetenv("VIDRNN_NATIVE_BF16");
             QFAIL("no ConfigError");
         } catch (const vidrnn::ConfigError& e) {

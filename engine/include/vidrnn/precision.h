@@ -4,6 +4,7 @@
 // show and check the setting without loading it.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,16 +26,20 @@ struct NativeBf16 {
 };
 NativeBf16 nativeBf16();
 
-// Whether `auto` trains this architecture in bf16 where bf16 is native: the
-// rule measured in bench_train (docs/BENCHMARKS.md, "bf16"), see precision.cpp.
-bool autoPrefersBf16(const std::string& arch);
+// Whether `auto` trains this architecture at this hidden size in bf16 where
+// bf16 is native: the rule measured in bench_train (docs/BENCHMARKS.md,
+// "bf16"), see precision.cpp.
+bool autoPrefersBf16(const std::string& arch, int hidden);
+// The rule as data: the smallest hidden size from which auto takes bf16 for
+// `arch` (1: every size), none where it never does. `vidrnn info` shows it.
+std::optional<int> autoBf16FromHidden(const std::string& arch);
 
-// The precision a run of `arch` on `device` ("cpu", "cuda:N": resolved)
+// The precision a run of `arch` with `hidden` units on `device` ("cpu", "cuda:N": resolved)
 // really computes in: "fp32" or "bf16". Throws ConfigError for an unknown
 // name, and for bf16 asked on a CPU without native bf16 (emulated bf16 is
 // several times slower than fp32 there). On CUDA, bf16 is taken as asked
 // and auto stays fp32 (not measured on a GPU yet).
-std::string resolvePrecision(const std::string& requested, const std::string& arch,
+std::string resolvePrecision(const std::string& requested, const std::string& arch, int hidden,
                              const std::string& device);
 
 }  // namespace vidrnn

@@ -116,7 +116,7 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
 
     RunMeta meta;
     meta.device = resolveDevice(config.device);
-    meta.precision = resolvePrecision(config.precision, config.arch, meta.device);
+    meta.precision = resolvePrecision(config.precision, config.arch, config.hidden, meta.device);
     meta.backboneId = features.backbone.identity;
     meta.datasetFingerprint = datasetFingerprint(dataset);
     meta.pretrained = features.backbone.pretrained;

@@ -42,10 +42,16 @@ VideoPrediction predictVideo(const std::string& checkpointPath, const std::strin
     }
     ckpt.model->to(device);
     // The precision the run trained in where this machine computes it
-    // natively; fp32 elsewhere (the weights are fp32 either way).
+    // natively; fp32 elsewhere (the weights are fp32 either way). Checkpoints
+    // record it; older ones say "auto", which then meant bf16 for the
+    // ConvLSTM only.
+    std::string trained = meta.config.precision;
+    if (trained == "auto") {
+        trained = meta.config.arch == "convlstm" ? "bf16" : "fp32";
+    }
     std::string precision = "fp32";
     try {
-        precision = resolvePrecision(meta.config.precision, meta.config.arch, device.str());
+        precision = resolvePrecision(trained, meta.config.arch, meta.config.hidden, device.str());
     } catch (const ConfigError&) {
     }
     ckpt.model->compute_type = nn::computeTypeOf(precision);

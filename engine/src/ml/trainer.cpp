@@ -228,7 +228,8 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     configureThreads(config.threads);
     const torch::Device device(resolveDevice(config.device));
     // Refuses bf16 where the CPU has no native bf16 before any work is done.
-    const std::string precision = resolvePrecision(config.precision, config.arch, device.str());
+    const std::string precision =
+        resolvePrecision(config.precision, config.arch, config.hidden, device.str());
     torch::manual_seed(static_cast<std::uint64_t>(config.seed));
 
     const auto& bb = inputs.features.backbone;
@@ -377,6 +378,9 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     if (!checkpointPath.empty()) {
         CheckpointMeta meta;
         meta.config = config;
+        // What it computed in, not "auto": predictions then use the run's
+        // precision even after auto's rule changes.
+        meta.config.precision = precision;
         meta.classes = ds.classes;
         meta.backbone = bb;
         meta.inputDim = bb.channels;
