@@ -429,8 +429,11 @@ class Report:
             for name, res in PyBench(path).results.items():
                 py[name] = res["median_ms"]
         conv, ref, diffs = {}, {}, {}
+        conv_shape = {}
         for path in glob.glob(os.path.join(self.r, "bf16-conv-*.json")):
             g = GBench(path)
+            conv_shape = dict(kv.split("=") for kv in g.context.get("shape", "").split()
+                              if "=" in kv)
             for name in g.samples:
                 conv[name] = g.median_ms(name)
             for key, value in g.context.items():
@@ -496,7 +499,10 @@ class Report:
                 speed.append((sp, h, ok))
             if vs is not None:
                 versus.append((vs, h, vs >= GOAL_VS_REFERENCE))
-            rows.append([h, fmt_ms(f), fmt_ms(b), fmt_x(sp), ">= %.1fx" % goal, fmt_ms(r),
+            flops = fast_path_flops(conv_shape, h)
+            rate = lambda ms: "%.0f" % (flops / ms / 1e6) if flops and ms else "n/a"
+            rows.append([h, fmt_ms(f), fmt_ms(b), fmt_x(sp), ">= %.1fx" % goal,
+                         "%s / %s" % (rate(f), rate(b)), fmt_ms(r),
                          fmt_x(vs), fmt_x(r / f if r and f else None),
                          "%.2g" % diffs[h] if h in diffs else "n/a"])
         if rows:
@@ -506,10 +512,14 @@ class Report:
                      "(`bench_convlstm --bf16`), and the reference ConvLSTM in Python, fp32 as "
                      "users run it (`bench/convlstm_reference.py`: ndrplz/ConvLSTM_pytorch's "
                      "module, the one the study links), one hidden size after the other in "
-                     "one run. Last column: largest |bf16 output - fp32 reference-form "
-                     "output| (outputs are tanh-bounded, |h| < 1).", "")
+                     "one run. GFLOP/s: the fast path's convolution FLOPs (forward, weight "
+                     "gradients, the hidden state's input gradient) over the time; this "
+                     "CPU's measured convolution ceilings are about 190-250 GFLOP/s in fp32 "
+                     "and 355-445 in bf16 (README, platform facts), a ratio of about 1.8. "
+                     "Last column: largest |bf16 output - fp32 reference-form output| "
+                     "(outputs are tanh-bounded, |h| < 1).", "")
             self.table(["hidden", "engine fp32", "engine bf16", "fp32/bf16", "goal",
-                        "Python reference (fp32)", "reference / engine bf16",
+                        "GFLOP/s fp32 / bf16", "Python reference (fp32)", "reference / engine bf16",
                         "reference / engine fp32", "bf16 output diff"], rows)
             if speed:
                 self.goals.append(["ConvLSTM step bf16 vs fp32 (engine)",
@@ -1343,6 +1353,18 @@ def flop_bound(shape, h):
     reference = 3.0 * (c + h)
     fast = 2.0 * c + 3.0 * h * (t - 1) / t
     return reference / fast
+
+
+def fast_path_flops(shape, h):
+    """Convolution FLOPs of one forward + backward of the engine's ConvLSTM fast
+    path (see flop_bound): 2 x 9 x 4h x map^2 x B x T per input channel and
+    pass, over 2C passes for x (forward, weight gradient) and 3h(T-1)/T for h."""
+    try:
+        b, t, c = int(shape["batch"]), int(shape["T"]), int(shape["C"])
+        m = int(shape["map"].split("x")[0])
+    except (KeyError, ValueError):
+        return None
+    return 2.0 * 9 * 4 * h * m * m * b * t * (2.0 * c + 3.0 * h * (t - 1) / t)
 
 
 def load_json_tail(path):

@@ -43,7 +43,7 @@ void runInfo(bool json) {
         return;
     }
     for (auto it = doc.begin(); it != doc.end(); ++it) {
-        std::cout << std::left << std::setw(18) << it.key() << ' '
+        std::cout << std::left << std::setw(22) << it.key() << ' '
                   << (it->is_string() ? it->get<std::string>() : it->dump()) << '\n';
     }
 }
