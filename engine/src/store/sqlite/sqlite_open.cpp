@@ -8,10 +8,12 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_db.h"
@@ -75,32 +77,82 @@ std::uint32_t bigEndian(const unsigned char* bytes, int count) {
     return value;
 }
 
-// SQLite opens any file and only complains at the first statement; the
-// header tells a non-database and a cut copy apart with a precise reason.
-void checkHeader(const std::string& path) {
+// What the first 100 bytes and the size of a store file say, read without
+// any lock.
+struct HeaderView {
+    bool empty = false;        // missing or 0 bytes: a new store
+    bool database = false;     // starts with "SQLite format 3"
+    std::uintmax_t size = 0;
+    std::uintmax_t announced = 0;  // page size x in-header page count, 0 if not valid
+    bool walHasData = false;
+    bool journal = false;  // a rollback journal beside it: a write in progress
+    bool operator==(const HeaderView& o) const {
+        return empty == o.empty && database == o.database && size == o.size &&
+               announced == o.announced && walHasData == o.walHasData && journal == o.journal;
+    }
+};
+
+HeaderView readHeader(const std::string& path) {
+    HeaderView v;
     std::error_code ec;
-    auto size = fs::file_size(path, ec);
-    if (ec || size == 0) {
-        return;  // missing or empty: a new store
+    v.size = fs::file_size(path, ec);
+    if (ec || v.size == 0) {
+        v.empty = true;
+        return v;
     }
     std::ifstream in(path, std::ios::binary);
     std::array<unsigned char, 100> header{};
     in.read(reinterpret_cast<char*>(header.data()), header.size());
-    if (in.gcount() < 100 || std::memcmp(header.data(), "SQLite format 3", 16) != 0) {
-        throw StoreError(path, "not a vidrnn run store (file is not a database)");
+    v.database = in.gcount() == 100 && std::memcmp(header.data(), "SQLite format 3", 16) == 0;
+    if (!v.database) {
+        return v;
     }
     std::uint32_t pageSize = bigEndian(&header[16], 2);
     if (pageSize == 1) {
         pageSize = 65536;
     }
-    std::uint32_t pages = bigEndian(&header[28], 4);
-    bool countValid = bigEndian(&header[24], 4) == bigEndian(&header[92], 4);
+    const std::uint32_t pages = bigEndian(&header[28], 4);
+    const bool countValid = bigEndian(&header[24], 4) == bigEndian(&header[92], 4);
+    v.announced = countValid ? std::uintmax_t(pageSize) * pages : 0;
     std::error_code walEc;
-    bool walHasData = fs::file_size(path + "-wal", walEc) > 0 && !walEc;
-    std::uintmax_t expected = std::uintmax_t(pageSize) * pages;
-    if (countValid && pages != 0 && !walHasData && size < expected) {
-        throw StoreError(path, "the store is damaged (truncated: " + std::to_string(size) +
-                                   " bytes of the " + std::to_string(expected) +
+    v.walHasData = fs::file_size(path + "-wal", walEc) > 0 && !walEc;
+    std::error_code journalEc;
+    v.journal = fs::exists(path + "-journal", journalEc);
+    return v;
+}
+
+// SQLite opens any file and only complains at the first statement; the
+// header tells a non-database and a cut copy apart with a precise reason.
+// The file is read without a lock, so another program may be writing it
+// (a first migration, the checkpoint of a closing connection writes page 1,
+// announcing the new size, before the pages after it): a file that looks
+// cut short must look the same on a second read a moment later, or it is
+// taken as being written and left to SQLite's own checks.
+void checkHeader(const std::string& path) {
+    HeaderView v = readHeader(path);
+    for (int attempt = 0;; ++attempt) {
+        if (v.empty) {
+            return;
+        }
+        if (!v.database) {
+            throw StoreError(path, "not a vidrnn run store (file is not a database)");
+        }
+        const bool cut =
+            v.announced != 0 && !v.walHasData && !v.journal && v.size < v.announced;
+        if (!cut) {
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        const HeaderView again = readHeader(path);
+        if (!(again == v)) {
+            if (attempt < 20) {
+                v = again;  // it changed: look again until it settles
+                continue;
+            }
+            return;  // still being written after a second: SQLite decides
+        }
+        throw StoreError(path, "the store is damaged (truncated: " + std::to_string(v.size) +
+                                   " bytes of the " + std::to_string(v.announced) +
                                    " its header announces)");
     }
 }
@@ -252,7 +304,26 @@ Opened openSqlite(const std::string& path, const RunStore::Options& options) {
     if (readOnly) {
         checkReadable(db);
     } else {
-        std::string journal = db.queryText("PRAGMA journal_mode = WAL");
+        // Switching a new file to WAL takes its exclusive lock. Where other
+        // programs open the same new file at the same moment, SQLite may
+        // answer SQLITE_BUSY at once instead of calling the busy handler (to
+        // avoid a deadlock between two readers that both want to write):
+        // retry until the busy timeout is spent.
+        std::string journal;
+        const auto deadline = std::chrono::steady_clock::now() + options.busyTimeout;
+        for (;;) {
+            try {
+                journal = db.queryText("PRAGMA journal_mode = WAL");
+                break;
+            } catch (const StoreError&) {
+                const int code = sqlite3_errcode(db.handle()) & 0xFF;
+                if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+                    std::chrono::steady_clock::now() >= deadline) {
+                    throw;
+                }
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            }
+        }
         if (journal != "wal") {
             throw StoreError(path,
                              "cannot switch the store to WAL journaling (the file system "
