@@ -158,6 +158,53 @@ private Q_SLOTS:
         QVERIFY2(extract.exitCode() == 0, extract.readAllStandardError().constData());
     }
 
+    // PostgreSQL hands out run log numbers when a transaction writes, not
+    // when it commits: a transaction that took a lower number and commits
+    // after one with a higher number must still reach a watcher (the store's
+    // change counter moves, and the run comes back from changesSince).
+    void lateCommitIsNotMissed() {
+        QVERIFY(mPg.createDb(QStringLiteral("late")));
+        const std::string url = mPg.url(QStringLiteral("late")).toStdString();
+        auto store = RunStore::open(url);
+        RunMeta meta;
+        meta.classNames = {"a", "b"};
+        const std::int64_t early = store.createRun(TrainConfig{}, meta);
+        const std::int64_t later = store.createRun(TrainConfig{}, meta);
+        auto watcher = RunStore::open(url, RunStore::OpenMode::ReadOnly);
+        const std::int64_t start = watcher.changeMarker();
+
+        // Takes its number now, commits in 3 s.
+        QProcess slow;
+        slow.start(QStringLiteral("/usr/bin/psql"),
+                   {"-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", mPg.socketDir(), "-U", "vidrnn",
+                    "-d", "late", "-c",
+                    QStringLiteral("BEGIN; UPDATE runs SET note = 'late' WHERE id = %1; "
+                                   "SELECT pg_sleep(3); COMMIT;")
+                        .arg(early)});
+        QVERIFY(slow.waitForStarted());
+        QTRY_COMPARE(mPg.value("late", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
+                                       "'%pg_sleep(3)%' AND state = 'active' AND pid <> "
+                                       "pg_backend_pid()"),
+                     QString("1"));
+        QThread::msleep(200);  // its UPDATE (and run log number) before ours
+        store.annotate(later, "quick");  // a higher number, committed first
+
+        const RunChanges first = watcher.changesSince(start);
+        QVERIFY(first.complete);
+        const auto has = [](const RunChanges& c, std::int64_t id) {
+            return std::find(c.changed.begin(), c.changed.end(), id) != c.changed.end();
+        };
+        QVERIFY(has(first, later));
+        const std::int64_t before = watcher.dataVersion();
+        QVERIFY(slow.waitForFinished(20000));
+        QCOMPARE(slow.exitCode(), 0);
+        QCOMPARE(watcher.getRun(early)->note, std::string("late"));
+        QVERIFY2(watcher.dataVersion() != before, "the late commit did not move the counter");
+        const RunChanges second = watcher.changesSince(first.marker);
+        QVERIFY(second.complete);
+        QVERIFY2(has(second, early), "the run of the late commit was missed");
+    }
+
     // Neither an unreachable server nor a URL with a password replaces the
     // open store; the error names the server and the reason.
     void unreachableServerKeepsTheStore() {

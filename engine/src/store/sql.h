@@ -97,6 +97,11 @@ public:
     virtual const SqlDialect& dialect() const = 0;
     // The newest sequence number the run log handed out (0 = none ever).
     virtual std::int64_t runLogMarker() = 0;
+    // How far below a marker a run log entry may still become visible: 0
+    // where writers are serialised (SQLite: numbers are handed out in commit
+    // order); on PostgreSQL a transaction that took number 10 can commit
+    // after one that took 11, so a reader re-reads entries this far back.
+    virtual std::int64_t runLogLateWindow() const { return 0; }
 
     // --- what only a backend knows how to do
     // Changes when another connection commits (cheap: for watching a store).

@@ -295,14 +295,23 @@ std::int64_t PgDatabase::runLogMarker() {
     return queryInt("SELECT COALESCE(MAX(seq), 0) FROM run_log");
 }
 
+std::int64_t PgDatabase::runLogLateWindow() const {
+    // Entries come from the runs' trigger, a few per transaction; a thousand
+    // numbers cover every transaction of a cluster's workers that can be in
+    // flight at once, and the runs they name are few (DISTINCT run_id).
+    return 1000;
+}
+
 std::int64_t PgDatabase::dataVersion() {
     // Unlike SQLite's data_version it also moves for this connection's own
     // writes; a watcher then reads once more than needed. The run log moves
-    // with every change of a run; the sweeps (a row each) move with the
-    // transaction ids of their rows, which every insert, update (a sweep
-    // completed) and delete changes.
+    // with every change of a run: its newest number, and its row count for a
+    // transaction that took a lower number and commits after a higher one
+    // (the newest number stays; see runLogLateWindow). The sweeps (a row
+    // each) move with the transaction ids of their rows, which every insert,
+    // update (a sweep completed) and delete changes.
     return queryInt(
-        "SELECT COALESCE(MAX(seq), 0) + "
+        "SELECT COALESCE(MAX(seq), 0) * 1000003 + COUNT(*) + "
         "(SELECT COALESCE(SUM(CAST(CAST(xmin AS text) AS bigint)), 0) FROM sweeps) "
         "FROM run_log");
 }

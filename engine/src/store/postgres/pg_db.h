@@ -37,6 +37,7 @@ public:
     std::string ageSecondsSql(const std::string& expr) const override;
     const SqlDialect& dialect() const override;
     std::int64_t runLogMarker() override;
+    std::int64_t runLogLateWindow() const override;
     std::int64_t dataVersion() override;
     std::vector<std::string> integrityProblems(int maxProblems) override;
     void afterExplicitIds(const std::string& table) override;
