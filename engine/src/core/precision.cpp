@@ -66,13 +66,13 @@ std::string NativeBf16::describe() const {
 // bench_train --precisions=fp32,bf16, B=32, T=16, D=512 or 512x7x7; tools/
 // bench.sh section bf16, docs/BENCHMARKS.md "bf16"), fp32/bf16:
 //   convlstm   1.59x at 64, 1.80x at 128, 1.67x at 256, 1.58x at 512
-//   lstm       1.36x, 1.43x, 2.72x, 3.17x     bilstm  1.20x, 1.79x, 2.29x, 3.70x
-//   gru        1.10x, 1.60x, 2.17x, 2.93x     deep_lstm 1.04x, 1.59x, 2.19x, 3.47x
+//   lstm       1.36x, 1.43x, 2.73x, 3.16x     bilstm  1.20x, 1.79x, 2.30x, 3.70x
+//   gru        1.09x, 1.59x, 2.17x, 2.93x     deep_lstm 1.04x, 1.59x, 2.19x, 3.47x
 //   mean_pool  1.38x, 1.80x, 2.11x, 2.39x
 // (LibTorch's bf16 LSTM/GRU run on oneDNN's fused recurrent kernels). The
-// accuracy: the demo, 3 seeds of each at hidden 128 and ConvLSTM at 64-512,
-// bf16 within one standard deviation of fp32 everywhere but ConvLSTM 512
-// (one clip of 33; see BENCHMARKS). Below hidden 128 the GRU and the deep
+// accuracy: the demo, 3 seeds of each at hidden 128 and ConvLSTM at 64-256,
+// 8 at ConvLSTM 512: bf16 within one standard deviation of fp32 everywhere
+// (BENCHMARKS, "Accuracy holds?"). Below hidden 128 the GRU and the deep
 // LSTM gain less than the measurement's noise: fp32 there.
 std::optional<int> autoBf16FromHidden(const std::string& arch) {
     if (arch == "gru" || arch == "deep_lstm") {
