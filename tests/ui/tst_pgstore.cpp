@@ -182,11 +182,12 @@ private Q_SLOTS:
                                    "SELECT pg_sleep(3); COMMIT;")
                         .arg(early)});
         QVERIFY(slow.waitForStarted());
-        QTRY_COMPARE(mPg.value("late", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
-                                       "'%pg_sleep(3)%' AND state = 'active' AND pid <> "
-                                       "pg_backend_pid()"),
+        QTRY_COMPARE(mPg.value("late",
+                               "SELECT count(*) FROM pg_stat_activity WHERE query LIKE "
+                               "'%pg_sleep(3)%' AND state = 'active' AND pid <> "
+                               "pg_backend_pid()"),
                      QString("1"));
-        QThread::msleep(200);  // its UPDATE (and run log number) before ours
+        QThread::msleep(200);            // its UPDATE (and run log number) before ours
         store.annotate(later, "quick");  // a higher number, committed first
 
         const RunChanges first = watcher.changesSince(start);

@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -80,8 +80,8 @@ std::uint32_t bigEndian(const unsigned char* bytes, int count) {
 // What the first 100 bytes and the size of a store file say, read without
 // any lock.
 struct HeaderView {
-    bool empty = false;        // missing or 0 bytes: a new store
-    bool database = false;     // starts with "SQLite format 3"
+    bool empty = false;     // missing or 0 bytes: a new store
+    bool database = false;  // starts with "SQLite format 3"
     std::uintmax_t size = 0;
     std::uintmax_t announced = 0;  // page size x in-header page count, 0 if not valid
     bool walHasData = false;
@@ -137,8 +137,7 @@ void checkHeader(const std::string& path) {
         if (!v.database) {
             throw StoreError(path, "not a vidrnn run store (file is not a database)");
         }
-        const bool cut =
-            v.announced != 0 && !v.walHasData && !v.journal && v.size < v.announced;
+        const bool cut = v.announced != 0 && !v.walHasData && !v.journal && v.size < v.announced;
         if (!cut) {
             return;
         }
