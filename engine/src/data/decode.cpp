@@ -51,12 +51,21 @@ void checkFileReadable(const std::string& path) {
 // FFmpeg and OpenCV print their own complaints about a bad file on stderr
 // ("moov atom not found", "[ WARN:0@0.7] ... Unable to read codec
 // parameters"): noise around the VideoError that names the file and the
-// reason. Silenced once, before the first capture, unless the user asked for
-// them (OPENCV_FFMPEG_LOGLEVEL, OPENCV_LOG_LEVEL).
+// reason. Silenced unless the user asked for them (OPENCV_FFMPEG_LOGLEVEL,
+// OPENCV_LOG_LEVEL). FFmpeg's level is an environment variable OpenCV reads
+// when it opens its first capture; it is set while the program loads, when
+// one thread runs: setenv while other threads read the environment can crash
+// them (it did: libjpeg's getenv in the demo generator's workers, under ASan,
+// while another worker opened its first capture).
+const bool kQuietFfmpeg = [] {
+    ::setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);  // AV_LOG_QUIET
+    return true;
+}();
+
 void quietDecoderLogs() {
     static std::once_flag once;
     std::call_once(once, [] {
-        ::setenv("OPENCV_FFMPEG_LOGLEVEL", "-8", 0);  // AV_LOG_QUIET
+        (void)kQuietFfmpeg;
         if (std::getenv("OPENCV_LOG_LEVEL") == nullptr) {
             cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_FATAL);
         }
