@@ -95,6 +95,10 @@ class GBench:
     def count(self, name):
         return len(self.samples.get(name, []))
 
+    def shape(self):
+        """The bench's "shape" context ("batch=32 T=16 C=512 map=7x7") as a dict."""
+        return dict(kv.split("=") for kv in self.context.get("shape", "").split() if "=" in kv)
+
 
 class PyBench:
     def __init__(self, path):
@@ -336,7 +340,7 @@ class Report:
         g = GBench(os.path.join(self.r, "convlstm-1t.json"))
         if not g.samples:
             return
-        shape = dict(kv.split("=") for kv in g.context.get("shape", "").split() if "=" in kv)
+        shape = g.shape()
         rows = []
         self.conv_single = {}
         for h in sorted({int(n.split("/")[2]) for n in g.samples}):
@@ -358,7 +362,7 @@ class Report:
     def convlstm(self):
         g = GBench(os.path.join(self.r, "convlstm.json"))
         hidden = sorted({int(n.split("/")[2]) for n in g.samples})
-        shape = dict(kv.split("=") for kv in g.context.get("shape", "").split() if "=" in kv)
+        shape = g.shape()
         rows, speedups = [], []
         self.conv_rows = {}
         for h in hidden:
@@ -432,8 +436,7 @@ class Report:
         conv_shape = {}
         for path in glob.glob(os.path.join(self.r, "bf16-conv-*.json")):
             g = GBench(path)
-            conv_shape = dict(kv.split("=") for kv in g.context.get("shape", "").split()
-                              if "=" in kv)
+            conv_shape = g.shape()
             for name in g.samples:
                 conv[name] = g.median_ms(name)
             for key, value in g.context.items():
