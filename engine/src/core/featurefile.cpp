@@ -5,12 +5,12 @@
 
 #include <atomic>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 
+#include "core/util.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn::cache {
@@ -174,26 +174,24 @@ std::uint64_t fnv1a(const void* data, std::size_t size, std::uint64_t seed) {
 
 namespace {
 
-std::string hostName() {
-    char host[HOST_NAME_MAX + 1] = {};
-    if (::gethostname(host, sizeof host - 1) != 0) {
-        std::strcpy(host, "host");
-    }
-    return host;
+// The host part of a writer's temporary names ("host" where unknown).
+std::string writerHost() {
+    const std::string host = util::hostName();
+    return host.empty() ? "host" : host;
 }
 
 }  // namespace
 
 std::string privateTempName(const std::string& path) {
     static std::atomic<unsigned> calls{0};
-    return path + ".tmp." + hostName() + "." + std::to_string(::getpid()) + "." +
+    return path + ".tmp." + writerHost() + "." + std::to_string(::getpid()) + "." +
            std::to_string(calls.fetch_add(1));
 }
 
 int removeOrphanedTempFiles(const std::string& dir) {
     // "<entry>.tmp.<host>.<pid>.<call>", this host's only: a pid says nothing
     // about a process on another machine sharing the folder.
-    const std::string mine = ".tmp." + hostName() + ".";
+    const std::string mine = ".tmp." + writerHost() + ".";
     int removed = 0;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {

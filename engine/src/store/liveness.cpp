@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/util.h"
+
 namespace vidrnn::store {
 
 namespace {
@@ -66,10 +68,7 @@ std::string processStartToken(std::int64_t pid) {
 ProcessIdentity currentProcess() {
     // Not cached: a child made by fork() must not report its parent.
     ProcessIdentity id;
-    char host[256] = {};
-    if (gethostname(host, sizeof host - 1) == 0) {
-        id.host = host;
-    }
+    id.host = util::hostName();
     id.pid = getpid();
     id.start = processStartToken(id.pid);
     const char* arrayJob = std::getenv("SLURM_ARRAY_JOB_ID");
