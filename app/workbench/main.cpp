@@ -50,10 +50,16 @@ int main(int argc, char** argv) {
                               "write File > Export report into DIR (the store's newest sweep "
                               "on a first start) and quit",
                               "DIR");
+    QCommandLineOption exportSize(
+        "export-size",
+        "the charts' size for --export-report: WIDTHxHEIGHT[cm|px][@POINTSpt] (8.5x6.5cm@8pt "
+        "for one column of a two-column paper, 17x10cm@9pt for both; default: the last size "
+        "exported, else 12x7.5cm@9pt)",
+        "SIZE");
     QCommandLineOption threads("threads", "LibTorch threads (default: all cores)", "N", "0");
     QCommandLineOption fresh("no-settings", "ignore and keep the saved layout and settings");
     parser.addOptions(
-        {screenshot, delay, views, probe, data, db, demo, reproduce, report, threads, fresh});
+        {screenshot, delay, views, probe, data, db, demo, reproduce, report, exportSize, threads, fresh});
     parser.process(app);
 
     vidrnn::configureThreads(parser.value(threads).toInt());
@@ -94,9 +100,17 @@ int main(int argc, char** argv) {
         QTimer::singleShot(0, pilot, &vidrnn::ui::Autopilot::start);
     } else if (parser.isSet(report)) {
         const QString dir = parser.value(report);
-        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, dir] {
+        vidrnn::ui::ChartSize size = vidrnn::ui::ChartSize::load();
+        if (parser.isSet(exportSize)) {
+            QString error;
+            if (!vidrnn::ui::ChartSize::parse(parser.value(exportSize), &size, &error)) {
+                std::fprintf(stderr, "error: --export-size: %s\n", qPrintable(error));
+                return 2;
+            }
+        }
+        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, dir, size] {
             QStringList files;
-            const QString error = window.exportReportTo(dir, &files);
+            const QString error = window.exportReportTo(dir, size, &files);
             if (!error.isEmpty()) {
                 std::fprintf(stderr, "error: %s\n", qPrintable(error));
                 QApplication::exit(1);

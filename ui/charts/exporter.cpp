@@ -4,6 +4,7 @@
 #include <QFontMetrics>
 #include <QFileInfo>
 #include <QPainter>
+#include <QRegularExpression>
 #include <QPdfWriter>
 #include <QSaveFile>
 #include <QSettings>
@@ -13,6 +14,7 @@
 #include <functional>
 #include <vector>
 
+#include "charts/chartlayout.h"
 #include "charts/plotsupport.h"
 #include "charts/qcp.h"
 #include "support/qtsupport.h"
@@ -91,6 +93,34 @@ void ChartSize::save() const {
     s.setValue("export/font", fontPt);
 }
 
+bool ChartSize::parse(const QString& text, ChartSize* size, QString* error) {
+    static const QRegularExpression pattern(
+        QStringLiteral(R"(^\s*(\d+(?:\.\d+)?)\s*x\s*(\d+(?:\.\d+)?)\s*(cm|px)?\s*(?:@\s*(\d+(?:\.\d+)?)\s*pt)?\s*$)"));
+    const auto m = pattern.match(text);
+    if (!m.hasMatch()) {
+        *error = QObject::tr("chart size '%1' is not WIDTHxHEIGHT[cm|px][@POINTSpt], e.g. "
+                             "8.5x6.5cm@8pt or 1000x620px")
+                     .arg(text);
+        return false;
+    }
+    ChartSize s;
+    s.unit = m.captured(3) == QLatin1String("px") ? Unit::Px : Unit::Cm;
+    s.width = m.captured(1).toDouble();
+    s.height = m.captured(2).toDouble();
+    s.fontPt = m.captured(4).isEmpty() ? (s.unit == Unit::Px ? 0.0 : 9.0) : m.captured(4).toDouble();
+    const bool cm = s.unit == Unit::Cm;
+    if ((cm && (s.width < 2 || s.width > 100 || s.height < 2 || s.height > 100)) ||
+        (!cm && (s.width < 50 || s.width > 10000 || s.height < 50 || s.height > 10000)) ||
+        (s.fontPt != 0 && (s.fontPt < 4 || s.fontPt > 30))) {
+        *error = QObject::tr("chart size '%1' is out of range (2-100 cm or 50-10000 px, text "
+                             "4-30 pt)")
+                     .arg(text);
+        return false;
+    }
+    *size = s;
+    return true;
+}
+
 QString ChartSize::text() const {
     return unit == Unit::Px ? QStringLiteral("%1 x %2 px").arg(width).arg(height)
                             : QStringLiteral("%1 x %2 cm, %3 pt").arg(width).arg(height).arg(fontPt);
@@ -98,11 +128,16 @@ QString ChartSize::text() const {
 
 namespace {
 
-// Fonts at the export's size, screen-only items hidden, legend columns fitted
-// to the export's width; all put back when it ends.
+// Fonts at the export's size, screen-only items hidden, titles wrapped and
+// the chart laid out for the export's size (chartlayout.h); all put back, and
+// the chart fitted to its widget again, when it ends. A height of 0: as tall
+// as the chart needs (a matrix: square cells), else 0.62 of the width.
 class ExportScope {
 public:
-    ExportScope(QCustomPlot* plot, double fontPt, int width) : mPlot(plot) {
+    ExportScope(QCustomPlot* plot, double fontPt, int width, int height)
+        : mPlot(plot), mHeight(height) {
+        // From the chart as its view drew it, not as the screen fitted it.
+        undoScreenFit(plot);
         if (fontPt > 0) {
             scaleFonts(fontPt);
         }
@@ -114,15 +149,19 @@ public:
             }
         }
         wrapTitles(width);
-        fitLegendColumns(plot, width);
+        if (mHeight <= 0) {
+            mHeight = isMatrix(plot) ? matrixHeightFor(plot, width)
+                                     : static_cast<int>(std::lround(width * 0.62));
+        }
+        fitChart(plot, width, mHeight, &mUndo);
     }
     ~ExportScope() {
         for (auto it = mUndo.rbegin(); it != mUndo.rend(); ++it) {
             (*it)();
         }
-        fitLegendColumns(mPlot);
-        mPlot->replot(QCustomPlot::rpQueuedReplot);
+        fitChartOnScreen(mPlot);
     }
+    int height() const { return mHeight; }
 
 private:
     template <typename Get, typename Set>
@@ -144,17 +183,18 @@ private:
                         [axis](const QFont& f) { axis->setTickLabelFont(f); }, pt - 0.5);
             }
         }
+        // The legend and its entries (the layout may replace the entries:
+        // they take the legend's font, and get it back by the legend).
         auto* legend = mPlot->legend;
-        setFont([legend] { return legend->font(); },
-                [legend](const QFont& f) { legend->setFont(f); }, pt - 0.5);
-        for (int i = 0; i < legend->itemCount(); ++i) {
-            auto* item = legend->item(i);
-            if (!item) {
-                continue;
+        auto setLegendFont = [legend](const QFont& f) {
+            legend->setFont(f);
+            for (int i = 0; i < legend->itemCount(); ++i) {
+                if (auto* item = legend->item(i)) {
+                    item->setFont(f);
+                }
             }
-            setFont([item] { return item->font(); }, [item](const QFont& f) { item->setFont(f); },
-                    pt - 0.5);
-        }
+        };
+        setFont([legend] { return legend->font(); }, setLegendFont, pt - 0.5);
         for (auto* element : mPlot->plotLayout()->elements(true)) {
             if (auto* text = qobject_cast<QCPTextElement*>(element)) {
                 setFont([text] { return text->font(); },
@@ -170,8 +210,8 @@ private:
         }
     }
 
-    // A title wider than the chart is broken into lines at the separator
-    // nearest its middle (": ", ", ", " "), so no word falls off the edge.
+    // A title wider than the chart is broken into lines, greedily at spaces,
+    // so no word falls off the edge (the layout measures the result).
     void wrapTitles(int width) {
         for (auto* element : mPlot->plotLayout()->elements(true)) {
             auto* title = qobject_cast<QCPTextElement*>(element);
@@ -179,50 +219,31 @@ private:
                 continue;
             }
             const QString old = title->text();
-            QString text = old;
             const QFontMetrics metrics(title->font());
-            auto widest = [&metrics](const QString& t) {
-                int w = 0;
-                for (const auto& line : t.split('\n')) {
-                    w = std::max(w, metrics.horizontalAdvance(line));
-                }
-                return w;
-            };
-            while (widest(text) > width - 16) {
-                const QStringList lines = text.split('\n');
-                QString last = lines.back();
-                int best = -1;
-                for (const QString& sep : {QStringLiteral(": "), QStringLiteral(", "),
-                                           QStringLiteral(" (")}) {
-                    for (int i = last.indexOf(sep); i > 0; i = last.indexOf(sep, i + 1)) {
-                        const int cut = sep == QLatin1String(" (") ? i : i + 1;
-                        if (best < 0 || std::abs(cut - int(last.size()) / 2) <
-                                            std::abs(best - int(last.size()) / 2)) {
-                            best = cut;
-                        }
-                    }
-                }
-                if (best < 0) {
-                    best = last.lastIndexOf(' ', int(last.size()) / 2 + 8);
-                }
-                if (best <= 0 || lines.size() > 3) {
-                    break;
-                }
-                last = last.left(best).trimmed() + '\n' + last.mid(best).trimmed();
-                text = (lines.size() > 1 ? QStringList(lines.mid(0, lines.size() - 1)).join('\n') +
-                                               '\n'
-                                         : QString()) +
-                       last;
+            const int available = width - 12;
+            if (metrics.horizontalAdvance(old) <= available) {
+                continue;
             }
-            if (text != old) {
-                title->setText(text);
-                mUndo.push_back([title, old] { title->setText(old); });
+            QStringList lines;
+            QString line;
+            for (const QString& word : QString(old).replace('\n', ' ').split(' ', Qt::SkipEmptyParts)) {
+                const QString longer = line.isEmpty() ? word : line + ' ' + word;
+                if (!line.isEmpty() && metrics.horizontalAdvance(longer) > available) {
+                    lines << line;
+                    line = word;
+                } else {
+                    line = longer;
+                }
             }
+            lines << line;
+            title->setText(lines.join('\n'));
+            mUndo.push_back([title, old] { title->setText(old); });
         }
     }
 
     QCustomPlot* mPlot;
-    std::vector<std::function<void()>> mUndo;
+    int mHeight;
+    UndoList mUndo;
 };
 
 }  // namespace
@@ -236,25 +257,50 @@ QString exportChart(QCustomPlot* plot, const QString& file, int width, int heigh
     return exportChart(plot, file, size);
 }
 
-QString exportChart(QCustomPlot* plot, const QString& file, const ChartSize& size) {
-    // Layout is measured with the screen's font metrics, so vector files are
-    // drawn at the screen's logical dpi and given their physical size by it.
-    const double dpi = plot->logicalDpiX() > 0 ? plot->logicalDpiX() : 96.0;
+namespace {
+
+// Layout is measured with the screen's font metrics, so vector files are
+// drawn at the screen's logical dpi and given their physical size by it.
+double chartDpi(const QCustomPlot* plot) {
+    return plot->logicalDpiX() > 0 ? plot->logicalDpiX() : 96.0;
+}
+
+// The size in the chart's pixels; a height of 0 stays 0 (as tall as needed).
+QSize pixels(const QCustomPlot* plot, const ChartSize& size) {
+    const double dpi = chartDpi(plot);
     const bool cm = size.unit == ChartSize::Unit::Cm;
-    const int w = static_cast<int>(std::lround(cm ? size.width / 2.54 * dpi : size.width));
-    const int h = static_cast<int>(std::lround(cm ? size.height / 2.54 * dpi : size.height));
+    return QSize(static_cast<int>(std::lround(cm ? size.width / 2.54 * dpi : size.width)),
+                 size.height > 0
+                     ? static_cast<int>(std::lround(cm ? size.height / 2.54 * dpi : size.height))
+                     : 0);
+}
+
+}  // namespace
+
+ChartGeometry exportedGeometry(QCustomPlot* plot, const ChartSize& size) {
+    const QSize px = pixels(plot, size);
+    ExportScope scope(plot, size.fontPt, px.width(), px.height());
+    return measureChart(plot, px.width(), scope.height());
+}
+
+QString exportChart(QCustomPlot* plot, const QString& file, const ChartSize& size) {
+    const double dpi = chartDpi(plot);
+    const bool cm = size.unit == ChartSize::Unit::Cm;
+    const int w = pixels(plot, size).width();
+    int h = pixels(plot, size).height();
     const double pointsPerPixel = cm ? 72.0 / dpi : 1.0;
     const auto suffix = suffixOf(file);
     if (suffix != "png" && suffix != "svg" && suffix != "pdf") {
         return failure(file,
                        QObject::tr("unknown chart format '%1' (use png, svg or pdf)").arg(suffix));
     }
-    if (w < 10 || h < 10) {
+    if (w < 10 || (h < 10 && size.height > 0)) {
         return failure(file, QObject::tr("the size %1 is too small").arg(size.text()));
     }
     bool ok = false;
     {
-        ExportScope scope(plot, size.fontPt, w);
+        ExportScope scope(plot, size.fontPt, w, size.height > 0 ? h : 0);
+        h = scope.height();
         const QString title = plotTitle(plot).isEmpty() ? QFileInfo(file).completeBaseName()
                                                         : plotTitle(plot);
         if (suffix == "png") {

@@ -5,6 +5,8 @@
 
 #include <QString>
 
+#include "charts/chartgeometry.h"
+
 class QAbstractItemModel;
 class QCustomPlot;
 class QWidget;
@@ -31,6 +33,9 @@ struct ChartSize {
     static ChartSize load();
     void save() const;
     QString text() const;  // "17 x 10.5 cm, 9 pt"
+    // "8.5x6.5cm@8pt", "12x7.5" (cm, 9 pt), "1000x620px"; false with a
+    // reason in `error` for anything else.
+    static bool parse(const QString& text, ChartSize* size, QString* error);
 };
 
 // width/height 0 = the widget's current size; fonts as on screen.
@@ -38,6 +43,9 @@ QString exportChart(QCustomPlot* plot, const QString& file, int width = 0, int h
 // At a size in cm (or px) with the text at size.fontPt. Items marked screen
 // only (plotsupport.h: the selected cell's box) are left out.
 QString exportChart(QCustomPlot* plot, const QString& file, const ChartSize& size);
+// The chart as exportChart lays it out at `size` (fonts, layout), measured
+// (chartgeometry.h) and put back: what every export of it shows.
+ChartGeometry exportedGeometry(QCustomPlot* plot, const ChartSize& size);
 // Any widget (the scrubber's timeline): rendered into the file.
 QString exportWidget(QWidget* widget, const QString& file, int width = 0, int height = 0);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "charts/chartlayout.h"
 #include "support/qtsupport.h"
 #include "vidrnn/models.h"
 #include "widgets/exportdialog.h"
@@ -12,15 +13,13 @@
 namespace vidrnn::ui {
 
 namespace {
-// Refits the legend's columns whenever the plot is resized.
+// Refits the chart (legend, ticks, a matrix's cells) whenever it is resized.
 class LegendFitter : public QObject {
 public:
     using QObject::QObject;
     bool eventFilter(QObject* watched, QEvent* event) override {
         if (event->type() == QEvent::Resize) {
-            auto* plot = static_cast<QCustomPlot*>(watched);
-            fitLegendColumns(plot);
-            plot->replot(QCustomPlot::rpQueuedReplot);
+            fitChartOnScreen(static_cast<QCustomPlot*>(watched));
         }
         return false;
     }
@@ -46,14 +45,22 @@ QCustomPlot* makePlot(QWidget* parent, const QString& title, const QString& xLab
     plot->legend->setFont(legendFont);
     plot->legend->setBrush(QColor(255, 255, 255, 210));
     plot->legend->setRowSpacing(0);
-    plot->legend->setColumnSpacing(12);
+    plot->legend->setColumnSpacing(8);
     plot->legend->setBorderPen(Qt::NoPen);
+    // A short line sample: the legend is a key, not a second plot.
+    plot->legend->setIconSize(22, 12);
+    plot->legend->setIconTextPadding(4);
     plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     // Below the axes: a legend inside would hide data somewhere.
     plot->axisRect()->insetLayout()->take(plot->legend);
     plot->plotLayout()->addElement(plot->plotLayout()->rowCount(), 0, plot->legend);
     plot->plotLayout()->setRowStretchFactor(plot->plotLayout()->rowCount() - 1, 0.001);
     plot->legend->setMargins(QMargins(4, 0, 4, 2));
+    // Room for the tick labels that stand out over the plot's corners (half a
+    // label above the top, half the last one right of the axis), no more:
+    // QCustomPlot's default of 15 px each side is a band of nothing in a
+    // figure 6 cm tall.
+    plot->axisRect()->setMinimumMargins(QMargins(4, 8, 12, 4));
     plot->installEventFilter(new LegendFitter(plot));
     if (!title.isEmpty()) {
         plot->plotLayout()->insertRow(0);
@@ -88,21 +95,6 @@ QString plotTitle(const QCustomPlot* plot) {
     return t ? t->text() : QString();
 }
 
-void fitLegendColumns(QCustomPlot* plot, int width) {
-    auto* legend = plot->legend;
-    const int available = (width > 0 ? width : plot->width()) - 16;
-    int widest = 1;
-    for (int i = 0; i < legend->itemCount(); ++i) {
-        if (auto* item = legend->item(i)) {  // a wrapped grid has empty cells
-            widest = std::max(widest, item->minimumOuterSizeHint().width());
-        }
-    }
-    const int columns = std::max(1, (available + legend->columnSpacing()) /
-                                        (widest + legend->columnSpacing()));
-    legend->setWrap(columns);
-    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst, true);
-}
-
 void markScreenOnly(QCPAbstractItem* item) {
     item->setProperty(kScreenOnlyProperty, true);
 }
@@ -133,6 +125,7 @@ QCPGraph* addArchGraph(QCustomPlot* plot, const QString& name, const std::string
     const ArchStyle style = archStyle(arch);
     auto* g = plot->addGraph();
     g->setName(name);
+    setLegendGroup(g, qs(archShortName(arch)));
     QPen pen(style.color, hollow ? 1.2 : 2.0);
     pen.setStyle(style.line);
     g->setPen(pen);

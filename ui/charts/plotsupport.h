@@ -34,8 +34,6 @@ QCPGraph* addArchGraph(QCustomPlot* plot, const QString& name, const std::string
 // The plot's title element (first row of the layout), if any.
 void setPlotTitle(QCustomPlot* plot, const QString& title);
 QString plotTitle(const QCustomPlot* plot);
-// As many legend columns as fit the plot's width (at least one).
-void fitLegendColumns(QCustomPlot* plot, int width = 0);
 // Whole-number ticks (epochs).
 void setIntegerTicks(QCPAxis* axis);
 // Rescales to the data with a little padding; y kept in [0, 1] when `unit`.

@@ -158,8 +158,9 @@ QString exportReport(const QString& folder, const ReportContent& content, QStrin
                       ? QObject::tr("## Runs (the best of each architecture)\n\n")
                       : QObject::tr("## Runs\n\n");
         }
+        // The matrix as tall as its square cells, labels and title need.
         ChartSize square = content.size;
-        square.height = square.width * 0.85;
+        square.height = 0;
         for (qint64 id : ids) {
             confusion->setRunId(id);
             if (confusion->classTable()->rowCount() == 0) {
@@ -171,8 +172,10 @@ QString exportReport(const QString& folder, const ReportContent& content, QStrin
                 restore();
                 return out.error;
             }
+            // No empty chart for a run without the curve (bilstm, older runs).
+            const bool hasEarly = confusion->hasEarlyCurve();
             const QString early = QStringLiteral("early-run%1").arg(id);
-            if (!out.chart(confusion->earlyPlot(), early, content.size)) {
+            if (hasEarly && !out.chart(confusion->earlyPlot(), early, content.size)) {
                 restore();
                 return out.error;
             }
@@ -185,12 +188,17 @@ QString exportReport(const QString& folder, const ReportContent& content, QStrin
                 return out.error;
             }
             const QString title = plotTitle(confusion->heatmap());
-            md += QStringLiteral("### %1\n\n![%1](%2.png)\n\n").arg(title, base) +
+            // Where the names do not fit, the matrix is labelled 1..n: the key.
+            const QString key = confusion->classKey();
+            md += QStringLiteral("### %1\n\n![%1](%2.png)\n\n%3\n\n").arg(title, base, key) +
                   tableText(model, TableFormat::Markdown, caption) +
                   QStringLiteral("\n[CSV](%1.csv) · [LaTeX](%1.tex)\n\n").arg(table);
-            md += QStringLiteral("![%1](%2.png)\n\n").arg(plotTitle(confusion->earlyPlot()), early);
-            tex += latexFigure(base + ".pdf", title) +
-                   latexFigure(early + ".pdf", plotTitle(confusion->earlyPlot())) +
+            if (hasEarly) {
+                md += QStringLiteral("![%1](%2.png)\n\n").arg(plotTitle(confusion->earlyPlot()), early);
+            }
+            tex += latexFigure(base + ".pdf", title + ". " + key) +
+                   (hasEarly ? latexFigure(early + ".pdf", plotTitle(confusion->earlyPlot()))
+                             : QString()) +
                    QStringLiteral("\\input{%1.tex}\n\\clearpage\n\n").arg(table);
         }
         restore();

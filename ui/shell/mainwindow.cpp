@@ -406,6 +406,10 @@ void MainWindow::chooseReportFolder() {
 }
 
 QString MainWindow::exportReportTo(const QString& dir, QStringList* files) {
+    return exportReportTo(dir, ChartSize::load(), files);
+}
+
+QString MainWindow::exportReportTo(const QString& dir, const ChartSize& size, QStringList* files) {
     // The runs selected in the Runs view, else what Compare shows now.
     const QList<qint64> selected = mRuns->selectedRunIds();
     if (!selected.isEmpty()) {
@@ -414,7 +418,7 @@ QString MainWindow::exportReportTo(const QString& dir, QStringList* files) {
     ReportContent content;
     content.compare = mCompare;
     content.confusion = mConfusion;
-    content.size = ChartSize::load();
+    content.size = size;
     return exportReport(dir, content, files);
 }
 

@@ -7,6 +7,7 @@
 
 #include <memory>
 
+#include "charts/exporter.h"
 #include "vidrnn/dataset.h"
 
 class QLabel;
@@ -82,6 +83,8 @@ public Q_SLOTS:
     // selection (else what Compare shows) at the last chart size. Returns ""
     // or the error naming the file.
     QString exportReportTo(const QString& dir, QStringList* files = nullptr);
+    // At a given chart size (the headless --export-size), not the last one used.
+    QString exportReportTo(const QString& dir, const ChartSize& size, QStringList* files);
     // File > Open run store: a file or a postgresql:// URL, then openStore.
     void chooseStore();
     // Opens a SQLite file or a postgresql:// URL off the UI thread and

@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 
+#include "charts/chartlayout.h"
 #include "charts/plotsupport.h"
 #include "support/qtsupport.h"
 
@@ -46,12 +47,31 @@ std::optional<double> metricOf(const EpochRecord& e, int metric) {
     }
 }
 
+// Decades as "100", "10k", "1M": QCustomPlot's beautiful powers draw the
+// exponent in a smaller font than a figure's text may have.
+class DecadeTicker : public QCPAxisTickerLog {
+protected:
+    QString getTickLabel(double tick, const QLocale& locale, QChar, int) override {
+        const double a = std::abs(tick);
+        if (a >= 1e6) {
+            return locale.toString(tick / 1e6, 'g', 3) + QStringLiteral("M");
+        }
+        if (a >= 1e4) {
+            return locale.toString(tick / 1e3, 'g', 3) + QStringLiteral("k");
+        }
+        return locale.toString(tick, 'g', 4);
+    }
+};
+
 void setHiddenAxis(QCustomPlot* plot) {
     plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
-    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    // The sizes a sweep uses; the layout drops every other one where they crowd.
+    QSharedPointer<CategoryTicker> ticker(new CategoryTicker);
+    QVector<std::pair<double, QString>> ticks;
     for (int h : {16, 32, 64, 128, 256, 512, 1024}) {
-        ticker->addTick(h, QString::number(h));
+        ticks.append({double(h), QString::number(h)});
     }
+    ticker->setTicks(ticks);
     plot->xAxis->setTicker(ticker);
 }
 
@@ -83,14 +103,14 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
         bool logY;
     } specs[] = {
         {"accuracy-vs-hidden",
-         tr("Test accuracy against hidden size, by architecture (mean, 95% CI)"), tr("accuracy"),
+         tr("Test accuracy by hidden size (mean, 95% CI)"), tr("accuracy"),
          false},
         {"macro-f1-vs-hidden",
-         tr("Test macro F1 against hidden size, by architecture (mean, 95% CI)"), tr("macro F1"),
+         tr("Test macro F1 by hidden size (mean, 95% CI)"), tr("macro F1"),
          false},
-        {"params-vs-hidden", tr("Parameters against hidden size, by architecture"),
+        {"params-vs-hidden", tr("Parameters by hidden size"),
          tr("parameters (count)"), true},
-        {"time-vs-hidden", tr("Training time against hidden size, by architecture"),
+        {"time-vs-hidden", tr("Training time by hidden size"),
          tr("training time (s)"), true},
     };
     auto* grid = new QWidget(this);
@@ -100,14 +120,13 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
     for (const auto& s : specs) {
         auto* plot = makePlot(grid, s.title, tr("hidden size (units)"), s.y);
         plot->setObjectName(s.name);
+        plot->setProperty("vidrnnBaseTitle", s.title);
         setHiddenAxis(plot);
         if (s.logY) {
             plot->yAxis->setScaleType(QCPAxis::stLogarithmic);
-            QSharedPointer<QCPAxisTickerLog> ticker(new QCPAxisTickerLog);
+            QSharedPointer<QCPAxisTickerLog> ticker(new DecadeTicker);
             ticker->setSubTickCount(8);
             plot->yAxis->setTicker(ticker);
-            plot->yAxis->setNumberFormat("gb");
-            plot->yAxis->setNumberPrecision(3);
         }
         mHiddenPlots << plot;
         gridLayout->addWidget(plot, i / 2, i % 2);
@@ -294,7 +313,7 @@ void CompareView::rebuildCurves() {
     for (std::size_t k = 0; k < shown.size(); ++k) {
         const RunRecord& r = *shown[k];
         const int nth = perArch[r.arch]++;
-        auto* g = addArchGraph(mCurves, byArch ? qs(archDisplayName(r.arch)) : runTitle(r), r.arch);
+        auto* g = addArchGraph(mCurves, byArch ? qs(archShortName(r.arch)) : runTitle(r), r.arch);
         if (!byArch && nth > 0) {
             QPen pen = g->pen();
             pen.setColor(pen.color().lighter(100 + 40 * nth));
@@ -321,9 +340,9 @@ void CompareView::rebuildCurves() {
                           shown.empty() || anyPoint ? QString()
                                                     : tr(" (none has this metric recorded)")));
     mCurves->legend->setVisible(!shown.empty());
-    fitLegendColumns(mCurves);
     const bool unit = metric == ValAcc || metric == ValF1 || metric == TrainAcc;
     rescale(mCurves, unit);
+    fitChartOnScreen(mCurves);
     mCurves->replot();
 }
 
@@ -346,14 +365,34 @@ void CompareView::rebuildHiddenCharts() {
             protocols.insert(row.protocolLabel());
         }
     }
+    // Precision is a series of its own only where one configuration was
+    // measured at one hidden size in both (else fp32 at one size and bf16 at
+    // another are one line); the title says once that precisions differ.
+    std::map<std::string, std::map<int, std::set<std::string>>> precisionsAt;
+    std::set<std::string> precisions;
+    auto configuration = [&protocols](const ReportRow& row) {
+        const bool named = !row.reference && protocols.size() > 1;
+        return row.type + (named ? " · " + row.protocolLabel() : "") +
+               (row.differs.empty() ? "" : " · " + row.differs);
+    };
+    for (const auto& row : report.rows) {
+        if (!row.reference) {
+            precisionsAt[configuration(row)][row.hidden].insert(row.precisionLabel());
+            precisions.insert(row.precisionLabel());
+        }
+    }
     std::map<std::pair<std::string, bool>, Series> series;
     for (const auto& row : report.rows) {
-        const bool named = !row.reference && protocols.size() > 1;
-        // Rows that differ in a setting (epochs, precision, ...) are separate
-        // series, named by what differs.
-        auto& s = series[{row.type + (named ? " · " + row.protocolLabel() : "") +
-                              (row.differs.empty() ? "" : " · " + row.differs),
-                          row.reference}];
+        // Rows that differ in a setting (epochs, ...) are separate series,
+        // named by what differs.
+        std::string key = configuration(row);
+        if (!row.reference) {
+            const auto& at = precisionsAt[key];
+            if (std::any_of(at.begin(), at.end(), [](const auto& h) { return h.second.size() > 1; })) {
+                key += " · " + row.precisionLabel();
+            }
+        }
+        auto& s = series[{key, row.reference}];
         s.arch = row.arch;
         s.reference = row.reference;
         s.rows.push_back(&row);
@@ -371,9 +410,14 @@ void CompareView::rebuildHiddenCharts() {
     for (const auto& [key, s] : series) {
         const ReportRow& first = *s.rows.front();
         const bool named = !s.reference && protocols.size() > 1;
-        const std::string label = s.reference || measuredPerType[first.type] > 1
-                                      ? key.first
-                                      : first.type + (named ? " · " + first.protocolLabel() : "");
+        // Short names: seven entries of "Mean pool (no recurrence)" and the
+        // like could not share a row of a one-column figure.
+        std::string label = s.reference || measuredPerType[first.type] > 1
+                                ? key.first
+                                : first.type + (named ? " · " + first.protocolLabel() : "");
+        if (!s.reference && label.rfind(first.type, 0) == 0) {
+            label = archShortName(first.arch) + label.substr(first.type.size());
+        }
         const QString name = qs(label) + (s.reference ? tr(" (study)") : QString());
         const QColor color = archColor(s.arch);
         for (int chart = 0; chart < mHiddenPlots.size(); ++chart) {
@@ -412,13 +456,21 @@ void CompareView::rebuildHiddenCharts() {
     for (int chart = 0; chart < mHiddenPlots.size() && anyReference; ++chart) {
         // A graph without data: the legend's key for the study's rows.
         auto* key = mHiddenPlots[chart]->addGraph();
-        key->setName(tr("the study (hollow, thin)"));
+        key->setName(tr("the study (hollow)"));
         key->setPen(QPen(QColor(90, 90, 90), 1.2));
         key->setScatterStyle(
             QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(90, 90, 90), 1.5), Qt::white, 8));
     }
     for (int chart = 0; chart < mHiddenPlots.size(); ++chart) {
         auto* plot = mHiddenPlots[chart];
+        const QString base = plot->property("vidrnnBaseTitle").toString();
+        QStringList listed;
+        for (const auto& p : precisions) {
+            listed << qs(p);
+        }
+        setPlotTitle(plot, precisions.size() > 1
+                               ? tr("%1; rows in %2 (see the table)").arg(base, listed.join(", "))
+                               : base);
         plot->rescaleAxes(true);
         const auto xr = plot->xAxis->range();
         plot->xAxis->setRange(std::max(1.0, xr.lower / 1.4), xr.upper * 1.4);
@@ -432,7 +484,7 @@ void CompareView::rebuildHiddenCharts() {
             plot->yAxis->setRange(lo, hi > yr.upper * 1.0001 ? hi : hi * 10);
         }
         plot->legend->setVisible(plot->graphCount() > 0);
-        fitLegendColumns(plot);
+        fitChartOnScreen(plot);
         plot->replot();
     }
 }
@@ -445,7 +497,7 @@ void CompareView::rebuildEarlyChart() {
         const ReportRow& row = mData->report.rows[e.row];
         // The row id leads to the rows table below, which has n and the runs.
         const QString name =
-            tr("%1 %2 (%3)").arg(qs(row.type)).arg(row.hidden).arg(qs(row.id));
+            tr("%1 %2 (%3)").arg(qs(archShortName(row.arch))).arg(row.hidden).arg(qs(row.id));
         auto* g = addArchGraph(mEarly, name, row.arch);
         for (const EarlyPoint& p : e.curve) {
             g->addData(p.fraction, p.accuracy);
@@ -458,7 +510,7 @@ void CompareView::rebuildEarlyChart() {
     mEarly->xAxis->setRange(0, 1.02);
     mEarly->yAxis->setRange(0, 1.02);
     mEarly->legend->setVisible(!mData->early.empty());
-    fitLegendColumns(mEarly);
+    fitChartOnScreen(mEarly);
     mEarly->replot();
 }
 

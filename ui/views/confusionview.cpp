@@ -14,6 +14,7 @@
 #include <functional>
 
 #include "widgets/exportdialog.h"
+#include "charts/chartlayout.h"
 #include "charts/plotsupport.h"
 #include "support/qtsupport.h"
 #include "widgets/runchooser.h"
@@ -100,8 +101,13 @@ ConfusionView::ConfusionView(StoreSession* session, QWidget* parent)
     mPlot = makePlot(this, tr("Confusion matrix"), tr("predicted class"), tr("true class"));
     mPlot->setObjectName("confusion-matrix");
     mPlot->legend->setVisible(false);
+    // No legend row: the matrix and its colour scale take the room below the title.
+    mPlot->plotLayout()->take(mPlot->legend);
+    mPlot->plotLayout()->simplify();
     mPlot->axisRect()->setupFullAxesBox(false);
+    markMatrix(mPlot);
     // The colour scale: its own axes beside the matrix, drawn as rectangles.
+    // Matrix and scale share a grid under the title, so the title spans both.
     mBar = new QCPAxisRect(mPlot, false);
     mBar->addAxis(QCPAxis::atBottom)->setVisible(false);
     mBar->addAxis(QCPAxis::atRight);
@@ -112,12 +118,22 @@ ConfusionView::ConfusionView(StoreSession* session, QWidget* parent)
     mBar->axis(QCPAxis::atRight)->setTickLabelFont(mPlot->yAxis->tickLabelFont());
     mBar->setMinimumSize(12, 40);
     mBar->setMaximumSize(12, QWIDGETSIZE_MAX);
-    mPlot->plotLayout()->addElement(1, 1, mBar);
+    auto* matrixRow = new QCPLayoutGrid;
+    QCPAxisRect* cells = mPlot->axisRect();
+    const int cellsRow = mPlot->plotLayout()->rowCount() - 1;
+    mPlot->plotLayout()->take(cells);
+    mPlot->plotLayout()->addElement(cellsRow, 0, matrixRow);
+    matrixRow->addElement(0, 0, cells);
+    matrixRow->addElement(0, 1, mBar);
+    matrixRow->setColumnStretchFactor(1, 0.001);
+    matrixRow->setColumnSpacing(8);
     auto* margins = new QCPMarginGroup(mPlot);
-    mPlot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
+    cells->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
     mBar->setMarginGroup(QCP::msTop | QCP::msBottom, margins);
-    // Rotated labels that would cross the widget's edge are not drawn: leave room.
-    mPlot->axisRect()->setMinimumMargins(QMargins(0, 0, 40, 0));
+    mXTicks.reset(new CategoryTicker);
+    mYTicks.reset(new CategoryTicker);
+    mPlot->xAxis->setTicker(mXTicks);
+    mPlot->yAxis->setTicker(mYTicks);
     mPlot->yAxis->setRangeReversed(true);
 
     mClassTable = makeTable(
@@ -220,11 +236,13 @@ void ConfusionView::load() {
 // indexed lookup bounded by the sweep's size), never the whole store.
 void ConfusionView::drawEarly(const std::optional<RunRecord>& run) {
     mEarly->clearPlottables();
+    mHasEarlyCurve = false;
     RunStore* store = mSession->store();
     QString title = tr("Early classification");
     if (run && store) {
         try {
             const auto curve = store->earlyCurve(run->id);
+            mHasEarlyCurve = !curve.empty();
             auto* g = addArchGraph(mEarly, runTitle(*run), run->arch);
             for (const EarlyPoint& p : curve)
                 g->addData(p.fraction, p.accuracy);
@@ -263,7 +281,7 @@ void ConfusionView::drawEarly(const std::optional<RunRecord>& run) {
     mEarly->xAxis->setRange(0, 1.02);
     mEarly->yAxis->setRange(0, 1.02);
     mEarly->legend->setVisible(mEarly->graphCount() > 0);
-    fitLegendColumns(mEarly);
+    fitChartOnScreen(mEarly);
     mEarly->replot();
 }
 
@@ -280,9 +298,10 @@ void ConfusionView::drawMatrix() {
                                        normalised ? tr("fraction of each true class")
                                                   : tr("clips"))
                             : tr("Confusion matrix (no run)"));
-    QSharedPointer<QCPAxisTickerText> xt(new QCPAxisTickerText), yt(new QCPAxisTickerText);
-    QFont cellFont = mPlot->xAxis->tickLabelFont();
-    cellFont.setPointSizeF(cellFont.pointSizeF() * (n > 12 ? 0.85 : 1.0));
+    QVector<std::pair<double, QString>> ticks;
+    // Cell values at the tick labels' size: the layout hides them all where
+    // they do not fit a cell, never shrinks them.
+    const QFont cellFont = mPlot->xAxis->tickLabelFont();
     auto& values = mValues;
     values.assign(static_cast<std::size_t>(n), {});
     double maxValue = 0;
@@ -314,10 +333,9 @@ void ConfusionView::drawMatrix() {
         const QString name = t < static_cast<int>(mClasses.size())
                                  ? qs(mClasses[static_cast<std::size_t>(t)])
                                  : QString::number(t);
-        xt->addTick(t, name);
-        yt->addTick(t, name);
+        ticks.append({double(t), name});
         const auto& row = mConfusion[static_cast<std::size_t>(t)];
-        for (int p = 0; p < n && n <= 30; ++p) {
+        for (int p = 0; p < n; ++p) {
             const double value = values[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)];
             if (p >= static_cast<int>(row.size()) || row[static_cast<std::size_t>(p)] == 0) {
                 continue;
@@ -354,9 +372,8 @@ void ConfusionView::drawMatrix() {
     mSelection->setVisible(false);
     mSelection->setSelectable(false);
     markScreenOnly(mSelection);
-    mPlot->xAxis->setTicker(xt);
-    mPlot->yAxis->setTicker(yt);
-    mPlot->xAxis->setTickLabelRotation(n > 6 ? 40 : 0);
+    mXTicks->setTicks(ticks);
+    mYTicks->setTicks(ticks);
     mPlot->xAxis->setSubTicks(false);
     mPlot->yAxis->setSubTicks(false);
     mPlot->xAxis->grid()->setVisible(false);
@@ -366,7 +383,16 @@ void ConfusionView::drawMatrix() {
     if (mTruth >= 0) {
         selectCell(mTruth, mPredicted);
     }
+    fitChartOnScreen(mPlot);
     mPlot->replot();
+}
+
+QString ConfusionView::classKey() const {
+    QStringList entries;
+    for (std::size_t i = 0; i < mClasses.size(); ++i) {
+        entries << QStringLiteral("%1 %2").arg(i + 1).arg(qs(mClasses[i]));
+    }
+    return entries.isEmpty() ? QString() : tr("Classes: %1.").arg(entries.join(QStringLiteral(", ")));
 }
 
 double ConfusionView::cellValue(int truth, int predicted) const {

@@ -5,6 +5,7 @@
 // opens in the scrubber with the run.
 #pragma once
 
+#include <QSharedPointer>
 #include <QWidget>
 
 #include <vector>
@@ -20,6 +21,7 @@ class QTableWidget;
 
 namespace vidrnn::ui {
 
+class CategoryTicker;
 class RunChooser;
 
 class StoreSession;
@@ -38,8 +40,13 @@ public:
     QCustomPlot* heatmap() const { return mPlot; }
     // Test accuracy against the fraction of each clip seen.
     QCustomPlot* earlyPlot() const { return mEarly; }
+    // Whether the run has that curve (bilstm and runs stored before it: no).
+    bool hasEarlyCurve() const { return mHasEarlyCurve; }
     // "Per-class precision, recall and F1 of run 12 (GRU h128 · groups)".
     QString classTableCaption() const;
+    // "Classes: 1 basketball, 2 biking, ...": the key to a matrix whose
+    // labels are numbers (where the names do not fit an export's size).
+    QString classKey() const;
     QTableWidget* classTable() const { return mClassTable; }
     QTableWidget* clipsTable() const { return mClips; }
     // Widget coordinates of a cell's centre in the heatmap.
@@ -76,8 +83,10 @@ private:
     QLabel* mSummary = nullptr;
     QCustomPlot* mPlot = nullptr;
     QCPAxisRect* mBar = nullptr;  // the colour scale
+    QSharedPointer<CategoryTicker> mXTicks, mYTicks;
     QCPItemRect* mSelection = nullptr;
     QCustomPlot* mEarly = nullptr;
+    bool mHasEarlyCurve = false;
     QTableWidget* mClassTable = nullptr;
     QTableWidget* mClips = nullptr;
     QLabel* mClipsTitle = nullptr;

@@ -21,6 +21,8 @@ struct ModelSpec {
 const std::vector<std::string>& architectures();
 // A human-readable name ("Deep LSTM (2 layers)", ...).
 std::string archDisplayName(const std::string& arch);
+// The name in a chart's legend, where room is short ("BiLSTM", "Mean pool").
+std::string archShortName(const std::string& arch);
 // True when the architecture reads feature maps [B,T,C,H,W] (ConvLSTM).
 bool isSpatialArch(const std::string& arch);
 // Layers used when ModelSpec::layers is 0.

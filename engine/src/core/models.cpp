@@ -22,6 +22,13 @@ std::string archDisplayName(const std::string& arch) {
     return arch;
 }
 
+std::string archShortName(const std::string& arch) {
+    if (arch == "deep_lstm") return "Deep LSTM";
+    if (arch == "bilstm") return "BiLSTM";
+    if (arch == "mean_pool") return "Mean pool";
+    return archDisplayName(arch);
+}
+
 bool isSpatialArch(const std::string& arch) { return arch == "convlstm"; }
 
 int defaultLayers(const std::string& arch) { return arch == "deep_lstm" ? 2 : 1; }

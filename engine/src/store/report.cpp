@@ -104,18 +104,24 @@ void describeDifferences(Report& report) {
             values[name].insert(value);
         }
     }
-    std::string shared, varying;
+    static const std::set<std::string> ownColumn{"split", "precision"};
+    std::string shared, varying, ownVarying;
     for (const std::string& name : order) {
         const auto& set = values[name];
         if (set.size() == 1) {
             shared += (shared.empty() ? "" : ", ") + name + " " + *set.begin();
-        } else {
+        } else if (!ownColumn.count(name)) {
             varying += (varying.empty() ? "" : ", ") + name;
+        } else {
+            ownVarying += (ownVarying.empty() ? "" : ", ") + name;
         }
     }
+    // Settings that are part of a row's key and have a column of their own
+    // (protocol, precision) are said there once, not again in
+    // "differs" ("groups, resnet18, bf16; precision bf16").
     for (ReportRow& row : report.rows) {
         for (const auto& [name, value] : row.settings) {
-            if (values[name].size() > 1) {
+            if (values[name].size() > 1 && !ownColumn.count(name)) {
                 row.differs += (row.differs.empty() ? "" : ", ") + name + " " + value;
             }
         }
@@ -126,6 +132,10 @@ void describeDifferences(Report& report) {
                                "once (its newest run; the others are listed as repeats). All "
                                "measured rows share: " +
                                shared + ".");
+    }
+    if (!ownVarying.empty()) {
+        report.notes.push_back("Rows differ in " + ownVarying +
+                               " (each in its own column): such rows are separate experiments.");
     }
     if (!varying.empty()) {
         report.notes.push_back("Rows differ in " + varying +
