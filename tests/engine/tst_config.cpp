@@ -88,20 +88,14 @@ private Q_SLOTS:
         QCOMPARE(resolvePrecision("bf16", "lstm", 64, "cuda:0"), std::string("bf16"));
         QCOMPARE(resolvePrecision("auto", "convlstm", 128, "cuda:0"), std::string("fp32"));
         QVERIFY_THROWS_EXCEPTION(vidrnn::ConfigError, resolvePrecision("half", "lstm", 64, "cpu"));
-        // auto: bf16 where the step measured >= 1.2x faster (precision.cpp):
-        // every size of these, the GRU and deep LSTM from hidden 128.
+        // auto: one precision per architecture at every hidden size
+        // (precision.cpp), so a sweep's series never split in two.
         const bool native = vidrnn::nativeBf16().available();
         const std::string bf16OrFp32 = native ? "bf16" : "fp32";
-        for (const char* arch : {"convlstm", "lstm", "bilstm", "mean_pool"}) {
-            for (int hidden : {16, 64, 512}) {
+        for (const char* arch : {"convlstm", "lstm", "bilstm", "mean_pool", "gru", "deep_lstm"}) {
+            for (int hidden : {16, 64, 127, 128, 512}) {
                 QCOMPARE(resolvePrecision("auto", arch, hidden, "cpu"), bf16OrFp32);
             }
-        }
-        for (const char* arch : {"gru", "deep_lstm"}) {
-            QCOMPARE(resolvePrecision("auto", arch, 64, "cpu"), std::string("fp32"));
-            QCOMPARE(resolvePrecision("auto", arch, 127, "cpu"), std::string("fp32"));
-            QCOMPARE(resolvePrecision("auto", arch, 128, "cpu"), bf16OrFp32);
-            QCOMPARE(resolvePrecision("auto", arch, 512, "cpu"), bf16OrFp32);
         }
         if (native) {
             QCOMPARE(resolvePrecision("bf16", "gru", 64, "cpu"), std::string("bf16"));
