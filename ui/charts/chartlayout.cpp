@@ -305,7 +305,7 @@ MatrixParts matrixParts(QCustomPlot* plot) {
 // else the numbers 1..n (thinned to fit; the report's caption is the key);
 // then margins that make the cells square. `natural` receives the cells'
 // area before squaring (for the height a square needs).
-void fitMatrix(QCustomPlot* plot, int w, int h, UndoList* undo, QSize* natural) {
+void fitMatrix(QCustomPlot* plot, int w, int h, UndoList* undo, QSize* natural, bool onScreen) {
     MatrixParts m = matrixParts(plot);
     if (!m.x || !m.y) {
         return;
@@ -400,8 +400,12 @@ void fitMatrix(QCustomPlot* plot, int w, int h, UndoList* undo, QSize* natural) 
         for (auto* t : cellTexts) {
             t->setVisible(fits);
         }
-        return numbered ||
-               (textProblems(g).isEmpty() && side >= kMinArea * w && side >= kMinArea * h);
+        // A figure's matrix keeps 55% of its width and height (the report
+        // makes it as tall as it needs); a widget's is square in whatever
+        // shape the window gives it, so there it keeps 55% of the shorter side.
+        const bool roomy = onScreen ? side >= kMinArea * std::min(w, h)
+                                    : side >= kMinArea * w && side >= kMinArea * h;
+        return numbered || (textProblems(g).isEmpty() && roomy);
     };
     undo->push_back([cells = m.cells, bar = m.bar, cellsMargins, barMargins] {
         cells->setMinimumMargins(cellsMargins);
@@ -461,13 +465,15 @@ bool isMatrix(const QCustomPlot* plot) {
     return plot->property(kMatrixProperty).toBool();
 }
 
-void fitChart(QCustomPlot* plot, int w, int h, UndoList* undo) {
+namespace {
+
+void fit(QCustomPlot* plot, int w, int h, UndoList* undo, bool onScreen) {
     undoScreenFit(plot);
     if (w < 20 || h < 20) {
         return;
     }
     if (isMatrix(plot)) {
-        fitMatrix(plot, w, h, undo, nullptr);
+        fitMatrix(plot, w, h, undo, nullptr, onScreen);
         return;
     }
     QCPLegend* legend = plot->legend;
@@ -524,15 +530,21 @@ void fitChart(QCustomPlot* plot, int w, int h, UndoList* undo) {
     }
 }
 
+}  // namespace
+
+void fitChart(QCustomPlot* plot, int w, int h, UndoList* undo) {
+    fit(plot, w, h, undo, false);
+}
+
 void fitChartOnScreen(QCustomPlot* plot) {
-    auto* fit = plot->findChild<ScreenFit*>(kScreenFitName, Qt::FindDirectChildrenOnly);
-    if (!fit) {
-        fit = new ScreenFit(plot);
+    auto* screen = plot->findChild<ScreenFit*>(kScreenFitName, Qt::FindDirectChildrenOnly);
+    if (!screen) {
+        screen = new ScreenFit(plot);
     }
-    runUndo(fit->undo);
+    runUndo(screen->undo);
     UndoList undo;
-    fitChart(plot, plot->width(), plot->height(), &undo);
-    fit->undo = std::move(undo);
+    fit(plot, plot->width(), plot->height(), &undo, true);
+    screen->undo = std::move(undo);
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -541,7 +553,7 @@ int matrixHeightFor(QCustomPlot* plot, int w) {
     for (int round = 0; round < 4; ++round) {
         UndoList undo;
         QSize natural;
-        fitMatrix(plot, w, h, &undo, &natural);
+        fitMatrix(plot, w, h, &undo, &natural, false);
         runUndo(undo);
         const int next = h + natural.width() - natural.height();
         if (std::abs(next - h) <= 1) {
