@@ -53,7 +53,8 @@ std::vector<Size> exportSizes() {
 
 // A completed run with `classes` classes, epochs and an early curve.
 std::int64_t addRun(RunStore& store, const std::string& arch, int hidden, int seed,
-                    const std::vector<std::string>& classes, std::mt19937& rng) {
+                    const std::vector<std::string>& classes, std::mt19937& rng,
+                    const std::string& precision = {}) {
     TrainConfig c = withPreset("demo", TrainConfig{});
     c.dataset = "demo-data";
     c.arch = arch;
@@ -62,7 +63,9 @@ std::int64_t addRun(RunStore& store, const std::string& arch, int hidden, int se
     c.epochs = 12;
     RunMeta meta;
     meta.classNames = classes;
-    meta.precision = autoPrefersBf16(arch, hidden) ? "bf16" : "fp32";
+    meta.precision = !precision.empty()              ? precision
+                     : autoPrefersBf16(arch, hidden) ? "bf16"
+                                                     : "fp32";
     const auto id = store.createRun(c, meta);
     std::uniform_real_distribution<double> u(0, 1);
     for (int e = 1; e <= 12; ++e) {
@@ -181,6 +184,41 @@ private Q_SLOTS:
             QCOMPARE(measured, static_cast<int>(defaultSweepArchs().size()));
             QVERIFY2(!plotTitle(plot).contains("rows in"), qPrintable(plotTitle(plot)));
         }
+    }
+
+    // Rows that differ by precision: one series per architecture where no
+    // hidden size has both, the precision said once (title, report note),
+    // never in each legend entry or row.
+    void precisionIsSaidOnce() {
+        const QString path = QDir(mDir.path()).filePath("mixed-precision.db");
+        {
+            auto store = RunStore::open(path.toStdString());
+            std::mt19937 rng(3);
+            addRun(store, "gru", 64, 0, ucf11Names(), rng, "fp32");
+            addRun(store, "gru", 128, 0, ucf11Names(), rng, "bf16");
+        }
+        StoreSession session;
+        session.open(path);
+        CompareView compare(&session);
+        compare.setRunIds({});
+        compare.ensureCurrent();
+        for (const ReportRow& row : compare.report().rows) {
+            QVERIFY2(row.differs.empty(), row.differs.c_str());
+        }
+        const auto& notes = compare.report().notes;
+        QVERIFY(std::any_of(notes.begin(), notes.end(), [](const std::string& n) {
+            return n.find("Rows differ in precision") != std::string::npos;
+        }));
+        QCustomPlot* plot = compare.hiddenPlots().front();
+        QStringList measured;
+        for (int i = 0; i < plot->graphCount(); ++i) {
+            const QString name = plot->graph(i)->name();
+            if (!name.contains("study")) {
+                measured << name;
+            }
+        }
+        QCOMPARE(measured, QStringList{"GRU"});
+        QVERIFY2(plotTitle(plot).contains("rows in bf16, fp32"), qPrintable(plotTitle(plot)));
     }
 
     // The comparison's charts and the per-run charts of the report.
