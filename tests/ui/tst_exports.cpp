@@ -19,7 +19,7 @@
 #include "charts/exporter.h"
 #include "widgets/livecurves.h"
 #include "charts/qcp.h"
-#include "charts/reportexport.h"
+#include "shell/reportexport.h"
 #include "views/runsview.h"
 #include "models/storesession.h"
 #include "widgets/timelinestrip.h"

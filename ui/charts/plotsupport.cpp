@@ -8,7 +8,7 @@
 #include "charts/chartlayout.h"
 #include "support/qtsupport.h"
 #include "vidrnn/models.h"
-#include "widgets/exportdialog.h"
+#include "charts/exportdialog.h"
 
 namespace vidrnn::ui {
 

@@ -28,7 +28,7 @@
 #include "views/datasetview.h"
 #include "views/modelzooview.h"
 #include "support/qtsupport.h"
-#include "charts/reportexport.h"
+#include "shell/reportexport.h"
 #include "work/runqueue.h"
 #include "widgets/runsetupwidget.h"
 #include "views/runsview.h"

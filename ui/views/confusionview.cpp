@@ -13,7 +13,7 @@
 
 #include <functional>
 
-#include "widgets/exportdialog.h"
+#include "charts/exportdialog.h"
 #include "charts/chartlayout.h"
 #include "charts/plotsupport.h"
 #include "support/qtsupport.h"

@@ -16,7 +16,7 @@
 
 #include "work/background.h"
 #include "widgets/clipplayer.h"
-#include "widgets/exportdialog.h"
+#include "charts/exportdialog.h"
 #include "support/qtsupport.h"
 #include "widgets/runchooser.h"
 #include "models/storesession.h"

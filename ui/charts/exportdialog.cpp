@@ -1,4 +1,4 @@
-#include "widgets/exportdialog.h"
+#include "charts/exportdialog.h"
 
 #include <QComboBox>
 #include <QDoubleSpinBox>

@@ -1,4 +1,4 @@
-#include "charts/reportexport.h"
+#include "shell/reportexport.h"
 
 #include <QDateTime>
 #include <QDir>
