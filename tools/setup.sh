@@ -19,7 +19,7 @@ PACKAGES=(
   ffmpeg
   texlive-latex-base texlive-latex-recommended poppler-utils
   python3-torch python3-numpy
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
 )
 
 missing=()
