@@ -455,7 +455,8 @@ class Report:
                  "convolutions and matrix products in bf16 with fp32 master weights; the "
                  "ConvLSTM keeps its gates, their nonlinearities and its cell state in fp32, "
                  "the loss is fp32. `auto` takes bf16 where the step below is at least 1.2x "
-                 "faster and the accuracy holds (README, \"Mixed precision\"; the column "
+                 "faster and the accuracy holds (docs/performance.md, \"Mixed precision\"; "
+                 "the column "
                  "\"auto takes\" is the binary's rule, `vidrnn info`). Load: other "
                  "processes shared the two cores (see the machine table); each ratio comes "
                  "from runs next to each other in time." % info.get("native_bf16", "n/a"), "")
@@ -518,7 +519,8 @@ class Report:
                      "one run. GFLOP/s: the fast path's convolution FLOPs (forward, weight "
                      "gradients, the hidden state's input gradient) over the time; this "
                      "CPU's measured convolution ceilings are about 190-250 GFLOP/s in fp32 "
-                     "and 355-445 in bf16 (README, platform facts), a ratio of about 1.8. "
+                     "and 355-445 in bf16 (docs/performance.md, \"Mixed precision\"), a ratio "
+                     "of about 1.8. "
                      "Last column: largest |bf16 output - fp32 reference-form output| "
                      "(outputs are tanh-bounded, |h| < 1).", "")
             self.table(["hidden", "engine fp32", "engine bf16", "fp32/bf16", "goal",

@@ -512,7 +512,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         std::uint64_t seed = 0;
         int epochs = withPreset("demo", {}).epochs;
         int size = withPreset("demo", {}).imageSize;
-        std::string backbone = withPreset("demo", {}).backbone;  // the demo's choice: see README
+        std::string backbone = withPreset("demo", {}).backbone;  // docs/models.md says why
         std::string cache;
         std::string precision = "auto";
         bool json = false;
@@ -559,8 +559,8 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         args.base.precision = d->precision;
         args.resume = true;
         if (d->study) {
-            // Sized for two shared cores (see README, "Comparisons a reviewer
-            // can trust"); ConvLSTM and BiLSTM would triple it.
+            // Sized for two shared cores (docs/methodology.md, "The study
+            // protocol"); ConvLSTM and BiLSTM would triple it.
             args.base.split = "logo";
             args.archs = demoStudyArchs();
             args.hidden = demoStudyHidden();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # vidrnn sweep --slurm 3 on a single-node Slurm on localhost into a throwaway
-# PostgreSQL (the recipes of ../shared/CLUSTER.md), from an empty feature
+# PostgreSQL (docs/cluster.md, "What the design rests on"), from an empty feature
 # cache: the extraction array runs first (the workers wait on it), its three
 # shards compute every clip's features exactly once and no worker computes
 # any; the 12-cell sweep completes with every cell once, `sweep status` names

@@ -7,7 +7,7 @@
 // refresh(), which announces it too. The session holds no copy of the runs:
 // views read what they show through read(), on a read-only connection in a
 // thread of its own, so that a store of 50,000 runs or a slow server never
-// stalls the window (STYLE.md section 7).
+// stalls the window (docs/development.md, rule 7).
 #pragma once
 
 #include <QFutureWatcher>

@@ -1,6 +1,6 @@
 // A run chooser for stores of any size: a search field whose completions the
 // store finds (the newest 30 runs matching the words typed, read off the UI
-// thread), instead of a drop-down of every run (STYLE.md section 7). A run is
+// thread), instead of a drop-down of every run (docs/development.md, rule 7). A run is
 // chosen from the list, or by typing its id.
 #pragma once
 

@@ -95,7 +95,7 @@ DemoSummary generateDemo(const DemoOptions& options);
 //   MobileNetV2, 16 frames at 224 px, logo split, 30 epochs, batch 32, patience 8);
 // - "demo": the demo's, as `vidrnn demo` and "Reproduce the study" run them
 //   (12 frames at 64 px: 2x2 ResNet maps keep ConvLSTM affordable on two
-//   cores; the built-in random ResNet-18, which serves the demo better (README);
+//   cores; the built-in random ResNet-18, which serves the demo better (docs/models.md);
 //   groups split, 15 epochs, batch 16, patience 5).
 // Only backbone, frames, image size, split, epochs, batch, learning rate and
 // patience change; the data set, model, seed and device are kept. Throws

@@ -382,7 +382,7 @@ const std::vector<std::string>& presetNames() {
 TrainConfig withPreset(const std::string& name, TrainConfig c) {
     TrainConfig p;  // "user": TrainConfig's defaults
     if (name == "demo") {
-        p.backbone = kRandomBackbone;  // serves the demo better than the pretrained one: README
+        p.backbone = kRandomBackbone;  // better for the demo than pretrained: docs/models.md
         p.frames = 12;
         p.imageSize = 64;
         p.split = "groups";

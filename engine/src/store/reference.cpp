@@ -1,5 +1,5 @@
-// The study's published results (docs: REFERENCE.md, "The report's results
-// table") as read-only reference runs, so every report can put measured
+// The study's published results (docs/methodology.md, "The reference
+// study") as read-only reference runs, so every report can put measured
 // numbers beside the ones they are meant to reproduce.
 #include <array>
 
