@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -120,14 +121,13 @@ LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expe
     // Read once, hashed and parsed from the same bytes: a file swapped
     // between a check and a load would otherwise pass the check. A
     // checkpoint is a TorchScript archive, and loading one can run code.
-    std::string data;
-    {
-        std::ifstream in(path, std::ios::binary);
-        std::ostringstream all;
-        if (!in || !(all << in.rdbuf())) {
-            throw ModelError(path, "cannot read checkpoint");
-        }
-        data = all.str();
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw ModelError(path, "cannot read checkpoint");
+    }
+    const std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) {
+        throw ModelError(path, "cannot read checkpoint");
     }
     if (!sha256.empty()) {
         const std::string found = bundled::sha256Bytes(data);
