@@ -99,6 +99,10 @@ Url parseUrl(const std::string& url) {
     }
     Url parsed;
     std::string host = given["host"];
+    // A server as the URL wrote it (host:port); a socket folder alone.
+    if (!host.empty() && host[0] != '/' && !given["port"].empty()) {
+        host += ":" + given["port"];
+    }
     if (host.empty() && std::getenv("PGHOST")) {
         host = std::getenv("PGHOST");
     }
