@@ -195,8 +195,14 @@ std::string submitScript(const std::string& script, const std::string& name,
     }
     argv.push_back(nullptr);
     int input[2], output[2];
-    if (::pipe2(input, O_CLOEXEC) != 0 || ::pipe2(output, O_CLOEXEC) != 0) {
+    if (::pipe2(input, O_CLOEXEC) != 0) {
         throw Error("cannot run sbatch: " + std::string(std::strerror(errno)));
+    }
+    if (::pipe2(output, O_CLOEXEC) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::close(input[0]);
+        ::close(input[1]);
+        throw Error("cannot run sbatch: " + reason);
     }
     std::fflush(nullptr);
     const pid_t child = ::fork();

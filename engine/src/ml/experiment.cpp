@@ -45,13 +45,11 @@ CheckpointChoice runCheckpoint(const std::string& storePath, const RunRecord& ru
     const fs::path where = fs::weakly_canonical(run.checkpoint, ec).parent_path();
     if (ec || where != fs::weakly_canonical(folder, ec) || ec) {
         throw ModelError(run.checkpoint,
-                         "the checkpoint of run " + id +
-                             " lies outside this store's checkpoint "
-                             "folder " +
-                             folder +
-                             "; a checkpoint file can run code, so vidrnn "
-                             "loads it from there only: name it yourself (predict --checkpoint "
-                             "FILE) or choose its folder (--checkpoints DIR) if you trust it");
+                         "the checkpoint of run " + id + " lies outside this store's " +
+                             "checkpoint folder " + folder +
+                             "; a checkpoint file can run code, so vidrnn loads it from there "
+                             "only: name it yourself (predict --checkpoint FILE) or choose its "
+                             "folder (--checkpoints DIR) if you trust it");
     }
     if (run.checkpointSha256.empty()) {
         throw ModelError(run.checkpoint,
