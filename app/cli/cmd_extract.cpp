@@ -119,19 +119,31 @@ void runExtract(const TrainConfig& c, const Globals& g, const ExtractArgs& a) {
     }
 }
 
-void runPredict(const std::string& video, std::int64_t runId, const std::string& device,
-                const Globals& g, bool json) {
+struct PredictArgs {
+    std::string video;
+    std::int64_t run = 0;
+    std::string device = "auto";
+    std::string checkpoint;  // a file the user names instead of the run's recorded one
+    std::string backbone;    // a TorchScript backbone file the user names
+    bool json = false;
+};
+
+void runPredict(const PredictArgs& a, const Globals& g) {
     configureThreads(g.threads);
+    const std::int64_t runId = a.run;
+    const bool json = a.json;
     auto store = RunStore::open(resolveStorePath(g.db), RunStore::OpenMode::ReadOnly);
     auto run = store.getRun(runId);
     if (!run) {
         throw ConfigError(store.path() + ": no run " + std::to_string(runId));
     }
-    if (run->checkpoint.empty()) {
-        throw ModelError(store.path(), "run " + std::to_string(runId) + " has no checkpoint (" +
-                                           toString(run->status) + ")");
-    }
-    auto p = predictVideo(run->checkpoint, video, device, &run->config);
+    const CheckpointChoice checkpoint = runCheckpoint(store.path(), *run, a.checkpoint);
+    PredictOptions options;
+    options.device = a.device;
+    options.expected = &run->config;
+    options.checkpointSha256 = checkpoint.sha256;
+    options.backboneFile = a.backbone;
+    auto p = predictVideo(checkpoint.path, a.video, options);
     if (json) {
         nlohmann::json frames = nlohmann::json::array();
         for (const auto& f : p.frames) {
@@ -181,19 +193,25 @@ void addExtractCommands(CLI::App& app, Globals& globals) {
         runExtract(*cfg, globals, *ea);
     });
 
-    struct PredictArgs {
-        std::string video;
-        std::int64_t run = 0;
-        std::string device = "auto";
-        bool json = false;
-    };
     auto pa = std::make_shared<PredictArgs>();
-    auto* predict = app.add_subcommand("predict", "classify a video with a trained run, frame by frame");
+    auto* predict = app.add_subcommand(
+        "predict",
+        "classify a video with a trained run, frame by frame. A checkpoint or TorchScript (.pt) "
+        "file is a program: loading one can run its code. The run's checkpoint is loaded from "
+        "the store's checkpoint folder only, and only when its sha256 matches the store's "
+        "record; a backbone file only when you name it");
     predict->add_option("video", pa->video, "video file")->required();
     predict->add_option("--run", pa->run, "run id")->required();
     predict->add_option("--device", pa->device, "auto|cpu|cuda|cuda:N");
+    predict->add_option("--checkpoint", pa->checkpoint,
+                        "the run's checkpoint file, named by you and so trusted as yours (one "
+                        "moved out of the checkpoint folder, or of a run stored before sha256s "
+                        "were recorded)");
+    predict->add_option("--backbone", pa->backbone,
+                        "the run's TorchScript backbone file, named by you: one named inside a "
+                        "checkpoint or a store row is never loaded otherwise");
     predict->add_flag("--json", pa->json, "print JSON");
-    predict->callback([pa, &globals] { runPredict(pa->video, pa->run, pa->device, globals, pa->json); });
+    predict->callback([pa, &globals] { runPredict(*pa, globals); });
 }
 
 }  // namespace vidrnn::cli

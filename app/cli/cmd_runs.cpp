@@ -101,9 +101,15 @@ public:
     void add(const Cells& cells) {
         std::size_t i = 0;
         for (std::string_view cell : cells) {
-            mText.append(cell);
+            // Cells come from the store: no control character reaches the
+            // terminal (the check first, so most cells are not copied).
+            const std::size_t from = mText.size();
+            if (hasControl(cell))
+                mText += escapeControl(cell);
+            else
+                mText.append(cell);
             mEnds.push_back(mText.size());
-            mWidths[i] = std::max(mWidths[i], displayWidth(cell));
+            mWidths[i] = std::max(mWidths[i], displayWidth(std::string_view(mText).substr(from)));
             ++i;
         }
     }
@@ -317,38 +323,39 @@ void runList(const Globals& globals, const ListOptions& o) {
 }
 
 void printRun(const RunStore& store, const RunRecord& r) {
+    const auto esc = [](const std::string& text) { return escapeControl(text); };
     std::cout << "run " << r.id << "  " << toString(r.status) << " (" << toString(r.kind) << ")\n"
-              << "  created " << r.createdAt << "  started "
-              << (r.startedAt.empty() ? "-" : r.startedAt) << "  finished "
-              << (r.finishedAt.empty() ? "-" : r.finishedAt) << '\n';
+              << "  created " << esc(r.createdAt) << "  started "
+              << (r.startedAt.empty() ? "-" : esc(r.startedAt)) << "  finished "
+              << (r.finishedAt.empty() ? "-" : esc(r.finishedAt)) << '\n';
     if (!r.note.empty())
-        std::cout << "  note: " << r.note << '\n';
+        std::cout << "  note: " << esc(r.note) << '\n';
     if (!r.message.empty())
-        std::cout << "  message: " << r.message << '\n';
+        std::cout << "  message: " << esc(r.message) << '\n';
 
     std::cout << "\nconfig\n";
     json config = json::parse(r.configJson.empty() ? "null" : r.configJson, nullptr, false);
     if (config.is_object()) {
         for (auto it = config.begin(); it != config.end(); ++it) {
-            std::cout << "  " << it.key() << " = "
-                      << (it->is_string() ? it->get<std::string>() : it->dump()) << '\n';
+            std::cout << "  " << esc(it.key()) << " = "
+                      << esc(it->is_string() ? it->get<std::string>() : it->dump()) << '\n';
         }
     } else {
-        std::cout << "  arch = " << r.arch << "\n  hidden = " << r.hidden
+        std::cout << "  arch = " << esc(r.arch) << "\n  hidden = " << r.hidden
                   << "\n  layers = " << r.layers << '\n';
     }
-    std::cout << "  protocol " << r.protocol
+    std::cout << "  protocol " << esc(r.protocol)
               << (r.leaking ? " (leaking: clip-level random split)" : "")
               << (r.kind == RunKind::Trained ? ", fold " + cell(r.fold) + ", seed " + cell(r.seed)
                                              : std::string())
               << '\n'
-              << "  backbone " << backboneLabel(r.backbone, r.pretrained)
-              << (r.backboneId.empty() ? "" : " [" + r.backboneId + "]") << ", device "
-              << (r.device.empty() ? "-" : r.device) << ", precision "
-              << (r.precision.empty() ? "-" : r.precision) << ", params " << r.params << '\n';
+              << "  backbone " << esc(backboneLabel(r.backbone, r.pretrained))
+              << (r.backboneId.empty() ? "" : " [" + esc(r.backboneId) + "]") << ", device "
+              << (r.device.empty() ? "-" : esc(r.device)) << ", precision "
+              << (r.precision.empty() ? "-" : esc(r.precision)) << ", params " << r.params << '\n';
     if (r.kind == RunKind::Trained) {
-        std::cout << "  owner " << r.ownerHost << ':' << (r.ownerPid ? *r.ownerPid : 0)
-                  << ", heartbeat " << r.heartbeatAt
+        std::cout << "  owner " << esc(r.ownerHost) << ':' << (r.ownerPid ? *r.ownerPid : 0)
+                  << ", heartbeat " << esc(r.heartbeatAt)
                   << (r.sweepId ? ", sweep " + std::to_string(*r.sweepId) : "") << '\n';
     }
 
@@ -501,7 +508,9 @@ struct ReportCliOptions {
 
 void writeOut(const std::string& text, const std::string& output, const char* what) {
     if (output.empty()) {
-        std::cout << text;
+        // Store text may hold terminal escapes; the escapes are JSON's, so
+        // a JSON document means the same (CSV and Markdown keep their lines).
+        std::cout << escapeControl(text, /*keepLines=*/true);
         return;
     }
     std::ofstream out(output, std::ios::binary);
@@ -651,6 +660,10 @@ void addRunCommands(CLI::App& app, Globals& globals) {
     copyCmd->add_option("DST", copyArgs->second, "the store to copy into (created when missing)")
         ->required();
     copyCmd->callback([copyArgs, &globals] {
+        // Both before either is opened: a refused target must not follow a
+        // connection to the source.
+        checkStoreUrl(copyArgs->first);
+        checkStoreUrl(copyArgs->second);
         auto source = RunStore::open(copyArgs->first, RunStore::OpenMode::ReadOnly);
         auto target = RunStore::open(copyArgs->second);
         const auto counts = target.copyFrom(source);

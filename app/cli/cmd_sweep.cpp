@@ -23,6 +23,7 @@
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
 #include "vidrnn/sweepprogress.h"
+#include "vidrnn/textwidth.h"
 
 namespace vidrnn::cli {
 
@@ -416,10 +417,12 @@ void printSweepStatus(std::int64_t sweepId, const Globals& g) {
                     "fold", "seed", "host", "pid", "slurm job", "heartbeat");
     }
     for (const auto& r : p.runningRuns) {
+        // Store text, escaped for the terminal.
         std::printf("%6lld  %-10s %6d %4d %4d  %-20s %8lld  %-12s %s\n", (long long)r.id,
-                    r.arch.c_str(), r.hidden, r.fold.value_or(0), r.seed.value_or(0),
-                    r.ownerHost.c_str(), (long long)r.ownerPid.value_or(0),
-                    r.ownerJob.empty() ? "-" : r.ownerJob.c_str(), r.heartbeatAt.c_str());
+                    escapeControl(r.arch).c_str(), r.hidden, r.fold.value_or(0), r.seed.value_or(0),
+                    escapeControl(r.ownerHost).c_str(), (long long)r.ownerPid.value_or(0),
+                    r.ownerJob.empty() ? "-" : escapeControl(r.ownerJob).c_str(),
+                    escapeControl(r.heartbeatAt).c_str());
     }
 }
 

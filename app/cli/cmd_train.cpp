@@ -145,7 +145,8 @@ void addDataOptions(CLI::App* cmd, TrainConfig& c) {
     cmd->add_option("--size", c.imageSize, "backbone input size in pixels");
     cmd->add_option("--backbone", c.backbone,
                     "'mobilenet_v2' (default: bundled, ImageNet-pretrained), 'resnet18' "
-                    "(built-in, not pretrained) or a TorchScript file");
+                    "(built-in, not pretrained) or a TorchScript file (a .pt file is a "
+                    "program: loading it runs its code; name only files you trust)");
     cmd->add_option("--cache", c.cacheDir, "feature cache folder (default: XDG cache)");
     cmd->add_option("--device", c.device, "auto|cpu|cuda|cuda:N");
 }

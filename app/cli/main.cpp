@@ -12,11 +12,17 @@
 #include "commands.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/runtime.h"
+#include "vidrnn/store.h"
+#include "vidrnn/textwidth.h"
 
 namespace vidrnn::cli {
 
 void printJson(const nlohmann::json& doc) {
-    std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    // JSON escapes control characters below 0x20 but not DEL or the C1
+    // range, which a terminal obeys: written as JSON escapes too.
+    std::cout << escapeControl(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace),
+                               /*keepLines=*/true)
+              << '\n';
 }
 
 std::atomic<bool>& stopFlag() {
@@ -152,7 +158,8 @@ int main(int argc, char** argv) {
                    "run store: an SQLite file (default: ./experiments.db if it exists, else "
                    "experiments.db in $XDG_DATA_HOME/vidrnn or ~/.local/share/vidrnn) or "
                    "postgresql://[user@]host[:port]/dbname (password from ~/.pgpass or "
-                   "PGPASSWORD only)");
+                   "PGPASSWORD only)")
+        ->each([](const std::string& location) { vidrnn::checkStoreUrl(location); });
     app.add_option("--checkpoints", globals.checkpoints,
                    "folder for new checkpoints (default: beside an SQLite store; for a "
                    "PostgreSQL store ./checkpoints; on a cluster, shared storage)")
@@ -184,10 +191,12 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         return app.exit(e);
     } catch (const vidrnn::Error& e) {
-        std::cerr << "error: " << e.what() << '\n';
+        // Messages quote store rows and file names: no control character
+        // reaches the terminal.
+        std::cerr << "error: " << vidrnn::escapeControl(e.what()) << '\n';
         return 1;
     } catch (const std::exception& e) {
-        std::cerr << "error: " << e.what() << '\n';
+        std::cerr << "error: " << vidrnn::escapeControl(e.what()) << '\n';
         return 2;
     }
     return 0;

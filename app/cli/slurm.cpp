@@ -1,7 +1,11 @@
 // sweep --slurm: the sweep as two Slurm job arrays, features first.
 #include "slurm.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,6 +20,8 @@
 #include "vidrnn/features.h"
 #include "vidrnn/models.h"
 #include "vidrnn/runtime.h"
+#include "vidrnn/store.h"
+#include "vidrnn/textwidth.h"
 
 namespace vidrnn::cli {
 
@@ -34,7 +40,20 @@ std::vector<std::string> ownCommandLine() {
     return args;
 }
 
+// A value about to be written into a batch script: a line break would end a
+// `#SBATCH` or `#` line and make the rest a command, and no quoting protects
+// a comment, so any control character is refused, naming the value.
+const std::string& scriptValue(const std::string& what, const std::string& value) {
+    if (hasControl(value)) {
+        throw ConfigError(what + " '" + escapeControl(value) +
+                          "' holds a control character (a line break, tab or escape), which "
+                          "cannot be written into a batch script");
+    }
+    return value;
+}
+
 std::string shellQuoted(const std::string& text) {
+    scriptValue("the argument", text);
     std::string out = "'";
     for (char c : text) {
         out += c == '\'' ? std::string("'\\''") : std::string(1, c);
@@ -50,7 +69,8 @@ std::string sbatchHeader(const std::string& name, int tasks,
     script += "#SBATCH --array=0-" + std::to_string(tasks - 1) + "\n";
     script += "#SBATCH --output=" + name + "-%A_%a.out\n";
     for (const auto& option : options) {
-        script += "#SBATCH " + option + "\n";
+        // sbatch reads these words itself (no shell): kept as given, one line.
+        script += "#SBATCH " + scriptValue("--slurm-opt", option) + "\n";
     }
     return script;
 }
@@ -88,8 +108,8 @@ std::string slurmScript(const SlurmSweep& a, const std::string& store) {
         command += " " + shellQuoted(arg);
     }
     return sbatchHeader("vidrnn-sweep", a.tasks, a.options) + "# " + std::to_string(a.tasks) +
-           " identical workers on " + store + "\n" + scriptPrologue() + "exec " + command +
-           " --worker\n";
+           " identical workers on " + scriptValue("the store", store) + "\n" + scriptPrologue() +
+           "exec " + command + " --worker\n";
 }
 
 // The distinct feature sets the grid's cells read (FeatureSets' rule): one,
@@ -117,8 +137,8 @@ std::vector<TrainConfig> featureSetsOf(const SlurmSweep& a) {
 std::string extractionScript(const SlurmSweep& a, const Globals& g,
                              const std::vector<TrainConfig>& sets, const std::string& where) {
     std::string script = sbatchHeader("vidrnn-extract", a.tasks, a.options) + "# the features of " +
-                         where + ", shard $SLURM_ARRAY_TASK_ID of " + std::to_string(a.tasks) +
-                         " per task\n" + scriptPrologue();
+                         scriptValue("the data set", where) + ", shard $SLURM_ARRAY_TASK_ID of " +
+                         std::to_string(a.tasks) + " per task\n" + scriptPrologue();
     for (const auto& c : sets) {
         std::string command = ownExecutable();
         if (g.quiet) {
@@ -161,30 +181,88 @@ std::vector<TrainConfig> missingFeatureSets(const SlurmSweep& a, const Dataset& 
     return missing;
 }
 
-// Submits a script with `sbatch --parsable OPTIONS FILE`; returns the job id.
+// Runs `sbatch --parsable OPTIONS` with the script on its standard input and
+// returns the job id. No file (a fixed name in a shared working folder is
+// one another user can plant a link at) and no shell (nothing in the
+// arguments is read as a command).
 std::string submitScript(const std::string& script, const std::string& name,
-                         const std::string& options) {
-    const fs::path file = fs::absolute(name);
-    std::ofstream(file) << script;
-    const std::string submit = "sbatch --parsable " + options + shellQuoted(file.string());
-    FILE* pipe = ::popen(submit.c_str(), "r");
-    if (!pipe) {
+                         const std::vector<std::string>& options) {
+    std::vector<std::string> args{"sbatch", "--parsable"};
+    args.insert(args.end(), options.begin(), options.end());
+    std::vector<char*> argv;
+    for (auto& arg : args) {
+        argv.push_back(arg.data());
+    }
+    argv.push_back(nullptr);
+    int input[2], output[2];
+    if (::pipe2(input, O_CLOEXEC) != 0) {
         throw Error("cannot run sbatch: " + std::string(std::strerror(errno)));
     }
-    char buffer[256] = {};
-    std::string out;
-    while (std::fgets(buffer, sizeof buffer, pipe)) {
-        out += buffer;
+    if (::pipe2(output, O_CLOEXEC) != 0) {
+        const std::string reason = std::strerror(errno);
+        ::close(input[0]);
+        ::close(input[1]);
+        throw Error("cannot run sbatch: " + reason);
     }
-    const int status = ::pclose(pipe);
-    if (status != 0) {
-        throw Error("sbatch refused " + file.string() + " (exit status " +
-                    std::to_string(WEXITSTATUS(status)) + ")");
+    std::fflush(nullptr);
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::dup2(input[0], STDIN_FILENO);
+        ::dup2(output[1], STDOUT_FILENO);
+        ::execvp("sbatch", argv.data());
+        ::_exit(127);
+    }
+    ::close(input[0]);
+    ::close(output[1]);
+    if (child < 0) {
+        ::close(input[1]);
+        ::close(output[0]);
+        throw Error("cannot run sbatch: " + std::string(std::strerror(errno)));
+    }
+    // A script is far below a pipe's buffer, and sbatch reads all of it
+    // before it answers. An sbatch that exits first must not end us by SIGPIPE.
+    struct sigaction ignore = {};
+    struct sigaction previous = {};
+    ignore.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &ignore, &previous);
+    std::size_t at = 0;
+    while (at < script.size()) {
+        const ssize_t n = ::write(input[1], script.data() + at, script.size() - at);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;  // sbatch exited early: its status says why
+        }
+        at += static_cast<std::size_t>(n);
+    }
+    ::close(input[1]);
+    ::sigaction(SIGPIPE, &previous, nullptr);
+    std::string out;
+    char buffer[256];
+    for (ssize_t n; (n = ::read(output[0], buffer, sizeof buffer)) != 0;) {
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            break;
+        }
+        out.append(buffer, static_cast<std::size_t>(n));
+    }
+    ::close(output[0]);
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        throw Error("sbatch refused " + name + " (exit status " +
+                    std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                    (WIFEXITED(status) && WEXITSTATUS(status) == 127 ? ": sbatch not found" : "") +
+                    ")");
     }
     // "jobid" or "jobid;cluster"
     out = out.substr(0, out.find_first_of(";\n "));
-    if (out.empty()) {
-        throw Error("sbatch gave no job id for " + file.string());
+    if (out.empty() || out.find_first_not_of("0123456789") != std::string::npos) {
+        throw Error("sbatch gave no job id for " + name);
     }
     return out;
 }
@@ -196,6 +274,10 @@ std::string submitScript(const std::string& script, const std::string& name,
 // extraction array when the cache already holds every clip's features.
 void submitToSlurm(const SlurmSweep& a, const Globals& g) {
     const std::string store = resolveStorePath(g.db);
+    // The URL goes into the scripts and the workers' command lines: never
+    // one with a password (--db checked it already; this is the rule's home).
+    checkStoreUrl(store);
+    scriptValue("the store", store);
     if (store.find("://") == std::string::npos) {
         throw ConfigError(store +
                           ": --slurm needs a postgresql:// store that every node reaches "
@@ -210,7 +292,7 @@ void submitToSlurm(const SlurmSweep& a, const Globals& g) {
     const std::string where = std::to_string(ds.clips.size()) + " clips of " + ds.root;
     const std::string workers = slurmScript(a, store);
     // Without it a failed extraction task would leave the workers pending forever.
-    const std::string afterOptions = " --kill-on-invalid-dep=yes ";
+    const std::string killOnFailure = "--kill-on-invalid-dep=yes";
     if (a.dryRun) {
         if (missing.empty()) {
             std::printf(
@@ -223,20 +305,20 @@ void submitToSlurm(const SlurmSweep& a, const Globals& g) {
                     extractionScript(a, g, missing, where).c_str());
         std::printf(
             "# ---- vidrnn-sweep.sbatch: the workers, submitted with\n"
-            "#   sbatch --dependency=afterok:<extraction job id>%svidrnn-sweep.sbatch "
+            "#   sbatch --dependency=afterok:<extraction job id> %s vidrnn-sweep.sbatch "
             "----\n%s",
-            afterOptions.c_str(), workers.c_str());
+            killOnFailure.c_str(), workers.c_str());
         return;
     }
-    std::string dependency;
+    std::vector<std::string> dependency;
     if (!missing.empty()) {
         const auto job =
-            submitScript(extractionScript(a, g, missing, where), "vidrnn-extract.sbatch", "");
+            submitScript(extractionScript(a, g, missing, where), "vidrnn-extract.sbatch", {});
         std::printf(
             "submitted extraction job array %s: %d tasks, one shard each of the %s "
             "(logs vidrnn-extract-%s_*.out)\n",
             job.c_str(), a.tasks, where.c_str(), job.c_str());
-        dependency = "--dependency=afterok:" + job + afterOptions;
+        dependency = {"--dependency=afterok:" + job, killOnFailure};
     } else {
         std::printf("no extraction job: every clip's features are in the cache\n");
     }

@@ -22,10 +22,12 @@ struct SlurmSweep {
     bool dryRun = false;               // print both scripts, submit nothing
 };
 
-// Writes the scripts (vidrnn-extract.sbatch, vidrnn-sweep.sbatch) in the
-// working directory and submits them with sbatch, or prints them. Needs a
-// postgresql:// store (ConfigError otherwise); the workers' command is this
-// process's own command line less the Slurm options.
+// Hands the scripts (vidrnn-extract.sbatch, vidrnn-sweep.sbatch) to sbatch on
+// its standard input (no file in the working folder, no shell), or prints
+// them. Needs a postgresql:// store without a password (checkStoreUrl), and
+// refuses a value with a control character (ConfigError naming it); the
+// workers' command is this process's own command line less the Slurm
+// options, every word shell-quoted.
 void submitToSlurm(const SlurmSweep& sweep, const Globals& g);
 
 }  // namespace vidrnn::cli

@@ -7,10 +7,12 @@
 #include <cstdio>
 
 #include "instruments/autopilot.h"
-#include "views/datasetview.h"
 #include "shell/mainwindow.h"
 #include "vidrnn/demo.h"
+#include "vidrnn/errors.h"
 #include "vidrnn/runtime.h"
+#include "vidrnn/store.h"
+#include "views/datasetview.h"
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
@@ -66,6 +68,16 @@ int main(int argc, char** argv) {
     const bool autopilot = parser.isSet(views) || parser.isSet(probe);
     vidrnn::ui::MainWindowOptions options;
     options.storePath = parser.value(db);
+    if (options.storePath.isEmpty()) {
+        // Without a home folder there is no default store (never one in
+        // /tmp): said here, not as an exception out of the window.
+        try {
+            (void)vidrnn::resolveStorePath({});
+        } catch (const vidrnn::Error& e) {
+            std::fprintf(stderr, "error: %s\n", e.what());
+            return 1;
+        }
+    }
     options.dataPath = autopilot ? QString() : parser.value(data);
     const bool oneShot = parser.isSet(screenshot) || parser.isSet(report);
     options.restoreSettings = !parser.isSet(fresh) && !autopilot && !oneShot;

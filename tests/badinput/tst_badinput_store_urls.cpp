@@ -69,6 +69,17 @@ private Q_SLOTS:
             << "the URL carries a password; vidrnn takes passwords only from ~/.pgpass or the "
                "PGPASSWORD environment variable"
             << false;
+        // Read as libpq reads it: a percent-encoded key is the same key.
+        QTest::newRow("password, key percent-encoded")
+            << "postgresql://vidrnn@localhost/vidrnn?pass%77ord=s3cret"
+            << "postgresql://..."
+            << "the URL carries a password; vidrnn takes passwords only from ~/.pgpass or the "
+               "PGPASSWORD environment variable"
+            << false;
+        QTest::newRow("sslpassword in the URL")
+            << "postgresql://vidrnn@localhost/vidrnn?sslpassword=s3cret"
+            << "postgresql://..."
+            << "the URL carries a key password (sslpassword)" << false;
         QTest::newRow("unknown scheme") << "mysql://localhost/vidrnn"
                                         << "mysql://localhost/vidrnn"
                                         << "unknown store URL scheme 'mysql'" << false;

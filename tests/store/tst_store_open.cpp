@@ -125,6 +125,15 @@ UPDATE runs SET attempts = 1 WHERE kind = 'trained' AND started_at IS NOT NULL;
 PRAGMA user_version = 6;
 )sql";
 
+// Version 7 as vidrnn wrote it: data set fingerprints, early-classification curves.
+const char* const kSchemaV7 = R"sql(
+ALTER TABLE runs ADD COLUMN dataset_fingerprint TEXT;
+CREATE TABLE early_curve (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, step INTEGER NOT NULL,
+    fraction REAL NOT NULL, accuracy REAL NOT NULL, PRIMARY KEY (run_id, step)) WITHOUT ROWID;
+PRAGMA user_version = 7;
+)sql";
+
 // A completed run as an old vidrnn wrote it.
 const char* const kV1Data = R"sql(
 INSERT INTO runs (created_at, started_at, finished_at, status, kind, arch, hidden, layers,
@@ -164,6 +173,10 @@ const std::vector<Fixture>& fixtures() {
         {6,
          std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4 +
              kSchemaV5 + kSchemaV6,
+         1},
+        {7,
+         std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4 +
+             kSchemaV5 + kSchemaV6 + kSchemaV7,
          1},
     };
     return all;
@@ -316,6 +329,8 @@ private Q_SLOTS:
         // Runs before version 7 have neither a data set fingerprint nor a curve.
         QCOMPARE(run->datasetFingerprint, std::string());
         QVERIFY(store.earlyCurve(1).empty());
+        // Nor, before version 8, a checkpoint's sha256.
+        QCOMPARE(run->checkpointSha256, std::string());
         QCOMPARE(store.confusion(1), (std::vector<std::vector<std::int64_t>>{{3, 1}, {0, 4}}));
         if (fixture.version >= 2) {
             QCOMPARE(run->note, std::string("kept"));

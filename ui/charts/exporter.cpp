@@ -32,18 +32,14 @@ QString failure(const QString& file, const QString& reason) {
     return QStringLiteral("%1: %2").arg(file, reason);
 }
 
-QString csvField(QString s) {
-    if (s.contains(',') || s.contains('"') || s.contains('\n')) {
-        s.replace('"', QStringLiteral("\"\""));
-        return '"' + s + '"';
-    }
-    return s;
+// The engine's cell rules, as the CLI's exports use them (a formula is
+// neutralised, HTML escaped).
+QString csvField(const QString& s) {
+    return qs(escapeCsv(ss(s)));
 }
 
-QString markdownField(QString s) {
-    s.replace('|', QStringLiteral("\\|"));
-    s.replace('\n', ' ');
-    return s;
+QString markdownField(const QString& s) {
+    return qs(escapeMarkdown(ss(s)));
 }
 
 QString latexField(const QString& s) {

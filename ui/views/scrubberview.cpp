@@ -8,20 +8,23 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QShortcut>
 #include <QSplitter>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "work/background.h"
-#include "widgets/clipplayer.h"
 #include "charts/exportdialog.h"
-#include "support/qtsupport.h"
-#include "widgets/runchooser.h"
 #include "models/storesession.h"
-#include "widgets/timelinestrip.h"
+#include "support/qtsupport.h"
 #include "vidrnn/errors.h"
+#include "vidrnn/experiment.h"
+#include "vidrnn/features.h"
+#include "widgets/clipplayer.h"
+#include "widgets/runchooser.h"
+#include "widgets/timelinestrip.h"
+#include "work/background.h"
 
 namespace vidrnn::ui {
 
@@ -233,8 +236,10 @@ void ScrubberView::predict() {
     }
     struct Job {
         qint64 id;
-        QString title, checkpoint;
-        TrainConfig config;  // a checkpoint of another model is refused
+        QString title;
+        CheckpointChoice checkpoint;
+        std::string backboneFile;  // named by the user, who said yes to loading it
+        TrainConfig config;        // a checkpoint of another model is refused
     };
     QList<Job> jobs;
     for (qint64 id : {runA(), runB()}) {
@@ -250,7 +255,30 @@ void ScrubberView::predict() {
                     .arg(id));
             return;
         }
-        jobs << Job{id, runTitle(*r), qs(r->checkpoint), r->config};
+        CheckpointChoice checkpoint;
+        try {
+            checkpoint = runCheckpoint(ss(mSession->path()), *r);
+        } catch (const Error& e) {
+            Q_EMIT errorOccurred(tr("Cannot predict"), qs(e.what()));
+            return;
+        }
+        // The store row names the backbone file; a .pt file is a program, so
+        // it is loaded only once the user has seen its name and agreed.
+        std::string backboneFile;
+        if (isBackboneFile(r->config.backbone)) {
+            const auto answer = QMessageBox::question(
+                this, tr("Load a TorchScript backbone?"),
+                tr("Run %1 extracts its features with the TorchScript file\n\n%2\n\nA .pt "
+                   "file is a program: loading it runs its code. Load it only if you trust "
+                   "whoever could write it.")
+                    .arg(id)
+                    .arg(qs(r->config.backbone)));
+            if (answer != QMessageBox::Yes) {
+                return;
+            }
+            backboneFile = r->config.backbone;
+        }
+        jobs << Job{id, runTitle(*r), checkpoint, backboneFile, r->config};
     }
     if (jobs.isEmpty()) {
         Q_EMIT errorOccurred(tr("Cannot predict"), tr("choose a completed run"));
@@ -266,7 +294,11 @@ void ScrubberView::predict() {
             r.runId = j.id;
             r.title = j.title;
             try {
-                r.prediction = predictVideo(ss(j.checkpoint), ss(video), "cpu", &j.config);
+                PredictOptions options;
+                options.expected = &j.config;
+                options.checkpointSha256 = j.checkpoint.sha256;
+                options.backboneFile = j.backboneFile;
+                r.prediction = predictVideo(j.checkpoint.path, ss(video), options);
             } catch (const std::exception& e) {
                 r.error = qs(e.what());
             }

@@ -6,9 +6,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpression>
-#include <QUrlQuery>
 #include <QVBoxLayout>
+
+#include "vidrnn/errors.h"
+#include "vidrnn/store.h"
 
 namespace vidrnn::ui {
 
@@ -58,18 +59,12 @@ bool StoreDialog::isUrl(const QString& location) {
 }
 
 QString StoreDialog::problem(const QString& location) {
-    if (!isUrl(location)) {
-        return {};
-    }
-    // user:password@ before the host, or a password parameter.
-    static const QRegularExpression userInfo(QStringLiteral("^[a-z]+://[^/@?]*:[^/@?]*@"));
-    const qsizetype q = location.indexOf(QLatin1Char('?'));
-    const QUrlQuery query(q < 0 ? QString() : location.mid(q + 1));
-    if (userInfo.match(location).hasMatch() || query.hasQueryItem(QStringLiteral("password"))) {
-        return tr(
-            "This URL carries a password. vidrnn takes passwords only from ~/.pgpass or "
-            "the PGPASSWORD environment variable, so that none lands in a log or the "
-            "store: remove it from the URL.");
+    // The engine's one URL check (libpq's parsing): the reason alone, never
+    // the URL, which may hold the password.
+    try {
+        checkStoreUrl(location.toStdString());
+    } catch (const StoreError& e) {
+        return QString::fromStdString(e.reason());
     }
     return {};
 }

@@ -40,6 +40,21 @@ struct ExperimentResult {
 // path, so runs of one store may keep them in different places.
 std::string checkpointDirFor(const std::string& storePath);
 
+// A run's checkpoint as predictVideo may load it: the file and the sha256 it
+// must have. The path recorded in the store is used only when it lies in
+// this store's checkpoint folder (checkpointDirFor) and the store recorded
+// its sha256; `named`, a file the user names, replaces it and is loaded as
+// the user's own (no hash: the user vouches for it; its architecture is
+// still checked against the run's). Throws ModelError naming the file and
+// what to do otherwise: a store row is input that someone else may have
+// written, and a checkpoint can run code when loaded.
+struct CheckpointChoice {
+    std::string path;
+    std::string sha256;  // "" only for a file the user named
+};
+CheckpointChoice runCheckpoint(const std::string& storePath, const RunRecord& run,
+                               const std::string& named = {});
+
 // The extraction settings a config's runs read: its backbone, size, T,
 // cache and device, in the form its architecture reads (mobilenet_v2: maps
 // for convlstm, else vectors).

@@ -15,6 +15,10 @@ namespace vidrnn {
 // for user data. 1280-d vectors for the vector models, 1280 x h x w maps
 // (7x7 at 224 px) for ConvLSTM; each form is its own cache entry.
 inline constexpr const char* kPretrainedBackbone = "mobilenet_v2";
+
+// True for a backbone given as a TorchScript file (a program: loading it runs
+// its code), false for the built-in names "mobilenet_v2" and "resnet18".
+bool isBackboneFile(const std::string& spec);
 // The built-in ResNet-18 with deterministic random weights (not pretrained).
 inline constexpr const char* kRandomBackbone = "resnet18";
 

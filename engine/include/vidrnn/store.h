@@ -45,6 +45,16 @@ std::string defaultStorePath();
 // `given` when not empty, else defaultStorePath().
 std::string resolveStorePath(const std::string& given);
 
+// The one check of a store URL wherever one enters vidrnn (--db, the
+// workbench's store dialog, sweep --slurm, store copy; RunStore::open runs it
+// too): a postgresql:// URL is parsed and decoded as libpq reads it
+// (PQconninfoParse, percent-encoded key names included) and refused when it
+// carries a password (user:password@, password=, sslpassword=), since a URL
+// lands in shell history, logs, scripts, workers' command lines and the
+// store, or has no database name. Throws StoreError naming the URL (only its
+// scheme when it holds a secret) and the reason; other locations pass.
+void checkStoreUrl(const std::string& location);
+
 // What createRun needs beyond the TrainConfig: facts known once the run starts.
 struct RunMeta {
     RunStatus status = RunStatus::Running;  // Running or Queued
@@ -98,6 +108,9 @@ struct RunRecord {
     std::string heartbeatAt;
     std::optional<std::int64_t> sweepId;
     std::string checkpoint;
+    // sha256 of the checkpoint as its run wrote it (schema 8); "" for runs
+    // stored before, whose checkpoint is loaded only from a path the user names.
+    std::string checkpointSha256;
 };
 
 struct EpochRecord {
@@ -132,6 +145,7 @@ struct RunResult {
     std::vector<ClipPrediction> predictions;
     std::vector<EarlyPoint> earlyCurve;  // accuracy vs fraction of the clip seen
     std::string checkpoint;  // "" keeps the value given to createRun
+    std::string checkpointSha256;  // of the checkpoint's bytes as written; "" = none
 };
 
 struct RunFilter {

@@ -54,6 +54,7 @@ struct TrainOutcome {
     // bilstm, whose every step has also read the frames after it.
     std::vector<EarlyPoint> earlyCurve;
     std::vector<EpochRecord> epochs;
+    std::string checkpointSha256;  // of the checkpoint written; "" when none was
 };
 
 // Number of trainable parameters for the config on these features.
@@ -88,11 +89,29 @@ struct VideoPrediction {
     BackboneDescription backbone;
 };
 
+// What predictVideo trusts beyond the checkpoint's path (see SECURITY.md: a
+// checkpoint and a TorchScript backbone are programs).
+struct PredictOptions {
+    std::string device = "cpu";
+    // The run's settings: a checkpoint of another architecture or size is refused.
+    const TrainConfig* expected = nullptr;
+    // The sha256 the store recorded for the run's checkpoint (runCheckpoint):
+    // other bytes are refused before any is parsed. "" only for a file the
+    // user named.
+    std::string checkpointSha256;
+    // A TorchScript backbone file the user named (--backbone; the workbench
+    // asks first). A checkpoint whose backbone is a file is refused without
+    // it: the path inside a checkpoint is never loaded on its own say-so.
+    std::string backboneFile;
+};
+
 // Classifies a video file with a saved checkpoint: the clip's class and, for
-// every sampled frame, the prediction having seen the frames up to it. With
-// `expected` (the run's settings), a checkpoint of another architecture or
-// size is refused. Throws ModelError for a missing or mismatched checkpoint,
-// VideoError for the video.
+// every sampled frame, the prediction having seen the frames up to it.
+// Throws ModelError for a missing, replaced or mismatched checkpoint or a
+// backbone file not named, VideoError for the video.
+VideoPrediction predictVideo(const std::string& checkpointPath, const std::string& video,
+                             const PredictOptions& options);
+// The same with a checkpoint file the caller names itself and a built-in backbone.
 VideoPrediction predictVideo(const std::string& checkpointPath, const std::string& video,
                              const std::string& device = "cpu",
                              const TrainConfig* expected = nullptr);

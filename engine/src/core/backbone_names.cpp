@@ -15,6 +15,10 @@ std::string backboneLabel(const std::string& nameOrPath, bool pretrained) {
     return name + (pretrained ? " (pretrained)" : " (not pretrained)");
 }
 
+bool isBackboneFile(const std::string& spec) {
+    return spec != kPretrainedBackbone && spec != "resnet18";
+}
+
 std::string pretrainedLabel(const BackboneDescription& backbone) {
     return backboneLabel(backbone.name, backbone.pretrained);
 }

@@ -3,13 +3,16 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 
+#include "core/safefile.h"
 #include "core/util.h"
 #include "vidrnn/errors.h"
 
@@ -99,6 +102,14 @@ FeatureHeader toHeader(const RawHeader& raw) {
     return h;
 }
 
+bool isFiniteValue(float v) {
+    return std::isfinite(v);
+}
+// float16 bits: an all-ones exponent is an infinity or a NaN.
+bool isFiniteValue(std::uint16_t half) {
+    return (half & 0x7C00U) != 0x7C00U;
+}
+
 // Fills `out` with `count` elements through `fill(bytes, n)` (false when the
 // data ends early) and checks them against the header's checksum.
 template <typename T, typename Fill>
@@ -110,6 +121,14 @@ void readSection(std::vector<T>& out, std::uint64_t count, std::uint64_t checksu
     }
     if (fnv1a(out.data(), count * sizeof(T)) != checksum) {
         throw CacheError(path, std::string("checksum mismatch in ") + what);
+    }
+    // A checksum only proves the writer meant these bytes: an entry with a
+    // NaN or an infinity (a forged one in a shared cache, or a broken
+    // backbone) would poison training much later, as a non-finite loss.
+    const auto bad = std::find_if(out.begin(), out.end(), [](T v) { return !isFiniteValue(v); });
+    if (bad != out.end()) {
+        throw CacheError(path, std::string("non-finite value in ") + what + " (element " +
+                                   std::to_string(bad - out.begin()) + ")");
     }
 }
 
@@ -130,25 +149,13 @@ FeatureFile readSections(const RawHeader& raw, bool wantMaps, const std::string&
 
 // Writes through a private temporary file renamed into place: rename(2)
 // replaces `path` atomically, also when another writer put it there first
-// (the same contents: the same key, the same video).
-template <typename Fill>
-void writeAtomically(const std::string& path, const char* what, Fill fill) {
-    const std::string tmp = privateTempName(path);
-    std::error_code ec;
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        fill(out);
-        if (!out.flush()) {
-            std::filesystem::remove(tmp, ec);
-            throw CacheError(tmp,
-                             std::string("cannot write ") + what + " (disk full or no permission)");
-        }
-    }
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        const std::string reason = ec.message();
-        std::filesystem::remove(tmp, ec);
-        throw CacheError(path, std::string("cannot move ") + what + " into place: " + reason);
+// (the same contents: the same key, the same video). The cache folder may be
+// shared, so the temporary file is created exclusively (writeReplacing).
+void writeAtomically(const std::string& path, const char* what,
+                     const std::vector<util::ByteSpan>& parts) {
+    if (const auto failed = util::writeReplacing(
+            path, [&path] { return privateTempName(path); }, parts)) {
+        throw CacheError(failed->path, std::string(what) + ": " + failed->reason);
     }
 }
 
@@ -216,7 +223,7 @@ int removeOrphanedTempFiles(const std::string& dir) {
 }
 
 void writeTextFile(const std::string& path, const std::string& text) {
-    writeAtomically(path, "file", [&text](std::ofstream& out) { out << text; });
+    writeAtomically(path, "file", {{text.data(), text.size()}});
 }
 
 void writeFeatureFile(const std::string& path, const FeatureFile& file) {
@@ -243,13 +250,10 @@ void writeFeatureFile(const std::string& path, const FeatureFile& file) {
     raw.vectorsChecksum = fnv1a(file.vectors.data(), vecCount * sizeof(float));
     raw.mapsChecksum = fnv1a(file.maps.data(), mapCount * sizeof(std::uint16_t));
 
-    writeAtomically(path, "feature file", [&](std::ofstream& out) {
-        out.write(reinterpret_cast<const char*>(&raw), sizeof raw);
-        out.write(reinterpret_cast<const char*>(file.vectors.data()),
-                  static_cast<std::streamsize>(vecCount * sizeof(float)));
-        out.write(reinterpret_cast<const char*>(file.maps.data()),
-                  static_cast<std::streamsize>(mapCount * sizeof(std::uint16_t)));
-    });
+    writeAtomically(path, "feature file",
+                    {{&raw, sizeof raw},
+                     {file.vectors.data(), vecCount * sizeof(float)},
+                     {file.maps.data(), mapCount * sizeof(std::uint16_t)}});
 }
 
 FeatureHeader readFeatureHeader(const std::string& path) {

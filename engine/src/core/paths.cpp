@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <vector>
 
+#include "vidrnn/errors.h"
+
 namespace vidrnn {
 
 namespace fs = std::filesystem;
@@ -24,7 +26,14 @@ fs::path homeDir() {
         found->pw_dir && *found->pw_dir) {
         return found->pw_dir;
     }
-    return fs::temp_directory_path();
+    // Never the temporary folder: a store or cache at a predictable path in
+    // a folder every user may write is one another user can plant first.
+    throw ConfigError(
+        "no home folder (HOME is not set and the password database has no entry "
+        "for user " +
+        std::to_string(getuid()) +
+        "): name the store with --db and the feature cache with --cache, or set "
+        "XDG_DATA_HOME and XDG_CACHE_HOME");
 }
 
 // $variable when it names an absolute path, else ~/fallback; then /vidrnn.

@@ -107,7 +107,96 @@ std::uintmax_t mp4DeclaredBytes(std::ifstream& in, std::uintmax_t bytes) {
     return 0;
 }
 
+// The first JPEG's frame header (SOFn) in an AVI's 'movi' data: the size the
+// decoder will allocate for, whatever the container's headers claim.
+void jpegFrameSize(const std::vector<unsigned char>& head, DeclaredFrameSize& size) {
+    static const unsigned char kSoi[3] = {0xFF, 0xD8, 0xFF};
+    const auto movi = std::search(head.begin(), head.end(), "movi", "movi" + 4);
+    auto soi = std::search(movi, head.end(), kSoi, kSoi + 3);
+    if (soi == head.end()) {
+        return;
+    }
+    std::size_t at = static_cast<std::size_t>(soi - head.begin()) + 2;
+    while (at + 9 <= head.size() && head[at] == 0xFF) {
+        const unsigned marker = head[at + 1];
+        const std::size_t length = std::size_t(head[at + 2]) << 8 | head[at + 3];
+        const bool sof =
+            marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+        if (sof) {
+            const std::int64_t h = std::int64_t(head[at + 5]) << 8 | head[at + 6];
+            const std::int64_t w = std::int64_t(head[at + 7]) << 8 | head[at + 8];
+            if (w * h > size.width * size.height) {
+                size = {w, h, "first JPEG frame header"};
+            }
+            return;
+        }
+        if (length < 2 || marker == 0xDA) {
+            return;  // start of scan (or garbage) before any frame header
+        }
+        at += 2 + length;
+    }
+}
+
+void keepLarger(DeclaredFrameSize& size, std::int64_t w, std::int64_t h, const char* where) {
+    w = w < 0 ? -w : w;  // a bitmap header's negative height: top-down rows
+    h = h < 0 ? -h : h;
+    if (w * h > size.width * size.height) {
+        size = {w, h, where};
+    }
+}
+
 }  // namespace
+
+DeclaredFrameSize declaredFrameSize(const std::string& path) {
+    // The headers that matter sit at the start: the AVI header list, the
+    // first frame, an MP4 'moov' written first (a 'moov' at the end is not
+    // in view: the size the decoder reports is checked after opening).
+    constexpr std::size_t kHead = 64 * 1024;
+    DeclaredFrameSize size;
+    std::ifstream in(path, std::ios::binary);
+    std::vector<unsigned char> head(kHead);
+    in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+    const auto find = [&head](const char* id, std::size_t from) {
+        const auto it =
+            std::search(head.begin() + static_cast<std::ptrdiff_t>(from), head.end(), id, id + 4);
+        return static_cast<std::size_t>(it - head.begin());
+    };
+    if (startsWith(head, 0, "RIFF", 4) && startsWith(head, 8, "AVI", 3)) {
+        // 'avih': dwWidth and dwHeight at 32 and 36 of its data.
+        if (const std::size_t avih = find("avih", 0); avih + 8 + 40 <= head.size()) {
+            keepLarger(size, readLe32(head.data() + avih + 40), readLe32(head.data() + avih + 44),
+                       "AVI main header");
+        }
+        // Each video stream's 'strf' BITMAPINFOHEADER: biWidth, biHeight.
+        for (std::size_t strh = find("strh", 0); strh + 12 <= head.size();
+             strh = find("strh", strh + 4)) {
+            const std::size_t strf = find("strf", strh + 4);
+            if (std::memcmp(head.data() + strh + 8, "vids", 4) == 0 &&
+                strf + 8 + 12 <= head.size()) {
+                keepLarger(size, static_cast<std::int32_t>(readLe32(head.data() + strf + 12)),
+                           static_cast<std::int32_t>(readLe32(head.data() + strf + 16)),
+                           "AVI stream header");
+            }
+        }
+        jpegFrameSize(head, size);
+    } else if (isMp4BoxType(head)) {
+        // 'tkhd': width and height (16.16 fixed point) end the box.
+        for (std::size_t tkhd = find("tkhd", 0); tkhd + 4 <= head.size();
+             tkhd = find("tkhd", tkhd + 4)) {
+            if (tkhd < 4) {
+                continue;
+            }
+            const std::size_t box = tkhd - 4;
+            const std::size_t boxSize = readBe32(head.data() + box);
+            if (boxSize >= 92 && box + boxSize <= head.size()) {
+                keepLarger(size, readBe32(head.data() + box + boxSize - 8) >> 16,
+                           readBe32(head.data() + box + boxSize - 4) >> 16, "MP4 track header");
+            }
+        }
+    }
+    return size;
+}
 
 ContainerFacts sniffContainer(const std::string& path) {
     ContainerFacts facts;

@@ -23,6 +23,16 @@ struct ContainerFacts {
     bool truncated() const { return declaredBytes > bytes; }
 };
 
+// The largest frame size a file's headers declare, read before any decoder
+// sees the file: AVI (the main header, the video stream's bitmap header and,
+// for Motion JPEG, the first frame's own JPEG header) and MP4/MOV (track
+// headers in view). Zero when the headers are not in view or say nothing.
+struct DeclaredFrameSize {
+    std::int64_t width = 0, height = 0;
+    std::string where;  // which header said it, e.g. "AVI stream header"
+};
+DeclaredFrameSize declaredFrameSize(const std::string& path);
+
 // Reads at most the first 256 KiB (and a few MP4 box headers). Never throws:
 // an unreadable file gives an empty kind.
 ContainerFacts sniffContainer(const std::string& path);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,6 +24,75 @@ namespace {
 
 // Container claims beyond this are treated as garbage rather than trusted.
 constexpr std::int64_t kMaxPlausibleFrames = 100'000'000;
+
+// The largest frame decoded: 36 megapixels, above 8K (7680x4320, and DCI's
+// 8192x4320), at most 16384 on a side. A decoded frame costs up to about 6
+// bytes a pixel while it is converted (the decoder's YUV picture, 1.5-3
+// bytes, plus OpenCV's BGR copy, 3), so 216 MB at the limit; a 16000x16000
+// frame would take 1.5 GB, and a 3 MB file can declare one (a decode bomb).
+// Clips are cut down to 112-224 pixels anyway: nothing useful is lost.
+constexpr std::int64_t kMaxFramePixels = 36'000'000;
+constexpr std::int64_t kMaxFrameSide = 16384;
+
+std::string megapixels(std::int64_t pixels) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f", double(pixels) / 1e6);
+    return text;
+}
+
+void checkFrameSize(const std::string& path, std::int64_t width, std::int64_t height,
+                    const std::string& where) {
+    if (width * height > kMaxFramePixels || width > kMaxFrameSide || height > kMaxFrameSide) {
+        throw VideoError(path, "frames of " + std::to_string(width) + "x" + std::to_string(height) +
+                                   " (" + where + ", " + megapixels(width * height) +
+                                   " megapixels) exceed vidrnn's limit of " +
+                                   megapixels(kMaxFramePixels) + " megapixels and " +
+                                   std::to_string(kMaxFrameSide) +
+                                   " pixels a side; not decoded (about " +
+                                   std::to_string(width * height * 6 / 1'000'000) + " MB a frame)");
+    }
+}
+
+// Decoding memory shared by every thread of the process (scan probes,
+// extraction workers): a clip takes its frame size in pixels before it
+// decodes, and waits while the others hold more than the limit, so many
+// threads on large frames stay within about one limit's worth of frames.
+class PixelBudget {
+public:
+    class Hold {
+    public:
+        Hold(PixelBudget& budget, std::int64_t pixels) : mBudget(budget), mPixels(pixels) {
+            std::unique_lock<std::mutex> lock(mBudget.mMutex);
+            mBudget.mFree.wait(lock, [this] {
+                return mBudget.mInUse == 0 || mBudget.mInUse + mPixels <= kMaxFramePixels;
+            });
+            mBudget.mInUse += mPixels;
+        }
+        ~Hold() {
+            {
+                std::lock_guard<std::mutex> lock(mBudget.mMutex);
+                mBudget.mInUse -= mPixels;
+            }
+            mBudget.mFree.notify_all();
+        }
+        Hold(const Hold&) = delete;
+        Hold& operator=(const Hold&) = delete;
+
+    private:
+        PixelBudget& mBudget;
+        std::int64_t mPixels;
+    };
+
+private:
+    std::mutex mMutex;
+    std::condition_variable mFree;
+    std::int64_t mInUse = 0;
+};
+
+PixelBudget& pixelBudget() {
+    static PixelBudget budget;
+    return budget;
+}
 
 // Missing, folder, empty, unreadable: reported before OpenCV gets the file,
 // because VideoCapture only says "not opened".
@@ -72,11 +143,24 @@ void quietDecoderLogs() {
     });
 }
 
+std::int64_t frameWidth(cv::VideoCapture& cap) {
+    const double w = cap.get(cv::CAP_PROP_FRAME_WIDTH);
+    return std::isfinite(w) && w > 0 ? static_cast<std::int64_t>(w) : 0;
+}
+
+std::int64_t frameHeight(cv::VideoCapture& cap) {
+    const double h = cap.get(cv::CAP_PROP_FRAME_HEIGHT);
+    return std::isfinite(h) && h > 0 ? static_cast<std::int64_t>(h) : 0;
+}
+
 // FFmpeg first and alone when available: letting CAP_ANY fall through to
 // GStreamer turns every bad file into slow, noisy retries and can change
 // frame counts. Without FFmpeg, any backend (OpenCV's own MJPEG reader).
 void openCapture(cv::VideoCapture& cap, const std::string& path) {
     checkFileReadable(path);
+    // Before the decoder sees the file: opening already decodes a frame.
+    const DeclaredFrameSize declared = declaredFrameSize(path);
+    checkFrameSize(path, declared.width, declared.height, declared.where);
     quietDecoderLogs();
     try {
         if (cv::videoio_registry::hasBackend(cv::CAP_FFMPEG)) {
@@ -90,6 +174,14 @@ void openCapture(cv::VideoCapture& cap, const std::string& path) {
     if (!cap.isOpened()) {
         throw VideoError(path, openFailureReason(sniffContainer(path)));
     }
+    // What the decoder found (containers whose headers were not read above).
+    checkFrameSize(path, frameWidth(cap), frameHeight(cap), "as the decoder reports");
+}
+
+// The frame budget a clip holds while it decodes (its size as opened).
+PixelBudget::Hold holdFrames(cv::VideoCapture& cap) {
+    return PixelBudget::Hold(pixelBudget(),
+                             std::max<std::int64_t>(1, frameWidth(cap) * frameHeight(cap)));
 }
 
 [[noreturn]] void throwNoFrame(const std::string& path) {
@@ -184,6 +276,7 @@ DecodedClip decodeClip(const std::string& path, int T, int size) {
     DecodedClip out;
     cv::VideoCapture cap;
     openCapture(cap, path);
+    const auto hold = holdFrames(cap);
     out.containerFrames = containerFrameHint(cap);
 
     // Pass 1 trusts the container's count (right for most files); with no
@@ -243,6 +336,7 @@ std::vector<std::int64_t> uniformFrameIndices(std::int64_t n, int T) {
 VideoInfo probeVideo(const std::string& path) {
     cv::VideoCapture cap;
     data::openCapture(cap, path);
+    const auto hold = data::holdFrames(cap);
     VideoInfo info;
     info.path = path;
     info.fps = cap.get(cv::CAP_PROP_FPS);
@@ -272,6 +366,7 @@ VideoInfo probeVideo(const std::string& path) {
 void checkVideo(const std::string& path) {
     cv::VideoCapture cap;
     data::openCapture(cap, path);
+    const auto hold = data::holdFrames(cap);
     cv::Mat first;
     try {
         if (!cap.grab() || !cap.retrieve(first) || first.empty()) {

@@ -51,6 +51,20 @@ std::vector<std::string> modelSearchPath() {
     return dirs;
 }
 
+namespace {
+
+std::string lowerHex(const unsigned char* digest, unsigned int length) {
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 15];
+    }
+    return out;
+}
+
+}  // namespace
+
 std::string sha256File(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -76,13 +90,17 @@ std::string sha256File(const std::string& path) {
     if (EVP_DigestFinal_ex(ctx.get(), digest.data(), &length) != 1) {
         throw ModelError(path, "cannot compute its sha256 (OpenSSL EVP failed)");
     }
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 15];
+    return lowerHex(digest.data(), length);
+}
+
+std::string sha256Bytes(const std::string& bytes) {
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr) !=
+        1) {
+        throw LogicError("sha256: OpenSSL EVP_Digest failed");
     }
-    return out;
+    return lowerHex(digest.data(), length);
 }
 
 std::string locateVerified(const ModelFile& file) {

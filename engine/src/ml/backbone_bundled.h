@@ -24,6 +24,8 @@ std::vector<std::string> modelSearchPath();
 // sha256 of a file's bytes, lower-case hex (OpenSSL EVP). Throws ModelError
 // naming the file when it cannot be read.
 std::string sha256File(const std::string& path);
+// sha256 of bytes in memory, lower-case hex (what a checkpoint's record holds).
+std::string sha256Bytes(const std::string& bytes);
 
 // The first folder of modelSearchPath() holding the file; its sha256 is
 // checked. Throws ModelError naming the file: not found (with the folders

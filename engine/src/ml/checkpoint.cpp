@@ -1,10 +1,16 @@
 #include "ml/checkpoint.h"
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "core/featurefile.h"
 #include "core/jsontext.h"
+#include "core/safefile.h"
+#include "ml/backbone_bundled.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {
@@ -61,9 +67,9 @@ nn::ClipClassifier buildModel(const TrainConfig& config, std::int64_t inputDim, 
             .dropout(config.dropout));
 }
 
-void saveCheckpoint(const std::string& path, const nn::ClipClassifier& model,
-                    torch::optim::Optimizer* optimizer, const torch::Tensor& featureMean,
-                    const torch::Tensor& featureStd, const CheckpointMeta& meta) {
+std::string saveCheckpoint(const std::string& path, const nn::ClipClassifier& model,
+                           torch::optim::Optimizer* optimizer, const torch::Tensor& featureMean,
+                           const torch::Tensor& featureStd, const CheckpointMeta& meta) {
     nlohmann::json shapes = nlohmann::json::object();
     for (const auto& p : model->named_parameters()) {
         shapes[p.key()] = p.value().sizes().vec();
@@ -88,29 +94,53 @@ void saveCheckpoint(const std::string& path, const nn::ClipClassifier& model,
         optimizer->save(opt);
         archive.write("optimizer", opt);
     }
-    std::error_code ec;
-    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    const std::string tmp = path + ".tmp";
+    std::ostringstream bytes;
     try {
-        archive.save_to(tmp);
+        archive.save_to(bytes);
     } catch (const c10::Error& e) {
         throw ModelError(path, std::string("cannot write checkpoint: ") + e.what_without_backtrace());
     }
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        throw ModelError(path, "cannot move checkpoint into place: " + ec.message());
+    const std::string data = bytes.str();
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    // The checkpoint folder may be shared storage: exclusive temporary file,
+    // then rename (a link planted at either name is never followed).
+    if (const auto failed = util::writeReplacing(
+            path, [&path] { return cache::privateTempName(path); }, {{data.data(), data.size()}})) {
+        throw ModelError(failed->path, "cannot write checkpoint: " + failed->reason);
     }
+    return bundled::sha256Bytes(data);
 }
 
-LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expected) {
+LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expected,
+                                const std::string& sha256) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
         throw ModelError(path, "no such checkpoint file");
     }
+    // Read once, hashed and parsed from the same bytes: a file swapped
+    // between a check and a load would otherwise pass the check. A
+    // checkpoint is a TorchScript archive, and loading one can run code.
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw ModelError(path, "cannot read checkpoint");
+    }
+    const std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (in.bad()) {
+        throw ModelError(path, "cannot read checkpoint");
+    }
+    if (!sha256.empty()) {
+        const std::string found = bundled::sha256Bytes(data);
+        if (found != sha256) {
+            throw ModelError(path, "checkpoint differs from the one its run wrote (sha256 " +
+                                       found + ", the store recorded " + sha256 +
+                                       "): not loaded, a checkpoint file can run code");
+        }
+    }
     torch::serialize::InputArchive archive;
     nlohmann::json doc;
     try {
-        archive.load_from(path);
+        archive.load_from(data.data(), data.size());
         c10::IValue metaValue;
         if (!archive.try_read("meta", metaValue) || !metaValue.isString()) {
             throw ModelError(path, "not a vidrnn checkpoint (no metadata)");

@@ -25,9 +25,12 @@ struct CheckpointMeta {
 
 nn::ClipClassifier buildModel(const TrainConfig& config, std::int64_t inputDim, int numClasses);
 
-void saveCheckpoint(const std::string& path, const nn::ClipClassifier& model,
-                    torch::optim::Optimizer* optimizer, const torch::Tensor& featureMean,
-                    const torch::Tensor& featureStd, const CheckpointMeta& meta);
+// Writes through an exclusively created temporary file renamed into place;
+// returns the sha256 of the bytes written (what the store records, so that
+// loadCheckpoint can tell the run's own file from a replaced one).
+std::string saveCheckpoint(const std::string& path, const nn::ClipClassifier& model,
+                           torch::optim::Optimizer* optimizer, const torch::Tensor& featureMean,
+                           const torch::Tensor& featureStd, const CheckpointMeta& meta);
 
 struct LoadedCheckpoint {
     CheckpointMeta meta;
@@ -35,10 +38,12 @@ struct LoadedCheckpoint {
     torch::Tensor featureMean, featureStd;
 };
 
-// Throws ModelError naming the file: missing, not a checkpoint, or built for
-// another architecture/size than `expected` (when given) or than its own
+// Throws ModelError naming the file: missing, not a checkpoint, other bytes
+// than `sha256` (when given: nothing of the file is parsed then), or built
+// for another architecture/size than `expected` (when given) or than its own
 // parameter shapes say.
-LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expected = nullptr);
+LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expected = nullptr,
+                                const std::string& sha256 = {});
 
 // A backbone's description as the checkpoint stores it (JSON text), and back;
 // the second throws ModelError for text that is not such a description.

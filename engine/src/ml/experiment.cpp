@@ -29,6 +29,38 @@ std::string checkpointDirFor(const std::string& storePath) {
     return (dir / "checkpoints").string();
 }
 
+CheckpointChoice runCheckpoint(const std::string& storePath, const RunRecord& run,
+                               const std::string& named) {
+    const std::string id = std::to_string(run.id);
+    if (!named.empty()) {
+        return {named, ""};  // the user's own choice: vouched for, not hashed
+    }
+    if (run.checkpoint.empty()) {
+        throw ModelError(storePath,
+                         "run " + id + " has no checkpoint (" + toString(run.status) + ")");
+    }
+    const std::string folder = checkpointDirFor(storePath);
+    std::error_code ec;
+    // Links resolved: a link in the folder that leads elsewhere is elsewhere.
+    const fs::path where = fs::weakly_canonical(run.checkpoint, ec).parent_path();
+    if (ec || where != fs::weakly_canonical(folder, ec) || ec) {
+        throw ModelError(run.checkpoint,
+                         "the checkpoint of run " + id + " lies outside this store's " +
+                             "checkpoint folder " + folder +
+                             "; a checkpoint file can run code, so vidrnn loads it from there "
+                             "only: name it yourself (predict --checkpoint FILE) or choose its "
+                             "folder (--checkpoints DIR) if you trust it");
+    }
+    if (run.checkpointSha256.empty()) {
+        throw ModelError(run.checkpoint,
+                         "the store recorded no sha256 for the checkpoint of run " + id +
+                             " (a run from before store schema 8); a checkpoint file can run "
+                             "code, so name it yourself (predict --checkpoint FILE) if you "
+                             "trust it");
+    }
+    return {run.checkpoint, run.checkpointSha256};
+}
+
 std::vector<std::string> defaultSweepArchs() {
     return {"lstm", "gru", "deep_lstm", "convlstm", "bilstm", "mean_pool"};
 }
@@ -190,6 +222,7 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
     rr.predictions = result.outcome.predictions;
     rr.earlyCurve = result.outcome.earlyCurve;
     rr.checkpoint = checkpoint;
+    rr.checkpointSha256 = result.outcome.checkpointSha256;
     store.completeRun(result.runId, rr);
     result.status = RunStatus::Completed;
     return result;

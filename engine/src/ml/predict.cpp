@@ -11,13 +11,42 @@
 
 namespace vidrnn {
 
+namespace {
+
+// The backbone a checkpoint names: a built-in one by name, a TorchScript file
+// only when the user named that file: its path comes from the checkpoint (or
+// the store row), which someone else may have written, and loading a
+// TorchScript file runs its code.
+std::string backboneSpec(const BackboneDescription& recorded, const std::string& named,
+                         const std::string& checkpointPath) {
+    if (recorded.source == "built-in") {
+        return recorded.name;
+    }
+    if (named.empty()) {
+        throw ModelError(recorded.source,
+                         "the backbone of checkpoint " + checkpointPath +
+                             " is this TorchScript file; a .pt file is a program, so vidrnn "
+                             "loads it only when you name it (predict --backbone FILE)");
+    }
+    return named;
+}
+
+}  // namespace
+
 VideoPrediction predictVideo(const std::string& checkpointPath, const std::string& video,
                              const std::string& deviceSpec, const TrainConfig* expected) {
-    auto ckpt = loadCheckpoint(checkpointPath, expected);
+    PredictOptions options;
+    options.device = deviceSpec;
+    options.expected = expected;
+    return predictVideo(checkpointPath, video, options);
+}
+
+VideoPrediction predictVideo(const std::string& checkpointPath, const std::string& video,
+                             const PredictOptions& options) {
+    auto ckpt = loadCheckpoint(checkpointPath, options.expected, options.checkpointSha256);
     const auto& meta = ckpt.meta;
-    const torch::Device device(resolveDevice(deviceSpec));
-    const std::string spec = meta.backbone.source == "built-in" ? meta.backbone.name
-                                                                : meta.backbone.source;
+    const torch::Device device(resolveDevice(options.device));
+    const std::string spec = backboneSpec(meta.backbone, options.backboneFile, checkpointPath);
     Backbone backbone(spec, meta.backbone.imageSize, device, meta.backbone.spatial);
     if (backbone.description().identity != meta.backbone.identity) {
         throw ModelError(spec, "backbone weights differ from the ones run " + checkpointPath +

@@ -385,7 +385,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
         meta.backbone = bb;
         meta.inputDim = bb.channels;
         meta.bestEpoch = out.bestEpoch;
-        saveCheckpoint(checkpointPath, model, &optimizer, mean, std, meta);
+        out.checkpointSha256 = saveCheckpoint(checkpointPath, model, &optimizer, mean, std, meta);
     }
     return out;
 }

@@ -96,8 +96,6 @@ std::vector<std::vector<std::string>> grid(const std::vector<PairedComparison>& 
     return rows;
 }
 
-using store::csvField;
-
 std::string asText(const std::vector<PairedComparison>& all, bool markdown) {
     const auto rows = grid(all);
     std::ostringstream out;
@@ -105,7 +103,7 @@ std::string asText(const std::vector<PairedComparison>& all, bool markdown) {
         for (std::size_t i = 0; i < rows.size(); ++i) {
             std::string line = "|";
             for (const std::string& cell : rows[i])
-                line += " " + cell + " |";
+                line += " " + escapeMarkdown(cell) + " |";
             out << line << '\n';
             if (i == 0)
                 out << "|---|---|" << std::string("---:|") +
@@ -137,8 +135,8 @@ std::string asCsv(const std::vector<PairedComparison>& all) {
     }
     out << '\n';
     for (const PairedComparison& c : all) {
-        out << c.rowA << ',' << c.rowB << ',' << csvField(c.labelA) << ',' << csvField(c.labelB)
-            << ',' << c.pairs.size() << ',' << pairRuns(c) << ',' << csvField(c.noTest);
+        out << c.rowA << ',' << c.rowB << ',' << escapeCsv(c.labelA) << ',' << escapeCsv(c.labelB)
+            << ',' << c.pairs.size() << ',' << pairRuns(c) << ',' << escapeCsv(c.noTest);
         for (const PairedMetric* m : {&c.accuracy, &c.macroF1}) {
             out << ',' << (m->mean.n ? num(m->mean.mean) : "") << ',' << num(m->mean.low) << ','
                 << num(m->mean.high) << ','

@@ -1,12 +1,14 @@
 // Writing a Report as text, Markdown, CSV, LaTeX or JSON. Every format
 // carries the same columns and notes, so a leaking protocol or an
 // unpretrained backbone cannot drop out of one of them.
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
 #include "core/jsontext.h"
 #include "store/textcells.h"
@@ -115,7 +117,6 @@ std::vector<std::string> cells(const ReportRow& row, const std::string& pm) {
     return out;
 }
 
-using store::csvField;
 using store::csvNumber;
 std::string asTable(const Report& report) {
     std::vector<std::vector<std::string>> grid;
@@ -139,15 +140,82 @@ std::string asTable(const Report& report) {
     return out.str();
 }
 
+}  // namespace
+
 std::string escapeMarkdown(const std::string& text) {
     std::string out;
     for (char c : text) {
-        if (c == '|')
-            out += '\\';
-        out += c;
+        switch (c) {
+            case '|':
+                out += "\\|";
+                break;
+            case '\n':
+            case '\r':
+                out += ' ';
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '&':
+                out += "&amp;";
+                break;
+            default:
+                out += c;
+        }
     }
     return out;
 }
+
+namespace {
+
+// [+-]digits[.digits][e[+-]digits]: what a spreadsheet reads as a number.
+bool isPlainNumber(const std::string& text) {
+    std::size_t i = text[0] == '+' || text[0] == '-' ? 1 : 0;
+    const std::size_t start = i;
+    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+        ++i;
+    if (i < text.size() && text[i] == '.') {
+        ++i;
+        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+            ++i;
+    }
+    if (i == start || (i == start + 1 && text[start] == '.'))
+        return false;
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        if (i < text.size() && (text[i] == '+' || text[i] == '-'))
+            ++i;
+        const std::size_t digits = i;
+        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+            ++i;
+        if (i == digits)
+            return false;
+    }
+    return i == text.size();
+}
+
+}  // namespace
+
+std::string escapeCsv(const std::string& text) {
+    std::string cell = text;
+    if (!cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos &&
+        !isPlainNumber(cell)) {
+        cell.insert(cell.begin(), '\'');
+    }
+    if (cell.find_first_of(",\"\n\r") == std::string::npos) {
+        return cell;
+    }
+    std::string out = "\"";
+    for (char c : cell) {
+        out += c == '"' ? "\"\"" : std::string(1, c);
+    }
+    return out + "\"";
+}
+
+namespace {
 
 std::string asMarkdown(const Report& report) {
     std::ostringstream out;
@@ -191,13 +259,14 @@ std::string asCsv(const Report& report) {
         return mean + "," + sd;
     };
     for (const ReportRow& r : report.rows) {
-        out << r.id << ',' << csvField(r.type) << ',' << csvField(r.arch) << ',' << r.hidden << ',' << r.layers
-            << ',' << csvField(r.protocol) << ',' << (r.leaking ? "true" : "false") << ','
-            << csvField(r.backbone) << ',' << (r.pretrained ? "true" : "false") << ','
-            << csvField(r.precision) << ',' << csvField(r.sourceLabel()) << ',' << r.runIds.size()
-            << ',' << stat(r.params) << ',' << stat(r.trainSeconds) << ',' << stat(r.accuracy)
-            << ',' << stat(r.macroF1) << ',' << ci(r.accuracy) << ',' << ci(r.macroF1) << ','
-            << csvField(r.differs) << ',' << ids(r.runIds) << ',' << ids(r.repeatIds) << '\n';
+        out << r.id << ',' << escapeCsv(r.type) << ',' << escapeCsv(r.arch) << ',' << r.hidden
+            << ',' << r.layers << ',' << escapeCsv(r.protocol) << ','
+            << (r.leaking ? "true" : "false") << ',' << escapeCsv(r.backbone) << ','
+            << (r.pretrained ? "true" : "false") << ',' << escapeCsv(r.precision) << ','
+            << escapeCsv(r.sourceLabel()) << ',' << r.runIds.size() << ',' << stat(r.params) << ','
+            << stat(r.trainSeconds) << ',' << stat(r.accuracy) << ',' << stat(r.macroF1) << ','
+            << ci(r.accuracy) << ',' << ci(r.macroF1) << ',' << escapeCsv(r.differs) << ','
+            << ids(r.runIds) << ',' << ids(r.repeatIds) << '\n';
     }
     return out.str();
 }

@@ -174,6 +174,13 @@ CREATE TABLE early_curve (
 )@NOROWID@;
 )sql";
 
+// Version 8: the sha256 of the checkpoint each run wrote, so that a file
+// replaced in a shared checkpoint folder is never loaded as the run's (a
+// checkpoint can run code). Older runs keep NULL.
+constexpr const char* kV8 = R"sql(
+ALTER TABLE runs ADD COLUMN checkpoint_sha256 TEXT;
+)sql";
+
 std::string replaceAll(std::string text, const std::string& token, const std::string& with) {
     for (std::size_t at = text.find(token); at != std::string::npos;
          at = text.find(token, at + with.size())) {
@@ -185,8 +192,8 @@ std::string replaceAll(std::string text, const std::string& token, const std::st
 }  // namespace
 
 std::string sharedSchemaSql(int version, const SchemaTypes& types, const std::string& extra) {
-    static_assert(kSchemaVersion == 7, "add the shared tables of the new schema version");
-    static const char* const steps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
+    static_assert(kSchemaVersion == 8, "add the shared tables of the new schema version");
+    static const char* const steps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
     if (version < 1 || version > kSchemaVersion) {
         throw LogicError("no schema version " + std::to_string(version));
     }

@@ -73,7 +73,8 @@ const std::vector<Column> kRunCopy{{"id", 'i'},
                                    {"precision", 't'},
                                    {"attempts", 'i'},
                                    {"owner_job", 't'},
-                                   {"dataset_fingerprint", 't'}};
+                                   {"dataset_fingerprint", 't'},
+                                   {"checkpoint_sha256", 't'}};
 
 // The tables that hang off a run, each keyed by run_id first.
 const std::vector<std::pair<const char*, std::vector<Column>>> kRunParts{

@@ -23,6 +23,7 @@ enum Col {
     cTrainSeconds, cExtractSeconds, cBestEpoch, cAccuracy, cMacroF1, cTestCount,
     cMessage, cNote, cOwnerHost, cOwnerPid, cHeartbeat, cSweepId, cCheckpoint,
     cRequestedPrecision, cPrecision, cAttempts, cOwnerJob, cDatasetFingerprint,
+    cCheckpointSha256,
 };
 // clang-format on
 
@@ -34,7 +35,7 @@ const char* const kRunColumns =
     "device, params, backbone_id, pretrained, leaking, num_classes, class_names, "
     "train_seconds, extract_seconds, best_epoch, accuracy, macro_f1, test_count, "
     "message, note, owner_host, owner_pid, heartbeat_at, sweep_id, checkpoint, "
-    "requested_precision, precision, attempts, owner_job, dataset_fingerprint";
+    "requested_precision, precision, attempts, owner_job, dataset_fingerprint, checkpoint_sha256";
 
 RunStatus statusFromColumn(const std::string& name) {
     try {
@@ -129,6 +130,7 @@ RunRecord runFromRow(const Statement& st, bool config) {
     r.attempts = st.int32(cAttempts);
     r.ownerJob = st.text(cOwnerJob);
     r.datasetFingerprint = st.text(cDatasetFingerprint);
+    r.checkpointSha256 = st.text(cCheckpointSha256);
     return r;
 }
 

@@ -135,6 +135,12 @@ void RunStore::completeRun(std::int64_t id, const RunResult& result) {
             store::leaseLost(db, id, "complete run " + std::to_string(id));
         }
 
+        // Its own statement, after the lease check above: a run whose lease
+        // was lost never records a hash.
+        store::Statement hash(db, "UPDATE runs SET checkpoint_sha256 = NULLIF(?, '') WHERE id = ?");
+        hash.bindAll(result.checkpointSha256, id);
+        hash.run();
+
         insertClassMetrics(db, id, ev, names);
         insertConfusion(db, id, ev);
         insertPredictions(db, id, result.predictions);

@@ -45,18 +45,6 @@ inline std::string alignedTable(const std::vector<std::vector<std::string>>& gri
     return out;
 }
 
-// RFC 4180: quoted when it holds a comma, quote or line break.
-inline std::string csvField(const std::string& text) {
-    if (text.find_first_of(",\"\n\r") == std::string::npos) {
-        return text;
-    }
-    std::string out = "\"";
-    for (char c : text) {
-        out += c == '"' ? "\"\"" : std::string(1, c);
-    }
-    return out + "\"";
-}
-
 inline std::string csvNumber(double value) {
     char buffer[64];
     std::snprintf(buffer, sizeof buffer, "%.10g", value);

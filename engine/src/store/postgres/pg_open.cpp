@@ -2,8 +2,14 @@
 // postgresql://[user@]host[:port]/dbname[?param=value...]. The URL goes to
 // libpq as it is, so libpq's parameters and the PG* environment variables
 // apply; a password is taken only from ~/.pgpass or PGPASSWORD, never from
-// the URL (which ends up in shell history, logs and the store's messages).
+// the URL (which ends up in shell history, logs, sbatch scripts, workers'
+// command lines and the store's messages). The check reads the URL as libpq
+// does (PQconninfoParse), so a percent-encoded key name cannot slip by.
+#include <libpq-fe.h>
+
 #include <cstdlib>
+#include <map>
+#include <memory>
 
 #include "store/postgres/pg_db.h"
 #include "store/postgres/pg_schema.h"
@@ -16,69 +22,72 @@ namespace {
 
 constexpr const char* kSchemes[] = {"postgresql://", "postgres://"};
 
-std::string percentDecoded(const std::string& text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '%' && i + 2 < text.size()) {
-            out += static_cast<char>(std::strtol(text.substr(i + 1, 2).c_str(), nullptr, 16));
-            i += 2;
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
+// The URL as messages name it when it may hold a secret: scheme only.
+std::string withoutSecrets(const std::string& url) {
+    return url.substr(0, url.find(':') + 3) + "...";
 }
 
-// The value of `key` in the URL's query string, "" when absent.
-std::string queryParameter(const std::string& query, const std::string& key) {
-    std::size_t start = 0;
-    while (start < query.size()) {
-        std::size_t end = query.find('&', start);
-        const std::string pair = query.substr(start, end - start);
-        if (pair.rfind(key + "=", 0) == 0) {
-            return percentDecoded(pair.substr(key.size() + 1));
-        }
-        if (end == std::string::npos) {
+// libpq's complaint without the text it quotes, which may be the part of the
+// URL that holds a password; a quoted keyword (letters and '_') is kept.
+std::string libpqReason(const char* message) {
+    std::string text = message ? message : "";
+    text = text.substr(0, text.find('\n'));
+    std::string out;
+    for (std::size_t at = 0; at < text.size();) {
+        const std::size_t open = text.find('"', at);
+        if (open == std::string::npos) {
+            out += text.substr(at);
             break;
         }
-        start = end + 1;
+        const std::size_t close = text.find('"', open + 1);
+        const std::string quoted = text.substr(open + 1, close - open - 1);
+        const bool keyword =
+            !quoted.empty() && quoted.size() <= 40 &&
+            quoted.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos;
+        out += text.substr(at, open - at) + (keyword ? '"' + quoted + '"' : "\"...\"");
+        if (close == std::string::npos) {
+            break;
+        }
+        at = close + 1;
     }
-    return {};
+    return out;
 }
 
 struct Url {
     std::string host;  // as messages name it
 };
 
-// Checks the URL's form (libpq checks the rest) and names its server.
+// The URL as libpq reads it (PQconninfoParse: percent-decoded, key names
+// included), checked: no password of any kind, a database name.
 Url parseUrl(const std::string& url) {
-    std::string rest;
-    for (const char* scheme : kSchemes) {
-        if (url.rfind(scheme, 0) == 0) {
-            rest = url.substr(std::char_traits<char>::length(scheme));
+    char* error = nullptr;
+    std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+        PQconninfoParse(url.c_str(), &error), &PQconninfoFree);
+    if (!options) {
+        const std::string reason = libpqReason(error);
+        PQfreemem(error);
+        throw StoreError(withoutSecrets(url), "malformed store URL: " + reason);
+    }
+    std::map<std::string, std::string> given;
+    for (const PQconninfoOption* o = options.get(); o->keyword; ++o) {
+        if (o->val) {
+            given[o->keyword] = o->val;
         }
     }
-    const std::size_t q = rest.find('?');
-    const std::string query = q == std::string::npos ? "" : rest.substr(q + 1);
-    const std::string beforeQuery = rest.substr(0, q);
-    const std::size_t slash = beforeQuery.find('/');
-    std::string authority = beforeQuery.substr(0, slash);
-    const std::string dbname = slash == std::string::npos ? "" : beforeQuery.substr(slash + 1);
-    if (const std::size_t at = authority.rfind('@'); at != std::string::npos) {
-        if (authority.substr(0, at).find(':') != std::string::npos) {
-            throw StoreError(url.substr(0, url.find(':') + 3) + "...",
-                             "the URL carries a password; vidrnn takes passwords only from "
-                             "~/.pgpass or the PGPASSWORD environment variable, so that none "
-                             "lands in shell history, logs or the store");
+    for (const char* secret : {"password", "sslpassword"}) {
+        if (given.count(secret)) {
+            throw StoreError(
+                withoutSecrets(url),
+                std::string("the URL carries a ") +
+                    (std::string(secret) == "password" ? "password"
+                                                       : "key password (sslpassword)") +
+                    "; vidrnn takes passwords only from ~/.pgpass or the PGPASSWORD "
+                    "environment variable, so that none lands in shell history, "
+                    "logs, scripts, command lines or the store");
         }
-        authority = authority.substr(at + 1);
     }
-    if (!queryParameter(query, "password").empty()) {
-        throw StoreError(url.substr(0, url.find('?')) + "?...",
-                         "the URL carries a password; vidrnn takes passwords only from "
-                         "~/.pgpass or the PGPASSWORD environment variable");
-    }
-    if (dbname.empty() && queryParameter(query, "dbname").empty()) {
+    const std::string dbname = given["dbname"];
+    if (dbname.empty()) {
         throw StoreError(url,
                          "malformed store URL: no database name (expected "
                          "postgresql://[user@]host[:port]/dbname)");
@@ -89,9 +98,10 @@ Url parseUrl(const std::string& url) {
                                   "postgresql://[user@]host[:port]/dbname)");
     }
     Url parsed;
-    std::string host = queryParameter(query, "host");
-    if (host.empty()) {
-        host = percentDecoded(authority);
+    std::string host = given["host"];
+    // A server as the URL wrote it (host:port); a socket folder alone.
+    if (!host.empty() && host[0] != '/' && !given["port"].empty()) {
+        host += ":" + given["port"];
     }
     if (host.empty() && std::getenv("PGHOST")) {
         host = std::getenv("PGHOST");
@@ -141,3 +151,13 @@ Opened openPostgres(const std::string& url, const RunStore::Options& options) {
 }
 
 }  // namespace vidrnn::store
+
+namespace vidrnn {
+
+void checkStoreUrl(const std::string& location) {
+    if (store::isPostgresUrl(location)) {
+        store::parseUrl(location);
+    }
+}
+
+}  // namespace vidrnn
