@@ -29,12 +29,15 @@ QJsonObject specObject(const JobSpec& spec) {
     base.arch = spec.sweepArchs.empty() ? base.arch : spec.sweepArchs.front();
     base.hidden = spec.sweepHidden.empty() ? base.hidden : spec.sweepHidden.front();
     base.fold = spec.sweepFolds.empty() ? base.fold : spec.sweepFolds.front();
-    const auto baseDoc = QJsonDocument::fromJson(QByteArray::fromStdString(toJson(base)));
+    auto baseObject = QJsonDocument::fromJson(QByteArray::fromStdString(toJson(base))).object();
+    // Not part of a sweep's identity (vidrnn::sweepSpecJson): it changes
+    // speed, not results.
+    baseObject.remove("threads");
     return {{"archs", archs},
             {"hidden", hidden},
             {"folds", folds},
             {"seeds", spec.sweepSeeds},
-            {"base", baseDoc.object()}};
+            {"base", baseObject}};
 }
 
 // The CLI writes the spec with nlohmann::json ("5.0"), Qt writes "5": compare
@@ -47,7 +50,7 @@ bool sameGrid(const std::string& stored, const QJsonObject& ours) {
     }
     auto strip = [](QJsonObject o) {
         auto base = o.value("base").toObject();
-        for (const char* key : {"arch", "hidden", "fold"}) {
+        for (const char* key : {"arch", "hidden", "fold", "threads"}) {
             base.remove(key);
         }
         o.insert("base", base);
