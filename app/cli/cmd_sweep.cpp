@@ -439,7 +439,8 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         ->check(CLI::PositiveNumber);
     sweep
         ->add_option("--max-attempts", a->maxAttempts,
-                     "claims of a cell before it is given up as failed (PostgreSQL; default 3)")
+                     "claims of a cell before it is given up as failed with its last reason "
+                     "(default 3)")
         ->check(CLI::PositiveNumber);
     sweep
         ->add_option("--slurm", a->slurm,

@@ -4,8 +4,9 @@
 // reads the cells' states in one read that locks nothing, claims what is
 // claimable (claimCell, atomic), trains it with every write fenced by its
 // attempt (CellAttempt), and leaves when nothing is left to claim and
-// nothing is held by another worker; while others hold cells it waits for
-// the earliest of their leases to run out, not for a fixed period.
+// nothing is held by another worker; while others hold cells it looks
+// again (one read) when the first of their leases could run out, or after
+// a renewal period (a third of the lease, at most 10 s) if that is sooner.
 #pragma once
 
 #include <atomic>
