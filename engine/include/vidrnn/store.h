@@ -271,7 +271,9 @@ public:
         enum class Check { Auto, Always, Never };
         Check integrityCheck = Check::Auto;
         // A sweep cell claimed this often without completing is given up
-        // (failed, with the last attempt's reason), on either backend.
+        // (failed, with the last attempt's reason): on either backend when
+        // its last attempt failed, on PostgreSQL also when its last holder's
+        // lease ran out.
         int maxAttempts = 3;
     };
 
@@ -375,7 +377,8 @@ public:
     // For sweep --resume and sweep workers, atomically: a completed cell is
     // reported; a failed, interrupted or cancelled one (or one queued or
     // running by a dead process, or whose lease ran out) is reset and handed
-    // back, unless it was claimed maxAttempts times already (then GaveUp);
+    // back, unless it was claimed maxAttempts times already (then GaveUp;
+    // see Options::maxAttempts);
     // one queued or running in a live process is Busy; otherwise a new run
     // is created. Never two runs per cell. A completed or given-up cell is
     // answered without a lock; on PostgreSQL a claimer never waits for

@@ -260,7 +260,13 @@ CellClaim RunStore::claimCell(std::int64_t sweepId, const TrainConfig& config,
             claim.state = CellClaim::State::Completed;
         } else if (alive) {
             claim.state = CellClaim::State::Busy;
-        } else if (row->attempts >= mImpl->options.maxAttempts) {
+        } else if (row->attempts >= mImpl->options.maxAttempts &&
+                   (db.leaseOnly() || row->status == "failed")) {
+            // A cell whose attempts failed is given up on every store. One
+            // whose holder vanished counts too where holders are judged by
+            // their lease (a cell that kills its worker, out of memory, must
+            // not kill them all); on SQLite it is this machine's own sweep
+            // killed and resumed, which owes the cell another try.
             claim.state = CellClaim::State::GaveUp;
             if (row->status != "failed" || row->message.rfind("gave up", 0) != 0) {
                 const std::string last =
