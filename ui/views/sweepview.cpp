@@ -193,7 +193,8 @@ void SweepView::showCells() {
                           .arg(p.done)
                           .arg(p.running)
                           .arg(p.queued)
-                          .arg(p.failed));
+                          .arg(p.failed) +
+                      (p.stale ? tr(", %1 stale (lease ran out)").arg(p.stale) : QString()));
     mSummary->setToolTip(qs(p.sweep.dataset));
     mBar->setRange(0, std::max(1, p.cells));
     mBar->setValue(p.done);
