@@ -381,6 +381,18 @@ private Q_SLOTS:
         const auto old = store.createSweep(legacy, one.base.dataset);
         QCOMPARE(openSweep(store, sweepSpecJson(four), one.base.dataset, SweepOpen::Join), old);
         QCOMPARE(openSweep(store, sweepSpecJson(one), one.base.dataset, SweepOpen::Resume), old);
+        // The workbench writes the first cell's arch and size into the base:
+        // the axes define the grid, so it resumes the CLI's sweep, and the
+        // CLI the workbench's.
+        SweepGrid workbench = one;
+        workbench.base.arch = "lstm";
+        workbench.base.hidden = 16;
+        QVERIFY(sweepSpecJson(workbench) != sweepSpecJson(one));
+        QCOMPARE(openSweep(store, sweepSpecJson(workbench), one.base.dataset, SweepOpen::Resume),
+                 old);
+        SweepGrid other = one;
+        other.hidden = {8, 32};
+        QVERIFY(openSweep(store, sweepSpecJson(other), one.base.dataset, SweepOpen::Resume) != old);
     }
 
     // Each store has its own id, kept across opens (it names checkpoints).

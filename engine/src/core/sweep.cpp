@@ -71,18 +71,24 @@ std::string sweepSpecJson(const SweepGrid& grid) {
 
 namespace {
 
-// Specs written before the thread count left the identity hold it in their
-// base: the same grid all the same.
+// The same grid: compared as documents (the workbench wrote specs with Qt's
+// JSON, "5" where nlohmann writes "5.0"), less what does not define it: the
+// base's arch, hidden size and fold (the axes do) and the thread count
+// (specs written before it left the identity hold it).
 bool sameSpec(const std::string& stored, const std::string& spec) {
     if (stored == spec) {
         return true;
     }
     auto a = nlohmann::json::parse(stored, nullptr, false);
     auto b = nlohmann::json::parse(spec, nullptr, false);
-    if (!a.is_object() || !b.is_object() || !a.contains("base") || !a["base"].is_object()) {
-        return false;
+    for (auto* doc : {&a, &b}) {
+        if (!doc->is_object() || !doc->contains("base") || !(*doc)["base"].is_object()) {
+            return false;
+        }
+        for (const char* key : {"threads", "arch", "hidden", "fold"}) {
+            (*doc)["base"].erase(key);
+        }
     }
-    a["base"].erase("threads");
     return a == b;
 }
 
