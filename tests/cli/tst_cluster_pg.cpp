@@ -310,6 +310,11 @@ private Q_SLOTS:
             QThread::msleep(20);
         }
         QVERIFY2(!cell.isEmpty(), "worker A never held a cell");
+        // One connection per worker, heartbeats included (old main: two).
+        QCOMPARE(mPg.value("frozen",
+                           "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                           "'frozen' AND pid <> pg_backend_pid()"),
+                 QString("1"));
         ::kill(pid_t(a->processId()), SIGSTOP);
         auto b = startWorker(args);
         const QString pidB = QString::number(b->processId());

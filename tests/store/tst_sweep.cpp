@@ -143,6 +143,14 @@ private Q_SLOTS:
         QCOMPARE(claimA.attempt, 1);
         a.renewLease(claimA.runId, 1, {epochOf(1, 1.0), epochOf(2, 1.0)});
         expireLease(location, claimA.runId);
+        // sweep status shows it as stale, not as running (on old main: running
+        // for as long as nobody claimed it).
+        const auto seen = sweepProgress(b, sweep);
+        QVERIFY(seen);
+        QCOMPARE(seen->stale, 1);
+        QCOMPARE(seen->running, 0);
+        QCOMPARE(seen->staleRuns.front().id, claimA.runId);
+        QVERIFY(seen->staleSeconds.front() > 1e6);
 
         const auto claimB = b.claimCell(sweep, cell, RunMeta{});
         QCOMPARE(claimB.state, CellClaim::State::Claimed);

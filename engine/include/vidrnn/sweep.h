@@ -35,8 +35,9 @@ std::vector<TrainConfig> sweepCells(const SweepGrid& grid);
 
 // The sweep's identity as stored (sweeps.spec): its axes and base
 // settings, less the thread count, which changes how fast a run trains,
-// not what it computes (a worker given another --threads joins the same
-// sweep; each run records its own count).
+// not what the cell is (a worker given another --threads joins the same
+// sweep; each run records its own count as provenance: like another
+// machine, another count may move results in the last digits).
 std::string sweepSpecJson(const SweepGrid& grid);
 
 // The writes of one claimed cell attempt on the worker's own connection
