@@ -27,6 +27,7 @@ void runInfo(bool json) {
         {"opencv", i.opencvVersion},
         {"sqlite", i.sqliteVersion},
         {"cores", i.cores},
+        {"allotted_cores", i.allottedCores},
         {"threads", i.threads},
         {"interop_threads", i.interopThreads},
         {"blas", i.blasLibrary},

@@ -546,7 +546,11 @@ Report loadReport(const Globals& globals, const ReportCliOptions& o) {
         reference.withoutClassNames = true;
         store.forEachRun(reference, [&builder](const RunRecord& r) { builder.add(r); });
     }
-    return builder.finish();
+    Report report = builder.finish();
+    RunQuery failed = measured;
+    failed.filter.status = RunStatus::Failed;
+    noteFailedRuns(report, store.queryRuns(failed));
+    return report;
 }
 
 void runReport(const Globals& globals, const ReportCliOptions& o) {

@@ -9,7 +9,6 @@
 #include <iostream>
 #include <map>
 #include <sstream>
-#include <thread>
 
 #include "commands.h"
 #include "progress.h"
@@ -22,6 +21,7 @@
 #include "vidrnn/report.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
+#include "vidrnn/sweep.h"
 #include "vidrnn/sweepprogress.h"
 #include "vidrnn/textwidth.h"
 
@@ -75,18 +75,37 @@ std::vector<int> parseFolds(const std::vector<std::string>& items, int available
     return folds;
 }
 
-nlohmann::json specJson(const SweepArgs& a, const std::vector<int>& folds) {
-    return {{"archs", a.archs},
-            {"hidden", a.hidden},
-            {"folds", folds},
-            {"seeds", a.seeds},
-            {"base", nlohmann::json::parse(toJson(a.base))}};
+// One line per cell this process attempted (cells done or held elsewhere
+// are not printed: a waiting worker would print the grid on every pass).
+void printCell(const SweepCellReport& cell, int cells) {
+    const TrainConfig& c = *cell.config;
+    const ExperimentResult& r = cell.result;
+    std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: run %lld ", cell.index, cells,
+                 c.arch.c_str(), c.hidden, c.fold, c.seed, (long long)r.runId);
+    if (r.status == RunStatus::Completed) {
+        std::fprintf(stderr, "accuracy %.3f macro F1 %.3f, %s, %.1f s\n", r.outcome.test.accuracy,
+                     r.outcome.test.macroF1, r.outcome.precision.c_str(), r.outcome.trainSeconds);
+    } else if (r.leaseLost) {
+        std::fprintf(stderr, "left to another worker: %s\n", r.message.c_str());
+    } else if (r.status == RunStatus::Failed) {
+        std::fprintf(stderr, "failed (attempt %d): %s\n", r.attempt, r.message.c_str());
+    } else {
+        std::fprintf(stderr, "%s\n", r.message.c_str());
+    }
 }
 
-// Runs (or resumes) a sweep; returns its id.
-std::int64_t runSweep(SweepArgs a, const Globals& g) {
+struct SweepOutcome {
+    std::int64_t id = 0;
+    // This process ended the sweep, or ran it alone: it prints the report.
+    bool reports = true;
+};
+
+// Runs (or resumes, or joins as a worker) a sweep.
+SweepOutcome runSweep(SweepArgs a, const Globals& g) {
     configureThreads(g.threads);
-    a.base.threads = g.threads;
+    // Provenance only: each run records the threads it trained with; the
+    // sweep's identity leaves them out (sweepSpecJson).
+    a.base.threads = g.threads > 0 ? g.threads : allottedCores();
     if (a.archs.empty()) {
         a.archs = defaultSweepArchs();
     }
@@ -108,36 +127,19 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
     if (ds.clips.empty()) {
         throw DatasetError(a.base.dataset, "no usable clips");
     }
-    const auto folds = parseFolds(a.folds, foldCount(ds, a.base.split));
+    SweepGrid grid{a.base, a.archs, a.hidden, parseFolds(a.folds, foldCount(ds, a.base.split)),
+                   a.seeds};
     RunStore::Options storeOptions;
     if (a.leaseSeconds > 0) {
         storeOptions.heartbeatTimeout = std::chrono::seconds(a.leaseSeconds);
     }
     storeOptions.maxAttempts = a.maxAttempts;
     auto store = RunStore::open(resolveStorePath(g.db), storeOptions);
-    const auto spec =
-        specJson(a, folds).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-
-    std::int64_t sweepId = a.sweepId;
-    if (sweepId == 0 && a.worker) {
-        sweepId = store.joinSweep(spec, ds.root);
-    } else if (sweepId == 0 && a.resume) {
-        // The newest sweep of the same grid on the same data: its completed
-        // cells are kept, the rest trained (a finished grid trains nothing).
-        for (const auto& s : store.listSweeps()) {
-            if (s.dataset == ds.root && s.spec == spec && s.id > sweepId) {
-                sweepId = s.id;
-            }
-        }
-    }
-    if (sweepId != 0 && !store.getSweep(sweepId)) {
-        throw ConfigError(store.path() + ": no sweep " + std::to_string(sweepId));
-    }
-    if (sweepId == 0) {
-        sweepId = store.createSweep(spec, ds.root);
-    } else {
-        store.setSweepStatus(sweepId, "running");
-    }
+    const std::int64_t sweepId = openSweep(store, sweepSpecJson(grid), ds.root,
+                                           a.worker   ? SweepOpen::Join
+                                           : a.resume ? SweepOpen::Resume
+                                                      : SweepOpen::New,
+                                           a.sweepId);
 
     ProgressPrinter printer(g.quiet);
     ExperimentCallbacks cb;
@@ -146,79 +148,44 @@ std::int64_t runSweep(SweepArgs a, const Globals& g) {
         cb.onBatch = [&printer](const BatchProgress& p) { printer.batch(p); };
     }
     FeatureSets features(ds, cb, stopFlag());
-    const int cells = int(a.archs.size() * a.hidden.size() * folds.size()) * a.seeds;
-    int index = 0, failed = 0, busy = 1;
-    for (int pass = 0; busy > 0 && !stopFlag(); ++pass) {
-        if (pass > 0) {
-            if (!a.worker) {
-                break;
-            }
-            // Cells others are training: look again once a lease could have run out.
-            std::this_thread::sleep_for(std::chrono::milliseconds(
-                std::clamp<long>(long(store.options().heartbeatTimeout.count()) * 250, 200, 5000)));
-        }
-        busy = 0;
-        index = 0;
-        for (int seed = a.base.seed; seed < a.base.seed + a.seeds && !stopFlag(); ++seed) {
-            for (int fold : folds) {
-                for (const auto& arch : a.archs) {
-                    for (int hidden : a.hidden) {
-                        if (stopFlag()) {
-                            break;
-                        }
-                        TrainConfig c = a.base;
-                        c.arch = arch;
-                        c.hidden = hidden;
-                        c.fold = fold;
-                        c.seed = seed;
-                        ++index;
-                        auto r = runExperiment(store, c, ds, features.forConfig(c), cb, stopFlag(),
-                                               sweepId);
-                        printer.finish();
-                        if (r.skipped && r.status == RunStatus::Running) {
-                            ++busy;
-                        } else if (r.skipped && r.status == RunStatus::Failed) {
-                            ++failed;
-                        }
-                        if (g.quiet) {
-                            continue;
-                        }
-                        if (r.skipped) {
-                            std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: %s (run %lld)\n",
-                                         index, cells, arch.c_str(), hidden, fold, seed,
-                                         r.status == RunStatus::Completed ? "done before"
-                                         : r.status == RunStatus::Failed
-                                             ? "given up (failed too often)"
-                                             : "busy elsewhere",
-                                         (long long)r.runId);
-                        } else if (r.status == RunStatus::Completed) {
-                            std::fprintf(
-                                stderr,
-                                "[%d/%d] %s h%d fold %d seed %d: run %lld accuracy %.3f macro F1 "
-                                "%.3f, %s, %.1f s\n",
-                                index, cells, arch.c_str(), hidden, fold, seed, (long long)r.runId,
-                                r.outcome.test.accuracy, r.outcome.test.macroF1,
-                                r.outcome.precision.c_str(), r.outcome.trainSeconds);
-                        } else {
-                            ++failed;
-                            std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: run %lld %s %s\n",
-                                         index, cells, arch.c_str(), hidden, fold, seed,
-                                         (long long)r.runId, toString(r.status), r.message.c_str());
-                        }
-                    }
-                }
-            }
-        }
+    const auto cells = sweepCells(grid);
+    SweepWork work;
+    work.wait = a.worker;
+    work.attempt = [&](const TrainConfig& c) {
+        auto r = runExperiment(store, c, ds, features.forConfig(c), cb, stopFlag(), sweepId);
+        printer.finish();
+        return r;
+    };
+    if (!g.quiet) {
+        const int n = static_cast<int>(cells.size());
+        work.onCell = [n](const SweepCellReport& cell) { printCell(cell, n); };
+        work.onWait = [sweepId](int held, double nextExpiry) {
+            std::fprintf(stderr,
+                         "sweep %lld: nothing to claim; %d cell%s held by other workers (the "
+                         "first lease runs out in %.0f s unless renewed)\n",
+                         (long long)sweepId, held, held == 1 ? "" : "s", nextExpiry);
+        };
     }
-    // A worker leaves the sweep's status to the last one to finish: others
-    // may still be training.
-    if (!a.worker || busy == 0) {
-        store.setSweepStatus(sweepId, stopFlag() ? "cancelled" : (failed ? "failed" : "completed"));
-    }
+    const SweepEnd end = workSweep(store, sweepId, cells, work, stopFlag());
     if (stopFlag()) {
-        throw Error("sweep " + std::to_string(sweepId) + " cancelled; resume with --resume");
+        throw Error("sweep " + std::to_string(sweepId) +
+                    (a.worker ? ": worker stopped; its cell is left to the other workers"
+                              : " cancelled; resume with --resume"));
     }
-    return sweepId;
+    if (!g.quiet) {
+        if (end.finished) {
+            std::fprintf(
+                stderr, "sweep %lld completed%s: %d cells, %d done, %d failed\n",
+                (long long)sweepId,
+                end.failed ? (" with " + std::to_string(end.failed) + " failed").c_str() : "",
+                end.cells, end.done, end.failed);
+        } else {
+            std::fprintf(stderr, "sweep %lld: %d of %d cells done; the rest are held elsewhere\n",
+                         (long long)sweepId, end.done, end.cells);
+        }
+    }
+    // Of workers, only the one that ended the sweep prints its report.
+    return {sweepId, !a.worker || end.ended};
 }
 
 // The sweep's runs and the study's reference rows, for the report (the 16
@@ -239,8 +206,10 @@ RunStore openForReport(const Globals& g) {
 }
 
 void printSweepReport(const RunStore& store, std::int64_t sweepId, const std::string& format) {
-    std::cout << formatReport(buildReport(sweepRunsWithReference(store, sweepId)),
-                              reportFormatFromString(format));
+    const auto runs = sweepRunsWithReference(store, sweepId);
+    Report report = buildReport(runs);
+    noteFailedRuns(report, runs);
+    std::cout << formatReport(report, reportFormatFromString(format));
 }
 
 // Per-class F1 of the demo's temporal-order pair, per architecture (mean over
@@ -346,7 +315,7 @@ std::string earlySummary(const Report& report, const RunStore& store) {
 // paired against the best one (Holm over the table).
 void runStudy(SweepArgs a, const Globals& g, bool json) {
     const auto start = std::chrono::steady_clock::now();
-    const auto id = runSweep(std::move(a), g);
+    const auto id = runSweep(std::move(a), g).id;
     const auto store = openForReport(g);
     auto runs = sweepRunsWithReference(store, id);
     runs.erase(std::remove_if(runs.begin(), runs.end(),
@@ -396,9 +365,13 @@ void addGridOptions(CLI::App* cmd, SweepArgs& a, std::string& preset, const char
     addPrecisionOption(cmd, a.base.precision);
 }
 
-// `sweep status`: cells done, running (where), queued and failed.
-void printSweepStatus(std::int64_t sweepId, const Globals& g) {
-    const auto store = openForReport(g);
+// `sweep status`: cells done, running (where), queued and failed (why),
+// and cells whose holder's lease ran out (stale: claimable again).
+void printSweepStatus(std::int64_t sweepId, int leaseSeconds, const Globals& g) {
+    RunStore::Options options;
+    options.mode = RunStore::OpenMode::ReadOnly;
+    options.heartbeatTimeout = std::chrono::seconds(leaseSeconds);
+    const auto store = RunStore::open(resolveStorePath(g.db), options);
     const auto progress = sweepProgress(store, sweepId);
     if (!progress && sweepId == 0) {
         // Workers just submitted have not started the sweep yet.
@@ -409,20 +382,43 @@ void printSweepStatus(std::int64_t sweepId, const Globals& g) {
         throw ConfigError(store.path() + ": no sweep " + std::to_string(sweepId));
     }
     const auto& p = *progress;
-    std::printf("sweep %lld (%s): %d cells: %d done, %d running, %d queued, %d failed\n",
+    std::printf("sweep %lld (%s): %d cells: %d done, %d running, %d queued, %d failed",
                 (long long)p.sweep.id, p.sweep.status.c_str(), p.cells, p.done, p.running, p.queued,
                 p.failed);
-    if (!p.runningRuns.empty()) {
+    std::printf(p.stale ? ", %d stale (lease ran out)\n" : "\n", p.stale);
+    const auto header = [](const char* last) {
         std::printf("%6s  %-10s %6s %4s %4s  %-20s %8s  %-12s %s\n", "run", "arch", "hidden",
-                    "fold", "seed", "host", "pid", "slurm job", "heartbeat");
+                    "fold", "seed", "host", "pid", "slurm job", last);
+    };
+    // Store text, escaped for the terminal.
+    const auto row = [](const RunRecord& r, const std::string& last) {
+        std::printf("%6lld  %-10s %6d %4d %4d  %-20s %8lld  %-12s %s\n", (long long)r.id,
+                    escapeControl(r.arch).c_str(), r.hidden, r.fold.value_or(0),
+                    r.seed.value_or(0), escapeControl(r.ownerHost).c_str(),
+                    (long long)r.ownerPid.value_or(0),
+                    r.ownerJob.empty() ? "-" : escapeControl(r.ownerJob).c_str(),
+                    escapeControl(last).c_str());
+    };
+    if (!p.runningRuns.empty()) {
+        std::printf("\nrunning:\n");
+        header("heartbeat");
     }
     for (const auto& r : p.runningRuns) {
-        // Store text, escaped for the terminal.
-        std::printf("%6lld  %-10s %6d %4d %4d  %-20s %8lld  %-12s %s\n", (long long)r.id,
-                    escapeControl(r.arch).c_str(), r.hidden, r.fold.value_or(0), r.seed.value_or(0),
-                    escapeControl(r.ownerHost).c_str(), (long long)r.ownerPid.value_or(0),
-                    r.ownerJob.empty() ? "-" : escapeControl(r.ownerJob).c_str(),
-                    escapeControl(r.heartbeatAt).c_str());
+        row(r, r.heartbeatAt);
+    }
+    if (!p.staleRuns.empty()) {
+        std::printf("\nstale (the holder's lease ran out; the next worker claims it again):\n");
+        header("lease ran out");
+    }
+    for (std::size_t i = 0; i < p.staleRuns.size(); ++i) {
+        row(p.staleRuns[i], std::to_string(static_cast<long long>(p.staleSeconds[i])) + " s ago");
+    }
+    if (!p.failedRuns.empty()) {
+        std::printf("\nfailed:\n");
+        header("attempts: reason");
+    }
+    for (const auto& r : p.failedRuns) {
+        row(r, std::to_string(r.attempts) + ": " + r.message);
     }
 }
 
@@ -447,7 +443,8 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         ->check(CLI::PositiveNumber);
     sweep
         ->add_option("--max-attempts", a->maxAttempts,
-                     "claims of a cell before it is given up as failed (PostgreSQL; default 3)")
+                     "claims of a cell before it is given up as failed with its last reason "
+                     "(default 3)")
         ->check(CLI::PositiveNumber);
     sweep
         ->add_option("--slurm", a->slurm,
@@ -464,10 +461,17 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
     // `sweep status` reads a store; the grid's --data is required only to run one.
     sweep->get_option("--data")->required(false);
     auto statusSweep = std::make_shared<std::int64_t>(0);
+    auto statusLease = std::make_shared<int>(120);
     auto* status = sweep->add_subcommand(
-        "status", "a sweep's cells: done, running (host, pid, Slurm job), queued and failed");
+        "status",
+        "a sweep's cells: done, running (host, pid, Slurm job), queued, failed (with the reason) "
+        "and stale (running, but the lease ran out)");
     status->add_option("--sweep", *statusSweep, "sweep id (default: the newest)");
-    status->callback([statusSweep, &globals] { printSweepStatus(*statusSweep, globals); });
+    status->add_option("--lease", *statusLease, "the workers' --lease, in seconds (default 120)")
+        ->check(CLI::PositiveNumber);
+    status->callback([statusSweep, statusLease, &globals] {
+        printSweepStatus(*statusSweep, *statusLease, globals);
+    });
     sweep->callback([sweep, status, a, preset, &globals] {
         if (status->parsed()) {
             return;
@@ -486,8 +490,10 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
             submitToSlurm(job, globals);
             return;
         }
-        const auto id = runSweep(*a, globals);
-        printSweepReport(openForReport(globals), id, a->json ? "json" : "table");
+        const auto outcome = runSweep(*a, globals);
+        if (outcome.reports) {
+            printSweepReport(openForReport(globals), outcome.id, a->json ? "json" : "table");
+        }
     });
 
     auto s = std::make_shared<SweepArgs>();
@@ -572,7 +578,7 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
             runStudy(args, globals, d->json);
             return;
         }
-        const auto id = runSweep(args, globals);
+        const auto id = runSweep(args, globals).id;
         const auto store = openForReport(globals);
         if (d->json) {
             auto report = nlohmann::json::parse(formatReport(

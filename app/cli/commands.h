@@ -17,7 +17,7 @@ namespace vidrnn::cli {
 // Options every command shares.
 struct Globals {
     std::string db;           // --db; empty = default store
-    int threads = 0;          // --threads; 0 = all cores
+    int threads = 0;          // --threads; 0 = allottedCores()
     bool quiet = false;       // --quiet: no progress on stderr
     std::string checkpoints;  // --checkpoints; also in $VIDRNN_CHECKPOINTS
 };

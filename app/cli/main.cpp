@@ -167,7 +167,9 @@ int main(int argc, char** argv) {
             // Read by the engine (checkpointDirFor) and inherited by Slurm workers.
             ::setenv("VIDRNN_CHECKPOINTS", dir.c_str(), 1);
         });
-    app.add_option("--threads", globals.threads, "intra-op threads (default: all cores)")
+    app.add_option("--threads", globals.threads,
+                   "intra-op threads (default: the cores this process may use: its CPU affinity, "
+                   "at most $SLURM_CPUS_PER_TASK)")
         ->check(CLI::NonNegativeNumber);
     app.add_flag("-q,--quiet", globals.quiet, "no progress output on stderr");
 

@@ -92,7 +92,7 @@ std::string ownExecutable() {
 // The sbatch script of N identical workers: each runs this sweep with
 // --worker and claims cells from the store until none is left, so the array
 // index never maps to a cell and a task that dies leaves its cells to the others.
-std::string slurmScript(const SlurmSweep& a, const std::string& store) {
+std::string slurmScript(const SlurmSweep& a, const Globals& g, const std::string& store) {
     const auto given = ownCommandLine();
     std::string command = ownExecutable();
     for (std::size_t i = 1; i < given.size(); ++i) {
@@ -107,9 +107,13 @@ std::string slurmScript(const SlurmSweep& a, const std::string& store) {
         }
         command += " " + shellQuoted(arg);
     }
+    // Threads fit the task's allocation: the workers' own default reads it
+    // too, but written out the script says what each task runs with.
+    const std::string threads = g.threads > 0 ? "" : " --threads \"${SLURM_CPUS_PER_TASK:-1}\"";
     return sbatchHeader("vidrnn-sweep", a.tasks, a.options) + "# " + std::to_string(a.tasks) +
-           " identical workers on " + scriptValue("the store", store) + "\n" + scriptPrologue() +
-           "exec " + command + " --worker\n";
+           (a.tasks == 1 ? " worker on " : " identical workers on ") +
+           scriptValue("the store", store) + "\n" + scriptPrologue() + "exec " + command + threads +
+           " --worker\n";
 }
 
 // The distinct feature sets the grid's cells read (FeatureSets' rule): one,
@@ -283,6 +287,13 @@ void submitToSlurm(const SlurmSweep& a, const Globals& g) {
                           ": --slurm needs a postgresql:// store that every node reaches "
                           "(an SQLite file must not be shared over a network file system)");
     }
+    // Before anything is submitted: every task would fail on a store that
+    // cannot be reached (a wrong host or port, a missing database or role)
+    // or written (a read-only role). A dry run submits nothing and may be
+    // made where the server is not reachable.
+    if (!a.dryRun) {
+        RunStore::open(store).checkWritable();
+    }
     ScanOptions so;
     const auto ds = scanDataset(a.base.dataset, so);
     if (ds.clips.empty()) {
@@ -290,7 +301,7 @@ void submitToSlurm(const SlurmSweep& a, const Globals& g) {
     }
     const auto missing = missingFeatureSets(a, ds, a.dryRun ? "# " : "");
     const std::string where = std::to_string(ds.clips.size()) + " clips of " + ds.root;
-    const std::string workers = slurmScript(a, store);
+    const std::string workers = slurmScript(a, g, store);
     // Without it a failed extraction task would leave the workers pending forever.
     const std::string killOnFailure = "--kill-on-invalid-dep=yes";
     if (a.dryRun) {
@@ -324,9 +335,9 @@ void submitToSlurm(const SlurmSweep& a, const Globals& g) {
     }
     const auto job = submitScript(workers, "vidrnn-sweep.sbatch", dependency);
     std::printf(
-        "submitted job array %s: %d workers on %s%s; watch it with vidrnn --db URL sweep "
+        "submitted job array %s: %d worker%s on %s%s; watch it with vidrnn --db URL sweep "
         "status\n",
-        job.c_str(), a.tasks, store.c_str(),
+        job.c_str(), a.tasks, a.tasks == 1 ? "" : "s", store.c_str(),
         dependency.empty() ? ""
                            : ", starting once every extraction task has succeeded "
                              "(Slurm cancels it if one fails)");

@@ -4,6 +4,7 @@
 // login. Skipped (not failed) only when postgresql-15 is not installed.
 #include <signal.h>
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -288,6 +289,208 @@ private Q_SLOTS:
             QVERIFY2(w->exitCode() == 0, w->readAllStandardError().constData());
         }
         verifyEveryCellOnce("restart", "after the restart");
+    }
+
+    // The SIGSTOP case: worker A frozen past its lease while it trains a
+    // cell, B claims the cell, A wakes. A's writes are refused (it drops the
+    // cell and goes on); B completes it with its own epochs. On old main B
+    // died with "epoch N of run R is already recorded" and A completed the
+    // run with B's first epochs and its own last ones.
+    void frozenWorkerIsFenced() {
+        QVERIFY(mPg.createDb("frozen"));
+        const QStringList args = worker("frozen", 100, 1);
+        auto a = startWorker(args);
+        const QString pidA = QString::number(a->processId());
+        QString cell;
+        QElapsedTimer clock;
+        clock.start();
+        while (cell.isEmpty() && clock.elapsed() < 60000) {
+            cell = mPg.value(
+                "frozen", "SELECT id FROM runs WHERE status = 'running' AND owner_pid = " + pidA);
+            QThread::msleep(20);
+        }
+        QVERIFY2(!cell.isEmpty(), "worker A never held a cell");
+        // One connection per worker, heartbeats included (old main: two).
+        QCOMPARE(mPg.value("frozen",
+                           "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                           "'frozen' AND pid <> pg_backend_pid()"),
+                 QString("1"));
+        ::kill(pid_t(a->processId()), SIGSTOP);
+        auto b = startWorker(args);
+        const QString pidB = QString::number(b->processId());
+        while (mPg.value("frozen", "SELECT attempts FROM runs WHERE id = " + cell) != "2" &&
+               clock.elapsed() < 90000) {
+            QThread::msleep(50);
+        }
+        ::kill(pid_t(a->processId()), SIGCONT);
+        QCOMPARE(mPg.value("frozen", "SELECT attempts FROM runs WHERE id = " + cell), QString("2"));
+        for (auto* w : {a.get(), b.get()}) {
+            QVERIFY(w->waitForFinished(180000));
+            QVERIFY2(w->exitCode() == 0, w->readAllStandardError().constData());
+        }
+        verifyEveryCellOnce("frozen", "a worker frozen past its lease");
+        // Every completed run's epochs are one attempt's: 1..n, each once.
+        QCOMPARE(mPg.value("frozen",
+                           "SELECT count(*) FROM runs r WHERE kind = 'trained' AND "
+                           "(SELECT count(*) <> max(epoch) FROM epochs e WHERE e.run_id = r.id)"),
+                 QString("0"));
+        QCOMPARE(mPg.value("frozen", "SELECT owner_pid FROM runs WHERE id = " + cell), pidB);
+    }
+
+    // Threads fit the allocation: the default is the CPU affinity (taskset)
+    // and SLURM_CPUS_PER_TASK; the thread count is not part of a sweep's
+    // identity, so a worker with another --threads joins the same sweep
+    // (on old main it started a second sweep and retrained every cell).
+    void threadsFitTheAllocation() {
+        QProcess taskset;
+        taskset.start("taskset", {"-c", "0", VIDRNN_CLI, "info", "--json"});
+        QVERIFY(taskset.waitForFinished(120000));
+        QCOMPARE(taskset.exitCode(), 0);
+        const auto pinned = vidrnn::test::parseJson(taskset.readAllStandardOutput()).object();
+        QCOMPARE(pinned["threads"].toInt(), 1);
+        QCOMPARE(pinned["allotted_cores"].toInt(), 1);
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("SLURM_CPUS_PER_TASK", "1");
+        auto slurm = runCli({"info", "--json"}, {}, 120000, env);
+        QCOMPARE(slurm.exitCode, 0);
+        QCOMPARE(vidrnn::test::parseJson(slurm.out).object()["threads"].toInt(), 1);
+
+        QVERIFY(mPg.createDb("threads"));
+        const QStringList sweep = kGrid + QStringList{"--worker", "--epochs", "1"} + mData;
+        auto first = runCli(QStringList{"-q", "--threads", "1", "--db", mPg.url("threads")} + sweep,
+                            mDir.path());
+        QVERIFY2(first.exitCode == 0, first.err.constData());
+        auto second =
+            runCli(QStringList{"--threads", "2", "--db", mPg.url("threads")} + sweep, mDir.path());
+        QVERIFY2(second.exitCode == 0, second.err.constData());
+        QCOMPARE(mPg.value("threads", "SELECT count(*) FROM sweeps"), QString("1"));
+        QCOMPARE(mPg.value("threads",
+                           "SELECT count(*) || ' ' || min(threads) || ' ' || max(threads) "
+                           "|| ' ' || sum(attempts) FROM runs WHERE kind = 'trained'"),
+                 QString("12 1 1 12"));
+        // The second worker trained nothing, and said so once, not per cell.
+        QVERIFY2(!second.err.contains("accuracy") && !second.err.contains("[1/12]"),
+                 second.err.constData());
+        QVERIFY2(second.err.contains("completed: 12 cells, 12 done, 0 failed"),
+                 second.err.constData());
+        // Only the worker that ended the sweep printed its report.
+        QVERIFY2(!first.out.isEmpty() && second.out.isEmpty(), second.out.constData());
+    }
+
+    // A cell that fails (here its checkpoint path is a directory) fails
+    // alone: retried up to --max-attempts, then given up with its reason;
+    // the worker trains every other cell and exits 0, the sweep ends
+    // completed with 1 failed, and status and report say which and why (on
+    // old main the worker died at the first failure, the sweep stayed
+    // running and the report left the cell out without a word).
+    void failedCellStaysInItsCell() {
+        QVERIFY(mPg.createDb("failing"));
+        const QString url = mPg.url("failing");
+        // Opened once read-write: the schema, the reference rows, the store's id.
+        QCOMPARE(runCli({"-q", "--db", url, "runs", "list"}).exitCode, 0);
+        const QString storeId =
+            mPg.value("failing", "SELECT value FROM meta WHERE key = 'store_id'");
+        QCOMPARE(storeId.size(), 16);
+        const int victim = mPg.value("failing", "SELECT max(id) FROM runs").toInt() + 3;
+        const QString checkpoints = mDir.filePath("failing-checkpoints");
+        QVERIFY(QDir().mkpath(checkpoints + QString("/run-%1-%2.pt").arg(victim).arg(storeId)));
+        auto r = runCli(QStringList{"--threads", "1", "--checkpoints", checkpoints, "--db", url} +
+                            kGrid +
+                            QStringList{"--worker", "--epochs", "1", "--max-attempts", "2"} + mData,
+                        mDir.path());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY2(r.err.contains("completed with 1 failed: 12 cells, 11 done, 1 failed"),
+                 r.err.constData());
+        QVERIFY2(r.err.contains("failed (attempt 1)") && r.err.contains("failed (attempt 2)"),
+                 r.err.constData());
+        QCOMPARE(mPg.value("failing", QString("SELECT status || ' ' || attempts FROM runs WHERE "
+                                              "id = %1")
+                                          .arg(victim)),
+                 QString("failed 2"));
+        QCOMPARE(mPg.value("failing", "SELECT status FROM sweeps"), QString("completed"));
+        auto status = runCli({"--db", url, "sweep", "status"});
+        QVERIFY2(status.out.contains("12 cells: 11 done, 0 running, 0 queued, 1 failed\n"),
+                 status.out.constData());
+        QVERIFY2(status.out.contains("2: gave up after 2 attempts; last: attempt 2 of 2: "),
+                 status.out.constData());
+        auto report = runCli({"--db", url, "report"});
+        QVERIFY2(report.out.contains(QString("left out: run %1 (").arg(victim).toUtf8()) &&
+                     report.out.contains("failed after 2 attempts: gave up"),
+                 report.out.constData());
+    }
+
+    // Two stores sharing a checkpoint folder number their runs alike: the
+    // store's id in each file's name keeps them apart (on old main both
+    // wrote run-17.pt, and predict read the other store's weights).
+    void checkpointsOfTwoStoresDoNotCollide() {
+        const QString shared = mDir.filePath("shared-checkpoints");
+        QStringList paths;
+        for (const QString db : {"ckpt_a", "ckpt_b"}) {
+            QVERIFY(mPg.createDb(db));
+            auto r = runCli(QStringList{"-q", "--threads", "1", "--checkpoints", shared, "--db",
+                                        mPg.url(db), "sweep", "--archs", "gru", "--hidden", "8",
+                                        "--split", "random", "--epochs", "1", "--batch", "2"} +
+                                mData,
+                            mDir.path());
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            paths << mPg.value(db,
+                               "SELECT id || ' ' || checkpoint FROM runs WHERE kind = 'trained'");
+        }
+        QCOMPARE(paths[0].section(' ', 0, 0), paths[1].section(' ', 0, 0));  // the same run id
+        QVERIFY2(paths[0] != paths[1], qPrintable(paths.join(" | ")));
+        for (const QString& p : paths) {
+            QVERIFY2(QFileInfo(p.section(' ', 1)).isFile(), qPrintable(p));
+        }
+    }
+
+    // --slurm opens the store and checks it can write before it submits
+    // anything: with a wrong port or a read-only role, sbatch (a stub on
+    // PATH that records its calls) is never run (on old main both arrays
+    // were submitted, and every task failed).
+    void slurmChecksTheStoreFirst_data() {
+        QTest::addColumn<QString>("url");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("wrong port") << "postgresql://127.0.0.1:1/vidrnn"
+                                    << "Connection refused";
+        QTest::newRow("read-only role") << mPg.url("vidrnn", "reader") << "read-only";
+        QTest::newRow("writable") << mPg.url("vidrnn") << "";
+    }
+    void slurmChecksTheStoreFirst() {
+        QFETCH(QString, url);
+        QFETCH(QString, reason);
+        QVERIFY(mPg.psql("vidrnn",
+                         "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = "
+                         "'reader') THEN CREATE ROLE reader LOGIN; END IF; END $$; "
+                         "GRANT SELECT ON ALL TABLES IN SCHEMA public TO reader"));
+        QTemporaryDir work;
+        const QString calls = work.filePath("sbatch-calls");
+        QDir().mkpath(work.filePath("bin"));
+        QFile stub(work.filePath("bin/sbatch"));
+        QVERIFY(stub.open(QIODevice::WriteOnly));
+        stub.write(("#!/bin/sh\necho \"$@\" >> '" + calls + "'\necho 4242\n").toUtf8());
+        stub.close();
+        stub.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert("PATH", work.filePath("bin") + ":" + env.value("PATH"));
+        auto r = runCli(QStringList{"-q", "--db", url} + kGrid +
+                            QStringList{"--epochs", "1", "--slurm", "1"} + mData,
+                        work.path(), 120000, env);
+        if (reason.isEmpty()) {
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QVERIFY(QFileInfo::exists(calls));
+            QVERIFY2(r.out.contains("submitted job array 4242: 1 worker on "), r.out.constData());
+            QFile script(work.filePath("vidrnn-sweep.sbatch"));
+            QVERIFY(script.open(QIODevice::ReadOnly));
+            const QByteArray text = script.readAll();
+            QVERIFY2(text.contains("# 1 worker on ") &&
+                         text.contains(" --threads \"${SLURM_CPUS_PER_TASK:-1}\" --worker\n"),
+                     text.constData());
+            return;
+        }
+        QVERIFY2(r.exitCode != 0, r.out.constData());
+        QVERIFY2(r.err.contains(reason.toUtf8()), r.err.constData());
+        QVERIFY2(!QFileInfo::exists(calls), "sbatch was run");
+        QVERIFY(!QFileInfo::exists(work.filePath("vidrnn-sweep.sbatch")));
     }
 
     void unreachableOrRefused_data() {

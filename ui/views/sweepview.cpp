@@ -193,12 +193,14 @@ void SweepView::showCells() {
                           .arg(p.done)
                           .arg(p.running)
                           .arg(p.queued)
-                          .arg(p.failed));
+                          .arg(p.failed) +
+                      (p.stale ? tr(", %1 stale (lease ran out)").arg(p.stale) : QString()));
     mSummary->setToolTip(qs(p.sweep.dataset));
     mBar->setRange(0, std::max(1, p.cells));
     mBar->setValue(p.done);
 
-    mCells->setRowCount(static_cast<int>(p.runningRuns.size() + p.failedRuns.size()));
+    mCells->setRowCount(
+        static_cast<int>(p.runningRuns.size() + p.staleRuns.size() + p.failedRuns.size()));
     int row = 0;
     auto put = [this, &row](int column, const QString& text, bool number = false) {
         auto* item = new QTableWidgetItem(text);
@@ -223,6 +225,10 @@ void SweepView::showCells() {
     };
     for (const auto& r : p.runningRuns) {
         addRow(r, tr("running"));
+    }
+    // Running by its row, but its holder's lease ran out: the next worker takes it.
+    for (const auto& r : p.staleRuns) {
+        addRow(r, tr("stale (lease ran out)"));
     }
     for (const auto& r : p.failedRuns) {
         addRow(r, tr("failed"));

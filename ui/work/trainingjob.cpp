@@ -1,65 +1,36 @@
 #include "work/trainingjob.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QThread>
 
-#include "work/background.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/experiment.h"
 #include "vidrnn/models.h"
+#include "vidrnn/sweep.h"
+#include "work/background.h"
 
 namespace vidrnn::ui {
 
 namespace {
 
-QJsonObject specObject(const JobSpec& spec) {
-    QJsonArray archs, hidden, folds;
-    for (const auto& a : spec.sweepArchs) {
-        archs.append(qs(a));
-    }
-    for (int h : spec.sweepHidden) {
-        hidden.append(h);
-    }
-    for (int f : spec.sweepFolds) {
-        folds.append(f);
-    }
-    TrainConfig base = spec.cells.empty() ? TrainConfig{} : spec.cells.front();
-    base.arch = spec.sweepArchs.empty() ? base.arch : spec.sweepArchs.front();
-    base.hidden = spec.sweepHidden.empty() ? base.hidden : spec.sweepHidden.front();
-    base.fold = spec.sweepFolds.empty() ? base.fold : spec.sweepFolds.front();
-    const auto baseDoc = QJsonDocument::fromJson(QByteArray::fromStdString(toJson(base)));
-    return {{"archs", archs},
-            {"hidden", hidden},
-            {"folds", folds},
-            {"seeds", spec.sweepSeeds},
-            {"base", baseDoc.object()}};
-}
-
-// The CLI writes the spec with nlohmann::json ("5.0"), Qt writes "5": compare
-// parsed documents, not text. Arch, hidden and fold of the base are those of
-// the first cell in both programs; they do not define the grid.
-bool sameGrid(const std::string& stored, const QJsonObject& ours) {
-    auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(stored));
-    if (!doc.isObject()) {
-        return false;
-    }
-    auto strip = [](QJsonObject o) {
-        auto base = o.value("base").toObject();
-        for (const char* key : {"arch", "hidden", "fold"}) {
-            base.remove(key);
-        }
-        o.insert("base", base);
-        return o;
-    };
-    return strip(doc.object()) == strip(ours);
+// The job's grid as the engine's sweep has it. Arch, hidden and fold of the
+// base are those of the first cell; the axes define the grid.
+SweepGrid gridOf(const JobSpec& spec) {
+    SweepGrid grid;
+    grid.base = spec.cells.empty() ? TrainConfig{} : spec.cells.front();
+    grid.base.arch = spec.sweepArchs.empty() ? grid.base.arch : spec.sweepArchs.front();
+    grid.base.hidden = spec.sweepHidden.empty() ? grid.base.hidden : spec.sweepHidden.front();
+    grid.base.fold = spec.sweepFolds.empty() ? grid.base.fold : spec.sweepFolds.front();
+    grid.archs = spec.sweepArchs;
+    grid.hidden = spec.sweepHidden;
+    grid.folds = spec.sweepFolds;
+    grid.seeds = spec.sweepSeeds;
+    return grid;
 }
 
 }  // namespace
 
 std::string sweepSpecJson(const JobSpec& spec) {
-    return QJsonDocument(specObject(spec)).toJson(QJsonDocument::Compact).toStdString();
+    return vidrnn::sweepSpecJson(gridOf(spec));
 }
 
 TrainingJob::TrainingJob(JobSpec spec, QObject* parent) : QObject(parent), mSpec(std::move(spec)) {}
@@ -85,18 +56,9 @@ std::optional<std::int64_t> TrainingJob::openSweep(RunStore& store, const Datase
     if (!mSpec.sweep) {
         return std::nullopt;
     }
-    const auto ours = specObject(mSpec);
-    std::int64_t found = 0;
-    for (const auto& s : store.listSweeps()) {
-        if (s.dataset == dataset.root && s.id > found && sameGrid(s.spec, ours)) {
-            found = s.id;
-        }
-    }
-    if (found == 0) {
-        return store.createSweep(sweepSpecJson(mSpec), dataset.root);
-    }
-    store.setSweepStatus(found, "running");
-    return found;
+    // The newest sweep of this grid on this data, whichever front end
+    // started it, else a new one.
+    return vidrnn::openSweep(store, sweepSpecJson(mSpec), dataset.root, SweepOpen::Resume);
 }
 
 // Worker thread. Every signal below is emitted here and reaches receivers in

@@ -59,6 +59,14 @@ public:
     using Error::Error;
 };
 
+// A sweep cell's write refused: the attempt that made it lost its lease (it
+// ran out and another worker claimed the cell, or the cell ended meanwhile).
+// The attempt stops; the cell is the other attempt's now.
+class LeaseLost : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
 // Backbones, checkpoints and model files.
 class ModelError : public Error {
 public:

@@ -32,6 +32,10 @@ struct ExperimentResult {
     std::string message;
     TrainOutcome outcome;
     bool skipped = false;  // sweep --resume: the cell was already completed or busy
+    int attempt = 0;       // a sweep cell: the claim's number (CellClaim::attempt)
+    // A sweep cell whose lease passed to another attempt while this one
+    // trained: it stopped and wrote nothing more (status Interrupted).
+    bool leaseLost = false;
 };
 
 // Folder for the checkpoints of a store: $VIDRNN_CHECKPOINTS (the CLI's
@@ -54,6 +58,11 @@ struct CheckpointChoice {
 };
 CheckpointChoice runCheckpoint(const std::string& storePath, const RunRecord& run,
                                const std::string& named = {});
+
+// Where run `runId` of `store` keeps its weights: checkpointDirFor's folder,
+// named by run and by the store's id (RunStore::storeId), so that stores
+// sharing a folder never write each other's files.
+std::string checkpointPathFor(const RunStore& store, std::int64_t runId);
 
 // The extraction settings a config's runs read: its backbone, size, T,
 // cache and device, in the form its architecture reads (mobilenet_v2: maps
@@ -85,9 +94,11 @@ private:
 };
 
 // Trains one run and records it. With sweepId, the grid cell is claimed
-// atomically (a completed cell is skipped, never duplicated). Training errors
-// (non-finite loss, ...) end as a failed run and are returned, not thrown;
-// store and set-up errors are thrown.
+// atomically (a completed cell is skipped, never duplicated), and any error
+// of the cell (its split, training, checkpoint) ends the cell's attempt as
+// failed and is returned, as is a lease lost to another attempt; only store
+// errors are thrown. Without: training errors (non-finite loss, ...) end as a
+// failed run and are returned; store and set-up errors are thrown.
 ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const Dataset& dataset,
                                const ExtractSummary& features, const ExperimentCallbacks& callbacks,
                                const std::atomic<bool>& stop,

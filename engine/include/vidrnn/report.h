@@ -103,6 +103,10 @@ struct ReportOptions {
 // reference row right before the measured rows of its configuration.
 Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& options = {});
 
+// Adds a footnote per failed trained run among `runs` (its cell, attempts
+// and reason; the first 20, then a count): the report's rows leave them out.
+void noteFailedRuns(Report& report, const std::vector<RunRecord>& runs);
+
 // The same report from runs given one at a time (a store's stream): each run
 // is reduced at once to what its row needs, so memory grows with the rows,
 // not with the runs' whole records (buildReport is this over a vector).

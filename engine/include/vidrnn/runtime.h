@@ -13,6 +13,7 @@ struct RuntimeInfo {
     std::string opencvVersion;
     std::string sqliteVersion;
     int cores = 0;             // hardware threads of this machine
+    int allottedCores = 0;     // of those, the ones this process may use (allottedCores())
     int threads = 0;           // LibTorch intra-op threads now
     int interopThreads = 0;
     std::string blasLibrary;   // resolved path of the BLAS mapped into this process
@@ -25,7 +26,12 @@ struct RuntimeInfo {
     std::string nativeBf16;    // NativeBf16::describe(): "AVX512_BF16", "none", ...
 };
 
-// Sets LibTorch's intra-op threads: n > 0 as given, 0 = all cores. Call early;
+// The cores this process may use: its CPU affinity (taskset, cpusets, a
+// batch system's binding), at most SLURM_CPUS_PER_TASK where that is set.
+// The default thread count.
+int allottedCores();
+
+// Sets LibTorch's intra-op threads: n > 0 as given, 0 = allottedCores(). Call early;
 // the first call also sets inter-op threads once (LibTorch allows that once),
 // holds OpenBLAS's own thread pool to one thread (unless OPENBLAS_NUM_THREADS
 // or GOTO_NUM_THREADS is set: LibTorch's threads do the parallel work) and

@@ -240,6 +240,25 @@ struct CellClaim {
     };
     State state = State::Claimed;
     std::int64_t runId = 0;
+    // Claimed: the claim's number for the cell (1, 2, ...; the run's
+    // attempts). It is the attempt's fencing token: every write of the
+    // attempt carries it, and the store refuses it once a later claim
+    // took the cell (LeaseLost).
+    int attempt = 0;
+};
+
+// A sweep cell as the store sees it now (sweepCellStates).
+struct CellState {
+    GridCell cell;
+    std::int64_t runId = 0;
+    RunStatus status = RunStatus::Queued;
+    int attempts = 0;
+    std::string message;
+    // Running or queued: whether its holder still holds it (its lease, or
+    // on SQLite its live process), and the seconds until its lease runs out
+    // (negative: it ran out that long ago).
+    bool held = false;
+    double leaseLeft = 0.0;
 };
 
 class RunStore {
@@ -266,7 +285,9 @@ public:
         enum class Check { Auto, Always, Never };
         Check integrityCheck = Check::Auto;
         // A sweep cell claimed this often without completing is given up
-        // (PostgreSQL, where workers judge each other by their leases).
+        // (failed, with the last attempt's reason): on either backend when
+        // its last attempt failed, on PostgreSQL also when its last holder's
+        // lease ran out.
         int maxAttempts = 3;
     };
 
@@ -306,6 +327,20 @@ public:
     void heartbeat(std::int64_t id);
     void addEpoch(std::int64_t id, const EpochRecord& epoch);
     void completeRun(std::int64_t id, const RunResult& result);
+
+    // The writes of a claimed sweep cell's attempt (CellClaim::attempt),
+    // each one transaction that first checks the attempt still holds the
+    // cell and throws LeaseLost otherwise, so a worker that was frozen past
+    // its lease never mixes its rows into the attempt that took over.
+    // Renews the lease and records the epochs given (none: a heartbeat).
+    void renewLease(std::int64_t id, int attempt, const std::vector<EpochRecord>& epochs = {});
+    // Epochs not yet recorded and the results, in one transaction.
+    void completeAttempt(std::int64_t id, int attempt, const std::vector<EpochRecord>& epochs,
+                         const RunResult& result);
+    // Ends the attempt as failed or cancelled with its reason (and the
+    // epochs not yet recorded).
+    void endAttempt(std::int64_t id, int attempt, RunStatus status, const std::string& message,
+                    const std::vector<EpochRecord>& epochs = {});
     void annotate(std::int64_t id, const std::string& note);
     // Reference runs and running runs cannot be deleted.
     void deleteRun(std::int64_t id);
@@ -342,6 +377,12 @@ public:
     // The newest sweep of this spec on this data set, created when there is
     // none, in one transaction: workers started together join one sweep.
     std::int64_t joinSweep(const std::string& specJson, const std::string& dataset);
+    // Sets a running sweep's final status; false (nothing changed) when it
+    // was not running: of workers that finish together, one ends it.
+    bool endSweep(std::int64_t sweepId, const std::string& status);
+    // Every cell of the sweep that has a run, in one read that locks
+    // nothing: what a worker looks at before it claims anything.
+    std::vector<CellState> sweepCellStates(std::int64_t sweepId) const;
     std::vector<SweepRecord> listSweeps() const;
     std::optional<SweepRecord> getSweep(std::int64_t sweepId) const;
     std::vector<RunRecord> sweepRuns(std::int64_t sweepId) const;
@@ -350,11 +391,23 @@ public:
     // For sweep --resume and sweep workers, atomically: a completed cell is
     // reported; a failed, interrupted or cancelled one (or one queued or
     // running by a dead process, or whose lease ran out) is reset and handed
-    // back, unless it was claimed maxAttempts times already (PostgreSQL: then
-    // GaveUp); one queued or running in a live process is Busy; otherwise a
-    // new run is created. Never two runs per cell. On PostgreSQL a claimer
-    // never waits for another (FOR UPDATE SKIP LOCKED).
+    // back, unless it was claimed maxAttempts times already (then GaveUp;
+    // see Options::maxAttempts);
+    // one queued or running in a live process is Busy; otherwise a new run
+    // is created. Never two runs per cell. A completed or given-up cell is
+    // answered without a lock; on PostgreSQL a claimer never waits for
+    // another (FOR UPDATE SKIP LOCKED).
     CellClaim claimCell(std::int64_t sweepId, const TrainConfig& config, const RunMeta& meta);
+
+    // A random id given to the store when it is first opened read-write
+    // (kept in the store, never copied): names its checkpoints so that two
+    // stores sharing a folder never write the same file. "" for a store
+    // opened read-only before it had one.
+    std::string storeId() const;
+    // Throws StoreError naming the store and the reason when this
+    // connection cannot write (a read-only role or file): a write in a
+    // transaction that is rolled back.
+    void checkWritable();
 
     // --- copying between stores (either backend, either direction)
     struct CopyCounts {

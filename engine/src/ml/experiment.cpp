@@ -11,6 +11,7 @@
 #include "vidrnn/precision.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
+#include "vidrnn/sweep.h"
 
 namespace vidrnn {
 
@@ -113,10 +114,20 @@ const ExtractSummary& FeatureSets::forConfig(const TrainConfig& config) {
     return mSets.back().second;
 }
 
-ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const Dataset& dataset,
-                               const ExtractSummary& features, const ExperimentCallbacks& callbacks,
-                               const std::atomic<bool>& stop, std::optional<std::int64_t> sweepId) {
-    validate(config);
+std::string checkpointPathFor(const RunStore& store, std::int64_t runId) {
+    // The store's id in the name: stores that share a folder (every
+    // PostgreSQL store defaults to ./checkpoints) number their runs alike.
+    const std::string id = store.storeId();
+    return (fs::path(checkpointDirFor(store.path())) /
+            ("run-" + std::to_string(runId) + (id.empty() ? "" : "-" + id) + ".pt"))
+        .string();
+}
+
+namespace {
+
+// Clips the extractor had to skip have no features: left out of the split.
+TrainInputs trainInputs(const TrainConfig& config, const Dataset& dataset,
+                        const ExtractSummary& features) {
     SplitSpec spec;
     spec.protocol = config.split;
     spec.fold = config.fold;
@@ -124,7 +135,6 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
     TrainInputs inputs;
     inputs.dataset = &dataset;
     inputs.split = makeSplit(dataset, spec);
-    // Clips the extractor had to skip have no features: leave them out.
     if (!features.skipped.empty()) {
         std::vector<bool> bad(dataset.clips.size(), false);
         for (const auto& s : features.skipped) {
@@ -145,7 +155,66 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
         }
     }
     inputs.features = features;
+    return inputs;
+}
 
+RunResult resultOf(const TrainOutcome& outcome, const ExtractSummary& features,
+                   const std::string& checkpoint) {
+    RunResult rr;
+    rr.trainSeconds = outcome.trainSeconds;
+    rr.extractSeconds = features.seconds;
+    rr.bestEpoch = outcome.bestEpoch;
+    rr.params = outcome.params;
+    rr.evaluation = outcome.test;
+    rr.predictions = outcome.predictions;
+    rr.earlyCurve = outcome.earlyCurve;
+    rr.checkpoint = checkpoint;
+    rr.checkpointSha256 = outcome.checkpointSha256;
+    return rr;
+}
+
+constexpr const char* kCancelledByUser = "cancelled by the user";
+
+// A claimed sweep cell's training: the lease is renewed and the epochs kept
+// from the training loop, on this connection (CellAttempt); attemptCell
+// turns any error of the cell into its failure.
+void trainCell(RunStore& store, const TrainConfig& config, const Dataset& dataset,
+               const ExtractSummary& features, const ExperimentCallbacks& callbacks,
+               const std::atomic<bool>& stop, CellAttempt& cell, ExperimentResult& result) {
+    const std::string checkpoint = checkpointPathFor(store, result.runId);
+    if (callbacks.onRunStarted) {
+        callbacks.onRunStarted(result.runId);
+    }
+    TrainCallbacks tc;
+    tc.onBatch = [&](const BatchProgress& p) {
+        cell.keepAlive();
+        if (callbacks.onBatch) {
+            callbacks.onBatch(p);
+        }
+    };
+    tc.onEpoch = [&](const EpochRecord& e) {
+        cell.epoch(e);
+        if (callbacks.onEpoch) {
+            callbacks.onEpoch(e);
+        }
+    };
+    result.outcome = train(config, trainInputs(config, dataset, features), tc, stop, checkpoint);
+    if (result.outcome.cancelled) {
+        result.status = RunStatus::Cancelled;
+        result.message = kCancelledByUser;
+        cell.cancel(result.message);
+        return;
+    }
+    cell.complete(resultOf(result.outcome, features, checkpoint));
+    result.status = RunStatus::Completed;
+}
+
+}  // namespace
+
+ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const Dataset& dataset,
+                               const ExtractSummary& features, const ExperimentCallbacks& callbacks,
+                               const std::atomic<bool>& stop, std::optional<std::int64_t> sweepId) {
+    validate(config);
     RunMeta meta;
     meta.device = resolveDevice(config.device);
     meta.precision = resolvePrecision(config.precision, config.arch, config.hidden, meta.device);
@@ -157,23 +226,16 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
         modelParameters(config, features.backbone, static_cast<int>(dataset.classes.size()));
     meta.sweepId = sweepId;
 
-    ExperimentResult result;
     if (sweepId) {
-        auto claim = store.claimCell(*sweepId, config, meta);
-        result.runId = claim.runId;
-        if (claim.state != CellClaim::State::Claimed) {
-            result.skipped = true;
-            result.status = claim.state == CellClaim::State::Completed ? RunStatus::Completed
-                            : claim.state == CellClaim::State::GaveUp  ? RunStatus::Failed
-                                                                       : RunStatus::Running;
-            return result;
-        }
-    } else {
-        result.runId = store.createRun(config, meta);
+        return attemptCell(
+            store, *sweepId, config, meta, [&](CellAttempt& cell, ExperimentResult& result) {
+                trainCell(store, config, dataset, features, callbacks, stop, cell, result);
+            });
     }
-    const std::string checkpoint =
-        (fs::path(checkpointDirFor(store.path())) / ("run-" + std::to_string(result.runId) + ".pt"))
-            .string();
+    ExperimentResult result;
+    const TrainInputs inputs = trainInputs(config, dataset, features);
+    result.runId = store.createRun(config, meta);
+    const std::string checkpoint = checkpointPathFor(store, result.runId);
     if (callbacks.onRunStarted) {
         callbacks.onRunStarted(result.runId);
     }
@@ -200,30 +262,17 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
         result.message = e.what();
         store.setStatus(result.runId, RunStatus::Failed, result.message);
         return result;
-    } catch (const Error& e) {
-        store.setStatus(result.runId, RunStatus::Failed, e.what());
-        throw;
     } catch (const std::exception& e) {
         store.setStatus(result.runId, RunStatus::Failed, e.what());
         throw;
     }
     if (result.outcome.cancelled) {
         result.status = RunStatus::Cancelled;
-        result.message = "cancelled by the user";
+        result.message = kCancelledByUser;
         store.setStatus(result.runId, RunStatus::Cancelled, result.message);
         return result;
     }
-    RunResult rr;
-    rr.trainSeconds = result.outcome.trainSeconds;
-    rr.extractSeconds = features.seconds;
-    rr.bestEpoch = result.outcome.bestEpoch;
-    rr.params = result.outcome.params;
-    rr.evaluation = result.outcome.test;
-    rr.predictions = result.outcome.predictions;
-    rr.earlyCurve = result.outcome.earlyCurve;
-    rr.checkpoint = checkpoint;
-    rr.checkpointSha256 = result.outcome.checkpointSha256;
-    store.completeRun(result.runId, rr);
+    store.completeRun(result.runId, resultOf(result.outcome, features, checkpoint));
     result.status = RunStatus::Completed;
     return result;
 }

@@ -11,7 +11,9 @@
 
 #include <dlfcn.h>
 #include <malloc.h>
+#include <sched.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -29,6 +31,17 @@ namespace {
 int machineCores() {
     const unsigned n = std::thread::hardware_concurrency();
     return n == 0 ? 1 : static_cast<int>(n);
+}
+
+// SLURM_CPUS_PER_TASK as a positive number, or 0.
+int slurmCpusPerTask() {
+    const char* given = std::getenv("SLURM_CPUS_PER_TASK");
+    if (!given || !*given) {
+        return 0;
+    }
+    char* end = nullptr;
+    const long n = std::strtol(given, &end, 10);
+    return *end == '\0' && n > 0 && n < 1 << 20 ? static_cast<int>(n) : 0;
 }
 
 // The BLAS actually in this process, read from the memory map: Debian's
@@ -80,6 +93,26 @@ void configureBlasThreads() {
 
 }  // namespace
 
+int allottedCores() {
+    // The cores this process may run on: taskset, a cgroup's cpuset and a
+    // batch system's binding all show in the affinity mask, which
+    // hardware_concurrency() ignores (LibTorch's threads beyond it only
+    // take turns on the same cores: 2 workers on 2 cores trained 4x slower
+    // with 2 threads each than with 1).
+    int cores = machineCores();
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) {
+        cores = CPU_COUNT(&set);
+    }
+    // Slurm without CPU binding (TaskPlugin=task/none) leaves the mask
+    // whole: the allocation is what it says.
+    if (const int slurm = slurmCpusPerTask(); slurm > 0) {
+        cores = std::min(cores, slurm);
+    }
+    return cores;
+}
+
 void configureAllocator() {
 #ifdef __GLIBC__
     // glibc serves every block above its mmap threshold (128 KiB, raised at
@@ -103,7 +136,7 @@ void configureAllocator() {
 }
 
 void configureThreads(int n) {
-    const int threads = n > 0 ? n : machineCores();
+    const int threads = n > 0 ? n : allottedCores();
     static std::once_flag interop;
     std::call_once(interop, [] {
         configureAllocator();
@@ -155,6 +188,7 @@ RuntimeInfo runtimeInfo() {
     info.opencvVersion = CV_VERSION;
     info.sqliteVersion = sqlite3_libversion();
     info.cores = machineCores();
+    info.allottedCores = allottedCores();
     info.threads = at::get_num_threads();
     info.interopThreads = at::get_num_interop_threads();
     info.blasLibrary = loadedBlas();

@@ -2,6 +2,8 @@
 // study") as read-only reference runs, so every report can put measured
 // numbers beside the ones they are meant to reproduce.
 #include <array>
+#include <cstdio>
+#include <random>
 
 #include "store/store_impl.h"
 
@@ -91,5 +93,27 @@ int RunStore::importReference() {
     tx.commit();
     return static_cast<int>(kRows.size());
 }
+
+namespace store {
+
+void assignStoreId(Database& db) {
+    constexpr const char* kSeen = "SELECT 1 FROM meta WHERE key = 'store_id'";
+    if (Statement(db, kSeen).step()) {
+        return;
+    }
+    std::random_device entropy;
+    char id[17];
+    std::snprintf(id, sizeof id, "%08x%08x", entropy(), entropy());
+    Transaction tx(db);
+    db.lockKey(0, "store_id");  // a server: workers opening a new store together agree on one
+    if (!Statement(db, kSeen).step()) {
+        Statement add(db, "INSERT INTO meta (key, value) VALUES ('store_id', ?)");
+        add.bindAll(std::string(id));
+        add.run();
+    }
+    tx.commit();
+}
+
+}  // namespace store
 
 }  // namespace vidrnn

@@ -418,4 +418,28 @@ Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& opti
     return builder.finish();
 }
 
+void noteFailedRuns(Report& report, const std::vector<RunRecord>& runs) {
+    // A failed cell left out without a word reads as a grid that was never
+    // asked for: say which, and why, a line each (the first 20).
+    constexpr int kListed = 20;
+    int failed = 0;
+    for (const RunRecord& r : runs) {
+        if (r.kind != RunKind::Trained || r.status != RunStatus::Failed) {
+            continue;
+        }
+        if (++failed > kListed) {
+            continue;
+        }
+        report.notes.push_back(
+            "left out: run " + std::to_string(r.id) + " (" + r.arch + " " +
+            std::to_string(r.hidden) + ", fold " + std::to_string(r.fold.value_or(0)) + ", seed " +
+            std::to_string(r.seed.value_or(0)) + ") failed after " + std::to_string(r.attempts) +
+            " attempt" + (r.attempts == 1 ? "" : "s") + ": " + r.message);
+    }
+    if (failed > kListed) {
+        report.notes.push_back("left out: " + std::to_string(failed - kListed) +
+                               " more failed runs (vidrnn runs list --status failed)");
+    }
+}
+
 }  // namespace vidrnn

@@ -98,6 +98,7 @@ RunStore RunStore::open(const std::string& location, const Options& options) {
     RunStore runStore(std::move(impl));
     if (options.mode == OpenMode::ReadWrite && options.maintain) {
         runStore.importReference();
+        store::assignStoreId(*runStore.mImpl->db);
         runStore.markInterrupted();
         store::pruneRunLog(*runStore.mImpl->db);
     }
@@ -135,6 +136,25 @@ const std::string& RunStore::integrityCheckReason() const {
 
 std::vector<std::string> RunStore::checkIntegrity(int maxProblems) const {
     return mImpl->db->integrityProblems(std::max(1, maxProblems));
+}
+
+std::string RunStore::storeId() const {
+    if (mImpl->storeId.empty()) {
+        store::Statement st(*mImpl->db, "SELECT value FROM meta WHERE key = 'store_id'");
+        if (st.step()) {
+            mImpl->storeId = st.text(0);
+        }
+    }
+    return mImpl->storeId;
+}
+
+void RunStore::checkWritable() {
+    mImpl->requireWritable("write");
+    store::Database& db = *mImpl->db;
+    // A real write, so that a role or file without the right fails here;
+    // rolled back, so that nothing changes.
+    store::Transaction tx(db);
+    db.exec("UPDATE meta SET value = value WHERE key = 'store_id'");
 }
 
 void RunStore::Impl::requireWritable(const std::string& action) const {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -16,6 +17,7 @@ struct RunStore::Impl {
     std::unique_ptr<store::Database> db;
     Options options;
     std::string integrityCheckReason;
+    std::string storeId;  // read once (RunStore::storeId)
     // Whatever the backend keeps for as long as the store is open here.
     std::shared_ptr<void> backendState;
 
@@ -61,6 +63,16 @@ extern const char* const kLeaseHeld;
 void bindLeaseHolder(Statement& st, int firstIndex);
 // Throws StoreError: run `id` is running in another process now.
 [[noreturn]] void leaseLost(Database& db, std::int64_t id, const std::string& action);
+
+// Gives the store its random id (meta 'store_id') unless it has one.
+void assignStoreId(Database& db);
+
+// The completion of run `id` inside the caller's transaction (results,
+// per-class metrics, confusion, predictions, early curve), when the run
+// still satisfies `held` (an SQL condition whose parameters `bindHeld` binds
+// from the index it is given); false, with nothing written, when it does not.
+bool writeCompletion(Database& db, std::int64_t id, const RunResult& result,
+                     const std::string& held, const std::function<void(Statement&, int)>& bindHeld);
 
 // Keeps the log of changed runs from growing without end (every heartbeat
 // adds an entry): drops the oldest entries once there are many; a reader

@@ -1,6 +1,7 @@
 // completeRun: a run's final numbers, per-class metrics, confusion matrix and
 // per-clip predictions land in one transaction, so a reader sees either a
 // running run or a completed one with everything, never a half-written one.
+#include <functional>
 #include <string>
 
 #include "store/store_impl.h"
@@ -94,57 +95,65 @@ void insertEarlyCurve(store::Database& db, std::int64_t id, const std::vector<Ea
 
 }  // namespace
 
+namespace store {
+
+// The completion of run `id` inside the caller's transaction: `held` is the
+// condition (with its parameters bound by `bindHeld` from the given index)
+// under which the caller may still write the run; false when it may not.
+bool writeCompletion(Database& db, std::int64_t id, const RunResult& result,
+                     const std::string& held,
+                     const std::function<void(Statement&, int)>& bindHeld) {
+    Statement known(db, "SELECT COALESCE(num_classes, 0), class_names FROM runs WHERE id = ?");
+    known.bindAll(id);
+    known.step();
+    const int classes = checkedClassCount(result, known.int32(0));
+    const std::vector<std::string> names = namesFromJson(known.text(1));
+
+    const Evaluation& ev = result.evaluation;
+    const std::string now = nowIso();
+    Statement st(db,
+                 "UPDATE runs SET status = 'completed', finished_at = ?, heartbeat_at = ?, "
+                 "train_seconds = ?, extract_seconds = ?, best_epoch = ?, "
+                 "params = CASE WHEN ? > 0 THEN ? ELSE params END, "
+                 "accuracy = ?, macro_f1 = ?, test_count = ?, num_classes = ?, "
+                 "checkpoint = COALESCE(NULLIF(?, ''), checkpoint), "
+                 "checkpoint_sha256 = NULLIF(?, ''), message = NULL "
+                 "WHERE id = ? AND " +
+                     held);
+    // The checkpoint's hash in the same fenced statement: a run whose lease
+    // was lost never records one.
+    st.bindAll(now, now, result.trainSeconds, result.extractSeconds, result.bestEpoch,
+               result.params, result.params, ev.accuracy, ev.macroF1, ev.total, classes,
+               result.checkpoint, result.checkpointSha256, id);
+    bindHeld(st, 15);
+    st.run();
+    if (db.changes() == 0) {
+        return false;
+    }
+    // A run completed twice (a re-evaluation) replaces its earlier results.
+    for (const char* table : {"class_metrics", "confusion", "predictions", "early_curve"}) {
+        Statement del(db, std::string("DELETE FROM ") + table + " WHERE run_id = ?");
+        del.bindAll(id);
+        del.run();
+    }
+    insertClassMetrics(db, id, ev, names);
+    insertConfusion(db, id, ev);
+    insertPredictions(db, id, result.predictions);
+    insertEarlyCurve(db, id, result.earlyCurve);
+    return true;
+}
+
+}  // namespace store
+
 void RunStore::completeRun(std::int64_t id, const RunResult& result) {
     return store::retryLost([&](bool) {
         store::Database& db = *mImpl->db;
         store::Transaction tx(db);
         mImpl->requireTrainedRun(id, "complete run " + std::to_string(id));
-
-        store::Statement known(
-            db, "SELECT COALESCE(num_classes, 0), class_names FROM runs WHERE id = ?");
-        known.bindAll(id);
-        known.step();
-        const int classes = checkedClassCount(result, known.int32(0));
-        const std::vector<std::string> names = store::namesFromJson(known.text(1));
-
-        // A run completed twice (a re-evaluation) replaces its earlier results.
-        for (const char* table : {"class_metrics", "confusion", "predictions", "early_curve"}) {
-            store::Statement del(db, std::string("DELETE FROM ") + table + " WHERE run_id = ?");
-            del.bindAll(id);
-            del.run();
-        }
-
-        const Evaluation& ev = result.evaluation;
-        const std::string now = store::nowIso();
-        store::Statement st(
-            db,
-            "UPDATE runs SET status = 'completed', finished_at = ?, heartbeat_at = ?, "
-            "train_seconds = ?, extract_seconds = ?, best_epoch = ?, "
-            "params = CASE WHEN ? > 0 THEN ? ELSE params END, "
-            "accuracy = ?, macro_f1 = ?, test_count = ?, num_classes = ?, "
-            "checkpoint = COALESCE(NULLIF(?, ''), checkpoint), message = NULL "
-            "WHERE id = ? AND " +
-                std::string(store::kLeaseHeld));
-        st.bindAll(now, now, result.trainSeconds, result.extractSeconds, result.bestEpoch,
-                   result.params, result.params, ev.accuracy, ev.macroF1, ev.total, classes,
-                   result.checkpoint, id);
-        store::bindLeaseHolder(st, 14);
-        st.run();
-        if (db.changes() == 0) {
+        if (!store::writeCompletion(db, id, result, store::kLeaseHeld, store::bindLeaseHolder)) {
             // Another worker took the cell over: its result is the one kept.
             store::leaseLost(db, id, "complete run " + std::to_string(id));
         }
-
-        // Its own statement, after the lease check above: a run whose lease
-        // was lost never records a hash.
-        store::Statement hash(db, "UPDATE runs SET checkpoint_sha256 = NULLIF(?, '') WHERE id = ?");
-        hash.bindAll(result.checkpointSha256, id);
-        hash.run();
-
-        insertClassMetrics(db, id, ev, names);
-        insertConfusion(db, id, ev);
-        insertPredictions(db, id, result.predictions);
-        insertEarlyCurve(db, id, result.earlyCurve);
         tx.commit();
     });
 }

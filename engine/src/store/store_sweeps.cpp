@@ -68,6 +68,26 @@ std::int64_t RunStore::joinSweep(const std::string& specJson, const std::string&
     });
 }
 
+bool RunStore::endSweep(std::int64_t sweepId, const std::string& status) {
+    return store::retryLost([&](bool again) {
+        if (status == "running" || std::find(kSweepStatuses.begin(), kSweepStatuses.end(),
+                                             status) == kSweepStatuses.end()) {
+            throw LogicError("a sweep does not end '" + status + "'");
+        }
+        mImpl->requireWritable("end a sweep");
+        store::Transaction tx(*mImpl->db);
+        store::Statement st(*mImpl->db,
+                            "UPDATE sweeps SET status = ? WHERE id = ? AND status = 'running'");
+        st.bindAll(status, sweepId);
+        st.run();
+        // A commit that went through before the connection broke: ours.
+        const bool ended = mImpl->db->changes() > 0 ||
+                           (again && getSweep(sweepId) && getSweep(sweepId)->status == status);
+        tx.commit();
+        return ended;
+    });
+}
+
 void RunStore::setSweepStatus(std::int64_t sweepId, const std::string& status) {
     return store::retryLost([&](bool) {
         if (std::find(kSweepStatuses.begin(), kSweepStatuses.end(), status) ==
@@ -140,6 +160,10 @@ std::string cellKey(const TrainConfig& c) {
            "/" + std::to_string(c.fold) + "/" + std::to_string(c.seed);
 }
 
+std::string givenUpMessage(int attempts, const std::string& last) {
+    return "gave up after " + std::to_string(attempts) + " attempts; last: " + last;
+}
+
 // A cell's run as claimCell sees it.
 struct CellRow {
     std::int64_t id = 0;
@@ -162,6 +186,26 @@ CellClaim RunStore::claimCell(std::int64_t sweepId, const TrainConfig& config,
         }
         RunMeta cellMeta = meta;
         cellMeta.sweepId = sweepId;
+        CellClaim claim;
+
+        // A finished cell (completed, or given up) is answered from a read
+        // that locks nothing: at the end of a sweep every worker looks at
+        // every cell, and a row lock here made the others pass over it as
+        // busy and scan again.
+        {
+            store::Statement st(db, std::string("SELECT id, status, attempts FROM runs WHERE ") +
+                                        kCellWhere +
+                                        " ORDER BY status = 'completed' DESC, id LIMIT 1");
+            bindCell(st, sweepId, config);
+            if (st.step() &&
+                (st.text(1) == "completed" ||
+                 (st.text(1) == "failed" && st.int32(2) >= mImpl->options.maxAttempts))) {
+                claim.runId = st.int64(0);
+                claim.state = st.text(1) == "completed" ? CellClaim::State::Completed
+                                                        : CellClaim::State::GaveUp;
+                return claim;
+            }
+        }
 
         // Completed first, then the oldest: stores from before claimCell existed
         // may hold several runs for one cell. A row another claimer holds is
@@ -186,7 +230,6 @@ CellClaim RunStore::claimCell(std::int64_t sweepId, const TrainConfig& config,
                               st.int32(6)};
             }
         }
-        CellClaim claim;
         if (!row) {
             // No row, or only rows other claimers hold right now: make sure
             // before creating one.
@@ -197,7 +240,7 @@ CellClaim RunStore::claimCell(std::int64_t sweepId, const TrainConfig& config,
             if (seen.int64(0) > 0) {
                 claim.state = CellClaim::State::Busy;
             } else {
-                claim = {CellClaim::State::Claimed, store::insertRun(db, config, cellMeta)};
+                claim = {CellClaim::State::Claimed, store::insertRun(db, config, cellMeta), 1};
                 store::Statement first(db, "UPDATE runs SET attempts = 1 WHERE id = ?");
                 first.bindAll(claim.runId);
                 first.run();
@@ -217,7 +260,13 @@ CellClaim RunStore::claimCell(std::int64_t sweepId, const TrainConfig& config,
             claim.state = CellClaim::State::Completed;
         } else if (alive) {
             claim.state = CellClaim::State::Busy;
-        } else if (db.leaseOnly() && row->attempts >= mImpl->options.maxAttempts) {
+        } else if (row->attempts >= mImpl->options.maxAttempts &&
+                   (db.leaseOnly() || row->status == "failed")) {
+            // A cell whose attempts failed is given up on every store. One
+            // whose holder vanished counts too where holders are judged by
+            // their lease (a cell that kills its worker, out of memory, must
+            // not kill them all); on SQLite it is this machine's own sweep
+            // killed and resumed, which owes the cell another try.
             claim.state = CellClaim::State::GaveUp;
             if (row->status != "failed" || row->message.rfind("gave up", 0) != 0) {
                 const std::string last =
@@ -229,14 +278,12 @@ CellClaim RunStore::claimCell(std::int64_t sweepId, const TrainConfig& config,
                     db,
                     "UPDATE runs SET status = 'failed', finished_at = ?, message = ? "
                     "WHERE id = ?");
-                st.bindAll(
-                    store::nowIso(),
-                    "gave up after " + std::to_string(row->attempts) + " attempts; last: " + last,
-                    row->id);
+                st.bindAll(store::nowIso(), givenUpMessage(row->attempts, last), row->id);
                 st.run();
             }
         } else {
             claim.state = CellClaim::State::Claimed;
+            claim.attempt = row->attempts + 1;
             store::resetRun(db, claim.runId, config, cellMeta);
             store::Statement st(db, "UPDATE runs SET attempts = attempts + 1 WHERE id = ?");
             st.bindAll(claim.runId);
@@ -245,6 +292,43 @@ CellClaim RunStore::claimCell(std::int64_t sweepId, const TrainConfig& config,
         tx.commit();
         return claim;
     });
+}
+
+std::vector<CellState> RunStore::sweepCellStates(std::int64_t sweepId) const {
+    store::Database& db = *mImpl->db;
+    // Completed first, then the oldest, as claimCell takes them: the state
+    // of a cell is that of its first row in this order.
+    store::Statement st(
+        db,
+        "SELECT arch, hidden, layers, fold, seed, id, status, attempts, COALESCE(message, ''), "
+        "COALESCE(owner_host, ''), COALESCE(owner_pid, 0), COALESCE(owner_start, ''), " +
+            db.ageSecondsSql("COALESCE(heartbeat_at, started_at, created_at)") +
+            " FROM runs WHERE sweep_id = ? AND kind = 'trained' "
+            "ORDER BY arch, hidden, layers, fold, seed, status = 'completed' DESC, id");
+    st.bindAll(sweepId);
+    const double lease = static_cast<double>(mImpl->options.heartbeatTimeout.count());
+    std::vector<CellState> cells;
+    while (st.step()) {
+        GridCell cell{st.text(0), st.int32(1), st.int32(2), st.int32(3), st.int32(4)};
+        if (!cells.empty() && cells.back().cell == cell) {
+            continue;
+        }
+        CellState c;
+        c.cell = std::move(cell);
+        c.runId = st.int64(5);
+        c.status = store::statusFromColumn(st.text(6));
+        c.attempts = st.int32(7);
+        c.message = st.text(8);
+        const double age = st.isNull(12) ? 1e18 : st.real(12);
+        c.leaseLeft = lease - age;
+        if (c.status == RunStatus::Running || c.status == RunStatus::Queued) {
+            c.held = db.leaseOnly()
+                         ? age < lease
+                         : !store::ownerGone(st.text(9), st.int64(10), st.text(11), age, lease);
+        }
+        cells.push_back(std::move(c));
+    }
+    return cells;
 }
 
 }  // namespace vidrnn

@@ -1,6 +1,7 @@
 #include "vidrnn/sweepprogress.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -44,13 +45,23 @@ std::optional<SweepProgress> sweepProgress(const RunStore& store, std::int64_t s
         return std::nullopt;
     }
     SweepProgress p;
+    std::map<std::int64_t, double> lapsed;  // running run -> seconds since its lease ran out
+    for (const CellState& c : store.sweepCellStates(sweep->id)) {
+        if (c.status == RunStatus::Running && !c.held) {
+            lapsed[c.runId] = -c.leaseLeft;
+        }
+    }
     RunQuery query;
     query.filter.sweepId = sweep->id;
     query.withoutConfigJson = true;
     query.withoutClassNames = true;
-    store.forEachRun(query, [&p](const RunRecord& r) {
+    store.forEachRun(query, [&p, &lapsed](const RunRecord& r) {
         if (r.status == RunStatus::Completed) {
             ++p.done;
+        } else if (r.status == RunStatus::Running && lapsed.count(r.id)) {
+            ++p.stale;
+            p.staleRuns.push_back(r);
+            p.staleSeconds.push_back(lapsed[r.id]);
         } else if (r.status == RunStatus::Running) {
             ++p.running;
             p.runningRuns.push_back(r);
@@ -59,8 +70,8 @@ std::optional<SweepProgress> sweepProgress(const RunStore& store, std::int64_t s
             p.failedRuns.push_back(r);
         }
     });
-    p.cells = std::max(gridSize(sweep->spec), p.done + p.running + p.failed);
-    p.queued = p.cells - p.done - p.running - p.failed;
+    p.cells = std::max(gridSize(sweep->spec), p.done + p.running + p.failed + p.stale);
+    p.queued = p.cells - p.done - p.running - p.failed - p.stale;
     p.sweep = std::move(*sweep);
     return p;
 }

@@ -138,12 +138,14 @@ std::string numberedPlaceholders(const std::string& sql) {
 
 PgDatabase::PgDatabase(const std::string& name, const std::string& conninfo,
                        const std::string& host, bool readOnly,
-                       std::chrono::milliseconds reconnectFor)
+                       std::chrono::milliseconds reconnectFor,
+                       std::chrono::seconds idleInTransaction)
     : Database(name),
       mConninfo(conninfo),
       mHost(host),
       mReadOnly(readOnly),
-      mReconnectFor(reconnectFor) {
+      mReconnectFor(reconnectFor),
+      mIdleInTransaction(idleInTransaction) {
     connect();
 }
 
@@ -157,6 +159,10 @@ void PgDatabase::connect() {
         w.exec("SET client_min_messages = warning; SET TIME ZONE 'UTC'");
         if (mReadOnly) {
             w.exec("SET default_transaction_read_only = on");
+        }
+        if (mIdleInTransaction.count() > 0) {
+            w.exec("SET idle_in_transaction_session_timeout = '" +
+                   std::to_string(mIdleInTransaction.count()) + "s'");
         }
     } catch (const std::exception& e) {
         mConn.reset();

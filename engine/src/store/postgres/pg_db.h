@@ -23,8 +23,12 @@ public:
     // name: the URL as messages show it; conninfo: what libpq is given;
     // host: the server as messages name it. Throws StoreError naming the
     // host and libpq's reason when the server cannot be reached.
+    // idleInTransaction (> 0): the server ends this session when it leaves a
+    // transaction open without a word for that long (a frozen worker), so
+    // that its row locks do not keep the cell it lost from the next worker.
     PgDatabase(const std::string& name, const std::string& conninfo, const std::string& host,
-               bool readOnly, std::chrono::milliseconds reconnectFor);
+               bool readOnly, std::chrono::milliseconds reconnectFor,
+               std::chrono::seconds idleInTransaction = std::chrono::seconds(0));
     ~PgDatabase() override;
 
     std::unique_ptr<Cursor> prepare(const std::string& sql) override;
@@ -60,6 +64,7 @@ private:
     std::string mConninfo, mHost;
     bool mReadOnly = false;
     std::chrono::milliseconds mReconnectFor;
+    std::chrono::seconds mIdleInTransaction;
     std::unique_ptr<pqxx::connection> mConn;
     bool mInTransaction = false;
     int mChanges = 0;

@@ -134,7 +134,9 @@ Opened openPostgres(const std::string& url, const RunStore::Options& options) {
     const bool readOnly = options.mode == RunStore::OpenMode::ReadOnly;
     auto db =
         std::make_unique<PgDatabase>(url, url, parsed.host, readOnly,
-                                     readOnly ? std::chrono::milliseconds(0) : reconnectWindow());
+                                     readOnly ? std::chrono::milliseconds(0) : reconnectWindow(),
+                                     // A writer frozen inside a transaction past its lease.
+                                     readOnly ? std::chrono::seconds(0) : options.heartbeatTimeout);
     if (readOnly) {
         pgCheckReadable(*db);
     } else {
