@@ -80,7 +80,12 @@ private Q_SLOTS:
             QVERIFY2(o.contains(key), key);
         }
         QCOMPARE(o["status"].toString(), QString("completed"));
-        QCOMPARE(o["precision"].toString(), QString("fp32"));  // auto: fp32 for a GRU
+        // auto: one precision per architecture, bf16 wherever the CPU has it natively.
+        const auto info = parseJson(cli({"info", "--json"}).out).object();
+        const QString expected =
+            info["native_bf16"].toString().startsWith("none") ? QStringLiteral("fp32")
+                                                              : QStringLiteral("bf16");
+        QCOMPARE(o["precision"].toString(), expected);
         const auto id = o["run_id"].toInteger();
         QVERIFY(id > 16);  // after the 16 reference rows
         // gru hidden 8 over 512-d features, 11 classes: 3*8*(512+8+2) + 8*11+11
@@ -91,7 +96,7 @@ private Q_SLOTS:
         QCOMPARE(show.exitCode, 0);
         QVERIFY(show.out.contains("completed"));
         QVERIFY(show.out.contains("confusion"));
-        QVERIFY(show.out.contains("\"precision\": \"fp32\""));
+        QVERIFY(show.out.contains(QStringLiteral("\"precision\": \"%1\"").arg(expected).toUtf8()));
         auto list = cli({"runs", "list"});
         QCOMPARE(list.exitCode, 0);
         QVERIFY(list.out.contains("precision"));
