@@ -24,6 +24,7 @@ void runInfo(bool json) {
     nlohmann::json doc = {
         {"vidrnn", i.vidrnnVersion},
         {"libtorch", i.torchVersion},
+        {"libtorch_library", i.torchLibrary},
         {"opencv", i.opencvVersion},
         {"sqlite", i.sqliteVersion},
         {"cores", i.cores},
@@ -36,6 +37,8 @@ void runInfo(bool json) {
         {"mkldnn", i.mkldnn},
         {"native_bf16", i.nativeBf16},
         {"auto_bf16_from_hidden", autoBf16},
+        {"cuda_compiled", i.cudaCompiled},
+        {"cuda_version", i.cudaVersion.empty() ? nlohmann::json() : nlohmann::json(i.cudaVersion)},
         {"cuda_available", i.cudaAvailable},
         {"cuda_devices", i.cudaDevices},
     };

@@ -55,8 +55,8 @@ private Q_SLOTS:
         auto r = runCli({"--threads", "2", "info", "--json"});
         QCOMPARE(r.exitCode, 0);
         const auto o = parseJson(r.out).object();
-        for (const char* key : {"libtorch", "threads", "blas", "cuda_available", "cuda_devices",
-                                "opencv", "sqlite", "cores", "native_bf16"}) {
+        for (const char* key : {"libtorch", "threads", "blas", "cuda_compiled", "cuda_available",
+                                "cuda_devices", "opencv", "sqlite", "cores", "native_bf16"}) {
             QVERIFY2(o.contains(key), key);
         }
         QCOMPARE(o["threads"].toInt(), 2);
@@ -66,8 +66,17 @@ private Q_SLOTS:
         QCOMPARE(rule["convlstm"].toInt(), 1);
         QCOMPARE(rule["gru"].toInt(), 1);  // one precision at every size
         QCOMPARE(rule["deep_lstm"].toInt(), 1);
-        QVERIFY(o["libtorch"].toString().startsWith(QChar('1')) ||
-                o["libtorch"].toString().startsWith(QChar('2')));
+        QVERIFY2(o["libtorch"].toString().startsWith(QStringLiteral(VIDRNN_BUILT_TORCH)),
+                 qPrintable(o["libtorch"].toString() + " vs " + VIDRNN_BUILT_TORCH));
+        // The very library built against, not another LibTorch of the same
+        // name found first (Debian's and PyPI's are both libtorch_cpu.so).
+        QCOMPARE(QFileInfo(o["libtorch_library"].toString()).canonicalFilePath(),
+                 QFileInfo(QStringLiteral(VIDRNN_BUILT_TORCH_CPU)).canonicalFilePath());
+        // Compiled in is not available: no machine here has a GPU, and a
+        // CUDA build must still say that it is one.
+        QCOMPARE(o["cuda_compiled"].toBool(), VIDRNN_BUILT_TORCH_CUDA != 0);
+        QCOMPARE(o["cuda_version"].isNull(), !o["cuda_compiled"].toBool());
+        QVERIFY(o["cuda_compiled"].toBool() || !o["cuda_available"].toBool());
         // Some BLAS is mapped into every LibTorch process here.
         QVERIFY2(o["blas"].toString().contains("blas"), qPrintable(o["blas"].toString()));
     }

@@ -9,7 +9,8 @@ namespace vidrnn {
 
 struct RuntimeInfo {
     std::string vidrnnVersion;
-    std::string torchVersion;
+    std::string torchVersion;  // as compiled against
+    std::string torchLibrary;  // resolved path of the libtorch_cpu loaded
     std::string opencvVersion;
     std::string sqliteVersion;
     int cores = 0;             // hardware threads of this machine
@@ -22,7 +23,8 @@ struct RuntimeInfo {
     bool mkldnn = false;       // oneDNN available
     bool cudaAvailable = false;
     int cudaDevices = 0;
-    bool cudaCompiled = false; // LibTorch built with CUDA
+    bool cudaCompiled = false; // LibTorch built with CUDA (a device or not)
+    std::string cudaVersion;   // the CUDA it was built with ("13.2"), "" without
     std::string nativeBf16;    // NativeBf16::describe(): "AVX512_BF16", "none", ...
 };
 

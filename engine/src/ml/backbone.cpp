@@ -19,6 +19,7 @@
 #include "core/featurefile.h"
 #include "core/util.h"
 #include "ml/backbone_bundled.h"
+#include "torch_compat.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {
@@ -125,7 +126,15 @@ Backbone::Backbone(const std::string& spec, int imageSize, torch::Device device,
     probe(/*knownBatchSafe=*/false);
 }
 
+// LibTorch 2.x warns on stderr, once per process, that quantized tensors
+// (what an int8 model such as the bundled backbone holds and computes with)
+// are deprecated: nothing a user of vidrnn can act on, and it broke --quiet.
+// Loading and running a TorchScript model keep it out; the README's GPU
+// section says what it means for the bundled model.
+constexpr const char* kQuantizedDeprecation = "quantized tensor creation functions";
+
 void Backbone::loadScript(const std::string& path) {
+    compat::DropWarnings quiet(kQuantizedDeprecation);
     try {
         mScript = std::make_unique<torch::jit::script::Module>(torch::jit::load(path, mDevice));
     } catch (const c10::Error& e) {
@@ -144,6 +153,7 @@ torch::Tensor Backbone::run(const torch::Tensor& x) {
     if (mBuiltin) {
         return mBuiltin->forward(x);
     }
+    compat::DropWarnings quiet(kQuantizedDeprecation);
     auto out = mScript->forward({x});
     if (out.isTuple() && !out.toTuple()->elements().empty()) {
         out = out.toTuple()->elements()[0];

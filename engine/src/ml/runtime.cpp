@@ -66,6 +66,19 @@ std::string loadedBlas() {
     return "none mapped";
 }
 
+// The LibTorch library this process runs on: a build against one LibTorch
+// can load another (Debian's and PyPI's both name theirs libtorch_cpu.so),
+// so the version it was compiled against is not enough.
+std::string loadedTorch() {
+    Dl_info dl{};
+    if (dladdr(reinterpret_cast<void*>(&at::get_num_threads), &dl) == 0 || !dl.dli_fname) {
+        return "unknown";
+    }
+    std::error_code ec;
+    auto real = std::filesystem::canonical(dl.dli_fname, ec);
+    return ec ? std::string(dl.dli_fname) : real.string();
+}
+
 // OpenBLAS's own thread count (the pthread build keeps a pool of its own,
 // one thread per core by default, that at::set_num_threads does not reach),
 // or -1 when the BLAS in this process is not OpenBLAS.
@@ -89,6 +102,23 @@ void configureBlasThreads() {
     if (auto* set = reinterpret_cast<Set>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
         set(1);
     }
+}
+
+// Whether this LibTorch has CUDA compiled in, GPU or not. at::hasCUDA() is
+// no such test: its CUDA hooks answer whether a device is usable (false on
+// a CUDA build without a GPU, as on every machine of this project). The
+// hooks report a CUDA runtime only where libtorch_cuda registered them.
+bool cudaCompiled() {
+    return at::globalContext().hasCUDART();
+}
+
+// The CUDA runtime version LibTorch was built with ("13.2"), "" without CUDA.
+std::string cudaVersion() {
+    if (!cudaCompiled()) {
+        return {};
+    }
+    const long v = at::globalContext().versionCUDART();
+    return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10);
 }
 
 }  // namespace
@@ -165,10 +195,10 @@ std::string resolveDevice(const std::string& spec) {
         return available ? "cuda:0" : "cpu";
     }
     if (!available) {
-        throw ConfigError("device '" + spec + "' requested but CUDA is not available (" +
-                          std::string(at::hasCUDA() ? "no usable GPU" :
-                                                      "this LibTorch was built without CUDA") +
-                          ")");
+        throw ConfigError(
+            "device '" + spec + "' requested but CUDA is not available (" +
+            std::string(cudaCompiled() ? "no usable GPU" : "this LibTorch was built without CUDA") +
+            ")");
     }
     const int index = m[3].matched ? std::stoi(m[3]) : 0;
     const auto count = static_cast<int>(torch::cuda::device_count());
@@ -185,6 +215,7 @@ RuntimeInfo runtimeInfo() {
     info.vidrnnVersion = VIDRNN_VERSION;
 #endif
     info.torchVersion = TORCH_VERSION;
+    info.torchLibrary = loadedTorch();
     info.opencvVersion = CV_VERSION;
     info.sqliteVersion = sqlite3_libversion();
     info.cores = machineCores();
@@ -201,7 +232,8 @@ RuntimeInfo runtimeInfo() {
     info.parallelBackend = "other";
 #endif
     info.mkldnn = at::hasMKLDNN();
-    info.cudaCompiled = at::hasCUDA();
+    info.cudaCompiled = cudaCompiled();
+    info.cudaVersion = cudaVersion();
     info.cudaAvailable = torch::cuda::is_available();
     info.cudaDevices = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
     info.nativeBf16 = nativeBf16().describe();
