@@ -467,7 +467,10 @@ private Q_SLOTS:
         QDir().mkpath(work.filePath("bin"));
         QFile stub(work.filePath("bin/sbatch"));
         QVERIFY(stub.open(QIODevice::WriteOnly));
-        stub.write(("#!/bin/sh\necho \"$@\" >> '" + calls + "'\necho 4242\n").toUtf8());
+        // The scripts come on standard input (no file in the working folder).
+        stub.write(("#!/bin/sh\necho \"$@\" >> '" + calls + "'\ncat >> '" + calls +
+                    ".scripts'\necho 4242\n")
+                       .toUtf8());
         stub.close();
         stub.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         auto env = QProcessEnvironment::systemEnvironment();
@@ -479,7 +482,8 @@ private Q_SLOTS:
             QVERIFY2(r.exitCode == 0, r.err.constData());
             QVERIFY(QFileInfo::exists(calls));
             QVERIFY2(r.out.contains("submitted job array 4242: 1 worker on "), r.out.constData());
-            QFile script(work.filePath("vidrnn-sweep.sbatch"));
+            QVERIFY(!QFileInfo::exists(work.filePath("vidrnn-sweep.sbatch")));
+            QFile script(calls + ".scripts");
             QVERIFY(script.open(QIODevice::ReadOnly));
             const QByteArray text = script.readAll();
             QVERIFY2(text.contains("# 1 worker on ") &&
