@@ -174,6 +174,29 @@ CREATE TABLE early_curve (
 )@NOROWID@;
 )sql";
 
+// Version 8: does the model read time, and can the number be had again?
+// Every run's order diagnostics (the test clips evaluated again with their
+// frames reversed and shuffled; order reliance = accuracy - shuffled
+// accuracy, also per class through the recall of each) and its provenance
+// (build, libraries, CPU, threads, device, precision, host: a JSON object).
+// Older runs keep NULL: shown as "unknown", never guessed.
+constexpr const char* kV8 = R"sql(
+ALTER TABLE runs ADD COLUMN provenance TEXT;
+ALTER TABLE runs ADD COLUMN reversed_accuracy @REAL@;
+ALTER TABLE runs ADD COLUMN reversed_macro_f1 @REAL@;
+ALTER TABLE runs ADD COLUMN shuffled_accuracy @REAL@;
+ALTER TABLE runs ADD COLUMN shuffled_macro_f1 @REAL@;
+ALTER TABLE runs ADD COLUMN order_reliance @REAL@;
+ALTER TABLE runs ADD COLUMN order_seconds @REAL@;
+CREATE TABLE order_classes (
+    run_id @INT@ NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    class_index @INT@ NOT NULL,
+    reversed_recall @REAL@,
+    shuffled_recall @REAL@,
+    PRIMARY KEY (run_id, class_index)
+)@NOROWID@;
+)sql";
+
 std::string replaceAll(std::string text, const std::string& token, const std::string& with) {
     for (std::size_t at = text.find(token); at != std::string::npos;
          at = text.find(token, at + with.size())) {
@@ -185,8 +208,8 @@ std::string replaceAll(std::string text, const std::string& token, const std::st
 }  // namespace
 
 std::string sharedSchemaSql(int version, const SchemaTypes& types, const std::string& extra) {
-    static_assert(kSchemaVersion == 7, "add the shared tables of the new schema version");
-    static const char* const steps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
+    static_assert(kSchemaVersion == 8, "add the shared tables of the new schema version");
+    static const char* const steps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
     if (version < 1 || version > kSchemaVersion) {
         throw LogicError("no schema version " + std::to_string(version));
     }

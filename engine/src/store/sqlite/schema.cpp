@@ -89,12 +89,13 @@ const std::vector<Migration>& migrations() {
         {6, "claims of a cell, batch job of a run's owner", sharedSchemaSql(6, kSqliteTypes)},
         {7, "data set fingerprint of runs; early-classification curves",
          sharedSchemaSql(7, kSqliteTypes)},
+        {8, "order diagnostics and provenance of runs", sharedSchemaSql(8, kSqliteTypes)},
     };
     return steps;
 }
 
 int currentSchemaVersion() {
-    static_assert(kSchemaVersion == 7, "add the SQLite migration for the new schema version");
+    static_assert(kSchemaVersion == 8, "add the SQLite migration for the new schema version");
     return migrations().back().version;
 }
 
