@@ -168,6 +168,23 @@ json optionalJson(const std::optional<T>& v) {
     return v ? json(*v) : json(nullptr);
 }
 
+// A run's provenance as an object nested in a run of an array (printJson's
+// indentation), every field present: "unknown" where it was not recorded.
+std::string provenanceJsonText(const Provenance& p) {
+    json doc = json::object();
+    for (const auto& [key, v] : provenanceFields(p)) {
+        doc[key] = v;
+    }
+    std::string text = doc.dump(2, ' ', false, json::error_handler_t::replace);
+    std::string out;
+    for (char c : text) {
+        out += c;
+        if (c == '\n')
+            out += "    ";
+    }
+    return out;
+}
+
 // One run as printJson() indents an element of an array of runs (keys in
 // nlohmann's sorted order), written field by field: no document per run.
 std::string runJsonText(const RunRecord& r) {
@@ -231,13 +248,20 @@ std::string runJsonText(const RunRecord& r) {
         {"message", text(r.message)},
         {"note", text(r.note)},
         {"num_classes", value(r.numClasses)},
+        {"order_reliance", opt(r.orderReliance)},
+        {"order_seconds", opt(r.orderSeconds)},
         {"owner_host", text(r.ownerHost)},
         {"owner_pid", opt(r.ownerPid)},
         {"params", value(r.params)},
         {"precision", text(r.precision)},
         {"pretrained", value(r.pretrained)},
         {"protocol", value(r.protocol)},
+        {"provenance", provenanceJsonText(r.provenance)},
+        {"reversed_accuracy", opt(r.reversedAccuracy)},
+        {"reversed_macro_f1", opt(r.reversedMacroF1)},
         {"seed", opt(r.seed)},
+        {"shuffled_accuracy", opt(r.shuffledAccuracy)},
+        {"shuffled_macro_f1", opt(r.shuffledMacroF1)},
         {"started_at", text(r.startedAt)},
         {"status", value(toString(r.status))},
         {"sweep_id", opt(r.sweepId)},
@@ -366,6 +390,36 @@ void printRun(const RunStore& store, const RunRecord& r) {
               << (r.bestEpoch ? std::to_string(*r.bestEpoch) : "-") << "  train "
               << seconds(r.trainSeconds) << "  extract " << seconds(r.extractSeconds) << '\n';
 
+    if (const auto order = store.orderDiagnostics(r.id)) {
+        std::cout << "\norder (the test clips again, frames reversed and shuffled)\n"
+                  << "  reversed accuracy " << fixed(order->reversedAccuracy, 4) << "  macro F1 "
+                  << fixed(order->reversedMacroF1, 4) << "\n  shuffled accuracy "
+                  << fixed(order->shuffledAccuracy, 4) << "  macro F1 "
+                  << fixed(order->shuffledMacroF1, 4) << "\n  order reliance "
+                  << fixed(order->reliance(), 4) << " (accuracy - shuffled accuracy; "
+                  << fixed(order->seconds, 2) << " s)\n";
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& c : order->perClass) {
+            const std::string name = std::size_t(c.index) < r.classNames.size()
+                                         ? r.classNames[std::size_t(c.index)]
+                                         : std::string();
+            rows.push_back({std::to_string(c.index), name, std::to_string(c.support),
+                            fixed(c.recall, 3), fixed(c.reversedRecall, 3),
+                            fixed(c.shuffledRecall, 3), fixed(c.reliance(), 3)});
+        }
+        if (!rows.empty()) {
+            printTable({"#", "class", "support", "recall", "reversed", "shuffled", "reliance"},
+                       rows, {true, false, true, true, true, true, true});
+        }
+    } else if (r.kind == RunKind::Trained) {
+        std::cout << "\norder\n  unknown (stored before order diagnostics, or not completed)\n";
+    }
+    std::cout << "\nprovenance\n";
+    for (const auto& [key, value] : provenanceFields(r.provenance)) {
+        std::cout << "  " << key << std::string(key.size() < 10 ? 10 - key.size() : 1, ' ') << value
+                  << '\n';
+    }
+
     const auto classes = store.classMetrics(r.id);
     if (!classes.empty()) {
         std::cout << "\nper class\n";
@@ -459,6 +513,18 @@ json runDetailsJson(const RunStore& store, const RunRecord& r, bool withPredicti
         early.push_back({{"fraction", p.fraction}, {"accuracy", p.accuracy}});
     }
     doc["early_curve"] = early;
+    json orderClasses = json::array();
+    if (const auto order = store.orderDiagnostics(r.id)) {
+        for (const auto& c : order->perClass) {
+            orderClasses.push_back({{"index", c.index},
+                                    {"support", c.support},
+                                    {"recall", optionalJson(c.recall)},
+                                    {"reversed_recall", optionalJson(c.reversedRecall)},
+                                    {"shuffled_recall", optionalJson(c.shuffledRecall)},
+                                    {"reliance", optionalJson(c.reliance())}});
+        }
+    }
+    doc["order_classes"] = orderClasses;
     doc["dataset_fingerprint"] = r.datasetFingerprint.empty() ? json(nullptr)
                                                               : json(r.datasetFingerprint);
     const auto predictions = store.predictions(r.id);

@@ -15,6 +15,7 @@
 #include "vidrnn/models.h"
 #include "vidrnn/precision.h"
 #include "vidrnn/report.h"
+#include "vidrnn/rerun.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
 
@@ -135,7 +136,81 @@ void runTrain(TrainConfig c, const Globals& g, bool json) {
     }
 }
 
+void runRerun(std::int64_t id, bool check, const std::string& precision, const Globals& g,
+              bool json) {
+    installStopHandler();
+    auto store = RunStore::open(resolveStorePath(g.db));
+    RerunOptions options;
+    options.threads = g.threads;
+    options.precision = precision;
+    if (const auto run = store.getRun(id)) {
+        // Refuses bf16 where this CPU has none before any data is read.
+        checkPrecision(rerunConfig(*run, options));
+    }
+    ProgressPrinter printer(g.quiet);
+    auto cb = progressCallbacks(g, printer);
+    const auto r = rerunExperiment(store, id, options, cb, stopFlag());
+    printer.finish();
+    if (r.status != RunStatus::Completed) {
+        throw TrainingError("rerun of run " + std::to_string(id) + " (run " +
+                            std::to_string(r.runId) + ") " + toString(r.status) +
+                            (r.message.empty() ? "" : ": " + r.message));
+    }
+    if (!check) {
+        if (json) {
+            printJson({{"run_id", r.runId}, {"rerun_of", id}});
+        } else {
+            std::printf("run %lld: rerun of run %lld, accuracy %.3f\n", (long long)r.runId,
+                        (long long)id, r.outcome.test.accuracy);
+        }
+        return;
+    }
+    const RerunCheck c = checkRerun(store, id, r.runId);
+    if (json) {
+        printJson({{"run_id", r.runId},
+                   {"rerun_of", id},
+                   {"identical", c.identical()},
+                   {"differences", c.differences},
+                   {"provenance_differences", c.provenance}});
+    } else {
+        std::cout << formatRerunCheck(c);
+    }
+}
+
 }  // namespace
+
+void addRerunCommand(CLI::App& app, Globals& globals) {
+    CLI::App* runs = nullptr;
+    for (CLI::App* sub : app.get_subcommands({})) {
+        if (sub->get_name() == "runs") {
+            runs = sub;
+        }
+    }
+    if (!runs) {
+        return;
+    }
+    struct Args {
+        std::int64_t id = 0;
+        bool check = false;
+        bool json = false;
+        std::string precision;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = runs->add_subcommand(
+        "rerun",
+        "train a run again from its stored record (same data, settings, seed, threads and "
+        "precision) into a new run; --check compares the two bit for bit");
+    cmd->add_option("id", a->id, "run id")->required();
+    cmd->add_flag("--check", a->check,
+                  "compare every epoch, the test metrics and the confusion matrix with the "
+                  "original and print 'identical' or the differences and the provenance that "
+                  "differs");
+    cmd->add_option("--precision", a->precision,
+                    "fp32|bf16 instead of the run's (to see what precision changes)")
+        ->check(CLI::IsMember({"fp32", "bf16"}));
+    cmd->add_flag("--json", a->json, "print JSON");
+    cmd->callback([a, &globals] { runRerun(a->id, a->check, a->precision, globals, a->json); });
+}
 
 void addDataOptions(CLI::App* cmd, TrainConfig& c) {
     cmd->add_option("data,--data", c.dataset,

@@ -37,6 +37,7 @@ void addRunCommands(CLI::App& app, Globals& globals);      // runs list|show|del
 void addTrainCommands(CLI::App& app, Globals& globals);    // train (plugin)
 void addExtractCommands(CLI::App& app, Globals& globals);  // extract, predict (plugin)
 void addSweepCommands(CLI::App& app, Globals& globals);    // sweep, demo (plugin)
+void addRerunCommand(CLI::App& app, Globals& globals);     // runs rerun (plugin)
 
 // A plugin's entry point (vidrnn_register_data, vidrnn_register_compute),
 // looked up by name with dlsym.

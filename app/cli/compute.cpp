@@ -1,5 +1,5 @@
 // The commands that compute with LibTorch (train, extract, predict, sweep,
-// demo, info), built as a plugin that the vidrnn program loads only when one
+// demo, info, runs rerun), built as a plugin that the vidrnn program loads only when one
 // of them is named (main.cpp): every other command starts without LibTorch.
 #include "commands.h"
 
@@ -10,4 +10,5 @@ extern "C" VIDRNN_CLI_EXPORT void vidrnn_register_compute(CLI::App& app,
     addTrainCommands(app, globals);
     addExtractCommands(app, globals);
     addSweepCommands(app, globals);
+    addRerunCommand(app, globals);
 }

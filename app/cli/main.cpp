@@ -80,6 +80,10 @@ const std::set<std::string> kCoreCommands{"models", "runs", "report", "compare",
 std::pair<std::vector<const Plugin*>, bool> pluginsFor(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
+        // `runs rerun` trains: the one runs command that needs LibTorch.
+        if (arg == "runs" && i + 1 < argc && std::string(argv[i + 1]) == "rerun") {
+            return {{&plugins()[1]}, true};
+        }
         if (kCoreCommands.count(arg)) {
             return {{}, false};
         }

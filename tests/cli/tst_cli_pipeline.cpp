@@ -117,6 +117,46 @@ private Q_SLOTS:
         QCOMPARE(po["probabilities"].toArray().size(), 11);
     }
 
+    // Trained again from the stored record: the same bits on the same
+    // machine; in another precision (where this CPU has bf16) the check
+    // lists the numbers that moved and the provenance that differs.
+    void rerunCheck() {
+        auto t = cli(QStringList{"train", "--arch", "gru", "--hidden", "8", "--split", "random",
+                                 "--epochs", "2", "--batch", "8", "--precision", "fp32", "--json"} +
+                     mCommon);
+        QCOMPARE(t.exitCode, 0);
+        const QString id = QString::number(parseJson(t.out).object()["run_id"].toInteger());
+        // Order diagnostics and provenance, in the JSON and the text.
+        auto show = cli({"runs", "show", id, "--json"});
+        QCOMPARE(show.exitCode, 0);
+        const auto shown = parseJson(show.out).object();
+        QVERIFY(shown["order_reliance"].isDouble());
+        QVERIFY(shown["shuffled_accuracy"].isDouble());
+        QCOMPARE(shown["order_classes"].toArray().size(), 11);
+        const auto provenance = shown["provenance"].toObject();
+        QCOMPARE(provenance["threads"].toString(), QString("2"));
+        QCOMPARE(provenance["device"].toString(), QString("cpu"));
+        QCOMPARE(provenance["precision"].toString(), QString("fp32"));
+        QCOMPARE(provenance["qt"].toString(), QString("none"));  // the CLI links no Qt
+        QVERIFY(!provenance["libtorch"].toString().isEmpty());
+        auto text = cli({"runs", "show", id});
+        QVERIFY(text.out.contains("order reliance"));
+        QVERIFY(text.out.contains("provenance"));
+
+        auto r = cli({"runs", "rerun", id, "--check"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(": identical"), r.out.constData());
+        auto info = cli({"info", "--json"});
+        if (parseJson(info.out).object()["native_bf16"].toString().startsWith("none")) {
+            QSKIP("no native bf16 on this CPU: the precision half needs it");
+        }
+        r = cli({"runs", "rerun", id, "--check", "--precision", "bf16"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains("epoch 1 train loss"), r.out.constData());
+        QVERIFY2(r.out.contains("precision: fp32 vs bf16"), r.out.constData());
+        QVERIFY(!r.out.contains(": identical"));
+    }
+
     void sweepResumeReport() {
         const QStringList grid = {"sweep", "--archs", "gru", "mean_pool", "--hidden", "8", "16",
                                   "--split", "random", "--epochs", "1", "--batch", "8"};

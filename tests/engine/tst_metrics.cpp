@@ -2,6 +2,11 @@
 
 #include "vidrnn/errors.h"
 #include "vidrnn/metrics.h"
+#include "vidrnn/orderdiag.h"
+#include "vidrnn/provenance.h"
+
+#include <algorithm>
+#include <numeric>
 
 using vidrnn::evaluate;
 
@@ -69,6 +74,63 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(vidrnn::LogicError, evaluate({0, 1}, {0}, 2));
         QVERIFY_THROWS_EXCEPTION(vidrnn::LogicError, evaluate({0, 5}, {0, 1}, 2));
         QVERIFY_THROWS_EXCEPTION(vidrnn::LogicError, evaluate({0}, {0}, 0));
+    }
+
+    // Reliance is accuracy minus shuffled accuracy, per class on recall: class
+    // 1 is right only in order here, class 0 either way.
+    void orderDiagnosticsPerClass() {
+        const auto inOrder = evaluate({0, 0, 1, 1}, {0, 0, 1, 1}, 3);
+        const auto reversed = evaluate({0, 0, 1, 1}, {0, 0, 0, 1}, 3);
+        const auto shuffled = evaluate({0, 0, 1, 1}, {0, 0, 0, 0}, 3);
+        const auto d = vidrnn::orderDiagnostics(inOrder, reversed, shuffled);
+        QCOMPARE(d.reliance(), 0.5);
+        QCOMPARE(d.reversedAccuracy, 0.75);
+        QCOMPARE(d.perClass.size(), std::size_t(3));
+        QCOMPARE(*d.perClass[0].reliance(), 0.0);
+        QCOMPARE(*d.perClass[1].reliance(), 1.0);
+        QCOMPARE(*d.perClass[1].reversedRecall, 0.5);
+        QVERIFY(!d.perClass[2].reliance());  // no test clips of class 2
+        QVERIFY_THROWS_EXCEPTION(
+            vidrnn::LogicError, vidrnn::orderDiagnostics(inOrder, reversed, evaluate({0}, {0}, 3)));
+    }
+
+    // A permutation of the clip's frames, the same for the same seed and
+    // clip, another for another seed or clip.
+    void shuffledFrameOrderIsAFixedPermutation() {
+        const auto a = vidrnn::shuffledFrameOrder(12, 3, "walk/v_walk_01_01.avi");
+        auto sorted = a;
+        std::sort(sorted.begin(), sorted.end());
+        std::vector<int> expected(12);
+        std::iota(expected.begin(), expected.end(), 0);
+        QCOMPARE(sorted, expected);
+        QCOMPARE(vidrnn::shuffledFrameOrder(12, 3, "walk/v_walk_01_01.avi"), a);
+        QVERIFY(vidrnn::shuffledFrameOrder(12, 4, "walk/v_walk_01_01.avi") != a);
+        QVERIFY(vidrnn::shuffledFrameOrder(12, 3, "walk/v_walk_01_02.avi") != a);
+        QVERIFY(a != expected);
+        QCOMPARE(vidrnn::shuffledFrameOrder(0, 3, "x").size(), std::size_t(0));
+    }
+
+    // Stored as JSON of the known fields; an old run (NULL) or text that is
+    // not such an object reads as unknown fields, shown "unknown".
+    void provenanceRoundTripAndUnknown() {
+        vidrnn::Provenance p;
+        p.version = "0.9.0";
+        p.commit = "0123456789abcdef";
+        p.threads = "2";
+        p.precision = "fp32";
+        const auto back = vidrnn::provenanceFromJson(vidrnn::provenanceToJson(p));
+        QVERIFY(vidrnn::provenanceDifferences(p, back).empty());
+        QCOMPARE(vidrnn::provenanceToJson(vidrnn::Provenance{}), std::string());
+        for (const char* stored : {"", "not json", "[1, 2]", "{\"threads\": 4}"}) {
+            const auto fields = vidrnn::provenanceFields(vidrnn::provenanceFromJson(stored));
+            QCOMPARE(fields.front(),
+                     std::make_pair(std::string("version"), std::string("unknown")));
+            QVERIFY(std::all_of(fields.begin(), fields.end(),
+                                [](const auto& f) { return f.second == "unknown"; }));
+        }
+        auto q = back;
+        q.threads = "4";
+        QCOMPARE(vidrnn::provenanceDifferences(p, q), std::vector<std::string>{"threads"});
     }
 };
 

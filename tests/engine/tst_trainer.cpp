@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 
 #include <cmath>
+#include <filesystem>
 #include <thread>
 
 #include "ml/checkpoint.h"
@@ -14,6 +15,8 @@
 #include "vidrnn/errors.h"
 #include "vidrnn/experiment.h"
 #include "vidrnn/precision.h"
+#include "vidrnn/rerun.h"
+#include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
 #include "vidrnn/trainer.h"
 
@@ -94,6 +97,96 @@ private Q_SLOTS:
         c.seed = 1;
         auto d = train(c, inputs(c), {}, stop, "");
         QVERIFY(d.epochs[0].trainLoss != a.epochs[0].trainLoss);
+    }
+
+    // The test clips again, reversed and shuffled: mean_pool averages the
+    // frames, so its answers and its reliance are exactly those in order;
+    // a recurrent model's are computed on the same clips (and the same again
+    // for the same seed).
+    void orderDiagnostics_data() {
+        QTest::addColumn<QString>("arch");
+        QTest::newRow("mean_pool") << "mean_pool";
+        QTest::newRow("gru") << "gru";
+    }
+
+    void orderDiagnostics() {
+        QFETCH(QString, arch);
+        TrainConfig c = small(arch);
+        std::atomic<bool> stop{false};
+        const auto a = train(c, inputs(c), {}, stop, "");
+        QCOMPARE(a.order.accuracy, a.test.accuracy);
+        QCOMPARE(a.order.perClass.size(), mDemo.classes.size());
+        QVERIFY(a.order.shuffledAccuracy >= 0.0 && a.order.shuffledAccuracy <= 1.0);
+        if (arch == "mean_pool") {
+            QCOMPARE(a.order.reliance(), 0.0);
+            QCOMPARE(a.order.shuffledAccuracy, a.test.accuracy);
+            QCOMPARE(a.order.reversedAccuracy, a.test.accuracy);
+            QCOMPARE(a.order.shuffledMacroF1, a.test.macroF1);
+            for (const auto& k : a.order.perClass) {
+                QVERIFY(!k.reliance() || *k.reliance() == 0.0);
+            }
+        } else {
+            const auto b = train(c, inputs(c), {}, stop, "");
+            QCOMPARE(b.order.shuffledAccuracy, a.order.shuffledAccuracy);
+            QCOMPARE(b.order.reversedAccuracy, a.order.reversedAccuracy);
+        }
+    }
+
+    // A run trained again from its stored record on the same build, CPU,
+    // threads and precision is the same to the last bit; with another thread
+    // count the check names the threads (and any number that moved).
+    void rerunIsIdenticalAndNamesThreads() {
+        auto store = RunStore::open(mDir.filePath("rerun.db").toStdString());
+        TrainConfig c = small("gru");
+        c.threads = 1;
+        c.epochs = 2;
+        std::atomic<bool> stop{false};
+        const auto original = runExperiment(store, c, mDemo, mFeatures, {}, stop);
+        QCOMPARE(original.status, RunStatus::Completed);
+        const auto run = store.getRun(original.runId);
+        QCOMPARE(QString::fromStdString(run->provenance.threads), QString("1"));
+        QVERIFY(run->orderReliance.has_value());
+        QVERIFY(!run->provenance.cpu.empty() && !run->provenance.libtorch.empty());
+
+        const auto again = rerunExperiment(store, original.runId, {}, {}, stop);
+        const auto same = checkRerun(store, original.runId, again.runId);
+        QVERIFY2(same.identical(), formatRerunCheck(same).c_str());
+        QVERIFY2(same.provenance.empty(), formatRerunCheck(same).c_str());
+        QCOMPARE(QString::fromStdString(store.getRun(again.runId)->note),
+                 QString("rerun of run %1").arg(original.runId));
+
+        RerunOptions two;
+        two.threads = 2;
+        const auto other = rerunExperiment(store, original.runId, two, {}, stop);
+        const auto differs = checkRerun(store, original.runId, other.runId);
+        QCOMPARE(differs.provenance, std::vector<std::string>{"threads: 1 vs 2"});
+        QVERIFY(formatRerunCheck(differs).find("threads: 1 vs 2") != std::string::npos);
+        // The reconfigured thread count would otherwise leak into later tests.
+        configureThreads(mBase.threads);
+    }
+
+    // Refused, with the reason, before anything trains.
+    void rerunRefusesChangedData() {
+        auto store = RunStore::open(mDir.filePath("refuse.db").toStdString());
+        TrainConfig c = small("mean_pool");
+        c.epochs = 1;
+        std::atomic<bool> stop{false};
+        auto result = runExperiment(store, c, mDemo, mFeatures, {}, stop);
+        // A clip added since: the fingerprint no longer matches.
+        // Named as the clips of its group are (v_<token>_<GG>_<CC>), clip 99.
+        const std::filesystem::path clip = mDemo.clips.front().path;
+        const std::string stem = clip.stem().string();
+        const auto copy = clip.parent_path() /
+                          (stem.substr(0, stem.rfind('_')) + "_99" + clip.extension().string());
+        std::filesystem::copy_file(clip, copy);
+        try {
+            rerunExperiment(store, result.runId, {}, {}, stop);
+            QFAIL("no ConfigError");
+        } catch (const ConfigError& e) {
+            QVERIFY2(QString(e.what()).contains("no longer holds the clips"), e.what());
+        }
+        std::filesystem::remove(copy);
+        QVERIFY_THROWS_EXCEPTION(ConfigError, rerunExperiment(store, 999, {}, {}, stop));
     }
 
     void cancelStopsBetweenBatches() {

@@ -204,10 +204,51 @@ private Q_SLOTS:
         }
     }
 
+    // Order reliance is a column with its interval in every format; a row
+    // whose runs come from different builds (or one without provenance)
+    // says so in a note marked on it.
+    void orderRelianceAndProvenance() {
+        std::vector<RunRecord> runs;
+        const double reliance[] = {0.30, 0.40, 0.50};
+        for (int i = 0; i < 3; ++i) {
+            RunRecord r = completed(20 + i, "gru", 64, 0.8, 0.78, 5.0);
+            r.orderReliance = reliance[i];
+            r.provenance.version = "0.1.0";
+            r.provenance.commit = i == 2 ? "bbbbbbbbbbbbbbbb" : "aaaaaaaaaaaaaaaa";
+            r.provenance.cpu = "Some CPU";
+            runs.push_back(r);
+        }
+        RunRecord pool = completed(30, "mean_pool", 64, 0.6, 0.55, 1.0);
+        pool.orderReliance = 0.0;
+        pool.provenance = runs[0].provenance;
+        runs.push_back(pool);
+        const Report report = buildReport(runs, ReportOptions{false});
+        const ReportRow* gru = findRow(report, "gru", false, "logo");
+        QVERIFY(gru);
+        QCOMPARE(gru->orderReliance.n, 3);
+        QCOMPARE(gru->orderReliance.mean, 0.4);
+        QVERIFY(gru->orderReliance.ciLow && *gru->orderReliance.ciLow < 0.4);
+        QCOMPARE(gru->builds.size(), size_t(2));
+        const ReportRow* meanPool = findRow(report, "mean_pool", false, "logo");
+        QCOMPARE(meanPool->orderReliance.mean, 0.0);
+        QCOMPARE(meanPool->builds.size(), size_t(1));
+        const QString table = QString::fromStdString(formatReport(report, ReportFormat::Table));
+        QVERIFY(table.contains("order reliance"));
+        QVERIFY(table.contains("0.400 ± 0.100"));
+        QVERIFY2(table.contains("[0.152, 0.648]"), qPrintable(table));
+        QVERIFY(table.contains("mixed provenance"));
+        QCOMPARE(int(gru->notes.size()), 1);
+        QVERIFY(meanPool->notes.empty());
+        const QString json = QString::fromStdString(formatReport(report, ReportFormat::Json));
+        QVERIFY(json.contains("\"order_reliance\""));
+        QVERIFY(QString::fromStdString(formatReport(report, ReportFormat::Csv))
+                    .contains("order_reliance_ci_low"));
+    }
+
     void markdown() {
         const QStringList lines = format(ReportFormat::Markdown).split('\n');
         QVERIFY(lines[0].startsWith("| row | type |"));
-        QVERIFY(QRegularExpression("^\\|(-{3,}:?\\|){15}$").match(lines[1]).hasMatch());
+        QVERIFY(QRegularExpression("^\\|(-{3,}:?\\|){17}$").match(lines[1]).hasMatch());
         const int pipes = int(lines[0].count('|'));
         for (int i = 2; i < 6; ++i) {
             QVERIFY2(lines[i].startsWith('|') && lines[i].count('|') == pipes,
@@ -220,13 +261,13 @@ private Q_SLOTS:
         const QStringList lines = format(ReportFormat::Csv).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 5);
         const QStringList header = csvFields(lines[0]);
-        QCOMPARE(header.size(), 27);
+        QCOMPARE(header.size(), 31);
         QCOMPARE(header[0], QString("row"));
         QCOMPARE(header.indexOf("precision"), 9);
         QCOMPARE(header.indexOf("accuracy_std"), 17);
         QCOMPARE(header.indexOf("run_ids"), 25);
         for (const QString& line : lines)
-            QCOMPARE(csvFields(line).size(), 27);
+            QCOMPARE(csvFields(line).size(), 31);
         const QStringList gru = csvFields(lines[3]);
         QCOMPARE(gru[5], QString("logo"));
         QCOMPARE(gru[9], QString("fp32"));
@@ -241,7 +282,8 @@ private Q_SLOTS:
     void latex() {
         const QString text = format(ReportFormat::Latex);
         // booktabs; each number column is its mean (right) and "± sd" (left).
-        QVERIFY2(text.contains("\\begin{tabular}{@{}llrr@{}lr@{}lr@{}lr@{}lrrl@{}}"), qPrintable(text));
+        QVERIFY2(text.contains("\\begin{tabular}{@{}llrr@{}lr@{}lr@{}lr@{}lrrr@{}ll@{}}"),
+                 qPrintable(text));
         QVERIFY(text.contains("\\toprule") && text.contains("\\midrule") &&
                 text.contains("\\bottomrule"));
         QVERIFY(text.endsWith("\\end{table}\n"));
@@ -254,7 +296,7 @@ private Q_SLOTS:
         const QStringList lines = body.split('\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 4);
         for (const QString& line : lines) {
-            QCOMPARE(line.count(" & "), 13);
+            QCOMPARE(line.count(" & "), 15);
             QVERIFY(line.endsWith("\\\\"));
         }
         // Caveats are footnotes: marked on their rows, printed under the table

@@ -3,14 +3,17 @@
 // marked interrupted (and live ones never), sweeps resume without repeats and
 // count their cells by state.
 #include <sqlite3.h>
+
 #include <sys/wait.h>
 #include <unistd.h>
+#include <cmath>
 
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "rawsqlite.h"
 #include "vidrnn/errors.h"
+#include "vidrnn/rerun.h"
 #include "vidrnn/store.h"
 #include "vidrnn/sweepprogress.h"
 
@@ -44,6 +47,10 @@ RunMeta sampleMeta() {
     m.classNames = {"biking", "diving", "swing"};
     m.params = 111691;
     m.checkpoint = "/tmp/run.pt";
+    m.provenance.version = "0.9.0";
+    m.provenance.commit = "0123456789abcdef0123456789abcdef01234567";
+    m.provenance.threads = "2";
+    m.provenance.cpu = "Some CPU @ 2.0GHz";
     return m;
 }
 
@@ -62,6 +69,10 @@ RunResult sampleResult() {
                                  {0.1f, 0.2f + float(i) / 100.0f, 0.7f - float(i) / 100.0f}});
     }
     r.earlyCurve = {{0.5, 1.0 / 3}, {1.0, 0.5}};
+    // Shuffled, class 1 loses one clip: reliance 1/6 overall, 0.5 on class 1.
+    r.order = orderDiagnostics(r.evaluation, evaluate(truth, {0, 1, 1, 1, 0, 0}, 3),
+                               evaluate(truth, {0, 1, 1, 0, 0, 0}, 3));
+    r.order->seconds = 0.25;
     return r;
 }
 
@@ -156,6 +167,18 @@ private Q_SLOTS:
         QCOMPARE(classes[2].metrics.recall, std::optional<double>(0.0));
 
         QCOMPARE(store.confusion(id), result.evaluation.confusion);
+        QCOMPARE(run->provenance.threads, std::string("2"));
+        QCOMPARE(run->provenance.cpu, std::string("Some CPU @ 2.0GHz"));
+        QVERIFY(run->provenance.host.empty());  // not given: unknown
+        QCOMPARE(*run->orderReliance, result.order->reliance());
+        QCOMPARE(*run->shuffledAccuracy, result.order->shuffledAccuracy);
+        QCOMPARE(*run->orderSeconds, 0.25);
+        const auto order = store.orderDiagnostics(id);
+        QVERIFY(order);
+        QCOMPARE(order->reliance(), 1.0 / 6);
+        QCOMPARE(order->perClass.size(), size_t(3));
+        QCOMPARE(*order->perClass[1].reliance(), 0.5);
+        QCOMPARE(*order->perClass[0].shuffledRecall, 0.5);
         const auto curve = store.earlyCurve(id);
         QCOMPARE(curve.size(), size_t(2));
         QCOMPARE(curve[0].fraction, 0.5);
@@ -168,6 +191,45 @@ private Q_SLOTS:
             QCOMPARE(predictions[i].predicted, result.predictions[i].predicted);
             QCOMPARE(predictions[i].probabilities, result.predictions[i].probabilities);
         }
+    }
+
+    // The rerun check compares bit for bit: one epoch's loss in the last
+    // bits and one confusion cell are found, with the provenance that differs.
+    void rerunCheckFindsDifferences() {
+        auto store = RunStore::open(mPath);
+        auto record = [&](double loss, int threads, bool swap) {
+            RunMeta m = sampleMeta();
+            m.provenance.threads = std::to_string(threads);
+            const auto id = store.createRun(sampleConfig(), m);
+            store.addEpoch(id, EpochRecord{1, 1.5, 0.4, 1.6, 0.35, 0.3, 2.0, 1e-3});
+            store.addEpoch(id, EpochRecord{2, loss, 0.6, 1.2, 0.5, 0.4, 2.0, 1e-3});
+            RunResult r = sampleResult();
+            if (swap) {
+                r.evaluation = evaluate({0, 0, 1, 1, 2, 2}, {0, 1, 1, 1, 0, 1}, 3);
+                r.order.reset();
+            }
+            store.completeRun(id, r);
+            return id;
+        };
+        const auto a = record(1.1, 2, false);
+        const auto same = record(1.1, 2, false);
+        const auto other = record(std::nextafter(1.1, 2.0), 4, true);
+        const auto equal = checkRerun(store, a, same);
+        QVERIFY2(equal.identical(), formatRerunCheck(equal).c_str());
+        QVERIFY(formatRerunCheck(equal).find("identical") != std::string::npos);
+        const auto check = checkRerun(store, a, other);
+        QVERIFY(!check.identical());
+        QVERIFY2(
+            check.differences.front().rfind("epoch 2 train loss: 1.1000000000000001 vs", 0) == 0,
+            check.differences.front().c_str());
+        const std::string text = formatRerunCheck(check);
+        QVERIFY2(text.find("confusion [2][1]: 0 vs 1") != std::string::npos, text.c_str());
+        QVERIFY2(text.find("shuffled accuracy: 0.33333333333333331 vs none") != std::string::npos,
+                 text.c_str());
+        QCOMPARE(check.provenance, std::vector<std::string>{"threads: 2 vs 4"});
+        // Only completed runs are compared.
+        const auto running = store.createRun(sampleConfig(), sampleMeta());
+        QVERIFY_THROWS_EXCEPTION(ConfigError, checkRerun(store, a, running));
     }
 
     void listFilters() {

@@ -98,7 +98,8 @@ private Q_SLOTS:
         compare.setRunIds({});
         compare.ensureCurrent();  // the view reads off the UI thread; an export waits
         const auto charts = compare.charts();
-        QCOMPARE(charts.size(), 6);  // the curves, four against hidden size, early classification
+        // The curves, five against hidden size (order reliance the fifth), early classification.
+        QCOMPARE(charts.size(), 7);
         QVERIFY(compare.curvesPlot()->graphCount() >= 1);
         QVERIFY(compare.hiddenPlots().front()->graphCount() >= 2);  // measured + the study's
         // The study's rows are drawn hollow: a marker filled by the brush
@@ -219,9 +220,9 @@ private Q_SLOTS:
         QStringList files;
         const QString folder = out("report");
         QCOMPARE(exportReport(folder, &compare, &files), QString());
-        // The table and the paired comparisons (3 formats each), six charts (3 each),
+        // The table and the paired comparisons (3 formats each), seven charts (3 each),
         // report.tex and index.md.
-        QCOMPARE(files.size(), 3 + 3 + 6 * 3 + 2);
+        QCOMPARE(files.size(), 3 + 3 + 7 * 3 + 2);
         for (const auto& f : files) {
             QVERIFY2(QFileInfo(f).size() > 0, qPrintable(f));
             if (f.endsWith(".png")) {
@@ -338,7 +339,8 @@ private Q_SLOTS:
         // The per-class table: caption with the run id, numbers right-aligned,
         // undefined values empty in CSV.
         const QString tex = QString::fromUtf8(readAll(dir.filePath(perClass + ".tex")));
-        QVERIFY2(tex.contains("\\begin{tabular}{@{}lrrrrr@{}}"), qPrintable(tex));
+        // Class, support, predicted, precision, recall, F1, shuffled recall, reliance.
+        QVERIFY2(tex.contains("\\begin{tabular}{@{}lrrrrrrr@{}}"), qPrintable(tex));
         QVERIFY(tex.contains(QString("run %1").arg(mRun)));
         const QString csv = QString::fromUtf8(readAll(dir.filePath(perClass + ".csv")));
         QVERIFY(!csv.contains("—"));

@@ -68,6 +68,17 @@ private Q_SLOTS:
         const int n = static_cast<int>(confusion.size());
         QCOMPARE(n, 11);
         QCOMPARE(view.classTable()->rowCount(), 11);
+        // Which classes need order: shuffled recall and reliance per class,
+        // recall minus shuffled recall, from the run's order diagnostics.
+        QCOMPARE(view.classTable()->columnCount(), 8);
+        const auto order = store.orderDiagnostics(mRunA);
+        QVERIFY(order);
+        const auto classes = store.classMetrics(mRunA);
+        for (int i = 0; i < 11; ++i) {
+            const auto& c = order->perClass[std::size_t(classes[std::size_t(i)].index)];
+            const QString shown = view.classTable()->item(i, 7)->text();
+            QCOMPARE(shown, c.reliance() ? QString::number(*c.reliance(), 'f', 3) : QString("—"));
+        }
 
         int listed = 0;
         for (int t = 0; t < n; ++t) {
@@ -188,7 +199,17 @@ private Q_SLOTS:
                  qPrintable(legend.join(" | ")));
         QVERIFY2(!legend.join(" | ").contains("epochs"), qPrintable(legend.join(" | ")));
         QCOMPARE(compare.earlyPlot()->graphCount(), 2);
-        QVERIFY(compare.charts().size() == 6);
+        QVERIFY(compare.charts().size() == 7);
+        // Order reliance against hidden size: the GRU point is its two runs' mean.
+        auto* reliance = compare.hiddenPlots().back();
+        QCOMPARE(reliance->objectName(), QString("order-reliance-vs-hidden"));
+        QVERIFY(gru->orderReliance.n == 2);
+        bool point = false;
+        for (int i = 0; i < reliance->graphCount(); ++i) {
+            const auto* data = reliance->graph(i)->data().data();
+            point = point || (data->size() == 1 && data->at(0)->value == gru->orderReliance.mean);
+        }
+        QVERIFY(point);
 
         const QString text = compare.comparePair(QString::fromStdString(gru->id),
                                                  QString::fromStdString(lstm->id));

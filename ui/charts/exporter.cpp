@@ -434,11 +434,16 @@ QString tableText(const QAbstractItemModel* model, TableFormat format, const QSt
         for (int c = 0; c < cols; ++c) {
             spec += right(c) ? 'r' : 'l';
         }
-        out += QStringLiteral("% needs \\usepackage{booktabs}\n\\begin{table}[htbp]\n\\centering\n");
+        out += QStringLiteral(
+            "% needs \\usepackage{booktabs} and \\usepackage{graphicx}\n\\begin{table}[htbp]\n"
+            "\\centering\n");
         if (!caption.isEmpty()) {
             out += "\\caption{" + latexField(caption) + "}\n";
         }
-        out += QStringLiteral("\\small\n\\begin{tabular}{@{}%1@{}}\n\\toprule\n").arg(spec);
+        // Boxed first, and scaled down to the text width only when it would
+        // run into the margin (a per-class table with long class names).
+        out += QStringLiteral("\\small\n\\setbox0\\hbox{%\n\\begin{tabular}{@{}%1@{}}\n\\toprule\n")
+                   .arg(spec);
         QStringList fields;
         for (int c = 0; c < cols; ++c) {
             fields << latexField(header(c));
@@ -451,7 +456,10 @@ QString tableText(const QAbstractItemModel* model, TableFormat format, const QSt
             }
             out += fields.join(" & ") + " \\\\\n";
         }
-        out += "\\bottomrule\n\\end{tabular}\n\\end{table}\n";
+        out +=
+            "\\bottomrule\n\\end{tabular}}%\n"
+            "\\ifdim\\wd0>\\linewidth\\resizebox{\\linewidth}{!}{\\box0}\\else\\box0\\fi\n"
+            "\\end{table}\n";
     }
     return out;
 }

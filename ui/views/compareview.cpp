@@ -63,6 +63,9 @@ protected:
     }
 };
 
+// Index of the order-reliance chart among the hidden-size charts.
+constexpr int kRelianceChart = 4;
+
 void setHiddenAxis(QCustomPlot* plot) {
     plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
     // The sizes a sweep uses; the layout drops every other one where they crowd.
@@ -102,16 +105,16 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
         QString title, y;
         bool logY;
     } specs[] = {
-        {"accuracy-vs-hidden",
-         tr("Test accuracy by hidden size (mean, 95% CI)"), tr("accuracy"),
+        {"accuracy-vs-hidden", tr("Test accuracy by hidden size (mean, 95% CI)"), tr("accuracy"),
          false},
-        {"macro-f1-vs-hidden",
-         tr("Test macro F1 by hidden size (mean, 95% CI)"), tr("macro F1"),
+        {"macro-f1-vs-hidden", tr("Test macro F1 by hidden size (mean, 95% CI)"), tr("macro F1"),
          false},
-        {"params-vs-hidden", tr("Parameters by hidden size"),
-         tr("parameters (count)"), true},
-        {"time-vs-hidden", tr("Training time by hidden size"),
-         tr("training time (s)"), true},
+        {"params-vs-hidden", tr("Parameters by hidden size"), tr("parameters (count)"), true},
+        {"time-vs-hidden", tr("Training time by hidden size"), tr("training time (s)"), true},
+        // Does the model read time: accuracy lost when the test clips'
+        // frames are shuffled (mean_pool: 0 by construction).
+        {"order-reliance-vs-hidden", tr("Order reliance by hidden size (mean, 95% CI)"),
+         tr("accuracy − shuffled accuracy"), false},
     };
     auto* grid = new QWidget(this);
     auto* gridLayout = new QGridLayout(grid);
@@ -424,6 +427,9 @@ void CompareView::rebuildHiddenCharts() {
             auto* plot = mHiddenPlots[chart];
             // Measured: filled markers; the study's rows: hollow ones on a thin
             // line, with one legend entry for all of them (added below).
+            if (s.reference && chart == kRelianceChart) {
+                continue;  // the study measured no order reliance
+            }
             auto* g = addArchGraph(plot, name, s.arch, s.reference);
             if (s.reference) {
                 g->removeFromLegend();
@@ -433,8 +439,9 @@ void CompareView::rebuildHiddenCharts() {
                 const Stat& stat = chart == 0   ? row->accuracy
                                    : chart == 1 ? row->macroF1
                                    : chart == 2 ? row->params
-                                                : row->trainSeconds;
-                if (stat.n == 0 || (chart >= 2 && stat.mean <= 0)) {
+                                   : chart == 3 ? row->trainSeconds
+                                                : row->orderReliance;
+                if (stat.n == 0 || ((chart == 2 || chart == 3) && stat.mean <= 0)) {
                     continue;
                 }
                 x << row->hidden;
@@ -442,7 +449,8 @@ void CompareView::rebuildHiddenCharts() {
                 err << (stat.ciLow && stat.ciHigh ? (*stat.ciHigh - *stat.ciLow) / 2.0 : 0.0);
             }
             g->setData(x, y);
-            if (chart < 2 && std::any_of(err.begin(), err.end(), [](double e) { return e > 0; })) {
+            const bool interval = chart < 2 || chart == kRelianceChart;
+            if (interval && std::any_of(err.begin(), err.end(), [](double e) { return e > 0; })) {
                 auto* bars = new QCPErrorBars(plot->xAxis, plot->yAxis);
                 bars->setDataPlottable(g);
                 bars->setData(err);
@@ -454,6 +462,9 @@ void CompareView::rebuildHiddenCharts() {
     const bool anyReference = std::any_of(report.rows.begin(), report.rows.end(),
                                           [](const ReportRow& r) { return r.reference; });
     for (int chart = 0; chart < mHiddenPlots.size() && anyReference; ++chart) {
+        if (chart == kRelianceChart) {
+            continue;  // the study measured no order reliance
+        }
         // A graph without data: the legend's key for the study's rows.
         auto* key = mHiddenPlots[chart]->addGraph();
         key->setName(tr("the study (hollow)"));
@@ -476,6 +487,11 @@ void CompareView::rebuildHiddenCharts() {
         plot->xAxis->setRange(std::max(1.0, xr.lower / 1.4), xr.upper * 1.4);
         if (chart < 2) {
             plot->yAxis->setRange(0, 1.02);
+        } else if (chart == kRelianceChart) {
+            // 0 always in view: where order-blind rows lie; a negative
+            // reliance (better shuffled) is possible and shown.
+            const auto yr = plot->yAxis->range();
+            plot->yAxis->setRange(std::min(-0.05, yr.lower - 0.05), std::max(0.1, yr.upper + 0.05));
         } else if (plot->graphCount() > 0) {
             // Whole decades, so the log axis is labelled 10, 100, 1000.
             const auto yr = plot->yAxis->range();

@@ -1,5 +1,6 @@
 // Runs side by side: overlaid per-epoch curves (RunStore::epochs), and
-// accuracy, macro F1, parameters and training time against hidden size, one
+// accuracy, macro F1, parameters, training time and order reliance (accuracy
+// lost with the frames shuffled) against hidden size, one
 // series per configuration row (the study's published rows dashed beside
 // them; accuracy and F1 with 95% t intervals as error bars), each row's
 // early-classification curve, the rows with the runs behind them, and a
@@ -44,7 +45,7 @@ public:
     const Report& report() const { return mData->report; }
 
     QCustomPlot* curvesPlot() const { return mCurves; }
-    // accuracy, macro F1, parameters, training time (in that order).
+    // accuracy, macro F1, parameters, training time, order reliance (in that order).
     QList<QCustomPlot*> hiddenPlots() const { return mHiddenPlots; }
     // Accuracy against the fraction of each test clip seen, one curve per row.
     QCustomPlot* earlyPlot() const { return mEarly; }

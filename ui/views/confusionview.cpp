@@ -136,10 +136,11 @@ ConfusionView::ConfusionView(StoreSession* session, QWidget* parent)
     mPlot->yAxis->setTicker(mYTicks);
     mPlot->yAxis->setRangeReversed(true);
 
-    mClassTable = makeTable(
-        this,
-        {tr("Class"), tr("Support"), tr("Predicted"), tr("Precision"), tr("Recall"), tr("F1")},
-        "per-class-metrics", [this] { return classTableCaption(); });
+    mClassTable = makeTable(this,
+                            {tr("Class"), tr("Support"), tr("Predicted"), tr("Precision"),
+                             // Short: exported at a paper's text width; the caption says them.
+                             tr("Recall"), tr("F1"), tr("Shuffled"), tr("Reliance")},
+                            "per-class-metrics", [this] { return classTableCaption(); });
     mClipsTitle = new QLabel(tr("Click a cell to list its clips."), this);
     mClips =
         makeTable(this, {tr("Clip"), tr("True"), tr("Predicted"), tr("Confidence")}, "cell-clips");
@@ -206,6 +207,7 @@ void ConfusionView::load() {
     mClasses.clear();
     mConfusion.clear();
     mMetrics.clear();
+    mOrder.reset();
     mPredictions.clear();
     mTruth = mPredicted = -1;
     mClips->setRowCount(0);
@@ -217,13 +219,15 @@ void ConfusionView::load() {
             mConfusion = mSession->store()->confusion(mRunId);
             mMetrics = mSession->store()->classMetrics(mRunId);
             mPredictions = mSession->store()->predictions(mRunId);
+            mOrder = mSession->store()->orderDiagnostics(mRunId);
         } catch (const std::exception& e) {
             mSummary->setText(qs(e.what()));
         }
-        mSummary->setText(tr("accuracy %1 · macro F1 %2 · %3 test clips · %4")
+        mSummary->setText(tr("accuracy %1 · macro F1 %2 · %3 test clips · %4 · order reliance %5")
                               .arg(formatOptional(run->accuracy), formatOptional(run->macroF1))
                               .arg(run->testCount.value_or(0))
-                              .arg(backboneLabel(*run)));
+                              .arg(backboneLabel(*run))
+                              .arg(formatOptional(run->orderReliance)));
     } else {
         mSummary->setText(tr("No completed run selected."));
     }
@@ -408,7 +412,8 @@ QString ConfusionView::classTableCaption() const {
     if (!run) {
         return tr("Per-class precision, recall and F1");
     }
-    return tr("Per-class precision, recall and F1 of run %1 (%2 h%3, %4; test accuracy %5)")
+    return tr("Per-class precision, recall and F1 of run %1 (%2 h%3, %4; test accuracy %5); "
+              "shuffled: recall with each clip's frames shuffled; reliance: recall minus it")
         .arg(run->id)
         .arg(runTypeLabel(*run))
         .arg(run->hidden)
@@ -434,6 +439,15 @@ void ConfusionView::fillClassTable() {
         mClassTable->setItem(i, 3, opt(m.metrics.precision));
         mClassTable->setItem(i, 4, opt(m.metrics.recall));
         mClassTable->setItem(i, 5, opt(m.metrics.f1));
+        // Which classes need order: recall lost when the frames are shuffled.
+        const ClassOrder* order = nullptr;
+        if (mOrder) {
+            for (const auto& c : mOrder->perClass) {
+                order = c.index == m.index ? &c : order;
+            }
+        }
+        mClassTable->setItem(i, 6, opt(order ? order->shuffledRecall : std::nullopt));
+        mClassTable->setItem(i, 7, opt(order ? order->reliance() : std::nullopt));
     }
     mClassTable->resizeColumnsToContents();
 }

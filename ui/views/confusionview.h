@@ -74,6 +74,7 @@ private:
     std::vector<std::vector<std::int64_t>> mConfusion;
     std::vector<std::vector<double>> mValues;  // as drawn [truth][predicted]
     std::vector<ClassMetricsRecord> mMetrics;
+    std::optional<OrderDiagnostics> mOrder;  // empty for runs stored without it
     std::vector<ClipPrediction> mPredictions;
     int mTruth = -1;
     int mPredicted = -1;

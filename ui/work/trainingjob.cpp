@@ -6,6 +6,7 @@
 #include "vidrnn/experiment.h"
 #include "vidrnn/models.h"
 #include "vidrnn/sweep.h"
+#include "vidrnn/provenance.h"
 #include "work/background.h"
 
 namespace vidrnn::ui {
@@ -84,6 +85,8 @@ void TrainingJob::work() {
             throw DatasetError(dataset->root, "no usable clips");
         }
         store = std::make_unique<RunStore>(RunStore::open(ss(mSpec.storePath)));
+        // Runs trained here record the Qt of the workbench in their provenance.
+        setProvenanceQt(qVersion());
         sweepId = openSweep(*store, *dataset);
 
         int currentCell = -1;

@@ -30,6 +30,9 @@ struct PairedComparison {
     std::vector<std::pair<int, int>> pairs;                    // matched (fold, seed)
     std::vector<std::pair<std::int64_t, std::int64_t>> runs;  // run ids (A, B) per pair
     PairedMetric accuracy, macroF1;
+    // Order reliance (accuracy - shuffled accuracy) on the pairs where both
+    // runs have it (none for runs stored before schema 8); not Holm-adjusted.
+    PairedMetric orderReliance;
     // Why there is no test ("3 matched (fold, seed) pairs; a paired test needs
     // at least 5"); "" when there is one.
     std::string noTest;

@@ -104,6 +104,27 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
                                const std::atomic<bool>& stop,
                                std::optional<std::int64_t> sweepId = std::nullopt);
 
+// What a rerun may change on purpose (to find what changes a result); by
+// default nothing: the run's own threads (as it really ran) and precision.
+struct RerunOptions {
+    int threads = 0;        // > 0: this many LibTorch threads instead
+    std::string precision;  // fp32 | bf16: instead of the run's
+};
+
+// The settings to train `run` again: its stored config with the threads it
+// really ran with (its provenance; the config's own where that is unknown)
+// and the precision it computed in, unless options say otherwise.
+TrainConfig rerunConfig(const RunRecord& run, const RerunOptions& options = {});
+
+// Trains a completed run again from its stored record into a new run (noted
+// "rerun of run N"). Refuses with ConfigError naming the reason before any
+// training when the run is not a completed trained run, its data set cannot
+// be scanned, its fingerprint was not stored (runs before schema 7) or no
+// longer matches the data, or the backbone's weights are not the same.
+ExperimentResult rerunExperiment(RunStore& store, std::int64_t runId, const RerunOptions& options,
+                                 const ExperimentCallbacks& callbacks,
+                                 const std::atomic<bool>& stop);
+
 // The study's grid (lstm, gru, deep_lstm, convlstm at 64/128/256/512) plus
 // bilstm and mean_pool at the same sizes.
 std::vector<std::string> defaultSweepArchs();

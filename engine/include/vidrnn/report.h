@@ -37,6 +37,7 @@ struct ReportMember {
     std::int64_t runId = 0;
     std::optional<int> fold, seed;
     std::optional<double> accuracy, macroF1;
+    std::optional<double> orderReliance;
 };
 
 // The settings that define a run's row, every one but fold and seed, as
@@ -70,6 +71,12 @@ struct ReportRow {
     // row's values ("epochs 15, lr 0.001"); "" when all rows agree.
     std::string differs;
     Stat params, trainSeconds, accuracy, macroF1;
+    // Accuracy - shuffled accuracy (vidrnn/orderdiag.h) over the runs that
+    // have it (none stored before schema 8).
+    Stat orderReliance;
+    // Distinct builds and CPUs of the row's runs (provenance; "unknown" for
+    // runs stored without it). More than one of either is noted.
+    std::vector<std::string> builds, cpus;
     // Indices into Report::notes of the caveats that apply to this row (LaTeX
     // marks them as footnotes on the row).
     std::vector<std::size_t> notes;

@@ -25,6 +25,8 @@
 #include "vidrnn/config.h"
 #include "vidrnn/earlycurve.h"
 #include "vidrnn/metrics.h"
+#include "vidrnn/orderdiag.h"
+#include "vidrnn/provenance.h"
 
 namespace vidrnn {
 
@@ -68,6 +70,7 @@ struct RunMeta {
     std::optional<std::int64_t> sweepId;
     std::string checkpoint;  // where the weights will be saved
     std::string note;
+    Provenance provenance;  // build, libraries, machine, threads of this run
 };
 
 struct RunRecord {
@@ -111,6 +114,13 @@ struct RunRecord {
     // sha256 of the checkpoint as its run wrote it (schema 8); "" for runs
     // stored before, whose checkpoint is loaded only from a path the user names.
     std::string checkpointSha256;
+    // Empty fields are unknown (runs stored before schema 8, reference rows).
+    Provenance provenance;
+    // Order diagnostics (vidrnn/orderdiag.h): empty for runs stored before
+    // schema 8, reference rows and runs not completed.
+    std::optional<double> reversedAccuracy, reversedMacroF1, shuffledAccuracy, shuffledMacroF1;
+    std::optional<double> orderReliance;  // accuracy - shuffled accuracy
+    std::optional<double> orderSeconds;   // what the two extra test passes took
 };
 
 struct EpochRecord {
@@ -146,6 +156,7 @@ struct RunResult {
     std::vector<EarlyPoint> earlyCurve;  // accuracy vs fraction of the clip seen
     std::string checkpoint;  // "" keeps the value given to createRun
     std::string checkpointSha256;  // of the checkpoint's bytes as written; "" = none
+    std::optional<OrderDiagnostics> order;  // the test clips reversed and shuffled
 };
 
 struct RunFilter {
@@ -370,6 +381,9 @@ public:
     std::vector<ClipPrediction> predictions(std::int64_t id) const;
     // Empty for runs stored without one (before schema 6, or not completed).
     std::vector<EarlyPoint> earlyCurve(std::int64_t id) const;
+    // The run's order diagnostics with their per-class recalls; empty for
+    // runs stored without them (before schema 8, or not completed).
+    std::optional<OrderDiagnostics> orderDiagnostics(std::int64_t id) const;
 
     // --- sweeps
     std::int64_t createSweep(const std::string& specJson, const std::string& dataset);

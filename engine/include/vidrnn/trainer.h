@@ -53,6 +53,8 @@ struct TrainOutcome {
     // Test accuracy having seen the first k of T frames (k = 1..T); empty for
     // bilstm, whose every step has also read the frames after it.
     std::vector<EarlyPoint> earlyCurve;
+    // The test clips again with their frames reversed and shuffled.
+    OrderDiagnostics order;
     std::vector<EpochRecord> epochs;
     std::string checkpointSha256;  // of the checkpoint written; "" when none was
 };

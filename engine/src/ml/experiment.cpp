@@ -9,6 +9,7 @@
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 #include "vidrnn/precision.h"
+#include "vidrnn/provenance.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
 #include "vidrnn/sweep.h"
@@ -170,6 +171,7 @@ RunResult resultOf(const TrainOutcome& outcome, const ExtractSummary& features,
     rr.earlyCurve = outcome.earlyCurve;
     rr.checkpoint = checkpoint;
     rr.checkpointSha256 = outcome.checkpointSha256;
+    rr.order = outcome.order;
     return rr;
 }
 
@@ -225,6 +227,9 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
     meta.params =
         modelParameters(config, features.backbone, static_cast<int>(dataset.classes.size()));
     meta.sweepId = sweepId;
+    // Threads as train() will set them (configureThreads is idempotent).
+    configureThreads(config.threads);
+    meta.provenance = currentProvenance(meta.device, meta.precision);
 
     if (sweepId) {
         return attemptCell(
@@ -274,6 +279,70 @@ ExperimentResult runExperiment(RunStore& store, const TrainConfig& config, const
     }
     store.completeRun(result.runId, resultOf(result.outcome, features, checkpoint));
     result.status = RunStatus::Completed;
+    return result;
+}
+
+TrainConfig rerunConfig(const RunRecord& run, const RerunOptions& options) {
+    TrainConfig config = run.configJson.empty() ? run.config : trainConfigFromJson(run.configJson);
+    // The threads it ran with, not "all cores" of whatever machine reruns it.
+    if (options.threads > 0) {
+        config.threads = options.threads;
+    } else if (!run.provenance.threads.empty()) {
+        config.threads = std::stoi(run.provenance.threads);
+    }
+    if (!options.precision.empty()) {
+        config.precision = options.precision;
+    } else if (!run.precision.empty()) {
+        config.precision = run.precision;
+    }
+    return config;
+}
+
+ExperimentResult rerunExperiment(RunStore& store, std::int64_t runId, const RerunOptions& options,
+                                 const ExperimentCallbacks& callbacks,
+                                 const std::atomic<bool>& stop) {
+    const std::string which = "cannot rerun run " + std::to_string(runId) + ": ";
+    const auto run = store.getRun(runId);
+    if (!run) {
+        throw ConfigError(which + "there is no such run in " + store.path());
+    }
+    if (run->kind != RunKind::Trained || run->status != RunStatus::Completed) {
+        throw ConfigError(which + "it is " + toString(run->status) +
+                          "; only a completed trained run has results to compare");
+    }
+    if (run->datasetFingerprint.empty()) {
+        throw ConfigError(which +
+                          "it was stored without its data set's fingerprint (before "
+                          "schema 7), so nothing can tell whether " +
+                          run->config.dataset + " still holds the same clips");
+    }
+    const TrainConfig config = rerunConfig(*run, options);
+    validate(config);
+    Dataset dataset;
+    try {
+        ScanOptions scan;
+        scan.probe = true;
+        scan.stop = &stop;
+        dataset = scanDataset(config.dataset, scan);
+    } catch (const Error& e) {
+        throw ConfigError(which + "its data set cannot be read: " + e.what());
+    }
+    const std::string now = datasetFingerprint(dataset);
+    if (now != run->datasetFingerprint) {
+        throw ConfigError(which + "the data set " + config.dataset +
+                          " no longer holds the clips it trained on (fingerprint " + now +
+                          ", the run's " + run->datasetFingerprint + ")");
+    }
+    auto features = featuresFor(dataset, config, callbacks, stop);
+    if (features.cancelled) {
+        throw Error("feature extraction cancelled");
+    }
+    if (features.backbone.identity != run->backboneId) {
+        throw ConfigError(which + "the backbone " + config.backbone + " has other weights now (" +
+                          features.backbone.identity + ", the run's " + run->backboneId + ")");
+    }
+    auto result = runExperiment(store, config, dataset, features, callbacks, stop);
+    store.annotate(result.runId, "rerun of run " + std::to_string(runId));
     return result;
 }
 

@@ -3,11 +3,12 @@
 #include <sqlite3.h>
 
 #include <ATen/Parallel.h>
-#include <opencv2/core/utility.hpp>
+#include <ATen/Version.h>
 #include <torch/cuda.h>
 #include <torch/torch.h>
-#include <opencv2/core/version.hpp>
 #include <torch/version.h>
+#include <opencv2/core/utility.hpp>
+#include <opencv2/core/version.hpp>
 
 #include <dlfcn.h>
 #include <malloc.h>
@@ -19,10 +20,14 @@
 #include <fstream>
 #include <mutex>
 #include <regex>
+#include <set>
+#include <sstream>
 #include <thread>
 
+#include "core/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/precision.h"
+#include "vidrnn/provenance.h"
 
 namespace vidrnn {
 
@@ -121,6 +126,83 @@ std::string cudaVersion() {
     return std::to_string(v / 1000) + "." + std::to_string(v % 1000 / 10);
 }
 
+// The value after `key` on the first line of /proc/cpuinfo that has it.
+std::string cpuinfoValue(const std::string& key) {
+    std::ifstream in("/proc/cpuinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.compare(0, key.size(), key) == 0) {
+            const auto colon = line.find(':');
+            return colon == std::string::npos ? std::string() : line.substr(colon + 2);
+        }
+    }
+    return {};
+}
+
+// Of the CPU features that change which kernels run (and so the last bits of
+// a result), those this CPU has; "" when /proc/cpuinfo cannot be read.
+std::string cpuFeatureFlags() {
+    const std::string flags = cpuinfoValue("flags");
+    if (flags.empty()) {
+        return {};
+    }
+    std::set<std::string> have;
+    std::istringstream words(flags);
+    for (std::string w; words >> w;) {
+        have.insert(w);
+    }
+    std::string out;
+    for (const char* f : {"avx2", "avx512f", "avx512_bf16", "amx_tile", "amx_bf16"}) {
+        if (have.count(f)) {
+            out += (out.empty() ? "" : " ") + std::string(f);
+        }
+    }
+    return out.empty() ? "none" : out;
+}
+
+// What LibTorch's dispatcher chose for this CPU ("CPU capability usage:
+// AVX2" in its configuration summary; the function behind it is not
+// exported).
+std::string dispatchedIsa() {
+    const std::string config = at::show_config();
+    const std::string key = "CPU capability usage: ";
+    const auto at = config.find(key);
+    if (at == std::string::npos) {
+        return {};
+    }
+    const auto end = config.find('\n', at);
+    return config.substr(at + key.size(), end == std::string::npos ? end : end - at - key.size());
+}
+
+// The GPU's name from the CUDA driver, looked up at run time: the engine is
+// built against a LibTorch that may have no CUDA headers at all.
+std::string gpuName(const std::string& device) {
+    if (device.rfind("cuda", 0) != 0) {
+        return "none";
+    }
+    void* cuda = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+    if (!cuda) {
+        return {};
+    }
+    using Init = int (*)(unsigned);
+    using Get = int (*)(int*, int);
+    using Name = int (*)(char*, int, int);
+    auto* init = reinterpret_cast<Init>(dlsym(cuda, "cuInit"));
+    auto* get = reinterpret_cast<Get>(dlsym(cuda, "cuDeviceGet"));
+    auto* name = reinterpret_cast<Name>(dlsym(cuda, "cuDeviceGetName"));
+    const auto colon = device.find(':');
+    const int index = colon == std::string::npos ? 0 : std::stoi(device.substr(colon + 1));
+    char text[256] = {};
+    int handle = 0;
+    std::string out;
+    if (init && get && name && init(0) == 0 && get(&handle, index) == 0 &&
+        name(text, sizeof text - 1, handle) == 0) {
+        out = text;
+    }
+    dlclose(cuda);
+    return out;
+}
+
 }  // namespace
 
 int allottedCores() {
@@ -141,6 +223,30 @@ int allottedCores() {
         cores = std::min(cores, slurm);
     }
     return cores;
+}
+
+Provenance currentProvenance(const std::string& device, const std::string& precision) {
+    Provenance p;
+#ifdef VIDRNN_VERSION
+    p.version = VIDRNN_VERSION;
+#endif
+    p.commit = buildCommit();
+    p.modified = buildModified();
+    p.libtorch = TORCH_VERSION;
+    p.opencv = CV_VERSION;
+    p.qt = provenanceQt();
+    p.sqlite = sqlite3_libversion();
+    p.blas = loadedBlas();
+    p.onednn = at::hasMKLDNN() ? at::get_mkldnn_version() : "none";
+    p.isa = dispatchedIsa();
+    p.cpu = cpuinfoValue("model name");
+    p.cpuFlags = cpuFeatureFlags();
+    p.threads = std::to_string(at::get_num_threads());
+    p.device = device;
+    p.gpu = gpuName(device);
+    p.precision = precision;
+    p.host = util::hostName();
+    return p;
 }
 
 void configureAllocator() {

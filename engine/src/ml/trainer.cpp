@@ -4,11 +4,12 @@
 #include <cmath>
 #include <filesystem>
 
+#include "core/util.h"
 #include "ml/checkpoint.h"
 #include "ml/featurecache.h"
-#include "core/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
+#include "vidrnn/orderdiag.h"
 #include "vidrnn/precision.h"
 #include "vidrnn/runtime.h"
 
@@ -118,6 +119,37 @@ torch::Tensor normalise(const torch::Tensor& x, const torch::Tensor& mean, const
     return (x - mean.view({1, 1, -1})) / std.view({1, 1, -1});
 }
 
+// The frame order a test pass sees (order diagnostics, vidrnn/orderdiag.h).
+enum class FrameOrder { InOrder, Reversed, Shuffled };
+
+// The clips of a batch with their valid frames reversed or shuffled; the
+// padding after a clip's length stays where the model ignores it.
+torch::Tensor reorderFrames(const torch::Tensor& x, const torch::Tensor& lengths, FrameOrder order,
+                            std::int64_t seed, const std::vector<std::string>& clips) {
+    if (order == FrameOrder::InOrder) {
+        return x;
+    }
+    const auto steps = x.size(1);
+    std::vector<torch::Tensor> reordered;
+    for (std::int64_t k = 0; k < x.size(0); ++k) {
+        const int length = static_cast<int>(lengths[k].item<int64_t>());
+        std::vector<int> frames =
+            order == FrameOrder::Reversed
+                ? std::vector<int>()
+                : shuffledFrameOrder(length, seed, clips[static_cast<std::size_t>(k)]);
+        if (order == FrameOrder::Reversed) {
+            for (int t = length - 1; t >= 0; --t) {
+                frames.push_back(t);
+            }
+        }
+        for (auto t = static_cast<int>(frames.size()); t < steps; ++t) {
+            frames.push_back(t);
+        }
+        reordered.push_back(x[k].index_select(0, torch::tensor(frames, torch::kLong)));
+    }
+    return torch::stack(reordered);
+}
+
 struct EvalResult {
     double loss = 0;
     Evaluation eval;
@@ -127,7 +159,8 @@ struct EvalResult {
 
 EvalResult evaluateSplit(const nn::ClipClassifier& model, const SplitFeatures& data, int batch,
                          const torch::Tensor& mean, const torch::Tensor& std,
-                         const torch::Device& device, int numClasses, bool keepPredictions) {
+                         const torch::Device& device, int numClasses, bool keepPredictions,
+                         FrameOrder order = FrameOrder::InOrder, std::int64_t seed = 0) {
     EvalResult r;
     torch::NoGradGuard guard;
     model->eval();
@@ -139,6 +172,13 @@ EvalResult evaluateSplit(const nn::ClipClassifier& model, const SplitFeatures& d
             pos.push_back(static_cast<int>(i));
         }
         auto b = data.batch(pos);
+        if (order != FrameOrder::InOrder) {
+            std::vector<std::string> clips;
+            for (int p : pos) {
+                clips.push_back(data.clip(static_cast<std::size_t>(p)).path);
+            }
+            b.x = reorderFrames(b.x, b.lengths, order, seed, clips);
+        }
         // mean and std live on the device: normalise there, after one copy.
         auto x = normalise(b.x.to(device), mean, std);
         auto output = model->forward(x, b.lengths);
@@ -375,6 +415,15 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     if (config.arch != "bilstm") {
         out.earlyCurve = earlyClassificationCurve(t.steps, config.frames);
     }
+    // Does it read time? The same weights on the same (already loaded) test
+    // clips with their frames reversed, then shuffled.
+    const auto orderStart = Clock::now();
+    const auto reversed = evaluateSplit(model, test, config.batch, meanDev, stdDev, device,
+                                        numClasses, false, FrameOrder::Reversed, config.seed);
+    const auto shuffled = evaluateSplit(model, test, config.batch, meanDev, stdDev, device,
+                                        numClasses, false, FrameOrder::Shuffled, config.seed);
+    out.order = orderDiagnostics(out.test, reversed.eval, shuffled.eval);
+    out.order.seconds = util::secondsSince(orderStart);
     if (!checkpointPath.empty()) {
         CheckpointMeta meta;
         meta.config = config;

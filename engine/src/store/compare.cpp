@@ -115,6 +115,17 @@ std::string asText(const std::vector<PairedComparison>& all, bool markdown) {
     }
     if (all.empty())
         out << "(no two rows share a (fold, seed))\n";
+    // Order reliance below the table: the table keeps the study's two metrics.
+    bool reliance = false;
+    for (const PairedComparison& c : all) {
+        if (c.orderReliance.mean.n > 0) {
+            out << (reliance ? "" : "\n") << (markdown ? "- " : "") << c.rowA << " vs " << c.rowB
+                << ": Δ order reliance " << meanCell(c.orderReliance.mean) << ", p Wilcoxon "
+                << pValue(c.orderReliance.wilcoxon) << ", p flip "
+                << pValue(c.orderReliance.signFlip) << '\n';
+            reliance = true;
+        }
+    }
     out << '\n';
     for (const std::string& note : kNotes)
         out << (markdown ? "- " : "* ") << note << '\n';
@@ -182,7 +193,8 @@ std::string asJson(const std::vector<PairedComparison>& all) {
                         {"pairs", pairs},
                         {"no_test", c.noTest.empty() ? nlohmann::json() : nlohmann::json(c.noTest)},
                         {"accuracy", metricJson(c.accuracy)},
-                        {"macro_f1", metricJson(c.macroF1)}});
+                        {"macro_f1", metricJson(c.macroF1)},
+                        {"order_reliance", metricJson(c.orderReliance)}});
     }
     return util::jsonText(nlohmann::json{{"comparisons", list}, {"notes", kNotes}}, 2) + "\n";
 }
@@ -236,7 +248,7 @@ PairedComparison comparePaired(const ReportRow& a, const ReportRow& b) {
         if (m.fold && m.seed)
             bySlot[{*m.fold, *m.seed}] = &m;
     }
-    std::vector<double> accuracy, f1;
+    std::vector<double> accuracy, f1, reliance;
     std::vector<const ReportMember*> ordered;
     for (const ReportMember& m : a.members)
         ordered.push_back(&m);
@@ -256,6 +268,9 @@ PairedComparison comparePaired(const ReportRow& a, const ReportRow& b) {
         c.runs.push_back({m->runId, other.runId});
         accuracy.push_back(*m->accuracy - *other.accuracy);
         f1.push_back(*m->macroF1 - *other.macroF1);
+        if (m->orderReliance && other.orderReliance) {
+            reliance.push_back(*m->orderReliance - *other.orderReliance);
+        }
     }
     const int n = static_cast<int>(c.pairs.size());
     const bool test = n >= kMinPairsForTest;
@@ -265,6 +280,8 @@ PairedComparison comparePaired(const ReportRow& a, const ReportRow& b) {
     }
     c.accuracy = measure(std::move(accuracy), test);
     c.macroF1 = measure(std::move(f1), test);
+    const bool relianceTest = static_cast<int>(reliance.size()) >= kMinPairsForTest;
+    c.orderReliance = measure(std::move(reliance), relianceTest);
     return c;
 }
 

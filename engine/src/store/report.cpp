@@ -11,6 +11,7 @@
 #include "vidrnn/errors.h"
 #include "vidrnn/features.h"
 #include "vidrnn/models.h"
+#include "vidrnn/provenance.h"
 #include "vidrnn/report.h"
 
 namespace vidrnn {
@@ -163,6 +164,15 @@ void addNotes(Report& report) {
     };
     report.notes.push_back(
         "95% CI: the t interval of the mean over the row's n runs (mean ± t(0.975, n-1)·sd/√n).");
+    report.notes.push_back(
+        "order reliance: accuracy minus the accuracy on the same test clips with their frames "
+        "shuffled (a fixed permutation per clip from the run's seed): what the model gets "
+        "right only because the frames came in order. mean_pool is blind to order (0 by "
+        "construction); runs stored before order diagnostics have none.");
+    caveat([](const ReportRow& r) { return r.builds.size() > 1 || r.cpus.size() > 1; },
+           "mixed provenance: the row's runs come from different builds of vidrnn or different "
+           "CPUs (or some have no provenance recorded), which changes the last bits of every "
+           "number; vidrnn runs show ID lists each run's.");
     caveat([](const ReportRow& r) { return r.reference; },
            "reference (report): the study's published numbers, a single run each; training "
            "times from the author's machine; split not stated.");
@@ -305,6 +315,8 @@ struct ReportBuilder::Member {
     std::optional<int> fold, seed;
     std::int64_t params = 0;
     std::optional<double> trainSeconds, accuracy, macroF1;
+    std::optional<double> orderReliance;
+    std::string build, cpu;  // identities from the provenance, "unknown" without
 };
 
 struct ReportBuilder::Impl {
@@ -336,8 +348,11 @@ void ReportBuilder::add(const RunRecord& run) {
         it->second.first.classNames.clear();
         it->second.first.configJson.clear();
     }
+    auto known = [](const std::string& id) { return id.empty() ? std::string("unknown") : id; };
     it->second.members.push_back(Member{run.id, run.createdAt, run.fold, run.seed, run.params,
-                                        run.trainSeconds, run.accuracy, run.macroF1});
+                                        run.trainSeconds, run.accuracy, run.macroF1,
+                                        run.orderReliance, known(buildIdentity(run.provenance)),
+                                        known(cpuIdentity(run.provenance))});
 }
 
 Report ReportBuilder::finish() {
@@ -379,10 +394,18 @@ Report ReportBuilder::finish() {
         std::sort(counted.begin(), counted.end(),
                   [](const Member* a, const Member* b) { return a->id < b->id; });
         std::sort(row.repeatIds.begin(), row.repeatIds.end());
-        std::vector<double> params, seconds, accuracy, f1;
+        std::vector<double> params, seconds, accuracy, f1, reliance;
+        std::set<std::string> builds, cpus;
         for (const Member* run : counted) {
             row.runIds.push_back(run->id);
-            row.members.push_back({run->id, run->fold, run->seed, run->accuracy, run->macroF1});
+            row.members.push_back(
+                {run->id, run->fold, run->seed, run->accuracy, run->macroF1, run->orderReliance});
+            if (run->orderReliance)
+                reliance.push_back(*run->orderReliance);
+            if (!row.reference) {
+                builds.insert(run->build);
+                cpus.insert(run->cpu);
+            }
             if (run->params > 0)
                 params.push_back(static_cast<double>(run->params));
             if (run->trainSeconds)
@@ -396,6 +419,9 @@ Report ReportBuilder::finish() {
         row.trainSeconds = summarize(seconds);
         row.accuracy = summarize(accuracy);
         row.macroF1 = summarize(f1);
+        row.orderReliance = summarize(reliance);
+        row.builds.assign(builds.begin(), builds.end());
+        row.cpus.assign(cpus.begin(), cpus.end());
         report.rows.push_back(std::move(row));
     }
     mImpl->groups.clear();

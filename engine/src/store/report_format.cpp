@@ -50,11 +50,17 @@ struct Column {
 };
 
 // Adding a column to the tables is one line here.
-// "[0.70, 0.88]": the 95% t interval of the mean accuracy; "-" below 2 runs.
-std::string accuracyInterval(const ReportRow& r) {
-    if (!r.accuracy.ciLow || !r.accuracy.ciHigh)
+// "[0.70, 0.88]": the 95% t interval of a mean; "-" below 2 runs.
+std::string interval(const Stat& s) {
+    if (!s.ciLow || !s.ciHigh)
         return "-";
-    return "[" + fixed(*r.accuracy.ciLow, 3) + ", " + fixed(*r.accuracy.ciHigh, 3) + "]";
+    return "[" + fixed(*s.ciLow, 3) + ", " + fixed(*s.ciHigh, 3) + "]";
+}
+std::string accuracyInterval(const ReportRow& r) {
+    return interval(r.accuracy);
+}
+std::string relianceInterval(const ReportRow& r) {
+    return interval(r.orderReliance);
 }
 
 const std::vector<Column> kColumns{
@@ -65,9 +71,10 @@ const std::vector<Column> kColumns{
     {"training time (s)", "time (s)", Align::Right, nullptr, &ReportRow::trainSeconds, 2},
     {"accuracy", "accuracy", Align::Right, nullptr, &ReportRow::accuracy, 3},
     {"avg. F1", "avg.\\ F1", Align::Right, nullptr, &ReportRow::macroF1, 3},
-    {"n", "$n$", Align::Right,
-     [](const ReportRow& r) { return std::to_string(r.runIds.size()); }},
+    {"n", "$n$", Align::Right, [](const ReportRow& r) { return std::to_string(r.runIds.size()); }},
     {"accuracy 95% CI", "95\\% CI", Align::Right, accuracyInterval},
+    {"order reliance", "reliance", Align::Right, nullptr, &ReportRow::orderReliance, 3},
+    {"reliance 95% CI", nullptr, Align::Right, relianceInterval},
     {"protocol", nullptr, Align::Left, [](const ReportRow& r) { return r.protocolLabel(); }},
     {"backbone", nullptr, Align::Left, [](const ReportRow& r) { return r.backboneLabel(); }},
     {"precision", nullptr, Align::Left, [](const ReportRow& r) { return r.precisionLabel(); }},
@@ -243,7 +250,8 @@ std::string asCsv(const Report& report) {
     out << "row,type,arch,hidden,layers,protocol,leaking,backbone,pretrained,precision,source,n,"
            "params_mean,params_std,train_seconds_mean,train_seconds_std,accuracy_mean,"
            "accuracy_std,macro_f1_mean,macro_f1_std,accuracy_ci_low,accuracy_ci_high,"
-           "macro_f1_ci_low,macro_f1_ci_high,differs,run_ids,repeat_ids\n";
+           "macro_f1_ci_low,macro_f1_ci_high,differs,run_ids,repeat_ids,order_reliance_mean,"
+           "order_reliance_std,order_reliance_ci_low,order_reliance_ci_high\n";
     auto ci = [](const Stat& s) {
         return (s.ciLow ? csvNumber(*s.ciLow) : "") + "," + (s.ciHigh ? csvNumber(*s.ciHigh) : "");
     };
@@ -266,7 +274,8 @@ std::string asCsv(const Report& report) {
             << escapeCsv(r.sourceLabel()) << ',' << r.runIds.size() << ',' << stat(r.params) << ','
             << stat(r.trainSeconds) << ',' << stat(r.accuracy) << ',' << stat(r.macroF1) << ','
             << ci(r.accuracy) << ',' << ci(r.macroF1) << ',' << escapeCsv(r.differs) << ','
-            << ids(r.runIds) << ',' << ids(r.repeatIds) << '\n';
+            << ids(r.runIds) << ',' << ids(r.repeatIds) << ',' << stat(r.orderReliance) << ','
+            << ci(r.orderReliance) << '\n';
     }
     return out.str();
 }
@@ -416,7 +425,10 @@ std::string asJson(const Report& report) {
              {"params", statJson(r.params)},
              {"train_seconds", statJson(r.trainSeconds)},
              {"accuracy", statJson(r.accuracy)},
-             {"macro_f1", statJson(r.macroF1)}});
+             {"macro_f1", statJson(r.macroF1)},
+             {"order_reliance", statJson(r.orderReliance)},
+             {"builds", r.builds},
+             {"cpus", r.cpus}});
     }
     nlohmann::json doc{{"rows", rows}, {"notes", report.notes}};
     return util::jsonText(doc, 2) + "\n";

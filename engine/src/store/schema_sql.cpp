@@ -176,9 +176,28 @@ CREATE TABLE early_curve (
 
 // Version 8: the sha256 of the checkpoint each run wrote, so that a file
 // replaced in a shared checkpoint folder is never loaded as the run's (a
-// checkpoint can run code). Older runs keep NULL.
+// checkpoint can run code); and does the model read time, and can the number
+// be had again? Every run's order diagnostics (the test clips evaluated again
+// with their frames reversed and shuffled; order reliance = accuracy -
+// shuffled accuracy, also per class through the recall of each) and its
+// provenance (build, libraries, CPU, threads, device, precision, host: a JSON
+// object). Older runs keep NULL: shown as "unknown", never guessed.
 constexpr const char* kV8 = R"sql(
 ALTER TABLE runs ADD COLUMN checkpoint_sha256 TEXT;
+ALTER TABLE runs ADD COLUMN provenance TEXT;
+ALTER TABLE runs ADD COLUMN reversed_accuracy @REAL@;
+ALTER TABLE runs ADD COLUMN reversed_macro_f1 @REAL@;
+ALTER TABLE runs ADD COLUMN shuffled_accuracy @REAL@;
+ALTER TABLE runs ADD COLUMN shuffled_macro_f1 @REAL@;
+ALTER TABLE runs ADD COLUMN order_reliance @REAL@;
+ALTER TABLE runs ADD COLUMN order_seconds @REAL@;
+CREATE TABLE order_classes (
+    run_id @INT@ NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    class_index @INT@ NOT NULL,
+    reversed_recall @REAL@,
+    shuffled_recall @REAL@,
+    PRIMARY KEY (run_id, class_index)
+)@NOROWID@;
 )sql";
 
 std::string replaceAll(std::string text, const std::string& token, const std::string& with) {

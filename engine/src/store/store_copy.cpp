@@ -74,7 +74,14 @@ const std::vector<Column> kRunCopy{{"id", 'i'},
                                    {"attempts", 'i'},
                                    {"owner_job", 't'},
                                    {"dataset_fingerprint", 't'},
-                                   {"checkpoint_sha256", 't'}};
+                                   {"checkpoint_sha256", 't'},
+                                   {"provenance", 't'},
+                                   {"reversed_accuracy", 'r'},
+                                   {"reversed_macro_f1", 'r'},
+                                   {"shuffled_accuracy", 'r'},
+                                   {"shuffled_macro_f1", 'r'},
+                                   {"order_reliance", 'r'},
+                                   {"order_seconds", 'r'}};
 
 // The tables that hang off a run, each keyed by run_id first.
 const std::vector<std::pair<const char*, std::vector<Column>>> kRunParts{
@@ -107,6 +114,8 @@ const std::vector<std::pair<const char*, std::vector<Column>>> kRunParts{
       {"predicted", 'i'},
       {"probabilities", 't'}}},
     {"early_curve", {{"run_id", 'i'}, {"step", 'i'}, {"fraction", 'r'}, {"accuracy", 'r'}}},
+    {"order_classes",
+     {{"run_id", 'i'}, {"class_index", 'i'}, {"reversed_recall", 'r'}, {"shuffled_recall", 'r'}}},
 };
 
 std::string names(const std::vector<Column>& columns, std::size_t from = 0) {

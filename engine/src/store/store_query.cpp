@@ -24,6 +24,8 @@ enum Col {
     cMessage, cNote, cOwnerHost, cOwnerPid, cHeartbeat, cSweepId, cCheckpoint,
     cRequestedPrecision, cPrecision, cAttempts, cOwnerJob, cDatasetFingerprint,
     cCheckpointSha256,
+    cProvenance, cReversedAccuracy, cReversedMacroF1, cShuffledAccuracy, cShuffledMacroF1,
+    cOrderReliance, cOrderSeconds,
 };
 // clang-format on
 
@@ -35,7 +37,9 @@ const char* const kRunColumns =
     "device, params, backbone_id, pretrained, leaking, num_classes, class_names, "
     "train_seconds, extract_seconds, best_epoch, accuracy, macro_f1, test_count, "
     "message, note, owner_host, owner_pid, heartbeat_at, sweep_id, checkpoint, "
-    "requested_precision, precision, attempts, owner_job, dataset_fingerprint, checkpoint_sha256";
+    "requested_precision, precision, attempts, owner_job, dataset_fingerprint, checkpoint_sha256, "
+    "provenance, reversed_accuracy, reversed_macro_f1, shuffled_accuracy, shuffled_macro_f1, "
+    "order_reliance, order_seconds";
 
 RunStatus statusFromColumn(const std::string& name) {
     try {
@@ -131,6 +135,13 @@ RunRecord runFromRow(const Statement& st, bool config) {
     r.ownerJob = st.text(cOwnerJob);
     r.datasetFingerprint = st.text(cDatasetFingerprint);
     r.checkpointSha256 = st.text(cCheckpointSha256);
+    r.provenance = provenanceFromJson(st.text(cProvenance));
+    r.reversedAccuracy = st.optReal(cReversedAccuracy);
+    r.reversedMacroF1 = st.optReal(cReversedMacroF1);
+    r.shuffledAccuracy = st.optReal(cShuffledAccuracy);
+    r.shuffledMacroF1 = st.optReal(cShuffledMacroF1);
+    r.orderReliance = st.optReal(cOrderReliance);
+    r.orderSeconds = st.optReal(cOrderSeconds);
     return r;
 }
 
@@ -296,6 +307,40 @@ std::vector<EarlyPoint> RunStore::earlyCurve(std::int64_t id) const {
         out.push_back({st.real(0), st.real(1)});
     }
     return out;
+}
+
+std::optional<OrderDiagnostics> RunStore::orderDiagnostics(std::int64_t id) const {
+    store::Statement run(
+        *mImpl->db,
+        "SELECT accuracy, reversed_accuracy, reversed_macro_f1, "
+        "shuffled_accuracy, shuffled_macro_f1, order_seconds FROM runs WHERE id = ?");
+    run.bindAll(id);
+    if (!run.step() || run.isNull(0) || run.isNull(1) || run.isNull(3)) {
+        return std::nullopt;
+    }
+    OrderDiagnostics d;
+    d.accuracy = run.real(0);
+    d.reversedAccuracy = run.real(1);
+    d.reversedMacroF1 = run.isNull(2) ? 0.0 : run.real(2);
+    d.shuffledAccuracy = run.real(3);
+    d.shuffledMacroF1 = run.isNull(4) ? 0.0 : run.real(4);
+    d.seconds = run.isNull(5) ? 0.0 : run.real(5);
+    store::Statement st(*mImpl->db,
+                        "SELECT c.class_index, c.support, c.recall, o.reversed_recall, "
+                        "o.shuffled_recall FROM class_metrics c JOIN order_classes o "
+                        "ON o.run_id = c.run_id AND o.class_index = c.class_index "
+                        "WHERE c.run_id = ? ORDER BY c.class_index");
+    st.bindAll(id);
+    while (st.step()) {
+        ClassOrder c;
+        c.index = st.int32(0);
+        c.support = st.int64(1);
+        c.recall = st.optReal(2);
+        c.reversedRecall = st.optReal(3);
+        c.shuffledRecall = st.optReal(4);
+        d.perClass.push_back(c);
+    }
+    return d;
 }
 
 }  // namespace vidrnn

@@ -93,6 +93,27 @@ void insertEarlyCurve(store::Database& db, std::int64_t id, const std::vector<Ea
     }
 }
 
+void insertOrderClasses(store::Database& db, std::int64_t id,
+                        const std::optional<OrderDiagnostics>& order) {
+    if (!order) {
+        return;
+    }
+    store::Statement st(db,
+                        "INSERT INTO order_classes (run_id, class_index, reversed_recall, "
+                        "shuffled_recall) VALUES (?, ?, ?, ?)");
+    for (const ClassOrder& c : order->perClass) {
+        st.bindAll(id, c.index, c.reversedRecall, c.shuffledRecall);
+        st.run();
+        st.reset();
+    }
+}
+
+// Bound as one optional each, NULL for a run without diagnostics.
+std::optional<double> orderValue(const std::optional<OrderDiagnostics>& order,
+                                 double OrderDiagnostics::*member) {
+    return order ? std::optional<double>((*order).*member) : std::nullopt;
+}
+
 }  // namespace
 
 namespace store {
@@ -131,7 +152,8 @@ bool writeCompletion(Database& db, std::int64_t id, const RunResult& result,
         return false;
     }
     // A run completed twice (a re-evaluation) replaces its earlier results.
-    for (const char* table : {"class_metrics", "confusion", "predictions", "early_curve"}) {
+    for (const char* table :
+         {"class_metrics", "confusion", "predictions", "early_curve", "order_classes"}) {
         Statement del(db, std::string("DELETE FROM ") + table + " WHERE run_id = ?");
         del.bindAll(id);
         del.run();
@@ -140,6 +162,19 @@ bool writeCompletion(Database& db, std::int64_t id, const RunResult& result,
     insertConfusion(db, id, ev);
     insertPredictions(db, id, result.predictions);
     insertEarlyCurve(db, id, result.earlyCurve);
+    insertOrderClasses(db, id, result.order);
+    const auto& order = result.order;
+    Statement diag(db,
+                   "UPDATE runs SET reversed_accuracy = ?, reversed_macro_f1 = ?, "
+                   "shuffled_accuracy = ?, shuffled_macro_f1 = ?, order_reliance = ?, "
+                   "order_seconds = ? WHERE id = ?");
+    diag.bindAll(orderValue(order, &OrderDiagnostics::reversedAccuracy),
+                 orderValue(order, &OrderDiagnostics::reversedMacroF1),
+                 orderValue(order, &OrderDiagnostics::shuffledAccuracy),
+                 orderValue(order, &OrderDiagnostics::shuffledMacroF1),
+                 order ? std::optional<double>(order->reliance()) : std::nullopt,
+                 orderValue(order, &OrderDiagnostics::seconds), id);
+    diag.run();
     return true;
 }
 

@@ -23,7 +23,9 @@ constexpr const char* kRunWriteColumns =
     "precision, params, backbone_id, dataset_fingerprint, "
     "pretrained, leaking, num_classes, class_names, owner_host, owner_pid, owner_start, "
     "heartbeat_at, sweep_id, checkpoint, finished_at, train_seconds, extract_seconds, "
-    "best_epoch, accuracy, macro_f1, test_count, message, owner_job";
+    "best_epoch, accuracy, macro_f1, test_count, message, owner_job, provenance, "
+    "reversed_accuracy, reversed_macro_f1, shuffled_accuracy, shuffled_macro_f1, order_reliance, "
+    "order_seconds";
 
 int columnCount(const char* columns) {
     return 1 + static_cast<int>(
@@ -38,23 +40,28 @@ std::string placeholders(const char* columns) {
     return marks;
 }
 
+std::optional<std::string> optionalText(const std::string& text) {
+    return text.empty() ? std::nullopt : std::optional(text);
+}
+
 void bindRunColumns(Statement& st, const TrainConfig& c, const RunMeta& meta) {
     const std::string now = nowIso();
     const ProcessIdentity self = currentProcess();
     const bool running = meta.status == RunStatus::Running;
-    st.bindAll(running ? std::optional<std::string>(now) : std::nullopt,
-               std::string(toString(meta.status)), toJson(c), c.dataset, c.frames, c.imageSize,
-               c.backbone, c.cacheDir, c.split, c.fold, c.seed, c.arch, c.hidden,
-               effectiveLayers(c), c.layers, c.dropout, c.epochs, c.batch, c.lr, c.weightDecay,
-               c.gradClip, c.patience, c.device, c.threads, meta.device, c.precision,
-               meta.precision, meta.params, meta.backboneId,
-               meta.datasetFingerprint.empty() ? std::optional<std::string>()
-                                               : meta.datasetFingerprint,
-               meta.pretrained, c.split == "random",
-               static_cast<std::int64_t>(meta.classNames.size()), namesToJson(meta.classNames),
-               self.host, self.pid, self.start, now, meta.sweepId, meta.checkpoint, std::nullopt,
-               std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-               std::nullopt, self.job.empty() ? std::nullopt : std::optional(self.job));
+    st.bindAll(
+        running ? std::optional<std::string>(now) : std::nullopt,
+        std::string(toString(meta.status)), toJson(c), c.dataset, c.frames, c.imageSize, c.backbone,
+        c.cacheDir, c.split, c.fold, c.seed, c.arch, c.hidden, effectiveLayers(c), c.layers,
+        c.dropout, c.epochs, c.batch, c.lr, c.weightDecay, c.gradClip, c.patience, c.device,
+        c.threads, meta.device, c.precision, meta.precision, meta.params, meta.backboneId,
+        meta.datasetFingerprint.empty() ? std::optional<std::string>() : meta.datasetFingerprint,
+        meta.pretrained, c.split == "random", static_cast<std::int64_t>(meta.classNames.size()),
+        namesToJson(meta.classNames), self.host, self.pid, self.start, now, meta.sweepId,
+        meta.checkpoint, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+        std::nullopt, std::nullopt, std::nullopt,
+        self.job.empty() ? std::nullopt : std::optional(self.job),
+        optionalText(provenanceToJson(meta.provenance)), std::nullopt, std::nullopt, std::nullopt,
+        std::nullopt, std::nullopt, std::nullopt);
 }
 
 void checkNewStatus(RunStatus status) {
@@ -101,8 +108,8 @@ std::int64_t insertRun(Database& db, const TrainConfig& config, const RunMeta& m
 
 void resetRun(Database& db, std::int64_t id, const TrainConfig& config, const RunMeta& meta) {
     checkNewStatus(meta.status);
-    for (const char* table : {"epochs", "class_metrics", "confusion", "predictions",
-                              "early_curve"}) {
+    for (const char* table :
+         {"epochs", "class_metrics", "confusion", "predictions", "early_curve", "order_classes"}) {
         Statement del(db, std::string("DELETE FROM ") + table + " WHERE run_id = ?");
         del.bindAll(id);
         del.run();

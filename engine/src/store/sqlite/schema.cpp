@@ -89,7 +89,8 @@ const std::vector<Migration>& migrations() {
         {6, "claims of a cell, batch job of a run's owner", sharedSchemaSql(6, kSqliteTypes)},
         {7, "data set fingerprint of runs; early-classification curves",
          sharedSchemaSql(7, kSqliteTypes)},
-        {8, "sha256 of each run's checkpoint", sharedSchemaSql(8, kSqliteTypes)},
+        {8, "sha256 of each run's checkpoint; order diagnostics and provenance of runs",
+         sharedSchemaSql(8, kSqliteTypes)},
     };
     return steps;
 }
