@@ -488,20 +488,29 @@ void fit(QCustomPlot* plot, int w, int h, UndoList* undo, bool onScreen) {
         bool summary;
     };
     const Attempt attempts[] = {{false, false}, {true, false}, {false, true}, {true, true}};
+    // Lays the legend out as `a` asks and settles the ticks; false when a
+    // summary would change nothing (no architecture has two entries).
+    auto apply = [&](const Attempt& a, UndoList* into, ChartGeometry* g) {
+        if (a.summary && !summariseLegend(plot, into)) {
+            return false;
+        }
+        if (a.beside) {
+            moveLegendBeside(plot, into);
+            setColumns(legend, 1, into);
+        } else {
+            setColumns(legend, columnsFor(legend, w), into);
+        }
+        *g = settle(plot, w, h, into);
+        return true;
+    };
     int best = -1;
     double bestScore = -1;
     for (int i = 0; i < 4; ++i) {
         UndoList local;
-        if (attempts[i].summary && !summariseLegend(plot, &local)) {
+        ChartGeometry g;
+        if (!apply(attempts[i], &local, &g)) {
             continue;
         }
-        if (attempts[i].beside) {
-            moveLegendBeside(plot, &local);
-            setColumns(legend, 1, &local);
-        } else {
-            setColumns(legend, columnsFor(legend, w), &local);
-        }
-        const ChartGeometry g = settle(plot, w, h, &local);
         const double share = areaShare(g);
         const bool clean = textProblems(g).isEmpty();
         if (clean && share >= kMinArea) {
@@ -517,16 +526,8 @@ void fit(QCustomPlot* plot, int w, int h, UndoList* undo, bool onScreen) {
     }
     // Nothing holds (a tiny widget): the attempt that comes closest.
     if (best >= 0) {
-        if (attempts[best].summary) {
-            summariseLegend(plot, undo);
-        }
-        if (attempts[best].beside) {
-            moveLegendBeside(plot, undo);
-            setColumns(legend, 1, undo);
-        } else {
-            setColumns(legend, columnsFor(legend, w), undo);
-        }
-        settle(plot, w, h, undo);
+        ChartGeometry g;
+        apply(attempts[best], undo, &g);
     }
 }
 

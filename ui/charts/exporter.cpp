@@ -282,8 +282,9 @@ ChartGeometry exportedGeometry(QCustomPlot* plot, const ChartSize& size) {
 QString exportChart(QCustomPlot* plot, const QString& file, const ChartSize& size) {
     const double dpi = chartDpi(plot);
     const bool cm = size.unit == ChartSize::Unit::Cm;
-    const int w = pixels(plot, size).width();
-    int h = pixels(plot, size).height();
+    const QSize px = pixels(plot, size);  // height 0: as tall as the chart needs
+    const int w = px.width();
+    int h = px.height();
     const double pointsPerPixel = cm ? 72.0 / dpi : 1.0;
     const auto suffix = suffixOf(file);
     if (suffix != "png" && suffix != "svg" && suffix != "pdf") {
@@ -295,7 +296,7 @@ QString exportChart(QCustomPlot* plot, const QString& file, const ChartSize& siz
     }
     bool ok = false;
     {
-        ExportScope scope(plot, size.fontPt, w, size.height > 0 ? h : 0);
+        ExportScope scope(plot, size.fontPt, w, h);
         h = scope.height();
         const QString title = plotTitle(plot).isEmpty() ? QFileInfo(file).completeBaseName()
                                                         : plotTitle(plot);

@@ -14,7 +14,7 @@ namespace vidrnn::ui {
 
 namespace {
 // Refits the chart (legend, ticks, a matrix's cells) whenever it is resized.
-class LegendFitter : public QObject {
+class ChartFitter : public QObject {
 public:
     using QObject::QObject;
     bool eventFilter(QObject* watched, QEvent* event) override {
@@ -61,7 +61,7 @@ QCustomPlot* makePlot(QWidget* parent, const QString& title, const QString& xLab
     // QCustomPlot's default of 15 px each side is a band of nothing in a
     // figure 6 cm tall.
     plot->axisRect()->setMinimumMargins(QMargins(4, 8, 12, 4));
-    plot->installEventFilter(new LegendFitter(plot));
+    plot->installEventFilter(new ChartFitter(plot));
     if (!title.isEmpty()) {
         plot->plotLayout()->insertRow(0);
         QFont tf = font;
