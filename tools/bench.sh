@@ -28,12 +28,19 @@
 #      the reference Python ConvLSTM (bench/convlstm_reference.py) runs it,
 #      and (not with --quick; alone: --only bf16demo) the demo with
 #      --precision fp32 and auto
+#   torch2. the training step (one thread, fp32 and bf16) and extraction on
+#      Debian's LibTorch 1.13 and PyTorch's 2.15 (preset torch2), C++ and
+#      Python (python3-torch and .venv-torch2)
 # --quick: hidden 64 and 256, fewer repetitions and clips, no item 4 unless
 # asked for with --only 4 afterwards; for development (about 15 min on 2
 # cores, item 4 another 15). The full run takes about an hour.
-# --only LIST (comma-separated: 1,1b,2,2b,profile,3,3r,5,6,bf16,bf16demo,store,4) reruns those sections
+# --only LIST (comma-separated: 1,1b,2,2b,profile,3,3r,5,6,bf16,bf16demo,torch2,store,4) reruns those sections
 # into the existing results (same mode) and rewrites the report; the doc
 # lists such reruns with their date.
+# --results DIR: the results folder (default build/<preset>/bench-results);
+# --no-report: leave docs/BENCHMARKS.md alone (then --only may start a new
+# folder, e.g. --only torch2 --results docs/bench-torch2, whose section the
+# report reads from there).
 # Results (JSON, logs) stay in build/dev/bench-results; demo data for the
 # benchmarks in build/bench-data.
 set -euo pipefail
@@ -42,12 +49,16 @@ cd "$here"
 
 quick=0
 only=""
+results_dir=""
+no_report=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
     --only) only=${2:-}; shift ;;
     --only=*) only=${1#--only=} ;;
-    -h|--help) sed -n '2,35p' "$0"; exit 0 ;;
+    --results) results_dir=${2:-}; shift ;;
+    --no-report) no_report=1 ;;
+    -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown argument '$1' (--quick, --only LIST)" >&2; exit 2 ;;
   esac
   shift
@@ -89,9 +100,12 @@ cmake --build --preset "$preset" --target bench_train bench_convlstm bench_extra
 bin="$here/build/$preset"
 vidrnn="$bin/app/vidrnn"
 
-out="$bin/bench-results"
+out=${results_dir:-$bin/bench-results}
+case $out in /*) ;; *) out="$here/$out" ;; esac
 if [ -z "$only" ]; then
   rm -rf "$out"
+elif [ "$no_report" = 1 ] && [ ! -f "$out/mode.txt" ]; then
+  only_fresh=1  # sections alone into a new folder (no report to keep whole)
 elif ! grep -qs "^quick=$quick " "$out/mode.txt"; then
   echo "bench.sh: --only adds to an earlier run of the same mode; run without it first" \
        "(or with/without --quick as before)" >&2
@@ -122,7 +136,7 @@ else
   conv_hidden=64,256; conv_reps=5
   extract_clips=88; extract_reps=3; passive_reps=2
 fi
-if [ -z "$only" ]; then
+if [ -z "$only" ] || [ "${only_fresh:-0}" = 1 ]; then
   echo "quick=$quick hidden=${hidden[*]} repetitions=$reps" >"$out/mode.txt"
   date -u +%Y-%m-%dT%H:%M:%SZ >"$out/date.txt"
   uptime >"$out/uptime-start.txt"
@@ -337,6 +351,54 @@ else
 fi
 fi
 
+# --- torch2. Debian's LibTorch 1.13 against PyTorch's LibTorch 2.15 (CPU) -------
+# The same bench sources built twice (presets dev and torch2), and
+# bench/train_step.py under Debian's python3-torch 1.13 and the project's
+# .venv-torch2 (2.15), case by case in turn, fp32 and bf16. One thread and CPU
+# time: other load on a shared machine barely moves a one-thread CPU time, and
+# both builds get the same threads. Then extraction on the real clips, both
+# builds. Needs tools/setup_torch2.sh (run here when missing).
+if want torch2; then
+echo "== torch2. LibTorch 1.13 against 2.15"
+bash "$here/tools/setup_torch2.sh"
+if [ ! -f build/torch2/build.ninja ]; then
+  cmake --preset torch2 >/dev/null
+fi
+cmake --build --preset torch2 --target bench_train bench_extract
+t2bin="$here/build/torch2"
+t2py="$here/.venv-torch2/bin/python"
+"$t2py" -c 'import torch, sys; print(torch.__version__, sys.version.split()[0])' \
+  >"$out/python-torch2.txt"
+t2archs=${VIDRNN_BENCH_ARCHS:-lstm gru deep_lstm bilstm convlstm mean_pool}
+for arch in $t2archs; do
+  for h in "${hidden_one[@]}"; do
+    for side in 113 215; do
+      if [ "$side" = 113 ]; then b=$bin; else b=$t2bin; fi
+      gbench "t2-cpp$side-$arch-$h" env OPENBLAS_NUM_THREADS=1 "$b/bench/bench_train" \
+        --archs="$arch" --hidden="$h" --threads=1 --precisions=fp32,bf16 \
+        --repetitions="$reps" --heavy-repetitions="$heavy_reps" --min-time="$min_time"
+    done
+    for p in fp32 bf16; do
+      pybench "t2-py113-$arch-$h-$p" env OPENBLAS_NUM_THREADS=1 "$py" bench/train_step.py \
+        --archs "$arch" --hidden "$h" --threads 1 --precision "$p" --repetitions "$reps" \
+        --heavy-repetitions "$heavy_reps" --min-time "$min_time"
+      pybench "t2-py215-$arch-$h-$p" "$t2py" bench/train_step.py \
+        --archs "$arch" --hidden "$h" --threads 1 --precision "$p" --repetitions "$reps" \
+        --heavy-repetitions "$heavy_reps" --min-time "$min_time"
+    done
+  done
+done
+real=${VIDRNN_REAL_CLIPS:-$here/../shared/data/real-clips}
+if [ -d "$real" ]; then
+  for side in 113 215; do
+    if [ "$side" = 113 ]; then b=$bin; else b=$t2bin; fi
+    gbench "t2-extract$side" "$b/bench/bench_extract" --data="$real" --sizes=224 --frames=8 \
+      --backbone=mobilenet_v2 --threads=1 --repetitions=3 --scratch="$scratch/t2-extract$side" \
+      --benchmark_filter='e2e|backbone'
+  done
+fi
+fi
+
 # --- bf16demo. the demo in fp32 and with auto (part of bf16, not with --quick) --
 if { [ "$quick" = 0 ] && want bf16; } || [[ ",$only," == *",bf16demo,"* ]]; then
 echo "== bf16demo. the demo, fp32 against auto"
@@ -381,5 +443,9 @@ fi
 uptime >"$out/uptime-end.txt"
 kill "$sampler" 2>/dev/null || true
 sampler=""
-"$py" bench/report.py --results "$out" --out docs/BENCHMARKS.md
-echo "wrote docs/BENCHMARKS.md (raw results in ${out#$here/})"
+if [ "$no_report" = 1 ]; then
+  echo "results in ${out#$here/} (no report written: --no-report)"
+else
+  "$py" bench/report.py --results "$out" --out docs/BENCHMARKS.md
+  echo "wrote docs/BENCHMARKS.md (raw results in ${out#$here/})"
+fi

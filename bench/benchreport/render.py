@@ -12,10 +12,12 @@ from .sections.failures import failures
 from .sections.jobs import gui, jobs
 from .sections.store import store_scale
 from .sections.threads import profile, threads
+from .sections.torch2 import torch2
 from .sections.training import training, training_single
 
 # What `--section NAME` writes alone (with its goals).
-ALONE = {"bf16": bf16, "store": store_scale, "extract-real": extraction_real}
+ALONE = {"bf16": bf16, "store": store_scale, "extract-real": extraction_real,
+         "torch2": lambda rep: torch2(rep, rep.res.folder)}
 
 
 def section(name, results):
@@ -53,7 +55,7 @@ def machine_rows(res, m, load):
     ]
 
 
-def document(results, cuda_dir=None, notes=None, cpuinfo="/proc/cpuinfo"):
+def document(results, cuda_dir=None, notes=None, cpuinfo="/proc/cpuinfo", torch2_dir=None):
     """docs/BENCHMARKS.md's text; NOTES: Markdown appended as the analysis section."""
     res = Results(results)
     quick = "quick=1" in (res.text("mode.txt") or "")
@@ -71,6 +73,7 @@ def document(results, cuda_dir=None, notes=None, cpuinfo="/proc/cpuinfo"):
     threads(rep)
     profile(rep)
     cuda(rep, cuda_dir)
+    torch2(rep, torch2_dir)
     analysis(rep)
     proposals(rep)
     failures(rep)

@@ -237,6 +237,23 @@ def write(root, cuda_root=None):
     w.json("profile.json", {"threads": 2, "train": {"lstm/256": prof(20.0), "gru/256": prof(17.0)},
                             "convlstm": {"64": {"fast": prof(210.0), "reference": prof(300.0)}}})
 
+    # torch2: the step on LibTorch 1.13 and 2.15, C++ and Python, one thread;
+    # extraction with both builds (2.15's bf16 LSTM slower than 1.13's here).
+    w.text("python-torch2.txt", "2.15.0+cu130 3.11.2\n")
+    for a in ARCHS:
+        for h in HIDDEN:
+            for side, f in (("113", 1.0), ("215", 0.9 if a != "lstm" else 1.2)):
+                w.gbench("t2-cpp%s-%s-%d.json" % (side, a, h),
+                         [("train_step/%s/%d" % (a, h), step_ms(a, h) * f, {}),
+                          ("train_step_bf16/%s/%d" % (a, h), step_ms(a, h) * f * 0.6, {})])
+            for p, pre in (("fp32", "train_step"), ("bf16", "train_step_bf16")):
+                for side, f in (("113", 2.0), ("215", 1.5)):
+                    w.pybench("t2-py%s-%s-%d-%s.json" % (side, a, h, p),
+                              [("%s/%s/%d" % (pre, a, h), step_ms(a, h) * f, None)])
+    for side, f in (("113", 1.0), ("215", 0.8)):
+        w.gbench("t2-extract%s.json" % side, [("e2e/224", 900.0 * f, {}),
+                                              ("backbone/224", 850.0 * f, {})])
+
     if cuda_root:
         c = Writer(cuda_root, seed=11)
         c.text("machine.txt", "NVIDIA H200, 143771 MiB, 580.159.04\n16\n"

@@ -78,7 +78,8 @@ class ReportTest(unittest.TestCase):
         """name -> text of every document and section the fixture gives."""
         out = {}
         for name, (results, cuda, notes) in self.variants.items():
-            out[name] = render.document(results, cuda, notes, cpuinfo=self.cpuinfo)
+            out[name] = render.document(results, cuda, notes, cpuinfo=self.cpuinfo,
+                                        torch2_dir=results if name == "full" else None)
         for name in render.ALONE:
             out["section-" + name] = render.section(name, self.variants["full"][0])
         return out

@@ -1,0 +1,88 @@
+"""Section torch2 (tools/bench.sh section torch2): the training step of every
+architecture, fp32 and bf16, on one thread, on Debian's LibTorch 1.13 and on
+PyTorch's LibTorch 2.15 (preset torch2), C++ and Python; and extraction on the
+real clips with both builds. Results of a run are kept under docs/bench-torch2/
+(the full document reads them from there, like the CUDA section)."""
+
+import os
+
+from ..common import RECURRENT, fmt_ms, fmt_x, ratio
+from ..load import Results
+
+PROSE = "torch2"
+GOAL_215_VS_113 = 1.0   # engine step on 2.15 / on 1.13 (CPU time): not slower
+
+
+def _cpu(gbench_by_side, side, name):
+    g = gbench_by_side.get(side)
+    return g.median_cpu_ms(name) if g else None
+
+
+def torch2(rep, folder):
+    if not folder or not os.path.isdir(folder):
+        return
+    res = Results(folder)
+    cases = {}   # (arch, hidden) -> {"cpp113": GBench, "cpp215": GBench}
+    for side in ("113", "215"):
+        for g in res.gbenches("t2-cpp%s-*.json" % side):
+            for name in g.samples:
+                _, arch, h = name.split("/")
+                cases.setdefault((arch, int(h)), {})["cpp" + side] = g
+    if not cases:
+        return
+    py = {}      # (side, name) -> median CPU ms
+    for side in ("113", "215"):
+        for p in res.pybenches("t2-py%s-*.json" % side):
+            for name, r in p.results.items():
+                py[(side, name)] = r.get("median_cpu_ms", r["median_ms"])
+    versions = {side: (res.text(f) or "?").split()[0]
+                for side, f in (("113", "python-torch.txt"), ("215", "python-torch2.txt"))}
+    rep.say(PROSE, "heading")
+    rep.say(PROSE, "intro", date=(res.text("date.txt") or "date n/a").strip(),
+            py113=versions["113"], py215=versions["215"])
+    rows, slower, behind = [], [], []
+    order = {a: i for i, a in enumerate(RECURRENT + ["mean_pool", "transformer"])}
+    for arch, h in sorted(cases, key=lambda c: (order.get(c[0], 99), c[0], c[1])):
+        sides = cases[(arch, h)]
+        for prec, prefix in (("fp32", "train_step"), ("bf16", "train_step_bf16")):
+            name = "%s/%s/%d" % (prefix, arch, h)
+            e113 = _cpu(sides, "cpp113", name)
+            e215 = _cpu(sides, "cpp215", name)
+            p113 = py.get(("113", name))
+            p215 = py.get(("215", name))
+            if e113 is None and e215 is None:
+                continue
+            r_engine = ratio(e215, e113)        # > 1: 2.15 slower
+            r_vs_py = ratio(e215, p215)         # < 1: engine ahead of Python
+            if r_engine is not None and r_engine > GOAL_215_VS_113 * 1.05:
+                slower.append("%s/%d %s %s" % (arch, h, prec, fmt_x(r_engine)))
+            if arch in RECURRENT and r_vs_py is not None and r_vs_py >= 1.0:
+                behind.append("%s/%d %s %s" % (arch, h, prec, fmt_x(r_vs_py)))
+            rows.append([arch, h, prec, fmt_ms(e113), fmt_ms(e215), fmt_x(ratio(e113, e215)),
+                         fmt_ms(p113), fmt_ms(p215), fmt_x(ratio(p215, e215))])
+    rep.say(PROSE, "train-heading")
+    rep.table(["arch", "hidden", "precision", "engine 1.13", "engine 2.15",
+               "1.13 / 2.15", "Python 1.13", "Python 2.15", "Python 2.15 / engine 2.15"], rows)
+    rep.say(PROSE, "train-after")
+    rep.goal("torch2-engine", "Engine step on LibTorch 2.15 (CPU) vs 1.13, every architecture",
+             "not slower (within 5%)",
+             "slower: " + ", ".join(slower) if slower else "none slower", not slower)
+    rep.goal("torch2-vs-python", "Engine step on 2.15 vs PyTorch 2.15 Python, every recurrent model",
+             "ahead (< 1.0x)",
+             "behind: " + ", ".join(behind) if behind else "ahead everywhere", not behind)
+    ext = {side: res.gbench("t2-extract%s.json" % side) for side in ("113", "215")}
+    ext_rows = []
+    for what in ("e2e", "backbone"):
+        vals = {}
+        for side, g in ext.items():
+            names = [n for n in (g.samples if g else {}) if n.startswith(what)]
+            vals[side] = g.median_cpu_ms(names[0]) if names else None
+        if any(v is not None for v in vals.values()):
+            ext_rows.append([what, fmt_ms(vals["113"]), fmt_ms(vals["215"]),
+                             fmt_x(ratio(vals["113"], vals["215"]))])
+    if ext_rows:
+        rep.say(PROSE, "extract-heading")
+        rep.table(["bench_extract", "1.13 (CPU time)", "2.15 (CPU time)", "1.13 / 2.15"],
+                  ext_rows)
+
+
