@@ -181,6 +181,32 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("the store is damaged"), r.err.constData());
     }
 
+    // Progress to a pipe or a file is a line per update, never a carriage
+    // return (data generate and data scan had their own printer until issue
+    // 24 that rewrote the line whatever stderr was); the last one is always
+    // written, and --quiet writes none.
+    void dataProgressWhenPiped() {
+        QTemporaryDir dir;
+        const QString demo = dir.filePath("demo");
+        auto r = runCli({"data", "generate", "--out", demo, "--preset", "tiny"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.err.contains('\r'), r.err.constData());
+        QVERIFY2(QRegularExpression("(^|\n)writing demo clips (\\d+)/\\2\n")
+                     .match(QString::fromUtf8(r.err))
+                     .hasMatch(),
+                 r.err.constData());
+        r = runCli({"data", "scan", demo, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.err.contains('\r'), r.err.constData());
+        QVERIFY2(QRegularExpression("(^|\n)probing clips (\\d+)/\\2\n")
+                     .match(QString::fromUtf8(r.err))
+                     .hasMatch(),
+                 r.err.constData());
+        r = runCli({"-q", "data", "scan", demo, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.err.contains("probing clips"), r.err.constData());
+    }
+
     // Commands that do not compute never map LibTorch (it costs them 0.4 s);
     // those that do load it from the plugin.
     void libTorchOnlyForComputing_data() {
