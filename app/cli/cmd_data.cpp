@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "commands.h"
+#include "progress.h"
 #include "vidrnn/dataset.h"
 #include "vidrnn/demo.h"
 #include "vidrnn/errors.h"
@@ -16,39 +17,6 @@ namespace vidrnn::cli {
 namespace {
 
 using nlohmann::json;
-
-// One stderr line rewritten in place, at most ten times a second (always the
-// last update), silent with --quiet. Callbacks arrive serialised.
-class LineProgress {
-public:
-    LineProgress(const char* what, bool quiet) : mWhat(what), mQuiet(quiet) {}
-    ~LineProgress() { finish(); }
-
-    void operator()(int done, int total) {
-        const auto now = std::chrono::steady_clock::now();
-        if (mQuiet || (done < total && now - mLast < std::chrono::milliseconds(100))) {
-            return;
-        }
-        mLast = now;
-        std::fprintf(stderr, "\r%s %d/%d", mWhat, done, total);
-        mOpen = true;
-        if (done == total) {
-            finish();
-        }
-    }
-    void finish() {
-        if (mOpen) {
-            std::fputc('\n', stderr);
-            mOpen = false;
-        }
-    }
-
-private:
-    const char* mWhat;
-    bool mQuiet;
-    bool mOpen = false;
-    std::chrono::steady_clock::time_point mLast{};
-};
 
 struct ScanArgs {
     std::string path;
@@ -162,13 +130,15 @@ void printScan(const Dataset& ds, const ScanArgs& a, double seconds) {
 
 void runScan(const ScanArgs& a, const Globals& g) {
     installStopHandler();
-    LineProgress progress("probing clips", g.quiet);
+    ProgressPrinter progress(g.quiet);
     ScanOptions options;
     options.probe = !a.noProbe;
     options.countFrames = a.frames > 0;
     options.threads = g.threads;
     options.stop = &stopFlag();
-    options.progress = [&progress](int done, int total) { progress(done, total); };
+    options.progress = [&progress](int done, int total) {
+        progress.count("probing clips", done, total);
+    };
     const auto start = std::chrono::steady_clock::now();
     const Dataset ds = scanDataset(a.path, options);
     progress.finish();
@@ -182,14 +152,16 @@ void runScan(const ScanArgs& a, const Globals& g) {
 
 void runGenerate(const GenerateArgs& a, const Globals& g) {
     installStopHandler();
-    LineProgress progress("writing demo clips", g.quiet);
+    ProgressPrinter progress(g.quiet);
     DemoOptions options;
     options.outDir = a.out;
     options.preset = a.preset;
     options.seed = a.seed;
     options.threads = g.threads;
     options.stop = &stopFlag();
-    options.progress = [&progress](int done, int total) { progress(done, total); };
+    options.progress = [&progress](int done, int total) {
+        progress.count("writing demo clips", done, total);
+    };
     const DemoSummary s = generateDemo(options);
     progress.finish();
     if (a.json) {

@@ -18,7 +18,9 @@
 #include "vidrnn/errors.h"
 #include "vidrnn/features.h"
 #include "vidrnn/report.h"
+#include "vidrnn/runjson.h"
 #include "vidrnn/store.h"
+#include "vidrnn/table.h"
 #include "vidrnn/textwidth.h"
 
 namespace vidrnn::cli {
@@ -85,201 +87,23 @@ std::string fixed(const std::optional<double>& value, int decimals) {
     return buffer;
 }
 
-// Columns padded to their widest cell; numbers right-aligned.
-// An aligned text table filled row by row: the cells of every row in one
-// buffer (50,000 runs are 650,000 cells: one allocation each cost a third of
-// `runs list`), the column widths kept as rows come in.
-class TextTable {
-public:
-    TextTable(std::vector<std::string> header, std::vector<bool> rightAligned)
-        : mHeader(std::move(header)), mRight(std::move(rightAligned)), mWidths(mHeader.size()) {
-        for (std::size_t i = 0; i < mHeader.size(); ++i)
-            mWidths[i] = displayWidth(mHeader[i]);
-    }
-    // One cell per column.
-    template <typename Cells>
-    void add(const Cells& cells) {
-        std::size_t i = 0;
-        for (std::string_view cell : cells) {
-            // Cells come from the store: no control character reaches the
-            // terminal (the check first, so most cells are not copied).
-            const std::size_t from = mText.size();
-            if (hasControl(cell))
-                mText += escapeControl(cell);
-            else
-                mText.append(cell);
-            mEnds.push_back(mText.size());
-            mWidths[i] = std::max(mWidths[i], displayWidth(std::string_view(mText).substr(from)));
-            ++i;
-        }
-    }
-    void add(std::initializer_list<std::string_view> cells) { add<decltype(cells)>(cells); }
-    bool empty() const { return mEnds.empty(); }
-    void print(std::ostream& out) const {
-        const std::size_t columns = mHeader.size();
-        std::string line;
-        auto emit = [&](auto cellAt) {
-            line.clear();
-            for (std::size_t i = 0; i < columns; ++i) {
-                const std::string_view cell = cellAt(i);
-                if (i)
-                    line += "  ";
-                const std::size_t fill = mWidths[i] - displayWidth(cell);
-                if (mRight[i])
-                    line.append(fill, ' ');
-                line += cell;
-                if (!mRight[i])
-                    line.append(fill, ' ');
-            }
-            while (!line.empty() && line.back() == ' ')
-                line.pop_back();
-            line += '\n';
-            out.write(line.data(), static_cast<std::streamsize>(line.size()));
-        };
-        emit([&](std::size_t i) { return std::string_view(mHeader[i]); });
-        for (std::size_t row = 0; row * columns < mEnds.size(); ++row) {
-            emit([&](std::size_t i) {
-                const std::size_t k = row * columns + i;
-                const std::size_t from = k ? mEnds[k - 1] : 0;
-                return std::string_view(mText).substr(from, mEnds[k] - from);
-            });
-        }
-    }
-
-private:
-    std::vector<std::string> mHeader;
-    std::vector<bool> mRight;
-    std::vector<std::size_t> mWidths;
-    std::string mText;
-    std::vector<std::size_t> mEnds;  // where each cell ends in mText, row by row
-};
+// Columns padded to their widest cell (the engine's text table), numbers
+// right-aligned, no rule under the header.
+Table textTable(std::vector<std::string> header, const std::vector<bool>& rightAligned) {
+    Table table(std::move(header));
+    for (bool right : rightAligned)
+        table.align.push_back(right ? Table::Align::Right : Table::Align::Left);
+    table.textRule = false;
+    return table;
+}
 
 void printTable(const std::vector<std::string>& header,
                 const std::vector<std::vector<std::string>>& rows,
                 const std::vector<bool>& rightAligned) {
-    TextTable table(header, rightAligned);
+    Table table = textTable(header, rightAligned);
     for (const auto& row : rows)
-        table.add(row);
-    table.print(std::cout);
-}
-
-template <typename T>
-json optionalJson(const std::optional<T>& v) {
-    return v ? json(*v) : json(nullptr);
-}
-
-// A run's provenance as an object nested in a run of an array (printJson's
-// indentation), every field present: "unknown" where it was not recorded.
-std::string provenanceJsonText(const Provenance& p) {
-    json doc = json::object();
-    for (const auto& [key, v] : provenanceFields(p)) {
-        doc[key] = v;
-    }
-    std::string text = doc.dump(2, ' ', false, json::error_handler_t::replace);
-    std::string out;
-    for (char c : text) {
-        out += c;
-        if (c == '\n')
-            out += "    ";
-    }
-    return out;
-}
-
-// One run as printJson() indents an element of an array of runs (keys in
-// nlohmann's sorted order), written field by field: no document per run.
-std::string runJsonText(const RunRecord& r) {
-    // nlohmann's dump for what needs it (numbers with a fraction, strings
-    // to escape); plain ASCII strings, integers and booleans written as the
-    // same bytes without building a json value per field (50,000 runs times
-    // 36 fields).
-    auto value = [](const auto& v) -> std::string {
-        using T = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, bool>) {
-            return v ? "true" : "false";
-        } else if constexpr (std::is_integral_v<T>) {
-            return std::to_string(v);
-        } else if constexpr (std::is_same_v<T, std::string>) {
-            const bool plain = std::all_of(v.begin(), v.end(), [](char c) {
-                const auto u = static_cast<unsigned char>(c);
-                return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
-            });
-            if (plain)
-                return '"' + v + '"';
-            return json(v).dump(-1, ' ', false, json::error_handler_t::replace);
-        } else {
-            return json(v).dump(-1, ' ', false, json::error_handler_t::replace);
-        }
-    };
-    auto text = [&](const std::string& s) { return s.empty() ? std::string("null") : value(s); };
-    auto opt = [&](const auto& v) { return v ? value(*v) : std::string("null"); };
-    // Written once per list of names: runs of one data set share it.
-    thread_local std::vector<std::string> lastNames;
-    thread_local std::string names = "[]";
-    if (r.classNames != lastNames) {
-        lastNames = r.classNames;
-        names = "[]";
-        if (!r.classNames.empty()) {
-            names = "[";
-            for (std::size_t i = 0; i < r.classNames.size(); ++i)
-                names += (i ? ",\n      " : "\n      ") + value(r.classNames[i]);
-            names += "\n    ]";
-        }
-    }
-    const std::pair<const char*, std::string> fields[] = {
-        {"accuracy", opt(r.accuracy)},
-        {"arch", value(r.arch)},
-        {"backbone", text(r.backbone)},
-        {"backbone_id", text(r.backboneId)},
-        {"best_epoch", opt(r.bestEpoch)},
-        {"checkpoint", text(r.checkpoint)},
-        {"class_names", names},
-        {"created_at", text(r.createdAt)},
-        {"device", text(r.device)},
-        {"extract_seconds", opt(r.extractSeconds)},
-        {"finished_at", text(r.finishedAt)},
-        {"fold", opt(r.fold)},
-        {"heartbeat_at", text(r.heartbeatAt)},
-        {"hidden", value(r.hidden)},
-        {"id", value(r.id)},
-        {"kind", value(toString(r.kind))},
-        {"layers", value(r.layers)},
-        {"leaking", value(r.leaking)},
-        {"macro_f1", opt(r.macroF1)},
-        {"message", text(r.message)},
-        {"note", text(r.note)},
-        {"num_classes", value(r.numClasses)},
-        {"order_reliance", opt(r.orderReliance)},
-        {"order_seconds", opt(r.orderSeconds)},
-        {"owner_host", text(r.ownerHost)},
-        {"owner_pid", opt(r.ownerPid)},
-        {"params", value(r.params)},
-        {"precision", text(r.precision)},
-        {"pretrained", value(r.pretrained)},
-        {"protocol", value(r.protocol)},
-        {"provenance", provenanceJsonText(r.provenance)},
-        {"reversed_accuracy", opt(r.reversedAccuracy)},
-        {"reversed_macro_f1", opt(r.reversedMacroF1)},
-        {"seed", opt(r.seed)},
-        {"shuffled_accuracy", opt(r.shuffledAccuracy)},
-        {"shuffled_macro_f1", opt(r.shuffledMacroF1)},
-        {"started_at", text(r.startedAt)},
-        {"status", value(toString(r.status))},
-        {"sweep_id", opt(r.sweepId)},
-        {"test_count", opt(r.testCount)},
-        {"train_seconds", opt(r.trainSeconds)},
-    };
-    std::string out = "{";
-    for (const auto& [key, v] : fields) {
-        out += out.size() == 1 ? "\n    \"" : ",\n    \"";
-        out += key;
-        out += "\": ";
-        out += v;
-    }
-    return out + "\n  }";
-}
-
-json runJson(const RunRecord& r) {
-    return json::parse(runJsonText(r));
+        table.addRow(row);
+    std::cout << renderTable(table, TableFormat::Text);
 }
 
 struct ListOptions {
@@ -289,17 +113,6 @@ struct ListOptions {
     std::optional<std::int64_t> sweep;
     int limit = 0;
 };
-
-// The same text printJson() writes for an array of the runs, one run at a
-// time: memory stays flat however many runs the store holds.
-void streamJson(const RunStore& store, const RunQuery& query) {
-    bool first = true;
-    store.forEachRun(query, [&first](const RunRecord& r) {
-        std::cout << (first ? "[\n  " : ",\n  ") << runJsonText(r);
-        first = false;
-    });
-    std::cout << (first ? "[]\n" : "\n]\n");
-}
 
 std::string cell(const std::optional<int>& v) {
     return v ? std::to_string(*v) : "-";
@@ -323,27 +136,27 @@ void runList(const Globals& globals, const ListOptions& o) {
     query.withoutConfigJson = true;  // neither form prints it
     query.withoutConfig = true;      // nor any training setting
     if (o.json) {
-        streamJson(store, query);
+        writeRunsJson(store, query, std::cout);
         return;
     }
     query.withoutClassNames = true;  // the table does not print them
-    TextTable table({"id", "status", "arch", "hidden", "layers", "precision", "protocol", "fold",
-                     "seed", "accuracy", "macro F1", "created", "note / message"},
-                    {true, false, false, true, true, false, false, true, true, true, true, false,
-                     false});
+    Table table = textTable(
+        {"id", "status", "arch", "hidden", "layers", "precision", "protocol", "fold", "seed",
+         "accuracy", "macro F1", "created", "note / message"},
+        {true, false, false, true, true, false, false, true, true, true, true, false, false});
     store.forEachRun(query, [&table](const RunRecord& r) {
         const std::string_view created = std::string_view(r.createdAt).substr(0, 16);
-        table.add({std::to_string(r.id), toString(r.status), r.arch, std::to_string(r.hidden),
-                   std::to_string(r.layers), r.precision.empty() ? "-" : r.precision,
-                   r.leaking ? r.protocol + " (leaking)" : r.protocol, cell(r.fold), cell(r.seed),
-                   fixed(r.accuracy, 3), fixed(r.macroF1, 3), created,
-                   !r.note.empty() ? r.note : r.message});
+        table.addRow({std::to_string(r.id), toString(r.status), r.arch, std::to_string(r.hidden),
+                      std::to_string(r.layers), r.precision.empty() ? "-" : r.precision,
+                      r.leaking ? r.protocol + " (leaking)" : r.protocol, cell(r.fold),
+                      cell(r.seed), fixed(r.accuracy, 3), fixed(r.macroF1, 3), created,
+                      !r.note.empty() ? r.note : r.message});
     });
-    if (table.empty()) {
+    if (table.rowCount() == 0) {
         std::cout << "no runs in " << store.path() << '\n';
         return;
     }
-    table.print(std::cout);
+    std::cout << renderTable(table, TableFormat::Text);
 }
 
 void printRun(const RunStore& store, const RunRecord& r) {
@@ -478,70 +291,6 @@ void printRun(const RunStore& store, const RunRecord& r) {
     }
 }
 
-json runDetailsJson(const RunStore& store, const RunRecord& r, bool withPredictions) {
-    json doc = runJson(r);
-    json config = json::parse(r.configJson.empty() ? "null" : r.configJson, nullptr, false);
-    doc["config"] = config.is_discarded() ? json(nullptr) : config;
-    json epochs = json::array();
-    for (const auto& e : store.epochs(r.id)) {
-        epochs.push_back({{"epoch", e.epoch},
-                          {"train_loss", e.trainLoss},
-                          {"train_acc", e.trainAcc},
-                          {"val_loss", optionalJson(e.valLoss)},
-                          {"val_acc", optionalJson(e.valAcc)},
-                          {"val_macro_f1", optionalJson(e.valMacroF1)},
-                          {"seconds", e.seconds},
-                          {"lr", e.lr}});
-    }
-    doc["epochs"] = epochs;
-    json classes = json::array();
-    for (const auto& c : store.classMetrics(r.id)) {
-        const auto& m = c.metrics;
-        classes.push_back({{"index", c.index},
-                           {"name", c.name},
-                           {"support", m.support},
-                           {"predicted", m.predicted},
-                           {"true_positives", m.truePositives},
-                           {"precision", optionalJson(m.precision)},
-                           {"recall", optionalJson(m.recall)},
-                           {"f1", optionalJson(m.f1)}});
-    }
-    doc["class_metrics"] = classes;
-    doc["confusion"] = store.confusion(r.id);
-    json early = json::array();
-    for (const auto& p : store.earlyCurve(r.id)) {
-        early.push_back({{"fraction", p.fraction}, {"accuracy", p.accuracy}});
-    }
-    doc["early_curve"] = early;
-    json orderClasses = json::array();
-    if (const auto order = store.orderDiagnostics(r.id)) {
-        for (const auto& c : order->perClass) {
-            orderClasses.push_back({{"index", c.index},
-                                    {"support", c.support},
-                                    {"recall", optionalJson(c.recall)},
-                                    {"reversed_recall", optionalJson(c.reversedRecall)},
-                                    {"shuffled_recall", optionalJson(c.shuffledRecall)},
-                                    {"reliance", optionalJson(c.reliance())}});
-        }
-    }
-    doc["order_classes"] = orderClasses;
-    doc["dataset_fingerprint"] = r.datasetFingerprint.empty() ? json(nullptr)
-                                                              : json(r.datasetFingerprint);
-    const auto predictions = store.predictions(r.id);
-    doc["prediction_count"] = predictions.size();
-    if (withPredictions) {
-        json rows = json::array();
-        for (const auto& p : predictions) {
-            rows.push_back({{"clip", p.clip},
-                            {"truth", p.truth},
-                            {"predicted", p.predicted},
-                            {"probabilities", p.probabilities}});
-        }
-        doc["predictions"] = rows;
-    }
-    return doc;
-}
-
 struct ShowOptions {
     std::int64_t id = 0;
     bool json = false;
@@ -555,7 +304,7 @@ void runShow(const Globals& globals, const ShowOptions& o) {
         throw StoreError(store.path(), "run " + std::to_string(o.id) + " does not exist");
     }
     if (o.json) {
-        printJson(runDetailsJson(store, *run, o.predictions));
+        printJsonText(runDetailsJson(store, *run, o.predictions));
     } else {
         printRun(store, *run);
     }

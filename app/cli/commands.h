@@ -29,6 +29,8 @@ void installStopHandler();
 
 // Prints a JSON document to stdout (2-space indent, newline).
 void printJson(const nlohmann::json& doc);
+// The same for a document already written (the engine's JSON text).
+void printJsonText(const std::string& text);
 
 void addModelCommands(CLI::App& app, Globals& globals);    // models
 void addInfoCommand(CLI::App& app, Globals& globals);      // info (plugin)

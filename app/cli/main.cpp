@@ -18,11 +18,13 @@
 namespace vidrnn::cli {
 
 void printJson(const nlohmann::json& doc) {
+    printJsonText(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void printJsonText(const std::string& text) {
     // JSON escapes control characters below 0x20 but not DEL or the C1
     // range, which a terminal obeys: written as JSON escapes too.
-    std::cout << escapeControl(doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace),
-                               /*keepLines=*/true)
-              << '\n';
+    std::cout << escapeControl(text, /*keepLines=*/true) << '\n';
 }
 
 std::atomic<bool>& stopFlag() {

@@ -21,6 +21,9 @@ public:
     explicit ProgressPrinter(bool quiet)
         : ProgressPrinter(quiet, ::isatty(::fileno(stderr)) == 1) {}
     ProgressPrinter(bool quiet, bool terminal) : mQuiet(quiet), mTerminal(terminal) {}
+    ~ProgressPrinter() { finish(); }  // an error ends the line before its message
+    ProgressPrinter(const ProgressPrinter&) = delete;
+    ProgressPrinter& operator=(const ProgressPrinter&) = delete;
 
     // "what done/total", e.g. scanning or generating clips.
     void count(const char* what, int done, int total) {

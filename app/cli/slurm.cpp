@@ -282,7 +282,7 @@ void submitToSlurm(const SlurmSweep& a, const Globals& g) {
     // one with a password (--db checked it already; this is the rule's home).
     checkStoreUrl(store);
     scriptValue("the store", store);
-    if (store.find("://") == std::string::npos) {
+    if (!isStoreUrl(store)) {
         throw ConfigError(store +
                           ": --slurm needs a postgresql:// store that every node reaches "
                           "(an SQLite file must not be shared over a network file system)");

@@ -181,6 +181,30 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("the store is damaged"), r.err.constData());
     }
 
+    // Progress to a pipe or a file is a line per update, never a carriage
+    // return (data generate and data scan had their own printer until issue
+    // 24 that rewrote the line whatever stderr was); the last one is always
+    // written, and --quiet writes none.
+    void dataProgressWhenPiped() {
+        QTemporaryDir dir;
+        const QString demo = dir.filePath("demo");
+        // Lines only, the last one "what N/N".
+        auto linesEndingAtTotal = [](const QByteArray& err, const QString& what) {
+            return !err.contains('\r') && QRegularExpression("(^|\n)" + what + " (\\d+)/\\2\n")
+                                              .match(QString::fromUtf8(err))
+                                              .hasMatch();
+        };
+        auto r = runCli({"data", "generate", "--out", demo, "--preset", "tiny"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(linesEndingAtTotal(r.err, "writing demo clips"), r.err.constData());
+        r = runCli({"data", "scan", demo, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(linesEndingAtTotal(r.err, "probing clips"), r.err.constData());
+        r = runCli({"-q", "data", "scan", demo, "--json"});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(!r.err.contains("probing clips"), r.err.constData());
+    }
+
     // Commands that do not compute never map LibTorch (it costs them 0.4 s);
     // those that do load it from the plugin.
     void libTorchOnlyForComputing_data() {

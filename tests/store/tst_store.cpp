@@ -7,13 +7,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmath>
+#include <sstream>
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include "rawsqlite.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/rerun.h"
+#include "vidrnn/runjson.h"
 #include "vidrnn/store.h"
 #include "vidrnn/sweepprogress.h"
 
@@ -191,6 +196,51 @@ private Q_SLOTS:
             QCOMPARE(predictions[i].predicted, result.predictions[i].predicted);
             QCOMPARE(predictions[i].probabilities, result.predictions[i].probabilities);
         }
+    }
+
+    // The run's JSON (vidrnn/runjson.h, the CLI's runs list --json and runs
+    // show --json): the streamed array holds each run as runJson writes it,
+    // and the details carry what the store holds of the run.
+    void runJsonDocuments() {
+        auto store = RunStore::open(mPath);
+        const std::int64_t id = store.createRun(sampleConfig(), sampleMeta());
+        store.addEpoch(id, EpochRecord{1, 1.5, 0.4, 1.6, 0.35, 0.3, 2.0, 1e-3});
+        const RunResult result = sampleResult();
+        store.completeRun(id, result);
+        const auto run = store.getRun(id);
+
+        std::ostringstream out;
+        writeRunsJson(store, RunQuery{}, out);
+        QJsonParseError error{};
+        const auto list = QJsonDocument::fromJson(QByteArray::fromStdString(out.str()), &error);
+        QVERIFY2(list.isArray(), qPrintable(error.errorString()));
+        QCOMPARE(list.array().size(), 17);  // the study's 16 rows and this run
+        QJsonObject mine;
+        for (const auto& v : list.array()) {
+            if (v.toObject()["id"].toInteger() == id)
+                mine = v.toObject();
+        }
+        const auto one =
+            QJsonDocument::fromJson(QByteArray::fromStdString("[" + runJson(*run) + "]"));
+        QCOMPARE(mine, one.array()[0].toObject());
+        QCOMPARE(mine["status"].toString(), QString("completed"));
+        QCOMPARE(mine["accuracy"].toDouble(), result.evaluation.accuracy);
+        QCOMPARE(mine["class_names"].toArray().size(), 3);
+
+        const auto details =
+            QJsonDocument::fromJson(QByteArray::fromStdString(runDetailsJson(store, *run, true)))
+                .object();
+        QCOMPARE(details["id"].toInteger(), id);
+        QCOMPARE(details["epochs"].toArray().size(), 1);
+        QCOMPARE(details["class_metrics"].toArray().size(), 3);
+        QCOMPARE(details["prediction_count"].toInt(), int(result.predictions.size()));
+        QCOMPARE(details["predictions"].toArray().size(), int(result.predictions.size()));
+        QCOMPARE(details["config"].toObject()["arch"].toString(), QString("gru"));
+        const auto brief =
+            QJsonDocument::fromJson(QByteArray::fromStdString(runDetailsJson(store, *run, false)))
+                .object();
+        QVERIFY(!brief.contains("predictions"));
+        QCOMPARE(brief["prediction_count"].toInt(), int(result.predictions.size()));
     }
 
     // The rerun check compares bit for bit: one epoch's loss in the last

@@ -357,6 +357,28 @@ private Q_SLOTS:
                 std::string::npos);
     }
 
+    // One URL rule for the CLI, the engine and the workbench's store dialog
+    // (which calls these two and parses nothing itself): the server schemes
+    // are URLs, another scheme is refused before anything is opened, a file
+    // path with "://" further in is a file.
+    void storeUrlRule() {
+        QVERIFY(vidrnn::isStoreUrl("postgresql://host/db"));
+        QVERIFY(vidrnn::isStoreUrl("postgres://host/db"));
+        QVERIFY(!vidrnn::isStoreUrl("experiments.db"));
+        QVERIFY(!vidrnn::isStoreUrl("mysql://host/db"));
+        QVERIFY(!vidrnn::isStoreUrl("runs/postgresql://x"));
+        try {
+            vidrnn::checkStoreUrl("mysql://host/db");
+            QFAIL("mysql:// passed the check");
+        } catch (const vidrnn::StoreError& e) {
+            QCOMPARE(
+                std::string(e.what()).rfind("mysql://host/db: unknown store URL scheme 'mysql'", 0),
+                std::size_t(0));
+        }
+        vidrnn::checkStoreUrl("runs/a://b.db");  // a file
+        vidrnn::checkStoreUrl("experiments.db");
+    }
+
     void readOnlyModeRefusesWrites() {
         RunStore::open(mPath);
         auto store = RunStore::open(mPath, RunStore::OpenMode::ReadOnly);

@@ -247,6 +247,14 @@ private Q_SLOTS:
         QVERIFY(open->isEnabled());
         dialog.locationEdit()->setText(secret);
         QVERIFY(!open->isEnabled());
+        // Another scheme: refused by the engine's check as it is typed (the
+        // dialog used to pass it on and fail when opening).
+        dialog.locationEdit()->setText("mysql://localhost/vidrnn");
+        QVERIFY(!open->isEnabled());
+        QVERIFY2(dialog.findChild<QLabel*>("storeHint")
+                     ->text()
+                     .contains("unknown store URL scheme 'mysql'"),
+                 qPrintable(dialog.findChild<QLabel*>("storeHint")->text()));
         dialog.locationEdit()->setText(mPg.url());
         QVERIFY(open->isEnabled());
         QCOMPARE(dialog.location(), mPg.url());

@@ -32,20 +32,6 @@ QString failure(const QString& file, const QString& reason) {
     return QStringLiteral("%1: %2").arg(file, reason);
 }
 
-// The engine's cell rules, as the CLI's exports use them (a formula is
-// neutralised, HTML escaped).
-QString csvField(const QString& s) {
-    return qs(escapeCsv(ss(s)));
-}
-
-QString markdownField(const QString& s) {
-    return qs(escapeMarkdown(ss(s)));
-}
-
-QString latexField(const QString& s) {
-    return qs(escapeLatex(ss(s)));
-}
-
 }  // namespace
 
 bool isChartFile(const QString& file) {
@@ -386,87 +372,31 @@ QString exportWidget(QWidget* widget, const QString& file, int width, int height
 QString tableText(const QAbstractItemModel* model, TableFormat format, const QString& caption) {
     const int cols = model->columnCount();
     const int rows = model->rowCount();
-    auto header = [&](int c) {
-        return model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString();
-    };
-    auto cell = [&](int r, int c) { return model->index(r, c).data(Qt::DisplayRole).toString(); };
-    auto right = [&](int c) {
-        if (rows == 0) {
-            return false;
-        }
-        const auto align = model->index(0, c).data(Qt::TextAlignmentRole);
-        return align.isValid() && (Qt::Alignment(align.toInt()) & Qt::AlignRight);
-    };
-    const QString undefined = QStringLiteral("—");
-    QString out;
-    if (format == TableFormat::Csv) {
-        QStringList fields;
-        for (int c = 0; c < cols; ++c) {
-            fields << csvField(header(c));
-        }
-        out += fields.join(',') + '\n';
-        for (int r = 0; r < rows; ++r) {
-            fields.clear();
-            for (int c = 0; c < cols; ++c) {
-                const QString text = cell(r, c);
-                fields << (text == undefined ? QString() : csvField(text));
-            }
-            out += fields.join(',') + '\n';
-        }
-    } else if (format == TableFormat::Markdown) {
-        if (!caption.isEmpty()) {
-            out += caption + "\n\n";
-        }
-        QStringList fields, rule;
-        for (int c = 0; c < cols; ++c) {
-            fields << markdownField(header(c));
-            rule << (right(c) ? QStringLiteral("---:") : QStringLiteral("---"));
-        }
-        out += "| " + fields.join(" | ") + " |\n|" + rule.join('|') + "|\n";
-        for (int r = 0; r < rows; ++r) {
-            fields.clear();
-            for (int c = 0; c < cols; ++c) {
-                fields << markdownField(cell(r, c));
-            }
-            out += "| " + fields.join(" | ") + " |\n";
-        }
-    } else {
-        QString spec;
-        for (int c = 0; c < cols; ++c) {
-            spec += right(c) ? 'r' : 'l';
-        }
-        out += QStringLiteral(
-            "% needs \\usepackage{booktabs} and \\usepackage{graphicx}\n\\begin{table}[htbp]\n"
-            "\\centering\n");
-        if (!caption.isEmpty()) {
-            out += "\\caption{" + latexField(caption) + "}\n";
-        }
-        // Boxed first, and scaled down to the text width only when it would
-        // run into the margin (a per-class table with long class names).
-        out += QStringLiteral("\\small\n\\setbox0\\hbox{%\n\\begin{tabular}{@{}%1@{}}\n\\toprule\n")
-                   .arg(spec);
-        QStringList fields;
-        for (int c = 0; c < cols; ++c) {
-            fields << latexField(header(c));
-        }
-        out += fields.join(" & ") + " \\\\\n\\midrule\n";
-        for (int r = 0; r < rows; ++r) {
-            fields.clear();
-            for (int c = 0; c < cols; ++c) {
-                fields << latexField(cell(r, c));
-            }
-            out += fields.join(" & ") + " \\\\\n";
-        }
-        out +=
-            "\\bottomrule\n\\end{tabular}}%\n"
-            "\\ifdim\\wd0>\\linewidth\\resizebox{\\linewidth}{!}{\\box0}\\else\\box0\\fi\n"
-            "\\end{table}\n";
+    Table table;
+    table.caption = ss(caption);
+    for (int c = 0; c < cols; ++c) {
+        table.header.push_back(
+            ss(model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString()));
+        const auto align = rows == 0 ? QVariant() : model->index(0, c).data(Qt::TextAlignmentRole);
+        table.align.push_back(align.isValid() && (Qt::Alignment(align.toInt()) & Qt::AlignRight)
+                                  ? Table::Align::Right
+                                  : Table::Align::Left);
     }
-    return out;
+    const QString undefined = QStringLiteral("—");
+    std::vector<std::string> cells(static_cast<std::size_t>(cols));
+    for (int r = 0; r < rows; ++r) {
+        for (int c = 0; c < cols; ++c) {
+            const QString text = model->index(r, c).data(Qt::DisplayRole).toString();
+            cells[static_cast<std::size_t>(c)] =
+                format == TableFormat::Csv && text == undefined ? std::string() : ss(text);
+        }
+        table.addRow(cells);
+    }
+    return qs(renderTable(table, format));
 }
 
 QString latexText(const QString& text) {
-    return latexField(text);
+    return qs(escapeLatex(ss(text)));
 }
 
 QString writeTextFile(const QString& file, const QString& text) {

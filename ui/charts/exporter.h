@@ -6,6 +6,7 @@
 #include <QString>
 
 #include "charts/chartgeometry.h"
+#include "vidrnn/table.h"
 
 class QAbstractItemModel;
 class QCustomPlot;
@@ -13,7 +14,8 @@ class QWidget;
 
 namespace vidrnn::ui {
 
-enum class TableFormat { Csv, Markdown, Latex };
+// Tables are written by the engine (vidrnn::TableFormat, renderTable): the
+// workbench exports Csv, Markdown and Latex.
 
 // From the file's suffix: png|svg|pdf for charts; csv|md|markdown|tex for tables.
 bool isChartFile(const QString& file);
@@ -49,9 +51,10 @@ ChartGeometry exportedGeometry(QCustomPlot* plot, const ChartSize& size);
 // Any widget (the scrubber's timeline): rendered into the file.
 QString exportWidget(QWidget* widget, const QString& file, int width = 0, int height = 0);
 
-// The model's columns and rows as shown (display role, header labels);
-// columns whose first cell is right-aligned stay right-aligned (Markdown,
-// LaTeX), "—" (undefined) is written empty in CSV; LaTeX is a booktabs table.
+// The model's columns and rows as shown (display role, header labels), copied
+// into the engine's Table and written by renderTable: columns whose first
+// cell is right-aligned stay right-aligned (Markdown, LaTeX), "—" (undefined)
+// is written empty in CSV; LaTeX is a booktabs table.
 QString tableText(const QAbstractItemModel* model, TableFormat format, const QString& caption = {});
 QString writeTextFile(const QString& file, const QString& text);
 // Text with every LaTeX special character escaped (also |, <, >, ±, ×, —).

@@ -54,8 +54,7 @@ QString StoreDialog::location() const {
 }
 
 bool StoreDialog::isUrl(const QString& location) {
-    return location.startsWith(QLatin1String("postgresql://")) ||
-           location.startsWith(QLatin1String("postgres://"));
+    return isStoreUrl(location.toStdString());
 }
 
 QString StoreDialog::problem(const QString& location) {

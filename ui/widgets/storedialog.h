@@ -22,9 +22,9 @@ public:
     QString location() const;
     QLineEdit* locationEdit() const { return mLocation; }
 
-    static bool isUrl(const QString& location);
-    // Why `location` cannot be opened as typed ("" when it can): a URL with a
-    // password in it.
+    static bool isUrl(const QString& location);  // the engine's isStoreUrl
+    // Why `location` cannot be opened as typed ("" when it can): the engine's
+    // checkStoreUrl (a URL with a password in it, or of another scheme).
     static QString problem(const QString& location);
 
 private:

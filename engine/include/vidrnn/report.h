@@ -14,6 +14,7 @@
 
 #include "vidrnn/stats.h"
 #include "vidrnn/store.h"
+#include "vidrnn/table.h"
 
 namespace vidrnn {
 
@@ -144,18 +145,6 @@ std::string compactIds(std::vector<std::int64_t> ids);
 // it; json: {"rows": [...], "notes": [...]}, undefined values null.
 std::string formatReport(const Report& report, ReportFormat format);
 
-// Text (UTF-8) as LaTeX source: the ten special characters, |, < and >, and
-// the typographic marks the tables use (±, ×, dashes, ·, …, √, Δ) escaped.
-std::string escapeLatex(const std::string& text);
-
-// A CSV cell (RFC 4180: quoted when it holds a comma, quote or line break)
-// that a spreadsheet will not execute: text beginning with =, +, -, @, tab
-// or carriage return gets a leading ' (OWASP's rule for CSV injection),
-// except a plain number such as -0.5 or +1e-3, which stays a number.
-std::string escapeCsv(const std::string& text);
-
-// A Markdown table cell: | escaped, line breaks as spaces (a row is one
-// line), and <, > and & as HTML entities, so a cell cannot carry HTML.
-std::string escapeMarkdown(const std::string& text);
+// escapeLatex, escapeCsv, escapeMarkdown: vidrnn/table.h.
 
 }  // namespace vidrnn

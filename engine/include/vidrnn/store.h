@@ -55,7 +55,11 @@ std::string resolveStorePath(const std::string& given);
 // lands in shell history, logs, scripts, workers' command lines and the
 // store, or has no database name. Throws StoreError naming the URL (only its
 // scheme when it holds a secret) and the reason; other locations pass.
+// A URL of another scheme ("mysql://...") is refused too.
 void checkStoreUrl(const std::string& location);
+// True for a server store's URL (postgresql:// or postgres://), false for a
+// file; the one test of it in vidrnn.
+bool isStoreUrl(const std::string& location);
 
 // What createRun needs beyond the TrainConfig: facts known once the run starts.
 struct RunMeta {

@@ -89,4 +89,16 @@ private:
     std::uint64_t mState;
 };
 
+// The trainer's stream for a run's seed, and its order of the training clips
+// each epoch: Fisher-Yates drawing next() % i (not below(i)). Every stored
+// run was trained in this order, so a seed keeps giving the same batches.
+inline Rng trainingRng(std::int64_t seed) {
+    return Rng(static_cast<std::uint64_t>(seed) * 0x9E3779B97F4A7C15ull + 1);
+}
+inline void shuffleEpoch(Rng& rng, std::vector<int>& order) {
+    for (std::size_t i = order.size(); i > 1; --i) {
+        std::swap(order[i - 1], order[static_cast<std::size_t>(rng.next() % i)]);
+    }
+}
+
 }  // namespace vidrnn::data

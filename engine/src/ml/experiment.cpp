@@ -22,7 +22,7 @@ std::string checkpointDirFor(const std::string& storePath) {
     if (const char* chosen = std::getenv("VIDRNN_CHECKPOINTS"); chosen && *chosen) {
         return fs::absolute(chosen).string();
     }
-    if (storePath.find("://") != std::string::npos) {
+    if (isStoreUrl(storePath)) {
         // A server store has no folder: the working directory's, unless
         // --checkpoints names shared storage. Each run records its own path.
         return fs::absolute("checkpoints").string();

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/util.h"
+#include "data/rng.h"
 #include "ml/checkpoint.h"
 #include "ml/featurecache.h"
 #include "vidrnn/errors.h"
@@ -23,23 +24,6 @@ namespace {
 // Preload a split's features when they fit in this much memory; stream them
 // from the cache a batch at a time otherwise.
 constexpr double kPreloadBytes = 768.0 * 1024 * 1024;
-
-// splitmix64: a fixed, portable stream for shuffling (std::shuffle's use of
-// its generator is implementation-defined).
-struct Rng {
-    std::uint64_t state;
-    std::uint64_t next() {
-        std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        return z ^ (z >> 31);
-    }
-    void shuffle(std::vector<int>& v) {
-        for (std::size_t i = v.size(); i > 1; --i) {
-            std::swap(v[i - 1], v[next() % i]);
-        }
-    }
-};
 
 // The clips of one split, as feature tensors on demand.
 class SplitFeatures {
@@ -299,7 +283,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     out.params = nn::countParameters(*model);
     out.device = device.str();
     out.precision = precision;
-    Rng rng{static_cast<std::uint64_t>(config.seed) * 0x9e3779b97f4a7c15ULL + 1};
+    data::Rng rng = data::trainingRng(config.seed);
     std::vector<int> order(train.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
         order[i] = static_cast<int>(i);
@@ -316,7 +300,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     for (int epoch = 1; epoch <= config.epochs && !out.cancelled; ++epoch) {
         const auto epochStart = Clock::now();
         model->train();
-        rng.shuffle(order);
+        data::shuffleEpoch(rng, order);
         double lossSum = 0;
         std::int64_t correct = 0, seen = 0;
         for (int b = 0; b < batches; ++b) {

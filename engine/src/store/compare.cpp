@@ -9,8 +9,8 @@
 #include <sstream>
 
 #include "core/jsontext.h"
-#include "store/textcells.h"
 #include "vidrnn/errors.h"
+#include "vidrnn/table.h"
 
 namespace vidrnn {
 
@@ -98,21 +98,14 @@ std::vector<std::vector<std::string>> grid(const std::vector<PairedComparison>& 
 
 std::string asText(const std::vector<PairedComparison>& all, bool markdown) {
     const auto rows = grid(all);
+    Table table(rows[0]);
+    // Counts and differences right-aligned, labels and run lists left.
+    table.align.assign(rows[0].size(), Table::Align::Right);
+    table.align[0] = table.align[1] = table.align.back() = Table::Align::Left;
+    for (std::size_t i = 1; i < rows.size(); ++i)
+        table.addRow(rows[i]);
     std::ostringstream out;
-    if (markdown) {
-        for (std::size_t i = 0; i < rows.size(); ++i) {
-            std::string line = "|";
-            for (const std::string& cell : rows[i])
-                line += " " + escapeMarkdown(cell) + " |";
-            out << line << '\n';
-            if (i == 0)
-                out << "|---|---|" << std::string("---:|") +
-                                           "---:|---:|---:|---:|---:|---:|---:|---:|---|"
-                    << '\n';
-        }
-    } else {
-        out << store::alignedTable(rows, std::vector<bool>(rows[0].size(), false));
-    }
+    out << renderTable(table, markdown ? TableFormat::Markdown : TableFormat::Text);
     if (all.empty())
         out << "(no two rows share a (fold, seed))\n";
     // Order reliance below the table: the table keeps the study's two metrics.
@@ -133,30 +126,28 @@ std::string asText(const std::vector<PairedComparison>& all, bool markdown) {
 }
 
 std::string num(const std::optional<double>& v) {
-    return v ? store::csvNumber(*v) : std::string();
+    return v ? csvNumber(*v) : std::string();
 }
 
 std::string asCsv(const std::vector<PairedComparison>& all) {
-    std::ostringstream out;
-    out << "row_a,row_b,label_a,label_b,pairs,runs_a_b,no_test";
+    Table table({"row_a", "row_b", "label_a", "label_b", "pairs", "runs_a_b", "no_test"});
     for (const char* metric : {"accuracy", "macro_f1"}) {
         for (const char* f : {"diff_mean", "ci_low", "ci_high", "p_wilcoxon", "p_flip",
                               "p_holm"})
-            out << ',' << metric << '_' << f;
+            table.header.push_back(std::string(metric) + '_' + f);
     }
-    out << '\n';
     for (const PairedComparison& c : all) {
-        out << c.rowA << ',' << c.rowB << ',' << escapeCsv(c.labelA) << ',' << escapeCsv(c.labelB)
-            << ',' << c.pairs.size() << ',' << pairRuns(c) << ',' << escapeCsv(c.noTest);
+        std::vector<std::string> cells{
+            c.rowA,      c.rowB,  c.labelA, c.labelB, std::to_string(c.pairs.size()),
+            pairRuns(c), c.noTest};
         for (const PairedMetric* m : {&c.accuracy, &c.macroF1}) {
-            out << ',' << (m->mean.n ? num(m->mean.mean) : "") << ',' << num(m->mean.low) << ','
-                << num(m->mean.high) << ','
-                << (m->wilcoxon ? num(m->wilcoxon->p) : "") << ','
-                << (m->signFlip ? num(m->signFlip->p) : "") << ',' << num(m->holm);
+            cells.insert(cells.end(), {m->mean.n ? num(m->mean.mean) : "", num(m->mean.low),
+                                       num(m->mean.high), m->wilcoxon ? num(m->wilcoxon->p) : "",
+                                       m->signFlip ? num(m->signFlip->p) : "", num(m->holm)});
         }
-        out << '\n';
+        table.addRow(cells);
     }
-    return out.str();
+    return renderTable(table, TableFormat::Csv);
 }
 
 nlohmann::json optJson(const std::optional<double>& v) {

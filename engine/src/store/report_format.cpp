@@ -11,14 +11,13 @@
 #include <string_view>
 
 #include "core/jsontext.h"
-#include "store/textcells.h"
 #include "vidrnn/report.h"
 
 namespace vidrnn {
 
 namespace {
 
-enum class Align { Left, Right };
+using Align = Table::Align;
 
 std::string fixed(double value, int decimals) {
     char buffer[64];
@@ -124,162 +123,107 @@ std::vector<std::string> cells(const ReportRow& row, const std::string& pm) {
     return out;
 }
 
-using store::csvNumber;
-std::string asTable(const Report& report) {
-    std::vector<std::vector<std::string>> grid;
-    std::vector<std::string> header;
-    for (const Column& c : kColumns)
-        header.push_back(c.title);
-    grid.push_back(header);
+// The text and Markdown tables: every column, "mean ± sd" in one cell, the
+// notes under it.
+Table reportTable(const Report& report) {
+    Table table;
+    for (const Column& c : kColumns) {
+        table.header.push_back(c.title);
+        table.align.push_back(c.align);
+    }
     for (const ReportRow& row : report.rows)
-        grid.push_back(cells(row, " ± "));
-
-    std::vector<bool> right;
-    for (const Column& c : kColumns)
-        right.push_back(c.align == Align::Right);
-    std::ostringstream out;
-    out << store::alignedTable(grid, right);
-    if (report.rows.empty())
-        out << "(no completed runs)\n";
-    out << '\n';
-    for (const std::string& note : report.notes)
-        out << "* " << note << '\n';
-    return out.str();
+        table.addRow(cells(row, " ± "));
+    table.notes = report.notes;
+    return table;
 }
 
-}  // namespace
-
-std::string escapeMarkdown(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '|':
-                out += "\\|";
-                break;
-            case '\n':
-            case '\r':
-                out += ' ';
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '&':
-                out += "&amp;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+std::string asTable(const Report& report) {
+    Table table = reportTable(report);
+    table.emptyText = "(no completed runs)";
+    return renderTable(table, TableFormat::Text);
 }
-
-namespace {
-
-// [+-]digits[.digits][e[+-]digits]: what a spreadsheet reads as a number.
-bool isPlainNumber(const std::string& text) {
-    std::size_t i = text[0] == '+' || text[0] == '-' ? 1 : 0;
-    const std::size_t start = i;
-    while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
-        ++i;
-    if (i < text.size() && text[i] == '.') {
-        ++i;
-        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
-            ++i;
-    }
-    if (i == start || (i == start + 1 && text[start] == '.'))
-        return false;
-    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
-        ++i;
-        if (i < text.size() && (text[i] == '+' || text[i] == '-'))
-            ++i;
-        const std::size_t digits = i;
-        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
-            ++i;
-        if (i == digits)
-            return false;
-    }
-    return i == text.size();
-}
-
-}  // namespace
-
-std::string escapeCsv(const std::string& text) {
-    std::string cell = text;
-    if (!cell.empty() && std::string_view("=+-@\t\r").find(cell[0]) != std::string_view::npos &&
-        !isPlainNumber(cell)) {
-        cell.insert(cell.begin(), '\'');
-    }
-    if (cell.find_first_of(",\"\n\r") == std::string::npos) {
-        return cell;
-    }
-    std::string out = "\"";
-    for (char c : cell) {
-        out += c == '"' ? "\"\"" : std::string(1, c);
-    }
-    return out + "\"";
-}
-
-namespace {
 
 std::string asMarkdown(const Report& report) {
-    std::ostringstream out;
-    out << '|';
-    for (const Column& c : kColumns)
-        out << ' ' << c.title << " |";
-    out << "\n|";
-    for (const Column& c : kColumns)
-        out << (c.align == Align::Right ? "---:|" : "---|");
-    out << '\n';
-    for (const ReportRow& row : report.rows) {
-        out << '|';
-        for (const std::string& cell : cells(row, " ± "))
-            out << ' ' << escapeMarkdown(cell) << " |";
-        out << '\n';
-    }
-    out << '\n';
-    for (const std::string& note : report.notes)
-        out << "- " << escapeMarkdown(note) << '\n';
-    return out.str();
+    return renderTable(reportTable(report), TableFormat::Markdown);
 }
 
+// Means and deviations in columns of their own, undefined values empty.
 std::string asCsv(const Report& report) {
-    std::ostringstream out;
-    out << "row,type,arch,hidden,layers,protocol,leaking,backbone,pretrained,precision,source,n,"
-           "params_mean,params_std,train_seconds_mean,train_seconds_std,accuracy_mean,"
-           "accuracy_std,macro_f1_mean,macro_f1_std,accuracy_ci_low,accuracy_ci_high,"
-           "macro_f1_ci_low,macro_f1_ci_high,differs,run_ids,repeat_ids,order_reliance_mean,"
-           "order_reliance_std,order_reliance_ci_low,order_reliance_ci_high\n";
-    auto ci = [](const Stat& s) {
-        return (s.ciLow ? csvNumber(*s.ciLow) : "") + "," + (s.ciHigh ? csvNumber(*s.ciHigh) : "");
-    };
+    Table table({"row",
+                 "type",
+                 "arch",
+                 "hidden",
+                 "layers",
+                 "protocol",
+                 "leaking",
+                 "backbone",
+                 "pretrained",
+                 "precision",
+                 "source",
+                 "n",
+                 "params_mean",
+                 "params_std",
+                 "train_seconds_mean",
+                 "train_seconds_std",
+                 "accuracy_mean",
+                 "accuracy_std",
+                 "macro_f1_mean",
+                 "macro_f1_std",
+                 "accuracy_ci_low",
+                 "accuracy_ci_high",
+                 "macro_f1_ci_low",
+                 "macro_f1_ci_high",
+                 "differs",
+                 "run_ids",
+                 "repeat_ids",
+                 "order_reliance_mean",
+                 "order_reliance_std",
+                 "order_reliance_ci_low",
+                 "order_reliance_ci_high"});
+    auto opt = [](const std::optional<double>& v) { return v ? csvNumber(*v) : ""; };
     auto ids = [](const std::vector<std::int64_t>& list) {
         std::string text;
         for (std::int64_t id : list)
             text += (text.empty() ? "" : " ") + std::to_string(id);
         return text;
     };
-    auto stat = [](const Stat& s) {
-        std::string mean = s.n ? csvNumber(s.mean) : "";
-        std::string sd = s.stddev ? csvNumber(*s.stddev) : "";
-        return mean + "," + sd;
+    std::vector<std::string> cells;
+    auto stat = [&](const Stat& s) {
+        cells.push_back(s.n ? csvNumber(s.mean) : "");
+        cells.push_back(opt(s.stddev));
+    };
+    auto ci = [&](const Stat& s) {
+        cells.push_back(opt(s.ciLow));
+        cells.push_back(opt(s.ciHigh));
     };
     for (const ReportRow& r : report.rows) {
-        out << r.id << ',' << escapeCsv(r.type) << ',' << escapeCsv(r.arch) << ',' << r.hidden
-            << ',' << r.layers << ',' << escapeCsv(r.protocol) << ','
-            << (r.leaking ? "true" : "false") << ',' << escapeCsv(r.backbone) << ','
-            << (r.pretrained ? "true" : "false") << ',' << escapeCsv(r.precision) << ','
-            << escapeCsv(r.sourceLabel()) << ',' << r.runIds.size() << ',' << stat(r.params) << ','
-            << stat(r.trainSeconds) << ',' << stat(r.accuracy) << ',' << stat(r.macroF1) << ','
-            << ci(r.accuracy) << ',' << ci(r.macroF1) << ',' << escapeCsv(r.differs) << ','
-            << ids(r.runIds) << ',' << ids(r.repeatIds) << ',' << stat(r.orderReliance) << ','
-            << ci(r.orderReliance) << '\n';
+        cells = {r.id,
+                 r.type,
+                 r.arch,
+                 std::to_string(r.hidden),
+                 std::to_string(r.layers),
+                 r.protocol,
+                 r.leaking ? "true" : "false",
+                 r.backbone,
+                 r.pretrained ? "true" : "false",
+                 r.precision,
+                 r.sourceLabel(),
+                 std::to_string(r.runIds.size())};
+        stat(r.params);
+        stat(r.trainSeconds);
+        stat(r.accuracy);
+        stat(r.macroF1);
+        ci(r.accuracy);
+        ci(r.macroF1);
+        cells.push_back(r.differs);
+        cells.push_back(ids(r.runIds));
+        cells.push_back(ids(r.repeatIds));
+        stat(r.orderReliance);
+        ci(r.orderReliance);
+        table.addRow(cells);
     }
-    return out.str();
+    return renderTable(table, TableFormat::Csv);
 }
-
 
 // Footnote marks a, b, ... for the notes that apply to rows.
 std::string noteMark(size_t k) {
@@ -435,63 +379,6 @@ std::string asJson(const Report& report) {
 }
 
 }  // namespace
-
-std::string escapeLatex(const std::string& text) {
-    static const std::pair<const char*, const char*> kUtf8[] = {
-        {"±", "$\\pm$"},     {"×", "$\\times$"}, {"—", "---"},   {"–", "--"},
-        {"·", "\\textperiodcentered{}"}, {"…", "\\dots{}"}, {"√", "$\\surd$"}, {"Δ", "$\\Delta$"},
-    };
-    std::string out;
-    for (size_t i = 0; i < text.size(); ++i) {
-        bool replaced = false;
-        for (const auto& [from, to] : kUtf8) {
-            const size_t n = std::char_traits<char>::length(from);
-            if (text.compare(i, n, from) == 0) {
-                out += to;
-                i += n - 1;
-                replaced = true;
-                break;
-            }
-        }
-        if (replaced) {
-            continue;
-        }
-        const char c = text[i];
-        switch (c) {
-            case '\\':
-                out += "\\textbackslash{}";
-                break;
-            case '~':
-                out += "\\textasciitilde{}";
-                break;
-            case '^':
-                out += "\\textasciicircum{}";
-                break;
-            case '|':
-                out += "\\textbar{}";
-                break;
-            case '<':
-                out += "\\textless{}";
-                break;
-            case '>':
-                out += "\\textgreater{}";
-                break;
-            case '&':
-            case '%':
-            case '$':
-            case '#':
-            case '_':
-            case '{':
-            case '}':
-                out += '\\';
-                out += c;
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
-}
 
 std::string formatReport(const Report& report, ReportFormat format) {
     switch (format) {

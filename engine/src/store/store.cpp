@@ -83,13 +83,7 @@ RunStore RunStore::open(const std::string& location, const Options& options) {
     if (location.empty()) {
         throw StoreError("no store path given");
     }
-    const std::size_t scheme = location.find("://");
-    if (scheme != std::string::npos && !store::isPostgresUrl(location) &&
-        location.find('/') > scheme) {
-        throw StoreError(location, "unknown store URL scheme '" + location.substr(0, scheme) +
-                                       "' (a store is a file or "
-                                       "postgresql://[user@]host[:port]/dbname)");
-    }
+    checkStoreUrl(location);
     store::Opened opened = store::isPostgresUrl(location) ? store::openPostgres(location, options)
                                                           : store::openSqlite(location, options);
     auto impl = std::make_unique<Impl>(std::move(opened.db), options);

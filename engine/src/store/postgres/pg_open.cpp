@@ -159,7 +159,18 @@ namespace vidrnn {
 void checkStoreUrl(const std::string& location) {
     if (store::isPostgresUrl(location)) {
         store::parseUrl(location);
+        return;
     }
+    const std::size_t scheme = location.find("://");
+    if (scheme != std::string::npos && location.find('/') > scheme) {
+        throw StoreError(location, "unknown store URL scheme '" + location.substr(0, scheme) +
+                                       "' (a store is a file or "
+                                       "postgresql://[user@]host[:port]/dbname)");
+    }
+}
+
+bool isStoreUrl(const std::string& location) {
+    return store::isPostgresUrl(location);
 }
 
 }  // namespace vidrnn
