@@ -4,9 +4,9 @@
 #include <cmath>
 #include <filesystem>
 
-#include "core/util.h"
 #include "ml/checkpoint.h"
 #include "ml/featurecache.h"
+#include "util/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 #include "vidrnn/orderdiag.h"

@@ -10,8 +10,8 @@
 #include <sstream>
 #include <string_view>
 
-#include "core/jsontext.h"
-#include "store/textcells.h"
+#include "report/textcells.h"
+#include "util/jsontext.h"
 #include "vidrnn/report.h"
 
 namespace vidrnn {

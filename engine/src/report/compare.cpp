@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/jsontext.h"
-#include "store/textcells.h"
+#include "report/textcells.h"
+#include "util/jsontext.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {
