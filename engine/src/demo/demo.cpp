@@ -19,9 +19,9 @@
 #include "demo/demo_scene.h"
 #include "util/jsontext.h"
 #include "util/rng.h"
+#include "vidrnn/backbones.h"
 #include "vidrnn/dataset.h"
 #include "vidrnn/errors.h"
-#include "vidrnn/features.h"
 #include "vidrnn/video.h"
 
 namespace vidrnn {
