@@ -10,8 +10,8 @@
 #include <optional>
 #include <string>
 
-#include "core/featurefile.h"
 #include "fuzzutil.h"
+#include "util/featurefile.h"
 #include "vidrnn/errors.h"
 
 using vidrnn::CacheError;

@@ -7,16 +7,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
 #include <initializer_list>
+#include <iostream>
 #include <memory>
 #include <string_view>
 #include <type_traits>
 
 #include "commands.h"
+#include "vidrnn/backbones.h"
 #include "vidrnn/compare.h"
 #include "vidrnn/errors.h"
-#include "vidrnn/features.h"
 #include "vidrnn/report.h"
 #include "vidrnn/runjson.h"
 #include "vidrnn/store.h"

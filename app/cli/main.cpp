@@ -11,7 +11,7 @@
 
 #include "commands.h"
 #include "vidrnn/errors.h"
-#include "vidrnn/runtime.h"
+#include "vidrnn/provenance.h"
 #include "vidrnn/store.h"
 #include "vidrnn/textwidth.h"
 

@@ -22,7 +22,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
-#include "data/avi_writer.h"
+#include "demo/avi_writer.h"
 #include "ml/checkpoint.h"
 #include "rawsqlite.h"
 #include "vidrnn/features.h"

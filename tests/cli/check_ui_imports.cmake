@@ -2,6 +2,8 @@
 #   instruments > shell > views > widgets > charts > models, work > support
 # (ui/CMakeLists.txt), never back up, so a group can be read and tested
 # without those that use it. A source may include its own group.
+include(${CMAKE_CURRENT_LIST_DIR}/import_arrows.cmake)
+
 set(rank_instruments 6)
 set(rank_shell 5)
 set(rank_views 4)
@@ -25,16 +27,7 @@ foreach(file ${sources})
     if(NOT DEFINED rank_${target})
       continue()  # vidrnn/ (the engine) and the like
     endif()
-    math(EXPR checked "${checked} + 1")
-    if(NOT target STREQUAL group AND NOT rank_${target} LESS rank_${group})
-      string(APPEND arrows "\n  ui/${rel}: ${line} (${group} may not include ${target})")
-    endif()
+    import_arrow(${group} ${target} "ui/${rel}" "${line}")
   endforeach()
 endforeach()
-if(arrows)
-  message(FATAL_ERROR "ui includes that run back up:${arrows}")
-endif()
-if(checked LESS 50)
-  message(FATAL_ERROR "only ${checked} ui includes found under ${UI_DIR}")
-endif()
-message(STATUS "${checked} ui includes, none running back up")
+import_verdict(ui "${UI_DIR}" 50)

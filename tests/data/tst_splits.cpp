@@ -7,7 +7,7 @@
 #include <map>
 #include <set>
 
-#include "data/rng.h"
+#include "util/rng.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/splits.h"
 

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/featurefile.h"
+#include "util/featurefile.h"
 #include "vidrnn/errors.h"
 
 using namespace vidrnn;

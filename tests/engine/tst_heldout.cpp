@@ -18,7 +18,7 @@
 #include <opencv2/imgproc.hpp>
 #include <random>
 
-#include "data/avi_writer.h"
+#include "demo/avi_writer.h"
 #include "vidrnn/dataset.h"
 #include "vidrnn/experiment.h"
 #include "vidrnn/features.h"

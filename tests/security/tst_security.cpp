@@ -20,9 +20,9 @@
 
 #include "badinputs.h"
 #include "cliutil.h"
-#include "core/featurefile.h"
-#include "data/avi_writer.h"
+#include "demo/avi_writer.h"
 #include "ml/checkpoint.h"
+#include "util/featurefile.h"
 #include "vidrnn/dataset.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/experiment.h"

@@ -14,6 +14,7 @@
 #include "vidrnn/config.h"
 #include "vidrnn/dataset.h"
 #include "vidrnn/features.h"
+#include "vidrnn/outcome.h"
 #include "vidrnn/store.h"
 #include "vidrnn/trainer.h"
 
@@ -24,18 +25,6 @@ struct ExperimentCallbacks {
     std::function<void(std::int64_t runId)> onRunStarted;
     std::function<void(const BatchProgress&)> onBatch;
     std::function<void(const EpochRecord&)> onEpoch;
-};
-
-struct ExperimentResult {
-    std::int64_t runId = 0;
-    RunStatus status = RunStatus::Failed;
-    std::string message;
-    TrainOutcome outcome;
-    bool skipped = false;  // sweep --resume: the cell was already completed or busy
-    int attempt = 0;       // a sweep cell: the claim's number (CellClaim::attempt)
-    // A sweep cell whose lease passed to another attempt while this one
-    // trained: it stopped and wrote nothing more (status Interrupted).
-    bool leaseLost = false;
 };
 
 // Folder for the checkpoints of a store: $VIDRNN_CHECKPOINTS (the CLI's

@@ -53,8 +53,11 @@ std::string buildModified();
 void setProvenanceQt(const std::string& version);
 std::string provenanceQt();
 
-// The provenance of a run computed now in this process (LibTorch's threads as
-// set, the given device and precision). Defined with LibTorch (engine).
-Provenance currentProvenance(const std::string& device, const std::string& precision);
+// Name and version of vidrnn and of the libraries it runs on, in display
+// order: vidrnn, LibTorch, OpenCV, SQLite (LibTorch's and OpenCV's as built
+// against, so that asking loads neither; SQLite's as loaded). Cheap: no
+// device probing. Qt is not among them (the engine has none): the workbench adds
+// qVersion(), the CLI the Qt its workbench was built with.
+std::vector<std::pair<std::string, std::string>> componentVersions();
 
 }  // namespace vidrnn

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "vidrnn/provenance.h"
+
 namespace vidrnn {
 
 struct RuntimeInfo {
@@ -51,11 +53,8 @@ std::string resolveDevice(const std::string& spec);
 
 RuntimeInfo runtimeInfo();
 
-// Name and version of vidrnn and of the libraries it runs on, in display
-// order: vidrnn, LibTorch, OpenCV, SQLite (LibTorch's and OpenCV's as built
-// against, so that asking loads neither; SQLite's as loaded). Cheap: no
-// device probing. Qt is not among them (the engine has none): the workbench adds
-// qVersion(), the CLI the Qt its workbench was built with.
-std::vector<std::pair<std::string, std::string>> componentVersions();
+// The provenance of a run computed now in this process (LibTorch's threads as
+// set, the given device and precision). Defined with LibTorch (engine).
+Provenance currentProvenance(const std::string& device, const std::string& precision);
 
 }  // namespace vidrnn

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "vidrnn/config.h"
-#include "vidrnn/experiment.h"
+#include "vidrnn/outcome.h"
 #include "vidrnn/store.h"
 
 namespace vidrnn {

@@ -13,6 +13,7 @@
 #include "vidrnn/earlycurve.h"
 #include "vidrnn/features.h"
 #include "vidrnn/metrics.h"
+#include "vidrnn/outcome.h"
 #include "vidrnn/splits.h"
 #include "vidrnn/store.h"
 
@@ -38,25 +39,6 @@ struct TrainInputs {
     const Dataset* dataset = nullptr;
     Split split;
     ExtractSummary features;
-};
-
-struct TrainOutcome {
-    bool cancelled = false;
-    int bestEpoch = 0;
-    int epochsRun = 0;
-    double trainSeconds = 0;  // the fit loop (training + validation), as the study
-    std::int64_t params = 0;
-    std::string device;
-    std::string precision;  // what it computed in: fp32 | bf16
-    Evaluation test;                       // on the test split, best weights
-    std::vector<ClipPrediction> predictions;  // test clips
-    // Test accuracy having seen the first k of T frames (k = 1..T); empty for
-    // bilstm, whose every step has also read the frames after it.
-    std::vector<EarlyPoint> earlyCurve;
-    // The test clips again with their frames reversed and shuffled.
-    OrderDiagnostics order;
-    std::vector<EpochRecord> epochs;
-    std::string checkpointSha256;  // of the checkpoint written; "" when none was
 };
 
 // Number of trainable parameters for the config on these features.

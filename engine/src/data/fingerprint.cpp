@@ -2,8 +2,8 @@
 #include <filesystem>
 #include <system_error>
 
-#include "core/featurefile.h"
-#include "core/util.h"
+#include "util/featurefile.h"
+#include "util/util.h"
 #include "vidrnn/dataset.h"
 
 namespace vidrnn {

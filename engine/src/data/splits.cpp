@@ -5,8 +5,8 @@
 #include <map>
 #include <set>
 
-#include "data/rng.h"
 #include "data/scan.h"
+#include "util/rng.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {

@@ -16,10 +16,10 @@
 #include <sstream>
 #include <thread>
 
-#include "core/featurefile.h"
-#include "core/util.h"
 #include "ml/backbone_bundled.h"
 #include "torch_compat.h"
+#include "util/featurefile.h"
+#include "util/util.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {

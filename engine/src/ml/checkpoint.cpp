@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/featurefile.h"
-#include "core/jsontext.h"
-#include "core/safefile.h"
 #include "ml/backbone_bundled.h"
+#include "util/featurefile.h"
+#include "util/jsontext.h"
+#include "util/safefile.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {

@@ -12,12 +12,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/featurefile.h"
-#include "core/jsontext.h"
-#include "core/util.h"
 #include "data/decode.h"
 #include "ml/backbone.h"
 #include "ml/featurecache.h"
+#include "util/featurefile.h"
+#include "util/jsontext.h"
+#include "util/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/features.h"
 

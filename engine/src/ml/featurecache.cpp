@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "core/featurefile.h"
-#include "core/util.h"
+#include "util/featurefile.h"
+#include "util/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/paths.h"
 

@@ -24,7 +24,7 @@
 #include <sstream>
 #include <thread>
 
-#include "core/util.h"
+#include "util/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/precision.h"
 #include "vidrnn/provenance.h"

@@ -4,10 +4,10 @@
 #include <cmath>
 #include <filesystem>
 
-#include "core/util.h"
-#include "data/rng.h"
 #include "ml/checkpoint.h"
 #include "ml/featurecache.h"
+#include "util/rng.h"
+#include "util/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 #include "vidrnn/orderdiag.h"

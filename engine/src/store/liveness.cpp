@@ -8,7 +8,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/util.h"
+#include "util/util.h"
 
 namespace vidrnn::store {
 

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/jsontext.h"
+#include "util/jsontext.h"
 #include "vidrnn/provenance.h"
 
 namespace vidrnn {

@@ -4,8 +4,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
-#include "core/jsontext.h"
 #include "store/store_impl.h"
+#include "util/jsontext.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {

@@ -12,7 +12,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "data/demo_scene.h"
+#include "demo/demo_scene.h"
 
 namespace vidrnn::data {
 namespace {

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string_view>
 
-#include "core/jsontext.h"
+#include "util/jsontext.h"
 #include "vidrnn/report.h"
 
 namespace vidrnn {

@@ -8,7 +8,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "data/rng.h"
+#include "util/rng.h"
 
 namespace vidrnn::data {
 

@@ -2,7 +2,7 @@
 // the Qt views use the same words as the CLI.
 #include <string>
 
-#include "vidrnn/features.h"
+#include "vidrnn/backbones.h"
 
 namespace vidrnn {
 

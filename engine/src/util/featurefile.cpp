@@ -1,4 +1,4 @@
-#include "core/featurefile.h"
+#include "util/featurefile.h"
 
 #include <signal.h>
 #include <unistd.h>
@@ -12,8 +12,8 @@
 #include <fstream>
 #include <optional>
 
-#include "core/safefile.h"
-#include "core/util.h"
+#include "util/safefile.h"
+#include "util/util.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn::cache {

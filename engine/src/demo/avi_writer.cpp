@@ -1,4 +1,4 @@
-#include "data/avi_writer.h"
+#include "demo/avi_writer.h"
 
 #include <algorithm>
 #include <cstdint>

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "core/jsontext.h"
+#include "util/jsontext.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/table.h"
 

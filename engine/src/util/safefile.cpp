@@ -1,4 +1,4 @@
-#include "core/safefile.h"
+#include "util/safefile.h"
 
 #include <fcntl.h>
 #include <unistd.h>

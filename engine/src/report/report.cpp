@@ -8,8 +8,8 @@
 #include <set>
 #include <tuple>
 
+#include "vidrnn/backbones.h"
 #include "vidrnn/errors.h"
-#include "vidrnn/features.h"
 #include "vidrnn/models.h"
 #include "vidrnn/provenance.h"
 #include "vidrnn/report.h"

@@ -15,11 +15,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/jsontext.h"
-#include "vidrnn/features.h"
-#include "data/avi_writer.h"
-#include "data/demo_scene.h"
-#include "data/rng.h"
+#include "demo/avi_writer.h"
+#include "demo/demo_scene.h"
+#include "util/jsontext.h"
+#include "util/rng.h"
+#include "vidrnn/backbones.h"
 #include "vidrnn/dataset.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/video.h"

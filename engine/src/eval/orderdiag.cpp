@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include "data/rng.h"
+#include "util/rng.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {

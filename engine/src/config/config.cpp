@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "core/jsontext.h"
+#include "util/jsontext.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 

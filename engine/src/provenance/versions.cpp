@@ -5,7 +5,7 @@
 
 #include <opencv2/core/version.hpp>
 
-#include "vidrnn/runtime.h"
+#include "vidrnn/provenance.h"
 
 namespace vidrnn {
 

@@ -3,7 +3,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
-#include "core/jsontext.h"
+#include "util/jsontext.h"
 
 namespace vidrnn {
 
