@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package vidrnn needs to build, test, benchmark and
 # package (CPack's .deb: dpkg-dev; its test: lintian, desktop-file-utils,
-# appstream; the cluster tests: a throwaway PostgreSQL and a single-node Slurm). Idempotent: when everything is present it prints nothing and
+# appstream; the cluster tests: a throwaway PostgreSQL and a single-node Slurm;
+# the torch2 stage: python3-venv for .venv-torch2). Idempotent: when everything is present it prints nothing and
 # exits 0.
 set -euo pipefail
 
@@ -18,7 +19,7 @@ PACKAGES=(
   xvfb xauth
   ffmpeg
   texlive-latex-base texlive-latex-recommended poppler-utils
-  python3-torch python3-numpy
+  python3-torch python3-numpy python3-venv
   clang libclang-rt-14-dev clang-format
 )
 
