@@ -143,19 +143,11 @@ void runRerun(std::int64_t id, bool check, const std::string& precision, const G
     RerunOptions options;
     options.threads = g.threads;
     options.precision = precision;
-    if (const auto run = store.getRun(id)) {
-        // Refuses bf16 where this CPU has none before any data is read.
-        checkPrecision(rerunConfig(*run, options));
-    }
     ProgressPrinter printer(g.quiet);
     auto cb = progressCallbacks(g, printer);
     const auto r = rerunExperiment(store, id, options, cb, stopFlag());
     printer.finish();
-    if (r.status != RunStatus::Completed) {
-        throw TrainingError("rerun of run " + std::to_string(id) + " (run " +
-                            std::to_string(r.runId) + ") " + toString(r.status) +
-                            (r.message.empty() ? "" : ": " + r.message));
-    }
+    requireCompletedRerun(id, r);
     if (!check) {
         if (json) {
             printJson({{"run_id", r.runId}, {"rerun_of", id}});
