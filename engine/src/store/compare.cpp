@@ -78,7 +78,21 @@ const std::vector<std::string> kNotes{
     "over every comparison of the table.",
     "With fewer than 5 pairs no test is possible and none is printed (with 4 pairs the "
     "smallest two-sided Wilcoxon p is 0.125).",
+    "Δ order reliance: row A minus row B of each run's test accuracy minus its accuracy on "
+    "shuffled frame order, on the pairs where both runs have the order diagnostics (runs "
+    "stored before schema 8 have none); its p-values are not Holm-adjusted.",
 };
+
+// The paired metrics of the CSV and LaTeX tables, in column order. Order
+// reliance is not Holm-adjusted (applyHolm) and may have fewer pairs.
+struct MetricColumn {
+    const char* key;
+    PairedMetric PairedComparison::*member;
+    bool holm;
+};
+const MetricColumn kMetrics[] = {{"accuracy", &PairedComparison::accuracy, true},
+                                 {"macro_f1", &PairedComparison::macroF1, true},
+                                 {"order_reliance", &PairedComparison::orderReliance, false}};
 
 std::vector<std::vector<std::string>> grid(const std::vector<PairedComparison>& all) {
     std::vector<std::vector<std::string>> rows{{"row A", "row B", "pairs", "Δ accuracy [95% CI]",
@@ -118,11 +132,15 @@ std::string asText(const std::vector<PairedComparison>& all, bool markdown) {
     // Order reliance below the table: the table keeps the study's two metrics.
     bool reliance = false;
     for (const PairedComparison& c : all) {
-        if (c.orderReliance.mean.n > 0) {
+        const int n = c.orderReliance.mean.n;
+        if (n > 0) {
             out << (reliance ? "" : "\n") << (markdown ? "- " : "") << c.rowA << " vs " << c.rowB
                 << ": Δ order reliance " << meanCell(c.orderReliance.mean) << ", p Wilcoxon "
                 << pValue(c.orderReliance.wilcoxon) << ", p flip "
-                << pValue(c.orderReliance.signFlip) << '\n';
+                << pValue(c.orderReliance.signFlip);
+            if (n != static_cast<int>(c.pairs.size()))
+                out << " (" << n << " of " << c.pairs.size() << " pairs have it)";
+            out << '\n';
             reliance = true;
         }
     }
@@ -139,22 +157,24 @@ std::string num(const std::optional<double>& v) {
 std::string asCsv(const std::vector<PairedComparison>& all) {
     std::ostringstream out;
     out << "row_a,row_b,label_a,label_b,pairs,runs_a_b,no_test";
-    for (const char* metric : {"accuracy", "macro_f1"}) {
-        for (const char* f : {"diff_mean", "ci_low", "ci_high", "p_wilcoxon", "p_flip",
-                              "p_holm"})
-            out << ',' << metric << '_' << f;
+    for (const MetricColumn& metric : kMetrics) {
+        for (const char* f : {"diff_mean", "ci_low", "ci_high", "p_wilcoxon", "p_flip", "p_holm"})
+            if (metric.holm || std::string(f) != "p_holm")
+                out << ',' << metric.key << '_' << f;
     }
-    out << '\n';
+    out << ",order_reliance_pairs\n";
     for (const PairedComparison& c : all) {
         out << c.rowA << ',' << c.rowB << ',' << escapeCsv(c.labelA) << ',' << escapeCsv(c.labelB)
             << ',' << c.pairs.size() << ',' << pairRuns(c) << ',' << escapeCsv(c.noTest);
-        for (const PairedMetric* m : {&c.accuracy, &c.macroF1}) {
-            out << ',' << (m->mean.n ? num(m->mean.mean) : "") << ',' << num(m->mean.low) << ','
-                << num(m->mean.high) << ','
-                << (m->wilcoxon ? num(m->wilcoxon->p) : "") << ','
-                << (m->signFlip ? num(m->signFlip->p) : "") << ',' << num(m->holm);
+        for (const MetricColumn& metric : kMetrics) {
+            const PairedMetric& m = c.*metric.member;
+            out << ',' << (m.mean.n ? num(m.mean.mean) : "") << ',' << num(m.mean.low) << ','
+                << num(m.mean.high) << ',' << (m.wilcoxon ? num(m.wilcoxon->p) : "") << ','
+                << (m.signFlip ? num(m.signFlip->p) : "");
+            if (metric.holm)
+                out << ',' << num(m.holm);
         }
-        out << '\n';
+        out << ',' << c.orderReliance.mean.n << '\n';
     }
     return out.str();
 }
@@ -203,16 +223,19 @@ std::string asLatex(const std::vector<PairedComparison>& all) {
     std::ostringstream out;
     out << "% vidrnn paired comparisons: needs \\usepackage{booktabs} and \\usepackage{graphicx}\n"
            "\\begin{table}[htbp]\n\\centering\n\\footnotesize\n\\resizebox{\\linewidth}{!}{%\n"
-           "\\begin{tabular}{@{}llrlrrrlrrr@{}}\n\\toprule\n"
+           "\\begin{tabular}{@{}llrlrrrlrrrlrr@{}}\n\\toprule\n"
            "row A & row B & $n$ & $\\Delta$ accuracy [95\\% CI] & $p_W$ & $p_\\mathrm{flip}$ & "
            "$p_\\mathrm{Holm}$ & $\\Delta$ macro F1 [95\\% CI] & $p_W$ & $p_\\mathrm{flip}$ & "
-           "$p_\\mathrm{Holm}$ \\\\\n\\midrule\n";
+           "$p_\\mathrm{Holm}$ & $\\Delta$ order reliance [95\\% CI] & $p_W$ & "
+           "$p_\\mathrm{flip}$ \\\\\n\\midrule\n";
     for (const PairedComparison& c : all) {
         out << escapeLatex(c.labelA) << " & " << escapeLatex(c.labelB) << " & " << c.pairs.size();
-        for (const PairedMetric* m : {&c.accuracy, &c.macroF1}) {
-            out << " & " << escapeLatex(meanCell(m->mean)) << " & "
-                << escapeLatex(pValue(m->wilcoxon)) << " & " << escapeLatex(pValue(m->signFlip))
-                << " & " << escapeLatex(pValue(m->holm));
+        for (const MetricColumn& metric : kMetrics) {
+            const PairedMetric& m = c.*metric.member;
+            out << " & " << escapeLatex(meanCell(m.mean)) << " & "
+                << escapeLatex(pValue(m.wilcoxon)) << " & " << escapeLatex(pValue(m.signFlip));
+            if (metric.holm)
+                out << " & " << escapeLatex(pValue(m.holm));
         }
         out << " \\\\\n";
     }
