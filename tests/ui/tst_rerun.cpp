@@ -109,6 +109,7 @@ private Q_SLOTS:
         QCOMPARE(rerun->status, RunStatus::Completed);
         QVERIFY(QString::fromStdString(rerun->note).contains(QString("rerun of run %1").arg(mRun)));
         keepImage(o.dialog, "rerun-identical.png");
+        keepImage(o.view.get(), "rerun-runs-view.png");
     }
 
     // bf16 where the CPU has it (the numbers move), else another thread count
