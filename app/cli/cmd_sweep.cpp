@@ -363,6 +363,7 @@ void addGridOptions(CLI::App* cmd, SweepArgs& a, std::string& preset, const char
     cmd->add_option("--lr", a.base.lr, "Adam learning rate");
     cmd->add_option("--patience", a.base.patience, "early-stopping patience");
     addPrecisionOption(cmd, a.base.precision);
+    addInputOption(cmd, a.base.input);
 }
 
 // `sweep status`: cells done, running (where), queued and failed (why),

@@ -41,6 +41,7 @@ void addTrainOptions(CLI::App* cmd, TrainConfig& c) {
     cmd->add_option("--grad-clip", c.gradClip, "max gradient norm (0 = off)");
     cmd->add_option("--patience", c.patience, "early-stopping patience in epochs (0 = off)");
     addPrecisionOption(cmd, c.precision);
+    addInputOption(cmd, c.input);
 }
 
 nlohmann::json outcomeJson(const ExperimentResult& r, const TrainConfig& c) {
@@ -143,19 +144,11 @@ void runRerun(std::int64_t id, bool check, const std::string& precision, const G
     RerunOptions options;
     options.threads = g.threads;
     options.precision = precision;
-    if (const auto run = store.getRun(id)) {
-        // Refuses bf16 where this CPU has none before any data is read.
-        checkPrecision(rerunConfig(*run, options));
-    }
     ProgressPrinter printer(g.quiet);
     auto cb = progressCallbacks(g, printer);
     const auto r = rerunExperiment(store, id, options, cb, stopFlag());
     printer.finish();
-    if (r.status != RunStatus::Completed) {
-        throw TrainingError("rerun of run " + std::to_string(id) + " (run " +
-                            std::to_string(r.runId) + ") " + toString(r.status) +
-                            (r.message.empty() ? "" : ": " + r.message));
-    }
+    requireCompletedRerun(id, r);
     if (!check) {
         if (json) {
             printJson({{"run_id", r.runId}, {"rerun_of", id}});
@@ -307,6 +300,14 @@ void addPrecisionOption(CLI::App* cmd, std::string& precision) {
                     "fp32|bf16|auto: bf16 convolutions and products where the CPU has native "
                     "bf16; auto = bf16 where measured faster (vidrnn info: "
                     "auto_bf16_from_hidden), else fp32");
+}
+
+void addInputOption(CLI::App* cmd, std::string& input) {
+    cmd->add_option("--input", input,
+                    "appearance|motion: what the model reads per step; motion = the backbone's "
+                    "features followed by their change since the step before (x_t - x_t-1), "
+                    "from the same cached features")
+        ->check(CLI::IsMember({"appearance", "motion"}));
 }
 
 void checkPrecision(const TrainConfig& c) {

@@ -50,6 +50,8 @@ using RegisterCommands = void (*)(CLI::App& app, Globals& globals);
 void addDataOptions(CLI::App* cmd, TrainConfig& config);
 // --precision (train, sweep, demo)
 void addPrecisionOption(CLI::App* cmd, std::string& precision);
+// --input appearance|motion (TrainConfig::input).
+void addInputOption(CLI::App* cmd, std::string& input);
 // Refuses a precision this machine cannot train `arch` in (bf16 without native
 // bf16) before any data is read: ConfigError.
 void checkPrecision(const TrainConfig& config);

@@ -26,6 +26,8 @@ private Q_SLOTS:
         QTest::newRow("dropout 1") << "dropout" << "1" << "dropout must lie in [0, 1)";
         QTest::newRow("precision fp16")
             << "precision" << "fp16" << "precision 'fp16' is not one of fp32, bf16, auto";
+        QTest::newRow("input flow")
+            << "input" << "flow" << "input 'flow' is not one of appearance, motion";
     }
 
     void badSettings() {
@@ -43,6 +45,7 @@ private Q_SLOTS:
         if (field == "epochs") c.epochs = std::stoi(v);
         if (field == "dropout") c.dropout = std::stod(v);
         if (field == "precision") c.precision = v;
+        if (field == "input") c.input = v;
         try {
             vidrnn::validate(c);
             QFAIL("no ConfigError");
@@ -70,6 +73,17 @@ private Q_SLOTS:
         QCOMPARE(back.precision, c.precision);
         QCOMPARE(vidrnn::trainConfigFromJson("{}").precision, std::string("auto"));
         QCOMPARE(vidrnn::toJson(back), vidrnn::toJson(c));
+    }
+
+    // The motion input is stored and read back; the default writes no key,
+    // so configurations stored before it keep their text.
+    void inputInJson() {
+        TrainConfig c;
+        QVERIFY(!QString::fromStdString(vidrnn::toJson(c)).contains("\"input\""));
+        QCOMPARE(vidrnn::trainConfigFromJson(vidrnn::toJson(c)).input, std::string("appearance"));
+        c.input = "motion";
+        QVERIFY(QString::fromStdString(vidrnn::toJson(c)).contains("\"input\":\"motion\""));
+        QCOMPARE(vidrnn::trainConfigFromJson(vidrnn::toJson(c)).input, std::string("motion"));
     }
 
     void badJson() {

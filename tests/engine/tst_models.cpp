@@ -6,6 +6,7 @@
 
 #include "nn/classifier.h"
 #include "nn/convlstm.h"
+#include "nn/motion.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 
@@ -314,6 +315,34 @@ private Q_SLOTS:
         }
         QCOMPARE(keys, (QStringList{"convlstm.cells.0.conv.weight", "convlstm.cells.0.conv.bias",
                                     "head.weight", "head.bias"}));
+    }
+
+    // The motion input: [x_t, x_t - x_{t-1}], zero change at the first step,
+    // computed from the sequence the model is given (a reordered sequence
+    // gets the differences of its own order).
+    void motionInput() {
+        const auto x = torch::tensor({1.f, 2.f, 4.f, 7.f, 0.f, -1.f}).view({1, 3, 2});  // [B,T,D]
+        const auto m = nn::appendMotion(x);
+        QCOMPARE(m.sizes().vec(), (std::vector<int64_t>{1, 3, 4}));
+        const auto expected =
+            torch::tensor({1.f, 2.f, 0.f, 0.f, 4.f, 7.f, 3.f, 5.f, 0.f, -1.f, -4.f, -8.f})
+                .view({1, 3, 4});
+        QVERIFY(torch::equal(m, expected));
+        const auto reversed = nn::appendMotion(x.flip(1));
+        QVERIFY(torch::equal(reversed.narrow(2, 2, 2)[0][1], torch::tensor({4.f, 8.f})));
+        const auto maps = nn::appendMotion(torch::ones({2, 4, 3, 5, 5}));
+        QCOMPARE(maps.sizes().vec(), (std::vector<int64_t>{2, 4, 6, 5, 5}));
+        QCOMPARE(maps.narrow(2, 3, 3).abs().sum().item<float>(), 0.f);
+
+        torch::manual_seed(0);
+        auto body = build("gru", 16, 8, 3);
+        const auto plain = nn::countParameters(*build("gru", 8, 8, 3));
+        QCOMPARE(nn::countParameters(*body), plain + 3 * 8 * 8);  // three gates see 8 more inputs
+        nn::MotionInputImpl model(body);
+        QVERIFY(model.named_parameters().contains("body.rnn.weight_ih_l0"));
+        const auto out = model.forward(torch::randn({2, 5, 8}));
+        QCOMPARE(out.clip_logits.sizes().vec(), (std::vector<int64_t>{2, 3}));
+        QCOMPARE(out.step_logits.sizes().vec(), (std::vector<int64_t>{2, 5, 3}));
     }
 
     void badOptionsAndInputs() {

@@ -283,6 +283,32 @@ private Q_SLOTS:
         QCOMPARE(p.probabilities.size(), mDemo.classes.size());
     }
 
+    // The motion input trains, tests in and out of order, saves its
+    // checkpoint with the input and predicts from it; a checkpoint of the
+    // other input is refused.
+    void motionInputTrainsAndPredicts() {
+        TrainConfig c = small("gru");
+        c.input = "motion";
+        const auto path = mDir.filePath("ckpt/motion.pt").toStdString();
+        std::atomic<bool> stop{false};
+        const auto out = train(c, inputs(c), {}, stop, path);
+        QCOMPARE(out.epochs.size(), std::size_t(4));
+        QCOMPARE(out.params, modelParameters(c, mFeatures.backbone, int(mDemo.classes.size())));
+        TrainConfig plain = c;
+        plain.input = "appearance";
+        // Three GRU gates read as many inputs again.
+        QCOMPARE(out.params - modelParameters(plain, mFeatures.backbone,
+                                              int(mDemo.classes.size())),
+                 std::int64_t(3 * 16 * mFeatures.backbone.channels));
+        QVERIFY(out.order.shuffledAccuracy >= 0.0 && out.order.shuffledAccuracy <= 1.0);
+        QCOMPARE(train(c, inputs(c), {}, stop, "").order.shuffledAccuracy,
+                 out.order.shuffledAccuracy);
+        QCOMPARE(loadCheckpoint(path, &c).meta.config.input, std::string("motion"));
+        QVERIFY_THROWS_EXCEPTION(ModelError, loadCheckpoint(path, &plain));
+        const auto p = predictVideo(path, mDemo.clips[0].path, "cpu");
+        QCOMPARE(p.probabilities.size(), mDemo.classes.size());
+    }
+
     // A CPU without native bf16 (simulated with VIDRNN_NATIVE_BF16=0): bf16
     // is refused before training, naming the reason; auto trains in fp32.
     void bf16RefusedWithoutNativeSupport() {

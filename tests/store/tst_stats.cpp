@@ -144,6 +144,63 @@ private Q_SLOTS:
         QVERIFY(text.contains("100/200"));
     }
 
+    // Order reliance is a paired metric of its own in every format: its
+    // difference with the interval and both p-values (not Holm-adjusted),
+    // and how many pairs have it.
+    void orderRelianceInEveryFormat() {
+        ReportRow a = rowOf("r1", {{1, 0.9}, {2, 0.9}, {3, 0.9}, {4, 0.9}, {5, 0.9}, {6, 0.9}});
+        ReportRow b = rowOf("r2", {{1, 0.8}, {2, 0.8}, {3, 0.8}, {4, 0.8}, {5, 0.8}, {6, 0.8}});
+        // d = 0.02, 0.05, -0.01, 0.04, 0.03 (the sixth pair has none in b):
+        // mean +0.026, p Wilcoxon 2 * 2/32 = 0.125.
+        const double relianceA[] = {0.32, 0.35, 0.29, 0.34, 0.33, 0.5};
+        for (std::size_t i = 0; i < a.members.size(); ++i) {
+            a.members[i].orderReliance = relianceA[i];
+            if (i < 5)
+                b.members[i].orderReliance = 0.3;
+        }
+        std::vector<PairedComparison> all{comparePaired(a, b)};
+        applyHolm(all);
+        const PairedComparison& c = all.front();
+        QCOMPARE(c.orderReliance.mean.n, 5);
+        QVERIFY(near(c.orderReliance.mean.mean, 0.026, 1e-12));
+        QVERIFY(near(c.orderReliance.wilcoxon->p, 0.125, 1e-12));
+        QVERIFY(!c.orderReliance.holm);
+
+        const QString text = QString::fromStdString(formatComparisons(all, ReportFormat::Table));
+        QVERIFY2(text.contains("r1 vs r2: Δ order reliance +0.026 ["), qPrintable(text));
+        QVERIFY2(text.contains("p Wilcoxon 0.125"), qPrintable(text));
+        QVERIFY2(text.contains("5 of 6 pairs have it"), qPrintable(text));
+
+        const QStringList csv =
+            QString::fromStdString(formatComparisons(all, ReportFormat::Csv)).split('\n');
+        const QStringList header = csv[0].split(',');
+        const QStringList row = csv[1].split(',');
+        QCOMPARE(row.size(), header.size());
+        const auto column = [&](const char* name) {
+            const int i = int(header.indexOf(QString::fromLatin1(name)));
+            return i < 0 ? QString("(no column %1)").arg(name) : row[i];
+        };
+        QVERIFY(near(column("order_reliance_diff_mean").toDouble(), 0.026, 1e-12));
+        QVERIFY(near(column("order_reliance_ci_low").toDouble(), *c.orderReliance.mean.low, 1e-12));
+        QVERIFY(near(column("order_reliance_ci_high").toDouble(), *c.orderReliance.mean.high,
+                     1e-12));
+        QVERIFY(near(column("order_reliance_p_wilcoxon").toDouble(), 0.125, 1e-12));
+        QVERIFY(near(column("order_reliance_p_flip").toDouble(), c.orderReliance.signFlip->p,
+                     1e-12));
+        QCOMPARE(column("order_reliance_pairs"), QString("5"));
+        QVERIFY(!header.contains("order_reliance_p_holm"));
+        QVERIFY(near(column("accuracy_diff_mean").toDouble(), 0.1, 1e-12));  // unchanged
+
+        const QString latex = QString::fromStdString(formatComparisons(all, ReportFormat::Latex));
+        QVERIFY(latex.contains("$\\Delta$ order reliance [95\\% CI]"));
+        const QString latexRow = latex.split('\n').filter("GRU 64 (r1) & GRU 64 (r2)").value(0);
+        // 3 + 4 + 4 + 3 cells: the reliance cell and its two p-values last.
+        QCOMPARE(latexRow.count(" & "), 13);
+        QVERIFY2(latexRow.contains("+0.026 ["), qPrintable(latexRow));
+        const QString flip = QString::number(c.orderReliance.signFlip->p, 'f', 3);
+        QVERIFY2(latexRow.endsWith("0.125 & " + flip + " \\\\"), qPrintable(latexRow));
+    }
+
     void fewerThanFivePairsGiveNoTest() {
         const ReportRow a = rowOf("r1", {{1, 0.9}, {2, 0.8}, {3, 0.7}, {4, 0.6}});
         const ReportRow b = rowOf("r2", {{1, 0.5}, {2, 0.5}, {3, 0.5}, {4, 0.5}});

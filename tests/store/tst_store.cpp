@@ -101,6 +101,18 @@ private Q_SLOTS:
         QCOMPARE(moved.listRuns().size(), size_t(16));
     }
 
+    // The input has no column: read back from the stored configuration.
+    void motionInputReadBack() {
+        auto store = RunStore::open(mPath);
+        TrainConfig c = sampleConfig();
+        c.input = "motion";
+        const auto motion = store.getRun(store.createRun(c, sampleMeta()));
+        QVERIFY(motion);
+        QCOMPARE(motion->config.input, std::string("motion"));
+        const auto plain = store.getRun(store.createRun(sampleConfig(), sampleMeta()));
+        QCOMPARE(plain->config.input, std::string("appearance"));
+    }
+
     void roundTrip() {
         auto store = RunStore::open(mPath);
         const std::int64_t id = store.createRun(sampleConfig(), sampleMeta());

@@ -159,6 +159,7 @@ void MainWindow::createMenus() {
                    &TrainingView::cancel);
     run->addAction(tr("S&weep…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), mTraining,
                    &TrainingView::openSweepDialog);
+    run->addAction(tr("Rerun and chec&k the selected run…"), mRuns, &RunsView::rerunSelected);
     run->addAction(tr("Reproduce the &study"), this, [this] { reproduceStudy(); });
     run->addAction(tr("Study &protocol on the demo data"), this,
                    [this] { reproduceStudy(QString(), QStringLiteral("small"), true); });

@@ -10,6 +10,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QTableView>
@@ -19,6 +20,7 @@
 #include "support/qtsupport.h"
 #include "models/runsmodel.h"
 #include "models/storesession.h"
+#include "widgets/rerundialog.h"
 #include "vidrnn/report.h"
 
 namespace vidrnn::ui {
@@ -79,6 +81,11 @@ RunsView::RunsView(StoreSession* session, QWidget* parent) : QWidget(parent), mS
     mCompare->setToolTip(tr("Overlaid curves and charts of the selected runs"));
     mConfusion = new QPushButton(tr("Confusion matrix"), this);
     mScrub = new QPushButton(tr("Open in scrubber"), this);
+    mRerun = new QPushButton(tr("Rerun and check…"), this);
+    mRerun->setObjectName("rerunRun");
+    mRerun->setToolTip(
+        tr("Train the selected run again from its stored record and compare the two bit for "
+           "bit"));
     mAnnotate = new QPushButton(tr("Annotate…"), this);
     mDelete = new QPushButton(tr("Delete"), this);
     mDelete->setObjectName("deleteRuns");
@@ -88,7 +95,7 @@ RunsView::RunsView(StoreSession* session, QWidget* parent) : QWidget(parent), mS
     auto* report = new QPushButton(tr("Export report…"), this);
     report->setToolTip(tr("Comparison charts and the table together, into a folder"));
     auto* buttons = new QHBoxLayout;
-    for (auto* b : {mCompare, mConfusion, mScrub, mAnnotate, mDelete}) {
+    for (auto* b : {mCompare, mConfusion, mScrub, mRerun, mAnnotate, mDelete}) {
         buttons->addWidget(b);
     }
     buttons->addStretch(1);
@@ -148,6 +155,14 @@ RunsView::RunsView(StoreSession* session, QWidget* parent) : QWidget(parent), mS
         if (!ids.isEmpty()) {
             Q_EMIT scrubRequested(ids.front());
         }
+    });
+    connect(mRerun, &QPushButton::clicked, this, &RunsView::rerunSelected);
+    mTable->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(mTable, &QWidget::customContextMenuRequested, this, [this](const QPoint& at) {
+        QMenu menu(this);
+        menu.addAction(tr("Rerun and check…"), this, &RunsView::rerunSelected)
+            ->setEnabled(mRerun->isEnabled());
+        menu.exec(mTable->viewport()->mapToGlobal(at));
     });
     connect(mAnnotate, &QPushButton::clicked, this, &RunsView::annotateSelected);
     connect(mDelete, &QPushButton::clicked, this, &RunsView::deleteSelected);
@@ -265,12 +280,13 @@ void RunsView::updateButtons() {
     // Linear in the selection, never in the selection times the runs; runs
     // not loaded yet are judged when an action meets them (deleteRun refuses
     // a reference or running run with a message).
-    bool completed = false, deletable = !mSelected.isEmpty();
+    bool completed = false, trained = false, deletable = !mSelected.isEmpty();
     for (qint64 id : mSelected) {
         const RunRecord* r = mModel->runById(id);
         if (!r)
             continue;
         completed = completed || r->status == RunStatus::Completed;
+        trained = trained || r->kind == RunKind::Trained;
         if (r->kind == RunKind::Reference || r->status == RunStatus::Running) {
             deletable = false;
         }
@@ -280,10 +296,34 @@ void RunsView::updateButtons() {
     mCompare->setEnabled(count > 0);
     mConfusion->setEnabled(oneCompleted);
     mScrub->setEnabled(oneCompleted);
+    mRerun->setEnabled(oneCompleted && trained);
     mAnnotate->setEnabled(count > 0);
     mDelete->setEnabled(deletable);
     mCount->setText(count > 0 ? tr("%1 runs, %2 selected").arg(mModel->matchingIds().size()).arg(count)
                               : tr("%1 runs").arg(mModel->matchingIds().size()));
+}
+
+void RunsView::rerunSelected() {
+    const auto ids = selectedRunIds();
+    if (ids.size() == 1) {
+        if (auto* dialog = openRerunDialog(ids.front())) {
+            dialog->show();
+        }
+    }
+}
+
+RerunDialog* RunsView::openRerunDialog(qint64 id) {
+    const RunRecord* r = mModel->runById(id);
+    if (!r || r->kind != RunKind::Trained || r->status != RunStatus::Completed) {
+        Q_EMIT errorOccurred(tr("Rerun and check"),
+                             tr("Run %1 is not a completed trained run: nothing to rerun and "
+                                "compare.")
+                                 .arg(id));
+        return nullptr;
+    }
+    auto* dialog = new RerunDialog(mSession->path(), *r, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    return dialog;
 }
 
 void RunsView::deleteSelected() {

@@ -22,6 +22,7 @@ class QTableView;
 
 namespace vidrnn::ui {
 
+class RerunDialog;
 class RunsModel;
 class StoreSession;
 
@@ -45,6 +46,9 @@ public:
     // many runs changed.
     int deleteRuns(const QList<qint64>& ids);
     int annotateRuns(const QList<qint64>& ids, const QString& note);
+    // Results > Rerun and check: a dialog (deleted on close) for a completed
+    // trained run; nullptr, with errorOccurred, for any other run.
+    RerunDialog* openRerunDialog(qint64 id);
 
 public Q_SLOTS:
     void reload();
@@ -53,6 +57,8 @@ public Q_SLOTS:
     void deleteSelected();
     void annotateSelected();
     void chooseTableExport();
+    // The one selected run in the rerun dialog.
+    void rerunSelected();
 
 Q_SIGNALS:
     void compareRequested(const QList<qint64>& ids);
@@ -81,6 +87,7 @@ private:
     QPushButton* mCompare = nullptr;
     QPushButton* mConfusion = nullptr;
     QPushButton* mScrub = nullptr;
+    QPushButton* mRerun = nullptr;
     QPushButton* mAnnotate = nullptr;
     QPushButton* mDelete = nullptr;
 };

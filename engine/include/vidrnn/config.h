@@ -16,6 +16,12 @@ struct TrainConfig {
     // maps), "resnet18" (built-in, random weights) or a TorchScript file
     std::string backbone = "mobilenet_v2";
     std::string cacheDir;       // feature cache folder; empty = default
+    // What the model reads per step: "appearance" (the backbone's features)
+    // or "motion" (those followed by their change since the step before,
+    // x_t - x_{t-1}, computed in the model from the cached features; the
+    // order diagnostics' reversed and shuffled passes see the differences
+    // of the reordered frames).
+    std::string input = "appearance";
 
     // Split: "logo" | "groups" | "random"
     std::string split = "logo";

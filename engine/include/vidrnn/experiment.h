@@ -107,12 +107,19 @@ TrainConfig rerunConfig(const RunRecord& run, const RerunOptions& options = {});
 
 // Trains a completed run again from its stored record into a new run (noted
 // "rerun of run N"). Refuses with ConfigError naming the reason before any
-// training when the run is not a completed trained run, its data set cannot
+// training when the run is not a completed trained run, its precision cannot
+// be computed here (bf16 on a CPU without native bf16), its data set cannot
 // be scanned, its fingerprint was not stored (runs before schema 7) or no
 // longer matches the data, or the backbone's weights are not the same.
+// `vidrnn runs rerun` and the workbench's Rerun and check both call it, then
+// requireCompletedRerun, then checkRerun (vidrnn/rerun.h).
 ExperimentResult rerunExperiment(RunStore& store, std::int64_t runId, const RerunOptions& options,
                                  const ExperimentCallbacks& callbacks,
                                  const std::atomic<bool>& stop);
+
+// Throws TrainingError naming both runs, the status and the message when
+// the rerun did not complete (failed, or cancelled by the stop flag).
+void requireCompletedRerun(std::int64_t original, const ExperimentResult& rerun);
 
 // The study's grid (lstm, gru, deep_lstm, convlstm at 64/128/256/512) plus
 // bilstm and mean_pool at the same sizes.

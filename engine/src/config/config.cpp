@@ -50,6 +50,8 @@ void validate(const TrainConfig& c) {
     require(c.threads >= 0, "threads must not be negative, got " + std::to_string(c.threads));
     require(c.precision == "fp32" || c.precision == "bf16" || c.precision == "auto",
             "precision '" + c.precision + "' is not one of fp32, bf16, auto");
+    require(c.input == "appearance" || c.input == "motion",
+            "input '" + c.input + "' is not one of appearance, motion");
     require(!c.backbone.empty(),
             "backbone must be 'mobilenet_v2', 'resnet18' or a TorchScript file");
 }
@@ -65,6 +67,11 @@ std::string toJson(const TrainConfig& c) {
         {"patience", c.patience}, {"device", c.device}, {"threads", c.threads},
         {"precision", c.precision},
     };
+    // Only when not the default, so that every configuration stored before
+    // it existed keeps its text (sweeps resume by it).
+    if (c.input != "appearance") {
+        j["input"] = c.input;
+    }
     return util::jsonText(j);
 }
 
@@ -112,6 +119,7 @@ TrainConfig trainConfigFromJson(const std::string& text) {
     get("device", c.device);
     get("threads", c.threads);
     get("precision", c.precision);
+    get("input", c.input);
     return c;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ml/backbone_bundled.h"
+#include "nn/motion.h"
 #include "util/featurefile.h"
 #include "util/jsontext.h"
 #include "util/safefile.h"
@@ -61,10 +62,16 @@ bool readNested(torch::serialize::InputArchive& root, const std::string& key, to
 }  // namespace
 
 nn::ClipClassifier buildModel(const TrainConfig& config, std::int64_t inputDim, int numClasses) {
-    return nn::makeClassifier(
-        nn::ClassifierOptions(config.arch, inputDim, config.hidden, numClasses)
+    const bool motion = config.input == "motion";
+    auto body = nn::makeClassifier(
+        nn::ClassifierOptions(config.arch, motion ? 2 * inputDim : inputDim, config.hidden,
+                              numClasses)
             .num_layers(config.layers)
             .dropout(config.dropout));
+    if (motion) {
+        return std::make_shared<nn::MotionInputImpl>(std::move(body));
+    }
+    return body;
 }
 
 std::string saveCheckpoint(const std::string& path, const nn::ClipClassifier& model,
@@ -188,6 +195,10 @@ LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expe
                                        expected->arch + " hidden " + std::to_string(expected->hidden) +
                                        " layers " + std::to_string(effectiveLayers(*expected)));
         }
+    }
+    if (expected && expected->input != c.input) {
+        throw ModelError(path, "checkpoint reads the " + c.input + " input, not the requested " +
+                                   expected->input);
     }
     out.model = buildModel(c, out.meta.inputDim, static_cast<int>(out.meta.classes.size()));
     torch::serialize::InputArchive weights;

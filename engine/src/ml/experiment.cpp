@@ -318,6 +318,12 @@ ExperimentResult rerunExperiment(RunStore& store, std::int64_t runId, const Reru
     }
     const TrainConfig config = rerunConfig(*run, options);
     validate(config);
+    // bf16 on a CPU without native bf16 is refused before any data is read.
+    try {
+        resolvePrecision(config.precision, config.arch, config.hidden, resolveDevice(config.device));
+    } catch (const ConfigError& e) {
+        throw ConfigError(which + "this build cannot compute it here: " + e.what());
+    }
     Dataset dataset;
     try {
         ScanOptions scan;
@@ -344,6 +350,14 @@ ExperimentResult rerunExperiment(RunStore& store, std::int64_t runId, const Reru
     auto result = runExperiment(store, config, dataset, features, callbacks, stop);
     store.annotate(result.runId, "rerun of run " + std::to_string(runId));
     return result;
+}
+
+void requireCompletedRerun(std::int64_t original, const ExperimentResult& rerun) {
+    if (rerun.status != RunStatus::Completed) {
+        throw TrainingError("rerun of run " + std::to_string(original) + " (run " +
+                            std::to_string(rerun.runId) + ") " + toString(rerun.status) +
+                            (rerun.message.empty() ? "" : ": " + rerun.message));
+    }
 }
 
 }  // namespace vidrnn

@@ -78,7 +78,21 @@ const std::vector<std::string> kNotes{
     "over every comparison of the table.",
     "With fewer than 5 pairs no test is possible and none is printed (with 4 pairs the "
     "smallest two-sided Wilcoxon p is 0.125).",
+    "Δ order reliance: row A minus row B of each run's test accuracy minus its accuracy on "
+    "shuffled frame order, on the pairs where both runs have the order diagnostics (runs "
+    "stored before schema 8 have none); its p-values are not Holm-adjusted.",
 };
+
+// The paired metrics of the CSV and LaTeX tables, in column order. Order
+// reliance is not Holm-adjusted (applyHolm) and may have fewer pairs.
+struct MetricColumn {
+    const char* key;
+    PairedMetric PairedComparison::*member;
+    bool holm;
+};
+const MetricColumn kMetrics[] = {{"accuracy", &PairedComparison::accuracy, true},
+                                 {"macro_f1", &PairedComparison::macroF1, true},
+                                 {"order_reliance", &PairedComparison::orderReliance, false}};
 
 std::vector<std::vector<std::string>> grid(const std::vector<PairedComparison>& all) {
     std::vector<std::vector<std::string>> rows{{"row A", "row B", "pairs", "Δ accuracy [95% CI]",
@@ -111,11 +125,15 @@ std::string asText(const std::vector<PairedComparison>& all, bool markdown) {
     // Order reliance below the table: the table keeps the study's two metrics.
     bool reliance = false;
     for (const PairedComparison& c : all) {
-        if (c.orderReliance.mean.n > 0) {
+        const int n = c.orderReliance.mean.n;
+        if (n > 0) {
             out << (reliance ? "" : "\n") << (markdown ? "- " : "") << c.rowA << " vs " << c.rowB
                 << ": Δ order reliance " << meanCell(c.orderReliance.mean) << ", p Wilcoxon "
                 << pValue(c.orderReliance.wilcoxon) << ", p flip "
-                << pValue(c.orderReliance.signFlip) << '\n';
+                << pValue(c.orderReliance.signFlip);
+            if (n != static_cast<int>(c.pairs.size()))
+                out << " (" << n << " of " << c.pairs.size() << " pairs have it)";
+            out << '\n';
             reliance = true;
         }
     }
@@ -131,20 +149,25 @@ std::string num(const std::optional<double>& v) {
 
 std::string asCsv(const std::vector<PairedComparison>& all) {
     Table table({"row_a", "row_b", "label_a", "label_b", "pairs", "runs_a_b", "no_test"});
-    for (const char* metric : {"accuracy", "macro_f1"}) {
-        for (const char* f : {"diff_mean", "ci_low", "ci_high", "p_wilcoxon", "p_flip",
-                              "p_holm"})
-            table.header.push_back(std::string(metric) + '_' + f);
+    for (const MetricColumn& metric : kMetrics) {
+        for (const char* f : {"diff_mean", "ci_low", "ci_high", "p_wilcoxon", "p_flip", "p_holm"})
+            if (metric.holm || std::string(f) != "p_holm")
+                table.header.push_back(std::string(metric.key) + '_' + f);
     }
+    table.header.push_back("order_reliance_pairs");
     for (const PairedComparison& c : all) {
         std::vector<std::string> cells{
             c.rowA,      c.rowB,  c.labelA, c.labelB, std::to_string(c.pairs.size()),
             pairRuns(c), c.noTest};
-        for (const PairedMetric* m : {&c.accuracy, &c.macroF1}) {
-            cells.insert(cells.end(), {m->mean.n ? num(m->mean.mean) : "", num(m->mean.low),
-                                       num(m->mean.high), m->wilcoxon ? num(m->wilcoxon->p) : "",
-                                       m->signFlip ? num(m->signFlip->p) : "", num(m->holm)});
+        for (const MetricColumn& metric : kMetrics) {
+            const PairedMetric& m = c.*metric.member;
+            cells.insert(cells.end(), {m.mean.n ? num(m.mean.mean) : "", num(m.mean.low),
+                                       num(m.mean.high), m.wilcoxon ? num(m.wilcoxon->p) : "",
+                                       m.signFlip ? num(m.signFlip->p) : ""});
+            if (metric.holm)
+                cells.push_back(num(m.holm));
         }
+        cells.push_back(std::to_string(c.orderReliance.mean.n));
         table.addRow(cells);
     }
     return renderTable(table, TableFormat::Csv);
@@ -194,16 +217,19 @@ std::string asLatex(const std::vector<PairedComparison>& all) {
     std::ostringstream out;
     out << "% vidrnn paired comparisons: needs \\usepackage{booktabs} and \\usepackage{graphicx}\n"
            "\\begin{table}[htbp]\n\\centering\n\\footnotesize\n\\resizebox{\\linewidth}{!}{%\n"
-           "\\begin{tabular}{@{}llrlrrrlrrr@{}}\n\\toprule\n"
+           "\\begin{tabular}{@{}llrlrrrlrrrlrr@{}}\n\\toprule\n"
            "row A & row B & $n$ & $\\Delta$ accuracy [95\\% CI] & $p_W$ & $p_\\mathrm{flip}$ & "
            "$p_\\mathrm{Holm}$ & $\\Delta$ macro F1 [95\\% CI] & $p_W$ & $p_\\mathrm{flip}$ & "
-           "$p_\\mathrm{Holm}$ \\\\\n\\midrule\n";
+           "$p_\\mathrm{Holm}$ & $\\Delta$ order reliance [95\\% CI] & $p_W$ & "
+           "$p_\\mathrm{flip}$ \\\\\n\\midrule\n";
     for (const PairedComparison& c : all) {
         out << escapeLatex(c.labelA) << " & " << escapeLatex(c.labelB) << " & " << c.pairs.size();
-        for (const PairedMetric* m : {&c.accuracy, &c.macroF1}) {
-            out << " & " << escapeLatex(meanCell(m->mean)) << " & "
-                << escapeLatex(pValue(m->wilcoxon)) << " & " << escapeLatex(pValue(m->signFlip))
-                << " & " << escapeLatex(pValue(m->holm));
+        for (const MetricColumn& metric : kMetrics) {
+            const PairedMetric& m = c.*metric.member;
+            out << " & " << escapeLatex(meanCell(m.mean)) << " & "
+                << escapeLatex(pValue(m.wilcoxon)) << " & " << escapeLatex(pValue(m.signFlip));
+            if (metric.holm)
+                out << " & " << escapeLatex(pValue(m.holm));
         }
         out << " \\\\\n";
     }

@@ -87,6 +87,15 @@ TrainConfig configFromRow(const Statement& st) {
     text(cRequestedDevice, c.device);
     integer(cThreads, c.threads);
     text(cRequestedPrecision, c.precision);
+    // The input has no column of its own: it is read from the stored
+    // configuration where that holds one (a query without config_json reads
+    // every run as appearance).
+    if (!st.isNull(cConfigJson)) {
+        const std::string json = st.text(cConfigJson);
+        if (json.find("\"input\"") != std::string::npos) {
+            c.input = trainConfigFromJson(json).input;
+        }
+    }
     return c;
 }
 
