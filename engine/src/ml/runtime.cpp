@@ -25,6 +25,7 @@
 #include <thread>
 
 #include "core/util.h"
+#include "ml/graph_step.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/precision.h"
 #include "vidrnn/provenance.h"
@@ -342,6 +343,7 @@ RuntimeInfo runtimeInfo() {
     info.cudaVersion = cudaVersion();
     info.cudaAvailable = torch::cuda::is_available();
     info.cudaDevices = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
+    info.cudaGraphs = cudaGraphsStatus();
     info.nativeBf16 = nativeBf16().describe();
     return info;
 }

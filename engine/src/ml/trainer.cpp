@@ -7,6 +7,7 @@
 #include "core/util.h"
 #include "ml/checkpoint.h"
 #include "ml/featurecache.h"
+#include "ml/graph_step.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 #include "vidrnn/orderdiag.h"
@@ -291,14 +292,14 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     const auto meanDev = mean.to(device);
     const auto stdDev = std.to(device);
 
-    torch::optim::Adam optimizer(
-        model->parameters(),
-        torch::optim::AdamOptions(config.lr).weight_decay(config.weightDecay));
+    // LibTorch's Adam as ever, or a CUDA graph of the whole step (graph_step.h).
+    const auto step = makeTrainStep(model, config, device);
 
     TrainOutcome out;
     out.params = nn::countParameters(*model);
     out.device = device.str();
     out.precision = precision;
+    out.stepMode = step->mode();
     Rng rng{static_cast<std::uint64_t>(config.seed) * 0x9e3779b97f4a7c15ULL + 1};
     std::vector<int> order(train.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
@@ -331,21 +332,16 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
             auto fb = train.batch(std::vector<int>(first, last));
             auto x = normalise(fb.x.to(device), meanDev, stdDev);
             auto labels = fb.labels.to(device);
-            optimizer.zero_grad();
-            auto logits = model->forward(x, fb.lengths).clip_logits;  // lengths stay on the host
-            auto loss = torch::nn::functional::cross_entropy(logits, labels);
-            const double lossValue = loss.item<double>();
-            if (!std::isfinite(lossValue)) {
-                throw TrainingError("non-finite loss (" + std::to_string(lossValue) +
-                                    ") at epoch " + std::to_string(epoch) + ", batch " +
-                                    std::to_string(b + 1) + ": lower the learning rate (now " +
-                                    std::to_string(config.lr) + ")");
-            }
-            loss.backward();
-            if (config.gradClip > 0) {
-                torch::nn::utils::clip_grad_norm_(model->parameters(), config.gradClip);
-            }
-            optimizer.step();
+            const auto [lossValue, logits] =
+                step->run(x, fb.lengths, labels, [&](double value) {  // lengths stay on the host
+                    if (!std::isfinite(value)) {
+                        throw TrainingError("non-finite loss (" + std::to_string(value) +
+                                            ") at epoch " + std::to_string(epoch) + ", batch " +
+                                            std::to_string(b + 1) +
+                                            ": lower the learning rate (now " +
+                                            std::to_string(config.lr) + ")");
+                    }
+                });
             const auto n = labels.size(0);
             lossSum += lossValue * double(n);
             correct += logits.argmax(1).eq(labels).sum().item<int64_t>();
@@ -434,7 +430,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
         meta.backbone = bb;
         meta.inputDim = bb.channels;
         meta.bestEpoch = out.bestEpoch;
-        out.checkpointSha256 = saveCheckpoint(checkpointPath, model, &optimizer, mean, std, meta);
+        out.checkpointSha256 = saveCheckpoint(checkpointPath, model, &step->optimizer(), mean, std, meta);
     }
     return out;
 }
