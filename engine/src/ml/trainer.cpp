@@ -299,7 +299,6 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     out.params = nn::countParameters(*model);
     out.device = device.str();
     out.precision = precision;
-    out.stepMode = step->mode();
     Rng rng{static_cast<std::uint64_t>(config.seed) * 0x9e3779b97f4a7c15ULL + 1};
     std::vector<int> order(train.size());
     for (std::size_t i = 0; i < order.size(); ++i) {
@@ -397,6 +396,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
         }
     }
     out.trainSeconds = util::secondsSince(fitStart);
+    out.stepMode = step->mode();  // after: a graph is captured (or fails) mid-run
     if (out.bestEpoch > 0) {
         restoreState(model, bestState);
     }

@@ -21,8 +21,8 @@ class GraphedStep final : public DeviceStateStep {
 public:
     GraphedStep(nn::ClipClassifier model, const TrainConfig& config)
         : DeviceStateStep(std::move(model), config), mBatch(config.batch) {
-        mMode = "cuda graph (captured after " + std::to_string(kWarmupSteps) +
-                " warm-up steps; batches of another shape eager)";
+        mMode = "eager, device-state Adam (no batch of " + std::to_string(mBatch) +
+                " full-length clips to capture a CUDA graph from)";
     }
 
     StepOutput run(const torch::Tensor& x, const torch::Tensor& lengths,
@@ -90,6 +90,8 @@ private:
                 throw;
             }
             mGraph->capture_end();
+            mMode = "cuda graph (captured after " + std::to_string(kWarmupSteps) +
+                    " warm-up steps; batches of another shape eager)";
         } catch (const c10::Error& e) {
             mFailure = e.what_without_backtrace();
             mMode = "eager (CUDA graph capture failed: " + mFailure + ")";
