@@ -27,4 +27,30 @@ inline std::filesystem::path sharedDir() {
     return std::filesystem::canonical(p, ec);
 }
 
+// Sets an environment variable while it lives, then restores (or removes) it.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const std::string& value) : mName(name) {
+        if (const char* old = std::getenv(name)) {
+            mOld = old;
+            mHad = true;
+        }
+        ::setenv(name, value.c_str(), 1);
+    }
+    ~ScopedEnv() {
+        if (mHad) {
+            ::setenv(mName, mOld.c_str(), 1);
+        } else {
+            ::unsetenv(mName);
+        }
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* mName;
+    std::string mOld;
+    bool mHad = false;
+};
+
 }  // namespace vidrnn::test

@@ -41,6 +41,7 @@ void runInfo(bool json) {
         {"cuda_version", i.cudaVersion.empty() ? nlohmann::json() : nlohmann::json(i.cudaVersion)},
         {"cuda_available", i.cudaAvailable},
         {"cuda_devices", i.cudaDevices},
+        {"cuda_graphs", i.cudaGraphs},
     };
     if (json) {
         printJson(doc);

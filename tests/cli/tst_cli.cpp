@@ -77,6 +77,10 @@ private Q_SLOTS:
         QCOMPARE(o["cuda_compiled"].toBool(), VIDRNN_BUILT_TORCH_CUDA != 0);
         QCOMPARE(o["cuda_version"].isNull(), !o["cuda_compiled"].toBool());
         QVERIFY(o["cuda_compiled"].toBool() || !o["cuda_available"].toBool());
+        // The graphed training step's capture code is compiled in exactly
+        // where CUDA is (engine/src/ml/cuda/).
+        QCOMPARE(o["cuda_graphs"].toString().startsWith("not compiled in"),
+                 !o["cuda_compiled"].toBool());
         // Some BLAS is mapped into every LibTorch process here.
         QVERIFY2(o["blas"].toString().contains("blas"), qPrintable(o["blas"].toString()));
     }

@@ -29,30 +29,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Sets an environment variable for one scope.
-class ScopedEnv {
-public:
-    ScopedEnv(const char* name, const std::string& value) : mName(name) {
-        if (const char* old = std::getenv(name)) {
-            mOld = old;
-            mHad = true;
-        }
-        ::setenv(name, value.c_str(), 1);
-    }
-    ~ScopedEnv() {
-        if (mHad) {
-            ::setenv(mName, mOld.c_str(), 1);
-        } else {
-            ::unsetenv(mName);
-        }
-    }
-
-private:
-    const char* mName;
-    std::string mOld;
-    bool mHad = false;
-};
-
 fs::path bundledDir() {
     return test::sourceDir() / "resources" / "models";
 }
@@ -154,7 +130,7 @@ private Q_SLOTS:
              {"mobilenet_v2_quantized_features1280.pt", "mobilenet_v2_quantized_maps1280.pt"}) {
             fs::copy_file(bundledDir() / name, dir / name, fs::copy_options::overwrite_existing);
         }
-        const ScopedEnv env("VIDRNN_MODELS_DIR", dir.string());
+        const test::ScopedEnv env("VIDRNN_MODELS_DIR", dir.string());
         QCOMPARE(describeBackbone(kPretrainedBackbone, 224).channels, int64_t(1280));
 
         const auto victim = dir / "mobilenet_v2_quantized_features1280.pt";

@@ -27,6 +27,7 @@ struct RuntimeInfo {
     int cudaDevices = 0;
     bool cudaCompiled = false; // LibTorch built with CUDA (a device or not)
     std::string cudaVersion;   // the CUDA it was built with ("13.2"), "" without
+    std::string cudaGraphs;    // the graphed training step: "not compiled in", "compiled, no device", "available"
     std::string nativeBf16;    // NativeBf16::describe(): "AVX512_BF16", "none", ...
 };
 

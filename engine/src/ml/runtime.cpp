@@ -24,6 +24,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ml/graph_step.h"
 #include "util/util.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/precision.h"
@@ -342,6 +343,7 @@ RuntimeInfo runtimeInfo() {
     info.cudaVersion = cudaVersion();
     info.cudaAvailable = torch::cuda::is_available();
     info.cudaDevices = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
+    info.cudaGraphs = cudaGraphsStatus();
     info.nativeBf16 = nativeBf16().describe();
     return info;
 }

@@ -6,6 +6,7 @@
 
 #include "ml/checkpoint.h"
 #include "ml/featurecache.h"
+#include "ml/graph_step.h"
 #include "util/rng.h"
 #include "util/util.h"
 #include "vidrnn/errors.h"
@@ -275,9 +276,8 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     const auto meanDev = mean.to(device);
     const auto stdDev = std.to(device);
 
-    torch::optim::Adam optimizer(
-        model->parameters(),
-        torch::optim::AdamOptions(config.lr).weight_decay(config.weightDecay));
+    // LibTorch's Adam as ever, or a CUDA graph of the whole step (graph_step.h).
+    const auto step = makeTrainStep(model, config, device);
 
     TrainOutcome out;
     out.params = nn::countParameters(*model);
@@ -315,21 +315,16 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
             auto fb = train.batch(std::vector<int>(first, last));
             auto x = normalise(fb.x.to(device), meanDev, stdDev);
             auto labels = fb.labels.to(device);
-            optimizer.zero_grad();
-            auto logits = model->forward(x, fb.lengths).clip_logits;  // lengths stay on the host
-            auto loss = torch::nn::functional::cross_entropy(logits, labels);
-            const double lossValue = loss.item<double>();
-            if (!std::isfinite(lossValue)) {
-                throw TrainingError("non-finite loss (" + std::to_string(lossValue) +
-                                    ") at epoch " + std::to_string(epoch) + ", batch " +
-                                    std::to_string(b + 1) + ": lower the learning rate (now " +
-                                    std::to_string(config.lr) + ")");
-            }
-            loss.backward();
-            if (config.gradClip > 0) {
-                torch::nn::utils::clip_grad_norm_(model->parameters(), config.gradClip);
-            }
-            optimizer.step();
+            const auto [lossValue, logits] =
+                step->run(x, fb.lengths, labels, [&](double value) {  // lengths stay on the host
+                    if (!std::isfinite(value)) {
+                        throw TrainingError("non-finite loss (" + std::to_string(value) +
+                                            ") at epoch " + std::to_string(epoch) + ", batch " +
+                                            std::to_string(b + 1) +
+                                            ": lower the learning rate (now " +
+                                            std::to_string(config.lr) + ")");
+                    }
+                });
             const auto n = labels.size(0);
             lossSum += lossValue * double(n);
             correct += logits.argmax(1).eq(labels).sum().item<int64_t>();
@@ -385,6 +380,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
         }
     }
     out.trainSeconds = util::secondsSince(fitStart);
+    out.stepMode = step->mode();  // after: a graph is captured (or fails) mid-run
     if (out.bestEpoch > 0) {
         restoreState(model, bestState);
     }
@@ -418,7 +414,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
         meta.backbone = bb;
         meta.inputDim = bb.channels;
         meta.bestEpoch = out.bestEpoch;
-        out.checkpointSha256 = saveCheckpoint(checkpointPath, model, &optimizer, mean, std, meta);
+        out.checkpointSha256 = saveCheckpoint(checkpointPath, model, &step->optimizer(), mean, std, meta);
     }
     return out;
 }
