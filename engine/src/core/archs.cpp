@@ -53,6 +53,19 @@ std::int64_t meanPoolParameters(const ModelSpec& spec, std::int64_t) {
     return d * h + h + h * c + c;
 }
 
+// nn/transformer.h: input Linear D->h, a learned position per step (up to
+// kTransformerFrames), per layer two LayerNorms, the attention's projections
+// (queries, keys and values in one h->3h, output h->h) and the feed-forward
+// h->2h->h; a final LayerNorm, then the head.
+constexpr int kTransformerFrames = 64;
+
+std::int64_t transformerParameters(const ModelSpec& spec, std::int64_t layers) {
+    const std::int64_t d = spec.inputDim, h = spec.hidden, c = spec.classes, f = 2 * h;
+    const std::int64_t layer =
+        2 * h + (3 * h * h + 3 * h) + (h * h + h) + 2 * h + (h * f + f) + (f * h + h);
+    return d * h + h + kTransformerFrames * h + layers * layer + 2 * h + h * c + c;
+}
+
 // The rule for --precision auto is one precision per architecture, at every
 // hidden size, so a sweep's series never split into an fp32 and a bf16 part
 // (GRU at 64 in fp32, from 128 in bf16 did, in every chart of the demo): bf16
@@ -138,6 +151,17 @@ std::vector<ArchInfo> rows() {
         a.orderBlind = true;
         a.sweepRank = 6;
         a.inDemoStudy = true;
+        r.push_back(a);
+    }
+    {
+        ArchInfo a;
+        a.name = "transformer";
+        a.displayName = "Causal Transformer";
+        a.shortName = "Transformer";
+        a.maxFrames = kTransformerFrames;
+        a.parameters = transformerParameters;
+        a.causal = true;  // its attention mask: step t reads frames 0..t
+        a.sweepRank = 7;
         r.push_back(a);
     }
     return r;

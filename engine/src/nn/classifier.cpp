@@ -3,6 +3,7 @@
 #include "nn/convlstm.h"
 #include "nn/meanpool.h"
 #include "nn/recurrent.h"
+#include "nn/transformer.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 
@@ -30,6 +31,7 @@ const std::map<std::string, ClassifierFactory>& classifierFactories() {
         {"bilstm", makeRecurrent<RecurrentCell::Lstm, 2>},
         {"convlstm", make<ConvLSTMClassifierImpl>},
         {"mean_pool", make<MeanPoolClassifierImpl>},
+        {"transformer", make<TransformerClassifierImpl>},
     };
     return table;
 }
