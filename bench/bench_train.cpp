@@ -22,6 +22,7 @@
 #include "common.h"
 #include "device.h"
 #include "nn/classifier.h"
+#include "vidrnn/models.h"
 
 namespace {
 
@@ -90,7 +91,7 @@ TrainCase& caseFor(const std::string& name, const std::string& arch, int64_t hid
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     Options opt(argc, argv);
-    const auto archs = opt.list("archs", "lstm,gru,deep_lstm,bilstm,convlstm,mean_pool");
+    const auto archs = opt.list("archs", vidrnn::joinArchNames(vidrnn::architectures(), ","));
     const auto hidden = opt.integers("hidden", "64,128,256,512");
     const int threads = opt.integer("threads", 0);
     Shape shape;
@@ -124,7 +125,7 @@ int main(int argc, char** argv) {
                     (precision == "bf16" ? "train_step_bf16/" : "train_step/") + arch + "/" +
                     std::to_string(h);
                 const auto type = vidrnn::nn::computeTypeOf(precision);
-                const bool heavy = arch == "convlstm" && h >= 256 && !device.is_cuda();
+                const bool heavy = vidrnn::isSpatialArch(arch) && h >= 256 && !device.is_cuda();
                 auto* b = benchmark::RegisterBenchmark(
                     name.c_str(),
                     [name, arch, h, shape, warmup, heavy, device, type](benchmark::State& state) {

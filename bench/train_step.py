@@ -3,7 +3,8 @@
 The models compute what the engine's do (engine/src/nn): the same modules
 (nn.LSTM/nn.GRU batch_first, 2 stacked layers for deep_lstm, bidirectional
 LSTM with both final states, a ConvLSTM cell that is one Conv2d(C+h -> 4h, 3,
-padding 1) over cat(x, h) per step, mean_pool = Linear+ReLU+running mean), the
+padding 1) over cat(x, h) per step, mean_pool = Linear+ReLU+running mean,
+transformer = a causal pre-norm encoder layer over learned positions), the
 same outputs (clip logits and per-step logits), a Dropout(0) before the head
 as the engine has. The step is the trainer's: zero_grad, forward,
 cross-entropy on the clip logits, backward, Adam step.
@@ -17,6 +18,7 @@ Run with Debian's python3-torch: /usr/bin/python3 bench/train_step.py --help
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -127,11 +129,64 @@ class MeanPool(nn.Module):
         return clip, self.head(self.dropout(running)) * mask
 
 
+class CausalEncoderLayer(nn.Module):
+    """engine/src/nn/transformer.h's pre-norm layer with a causal mask."""
+
+    def __init__(self, width, heads, feed_forward):
+        super().__init__()
+        self.heads = heads
+        self.norm1 = nn.LayerNorm(width)
+        self.qkv = nn.Linear(width, 3 * width)
+        self.out = nn.Linear(width, width)
+        self.norm2 = nn.LayerNorm(width)
+        self.ff1 = nn.Linear(width, feed_forward)
+        self.ff2 = nn.Linear(feed_forward, width)
+        self.dropout = nn.Dropout(0.0)
+
+    def forward(self, x, blocked):
+        batch, steps, width = x.shape
+        dim = width // self.heads
+        q, k, v = self.qkv(self.norm1(x)).view(batch, steps, 3, self.heads, dim).permute(
+            2, 0, 3, 1, 4)
+        scores = (q @ k.transpose(-2, -1)).float() / math.sqrt(dim)
+        attention = self.dropout(torch.softmax(scores.masked_fill(blocked, float("-inf")), -1))
+        context = (attention.to(v.dtype) @ v).transpose(1, 2).reshape(batch, steps, width)
+        h = x + self.dropout(self.out(context))
+        return h + self.dropout(self.ff2(F.gelu(self.ff1(self.norm2(h)))))
+
+
+class Transformer(nn.Module):
+    """The causal Transformer head: input Linear, learned positions (64), one
+    layer (4 heads where they divide the width, else 2, else 1; feed-forward
+    twice the width), final LayerNorm, the head on every step."""
+
+    def __init__(self, input_size, hidden, classes, max_frames=64):
+        super().__init__()
+        heads = 4 if hidden % 4 == 0 else 2 if hidden % 2 == 0 else 1
+        self.position = nn.Parameter(torch.randn(max_frames, hidden) * 0.02)
+        self.input = nn.Linear(input_size, hidden)
+        self.layers = nn.ModuleList([CausalEncoderLayer(hidden, heads, 2 * hidden)])
+        self.norm = nn.LayerNorm(hidden)
+        self.dropout = nn.Dropout(0.0)
+        self.head = nn.Linear(hidden, classes)
+
+    def forward(self, x, lengths):
+        steps = x.size(1)
+        h = self.input(x) + self.position[:steps].unsqueeze(0)
+        blocked = torch.ones(steps, steps, dtype=torch.bool, device=x.device).triu(1)
+        for layer in self.layers:
+            h = layer(h, blocked)
+        logits = self.head(self.dropout(self.norm(h)))
+        return last_valid_step(logits, lengths), logits * valid_mask(lengths, steps).unsqueeze(2)
+
+
 def make_model(arch, dim, hidden, classes=11):
     if arch == "convlstm":
         return ConvLSTMClassifier(dim, hidden, classes)
     if arch == "mean_pool":
         return MeanPool(dim, hidden, classes)
+    if arch == "transformer":
+        return Transformer(dim, hidden, classes)
     return Recurrent(arch, dim, hidden, classes)
 
 
@@ -192,7 +247,7 @@ def time_case(arch, hidden, args):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--archs", default="lstm,gru,deep_lstm,bilstm,convlstm,mean_pool")
+    p.add_argument("--archs", default="lstm,gru,deep_lstm,bilstm,convlstm,mean_pool,transformer")
     p.add_argument("--hidden", default="64,128,256,512")
     p.add_argument("--threads", type=int, default=0, help="0 = all cores, as vidrnn")
     p.add_argument("--batch", type=int, default=32)

@@ -99,6 +99,9 @@ cmake --build --preset "$preset" --target bench_train bench_convlstm bench_extra
   vidrnn-workbench bench_store_scale
 bin="$here/build/$preset"
 vidrnn="$bin/app/vidrnn"
+# Every architecture of the registry, in its order (vidrnn/archs.h).
+mapfile -t archs < <("$vidrnn" models --hidden 64 --json |
+  "$py" -c 'import json, sys; print("\n".join(r["arch"] for r in json.load(sys.stdin)))')
 
 out=${results_dir:-$bin/bench-results}
 case $out in /*) ;; *) out="$here/$out" ;; esac
@@ -180,7 +183,7 @@ if want 1; then
 # Alternating per case keeps the two sides of a ratio close in time on a
 # machine whose load changes.
 echo "== 1. training step"
-for arch in lstm gru deep_lstm bilstm convlstm mean_pool; do
+for arch in "${archs[@]}"; do
   for h in "${hidden[@]}"; do
     gbench "train-cpp-$arch-$h" "$bin/bench/bench_train" --archs="$arch" --hidden="$h" \
       --repetitions="$reps" --heavy-repetitions="$heavy_reps" --min-time="$min_time"
@@ -193,7 +196,7 @@ fi
 # --- 1b. the same on one thread: CPU time measures the work, robust to load -------
 if want 1b; then
 echo "== 1b. training step on one thread"
-for arch in lstm gru deep_lstm bilstm convlstm mean_pool; do
+for arch in "${archs[@]}"; do
   for h in "${hidden_one[@]}"; do
     gbench "train1-cpp-$arch-$h" env OPENBLAS_NUM_THREADS=1 "$bin/bench/bench_train" \
       --archs="$arch" --hidden="$h" --threads=1 --repetitions="$reps" \
@@ -329,7 +332,7 @@ if "$vidrnn" info --json | grep -q '"native_bf16": "none'; then
   echo "bench.sh: this CPU has no native bf16: section bf16 skipped" >&2
 else
   # fp32 and bf16 of a case one after the other (a ratio from one stretch of load).
-  for arch in lstm gru deep_lstm bilstm convlstm mean_pool; do
+  for arch in "${archs[@]}"; do
     for h in "${hidden[@]}"; do
       gbench "bf16-train-$arch-$h" "$bin/bench/bench_train" --archs="$arch" --hidden="$h" \
         --precisions=fp32,bf16 --repetitions="$reps" --heavy-repetitions="$heavy_reps" \

@@ -351,8 +351,8 @@ void addGridOptions(CLI::App* cmd, SweepArgs& a, std::string& preset, const char
     addDataOptions(cmd, a.base);
     addPresetOption(cmd, preset);
     addListOption(cmd, "--archs", a.archs,
-                  "architectures, by spaces or commas (default: the study's four + bilstm, "
-                  "mean_pool)");
+                  "architectures, by spaces or commas (default: " +
+                      joinArchNames(defaultSweepArchs(), " ") + ")");
     addListOption(cmd, "--hidden", a.hidden, "hidden sizes (default: 64 128 256 512)");
     addListOption(cmd, "--folds", a.folds, foldsHelp);
     cmd->add_option("--seeds", a.seeds, seedsHelp)->check(CLI::PositiveNumber);

@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 namespace {
 
 void addTrainOptions(CLI::App* cmd, TrainConfig& c) {
-    cmd->add_option("--arch", c.arch, "lstm|gru|deep_lstm|bilstm|convlstm|mean_pool");
+    cmd->add_option("--arch", c.arch, joinArchNames(architectures(), "|"));
     cmd->add_option("--hidden", c.hidden, "hidden size");
     cmd->add_option("--layers", c.layers, "stacked layers (0 = architecture default)");
     cmd->add_option("--dropout", c.dropout, "dropout before the head");

@@ -543,7 +543,7 @@ void settings(Catalogue& c) {
         {"hidden-huge", {"--hidden", "100000000"}, "hidden size 100000000 is too large"},
         {"frames-0", {"--frames", "0"}, "frames per clip"},
         {"negative-lr", {"--lr", "-0.01"}, "learning rate must be positive"},
-        {"unknown-arch", {"--arch", "transformer"}, "unknown architecture 'transformer'"},
+        {"unknown-arch", {"--arch", "no_such_arch"}, "unknown architecture 'no_such_arch'"},
         {"missing-fold", {"--split", "logo", "--fold", "99"}, "fold 99"},
         {"unknown-split", {"--split", "kfold"}, "split protocol 'kfold'"},
         {"zero-epochs", {"--epochs", "0"}, "epochs must be at least 1"},

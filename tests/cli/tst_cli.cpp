@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "cliutil.h"
+#include "vidrnn/models.h"
 
 using vidrnn::test::parseJson;
 using vidrnn::test::runCli;
@@ -21,7 +22,7 @@ private Q_SLOTS:
         auto r = runCli({"models", "--input-dim", "512", "--classes", "11", "--json"});
         QCOMPARE(r.exitCode, 0);
         const auto rows = parseJson(r.out).array();
-        QCOMPARE(rows.size(), 6 * 4);
+        QCOMPARE(rows.size(), static_cast<qsizetype>(vidrnn::architectures().size() * 4));
         QHash<QString, qint64> got;
         for (const auto& v : rows) {
             const auto o = v.toObject();
@@ -62,7 +63,7 @@ private Q_SLOTS:
         QCOMPARE(o["threads"].toInt(), 2);
         // auto's bf16 rule, one entry per architecture of the model zoo.
         const auto rule = o["auto_bf16_from_hidden"].toObject();
-        QCOMPARE(rule.size(), 6);
+        QCOMPARE(rule.size(), static_cast<qsizetype>(vidrnn::architectures().size()));
         QCOMPARE(rule["convlstm"].toInt(), 1);
         QCOMPARE(rule["gru"].toInt(), 1);  // one precision at every size
         QCOMPARE(rule["deep_lstm"].toInt(), 1);
@@ -127,8 +128,8 @@ private Q_SLOTS:
     void errors_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("unknown arch") << QStringList{"models", "--archs", "transformer"}
-                                      << "unknown architecture 'transformer'";
+        QTest::newRow("unknown arch") << QStringList{"models", "--archs", "no_such_arch"}
+                                      << "unknown architecture 'no_such_arch'";
         QTest::newRow("no command") << QStringList{} << "subcommand";
         QTest::newRow("bad option") << QStringList{"models", "--classes", "x"} << "classes";
         QTest::newRow("bad precision")

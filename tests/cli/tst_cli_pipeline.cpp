@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 
 #include "cliutil.h"
+#include "vidrnn/archs.h"
 
 using vidrnn::test::parseJson;
 using vidrnn::test::runCli;
@@ -182,15 +183,17 @@ private Q_SLOTS:
         QVERIFY(md.out.contains("not pretrained"));
     }
 
-    // The main job on the tiny preset: the default grid (24 runs), the report
-    // with the reference rows, and the temporal-order pair per architecture.
+    // The main job on the tiny preset: the default grid (4 runs per
+    // architecture of the default sweep), the report with the reference rows,
+    // and the temporal-order pair per architecture.
     void demoTiny() {
         auto r = cli({"demo", "--out", mDir.filePath("demo-tiny"), "--preset", "tiny", "--epochs",
                       "1", "--size", "32", "--cache", mCache, "--json"});
         QCOMPARE(r.exitCode, 0);
         const auto o = parseJson(r.out).object();
         const auto pair = o["temporal_pair"].toArray();
-        QCOMPARE(pair.size(), 6);
+        const auto swept = static_cast<qsizetype>(vidrnn::defaultSweepArchs().size());
+        QCOMPARE(pair.size(), swept);
         for (const auto& row : pair) {
             QCOMPARE(row.toObject()["runs"].toInt(), 4);
             QVERIFY(row.toObject().contains("trampoline_jumping_f1"));
@@ -199,7 +202,7 @@ private Q_SLOTS:
         for (const auto& row : o["rows"].toArray()) {
             (row.toObject()["reference"].toBool() ? reference : measured) += 1;
         }
-        QCOMPARE(measured, 24);
+        QCOMPARE(measured, 4 * swept);
         QCOMPARE(reference, 16);
         // Again: the finished grid is reused, nothing retrained.
         const int before = countRuns("completed");

@@ -19,7 +19,7 @@ private Q_SLOTS:
         QTest::newRow("hidden 0") << "hidden" << "0" << "hidden size must be positive";
         QTest::newRow("frames 0") << "frames" << "0" << "frames per clip";
         QTest::newRow("negative lr") << "lr" << "-0.001" << "learning rate must be positive";
-        QTest::newRow("unknown arch") << "arch" << "transformer" << "unknown architecture 'transformer'";
+        QTest::newRow("unknown arch") << "arch" << "no_such_arch" << "unknown architecture 'no_such_arch'";
         QTest::newRow("unknown split") << "split" << "kfold" << "split protocol 'kfold'";
         QTest::newRow("negative fold") << "fold" << "-1" << "fold must not be negative";
         QTest::newRow("zero epochs") << "epochs" << "0" << "epochs must be at least 1";

@@ -7,6 +7,7 @@
 #include "nn/classifier.h"
 #include "nn/convlstm.h"
 #include "nn/motion.h"
+#include "vidrnn/archs.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 
@@ -16,6 +17,14 @@ namespace {
 
 nn::ClipClassifier build(const std::string& arch, int64_t in, int64_t hidden, int64_t classes) {
     return nn::makeClassifier(nn::ClassifierOptions(arch, in, hidden, classes));
+}
+
+// A data-driven test's rows: one per architecture of the registry.
+void oneRowPerArchitecture() {
+    QTest::addColumn<QString>("arch");
+    for (const auto& arch : architectures()) {
+        QTest::newRow(arch.c_str()) << QString::fromStdString(arch);
+    }
 }
 
 }  // namespace
@@ -68,12 +77,34 @@ private Q_SLOTS:
         QCOMPARE(parameterCount(spec), 512 * 64 + 64 + 64 * 11 + 11);
     }
 
-    // The closed form the CLI and the model zoo use is the real module's count.
+    // Every registry row has a module in the factory table, and the table
+    // builds nothing the registry does not list.
+    void registryAndFactoriesAgree() {
+        QVERIFY(!architectures().empty());
+        for (const ArchInfo& a : archRegistry()) {
+            QVERIFY2(nn::classifierFactories().count(a.name) == 1, a.name.c_str());
+            QVERIFY2(a.parameters != nullptr, a.name.c_str());
+            QVERIFY2(!a.displayName.empty() && !a.shortName.empty(), a.name.c_str());
+            QVERIFY2(a.defaultLayers >= 1 && a.defaultLayers <= a.maxLayers, a.name.c_str());
+        }
+        for (const auto& [name, factory] : nn::classifierFactories()) {
+            QVERIFY2(findArch(name) != nullptr, name.c_str());
+        }
+        // What a module says about itself agrees with its row.
+        for (const ArchInfo& a : archRegistry()) {
+            auto model = build(a.name, 8, 6, 4);
+            QCOMPARE(model->spatial(), a.input == ArchInput::Maps);
+        }
+    }
+
+    // Each row's parameter formula (what the CLI and the model zoo show) is
+    // the real module's count, for every architecture of the registry.
     void closedFormCountsEqualTheModules() {
-        for (const std::string& arch : architectures()) {
+        for (const ArchInfo& info : archRegistry()) {
+            const std::string& arch = info.name;
             for (std::int64_t hidden : {1, 7, 64, 128, 256, 512}) {
                 for (int layers : {0, 1, 3}) {
-                    if (arch == "mean_pool" && layers > 1)
+                    if (layers > info.maxLayers)
                         continue;
                     ModelSpec spec;
                     spec.arch = arch;
@@ -99,7 +130,7 @@ private Q_SLOTS:
         QTest::addColumn<bool>("withLengths");
         for (const auto& arch : architectures()) {
             for (bool maps : {false, true}) {
-                if (arch == "convlstm" && !maps) {
+                if (isSpatialArch(arch) && !maps) {
                     continue;
                 }
                 for (bool withLengths : {false, true}) {
@@ -136,19 +167,14 @@ private Q_SLOTS:
         }
     }
 
-    void lengthsMatchTruncatedClips_data() {
-        QTest::addColumn<QString>("arch");
-        for (const auto& arch : architectures()) {
-            QTest::newRow(arch.c_str()) << QString::fromStdString(arch);
-        }
-    }
+    void lengthsMatchTruncatedClips_data() { oneRowPerArchitecture(); }
 
     // A padded clip with its length must give what the clip alone gives: the
     // padding never leaks into the answer (bilstm's backward direction too).
     void lengthsMatchTruncatedClips() {
         QFETCH(QString, arch);
         torch::manual_seed(2);
-        const bool maps = arch == "convlstm";
+        const bool maps = isSpatialArch(arch.toStdString());
         auto model = build(arch.toStdString(), 8, 6, 4);
         model->eval();
         auto x = maps ? torch::randn({2, 6, 8, 3, 3}) : torch::randn({2, 6, 8});
@@ -159,23 +185,44 @@ private Q_SLOTS:
         QVERIFY(torch::allclose(out.clip_logits[1], alone.clip_logits[0], 1e-5, 1e-6));
         QVERIFY(torch::allclose(out.step_logits[1].slice(0, 0, 3), alone.step_logits[0], 1e-5,
                                 1e-6) ||
-                arch == "bilstm");  // bilstm's per-step backward half sees the whole clip
+                !archInfo(arch.toStdString()).causal);  // bilstm's backward half sees the whole clip
         auto full = model->forward(x[0].unsqueeze(0));
         QVERIFY(torch::allclose(out.clip_logits[0], full.clip_logits[0], 1e-5, 1e-6));
     }
 
-    void sameSeedSameLosses_data() {
-        QTest::addColumn<QString>("arch");
-        for (const auto& arch : architectures()) {
-            QTest::newRow(arch.c_str()) << QString::fromStdString(arch);
+    void causalRowsAnswerFromTheFramesSoFar_data() { oneRowPerArchitecture(); }
+
+    // The registry's causal flag is true to the module: a causal model's
+    // step t is the same whatever frames come after t (so its per-step
+    // answers are early classification); a non-causal one's is not.
+    void causalRowsAnswerFromTheFramesSoFar() {
+        QFETCH(QString, arch);
+        const std::string name = arch.toStdString();
+        torch::manual_seed(5);
+        const bool maps = isSpatialArch(name);
+        auto model = build(name, 8, 6, 4);
+        model->eval();
+        auto x = maps ? torch::randn({2, 6, 8, 3, 3}) : torch::randn({2, 6, 8});
+        auto changed = x.clone();
+        const int64_t t = 2;
+        changed.slice(1, t + 1).normal_();  // new frames after step t
+        auto a = model->forward(x).step_logits.slice(1, 0, t + 1);
+        auto b = model->forward(changed).step_logits.slice(1, 0, t + 1);
+        const double diff = (a - b).abs().max().item<double>();
+        if (archInfo(name).causal) {
+            QVERIFY2(diff <= 1e-5, qPrintable(QString("steps 0..%1 moved by %2").arg(t).arg(diff)));
+        } else {
+            QVERIFY2(diff > 1e-4, "a non-causal model's early steps ignored the later frames");
         }
     }
+
+    void sameSeedSameLosses_data() { oneRowPerArchitecture(); }
 
     void sameSeedSameLosses() {
         QFETCH(QString, arch);
         auto train = [&](uint64_t seed) {
             torch::manual_seed(seed);
-            const bool maps = arch == "convlstm";
+            const bool maps = isSpatialArch(arch.toStdString());
             auto model = build(arch.toStdString(), 8, 6, 3);
             torch::optim::Adam opt(model->parameters(), torch::optim::AdamOptions(1e-2));
             auto x = maps ? torch::randn({4, 5, 8, 3, 3}) : torch::randn({4, 5, 8});
@@ -280,7 +327,7 @@ private Q_SLOTS:
         QFETCH(QString, arch);
         QFETCH(bool, ragged);
         torch::manual_seed(9);
-        const bool maps = arch == "convlstm";
+        const bool maps = isSpatialArch(arch.toStdString());
         auto model = build(arch.toStdString(), 32, 24, 5);
         model->eval();
         auto x = maps ? torch::randn({4, 6, 32, 3, 3}) : torch::randn({4, 6, 32});
@@ -346,7 +393,7 @@ private Q_SLOTS:
     }
 
     void badOptionsAndInputs() {
-        QVERIFY_THROWS_EXCEPTION(vidrnn::ConfigError, build("transformer", 8, 6, 4));
+        QVERIFY_THROWS_EXCEPTION(vidrnn::ConfigError, build("no_such_arch", 8, 6, 4));
         QVERIFY_THROWS_EXCEPTION(vidrnn::ConfigError, build("lstm", 8, 0, 4));
         auto model = build("lstm", 8, 6, 4);
         QVERIFY_THROWS_EXCEPTION(c10::Error, model->forward(torch::randn({2, 3, 9})));

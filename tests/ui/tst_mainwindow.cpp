@@ -33,6 +33,7 @@
 #include "views/trainingview.h"
 #include "uitest.h"
 #include "vidrnn/errors.h"
+#include "vidrnn/models.h"
 #include "vidrnn/runtime.h"
 
 #include <ctime>
@@ -170,7 +171,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         auto* table = window.findChild<QTableWidget*>("modelTable");
         QVERIFY(table);
-        QCOMPARE(table->rowCount(), 6);
+        QCOMPARE(table->rowCount(), static_cast<int>(architectures().size()));
         QCOMPARE(table->item(0, 0)->text(), QString("LSTM"));
         // Counted off the UI thread.
         QTRY_VERIFY_WITH_TIMEOUT(table->item(4, 4), 30000);
@@ -324,7 +325,9 @@ private Q_SLOTS:
         QCOMPARE(dialog.archs(), defaultSweepArchs());
         QCOMPARE(dialog.hidden(), defaultSweepHidden());
         QCOMPARE(dialog.folds(), std::vector<int>{3});
-        QCOMPARE(dialog.cellCount(), 24);
+        // Every architecture of the default sweep at every size, one fold.
+        QCOMPARE(dialog.cellCount(),
+                 static_cast<int>(defaultSweepArchs().size() * defaultSweepHidden().size()));
     }
 
     // A TorchScript backbone is probed off the UI thread and offered as
@@ -430,10 +433,11 @@ private Q_SLOTS:
         QSignalSpy idle(window.queue(), &RunQueue::idle);
         window.reproduceStudy(QDir(mDir.path()).filePath("demo"), "tiny");
         QTRY_COMPARE_WITH_TIMEOUT(watch.jobs, 1, 60000);
-        QCOMPARE(window.queue()->rowCount(), 24);
+        const std::size_t grid = defaultSweepArchs().size() * defaultSweepHidden().size();
+        QCOMPARE(window.queue()->rowCount(), static_cast<int>(grid));
         auto* job = watch.last;
         const auto& cells = job->spec().cells;
-        QCOMPARE(cells.size(), std::size_t(24));
+        QCOMPARE(cells.size(), grid);
         QCOMPARE(cells.front().imageSize, 64);
         QCOMPARE(cells.front().frames, 12);
         QCOMPARE(cells.front().split, std::string("groups"));

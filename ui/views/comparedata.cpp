@@ -100,15 +100,15 @@ CompareData readCompareData(const RunStore& store, const QList<qint64>& wantedId
     for (const auto& [arch, run] : best)
         data.bestPerArch.push_back(run.first);
     data.report = builder.finish();
-    // mean_pool's rows first (the order-blind control belongs on the chart),
-    // then the others in table order.
+    // The order-blind control's rows first (mean_pool: it belongs on the
+    // chart), then the others in table order.
     std::vector<std::size_t> order;
     for (std::size_t i = 0; i < data.report.rows.size(); ++i) {
-        if (data.report.rows[i].arch == "mean_pool")
+        if (isOrderBlindArch(data.report.rows[i].arch))
             order.push_back(i);
     }
     for (std::size_t i = 0; i < data.report.rows.size(); ++i) {
-        if (data.report.rows[i].arch != "mean_pool")
+        if (!isOrderBlindArch(data.report.rows[i].arch))
             order.push_back(i);
     }
     for (std::size_t i : order) {

@@ -19,6 +19,7 @@
 #include "support/qtsupport.h"
 #include "widgets/runchooser.h"
 #include "models/storesession.h"
+#include "vidrnn/models.h"
 
 namespace vidrnn::ui {
 
@@ -257,10 +258,10 @@ void ConfusionView::drawEarly(const std::optional<RunRecord>& run) {
             } else {
                 title = tr("Early classification of run %1").arg(run->id);
             }
-            if (run->sweepId && run->arch != "mean_pool") {
+            if (run->sweepId && !isOrderBlindArch(run->arch) && !orderBlindControl().empty()) {
                 RunFilter f;
                 f.sweepId = run->sweepId;
-                f.arch = "mean_pool";
+                f.arch = orderBlindControl();
                 f.status = RunStatus::Completed;
                 for (const RunRecord& c : store->listRuns(f)) {
                     if (c.fold != run->fold || c.seed != run->seed)

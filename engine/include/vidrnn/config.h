@@ -28,10 +28,10 @@ struct TrainConfig {
     int fold = 0;
     int seed = 0;
 
-    // Model: "lstm" | "gru" | "deep_lstm" | "bilstm" | "convlstm" | "mean_pool"
+    // Model: a name of the architecture registry (vidrnn/archs.h)
     std::string arch = "lstm";
     int hidden = 128;
-    int layers = 0;             // 0 = the architecture's default (deep_lstm: 2, else 1)
+    int layers = 0;             // 0 = the architecture's default (its registry row)
     double dropout = 0.0;
 
     // Optimisation

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "vidrnn/archs.h"
 #include "vidrnn/config.h"
 #include "vidrnn/dataset.h"
 #include "vidrnn/features.h"
@@ -121,15 +122,13 @@ ExperimentResult rerunExperiment(RunStore& store, std::int64_t runId, const Reru
 // the rerun did not complete (failed, or cancelled by the stop flag).
 void requireCompletedRerun(std::int64_t original, const ExperimentResult& rerun);
 
-// The study's grid (lstm, gru, deep_lstm, convlstm at 64/128/256/512) plus
-// bilstm and mean_pool at the same sizes.
-std::vector<std::string> defaultSweepArchs();
+// The default sweep's architectures (defaultSweepArchs) at these sizes: the
+// study's grid (lstm, gru, deep_lstm, convlstm at 64/128/256/512) and the others.
 std::vector<int> defaultSweepHidden();
 
 // The study protocol on the demo data (vidrnn demo --study, the workbench's
-// Run > Study protocol): LSTM, GRU, deep LSTM and mean_pool at hidden 64 and
-// 128, over every group (logo) x 2 seeds; sized for two shared cores.
-std::vector<std::string> demoStudyArchs();
+// Run > Study protocol): demoStudyArchs() at hidden 64 and 128, over every
+// group (logo) x 2 seeds; sized for two shared cores.
 std::vector<int> demoStudyHidden();
 constexpr int kDemoStudySeeds = 2;
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "util/jsontext.h"
+#include "vidrnn/archs.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 
@@ -33,6 +34,10 @@ void validate(const TrainConfig& c) {
     validate(spec);
     require(c.frames >= 1 && c.frames <= 1024,
             "frames per clip must lie in [1, 1024], got " + std::to_string(c.frames));
+    const int maxFrames = archInfo(c.arch).maxFrames;
+    require(maxFrames == 0 || c.frames <= maxFrames,
+            c.arch + " reads at most " + std::to_string(maxFrames) + " frames per clip, got " +
+                std::to_string(c.frames));
     require(c.imageSize >= 32 && c.imageSize <= 1024,
             "image size must lie in [32, 1024], got " + std::to_string(c.imageSize));
     require(c.split == "logo" || c.split == "groups" || c.split == "random",

@@ -6,6 +6,7 @@
 #include <cpuid.h>
 #endif
 
+#include "vidrnn/archs.h"
 #include "vidrnn/errors.h"
 
 namespace vidrnn {
@@ -60,27 +61,12 @@ std::string NativeBf16::describe() const {
     return cpu;
 }
 
-// The rule for auto: one precision per architecture, at every hidden size,
-// so a sweep's series never split into an fp32 and a bf16 part (GRU at 64
-// in fp32, from 128 in bf16 did, in every chart of the demo). bf16 wherever
-// the engine's training step was never measured slower in bf16 and the
-// accuracy holds. Measured 2026-11-30 on this project's CPU (AVX512_BF16, 2
-// threads, bench_train --precisions=fp32,bf16, B=32, T=16, D=512 or
-// 512x7x7; tools/bench.sh section bf16, docs/BENCHMARKS.md "bf16"),
-// fp32/bf16 at hidden 64, 128, 256, 512:
-//   convlstm   1.59x, 1.80x, 1.67x, 1.58x     mean_pool 1.38x, 1.80x, 2.11x, 2.39x
-//   lstm       1.36x, 1.43x, 2.73x, 3.16x     bilstm    1.20x, 1.79x, 2.30x, 3.70x
-//   gru        1.09x, 1.59x, 2.17x, 2.93x     deep_lstm 1.04x, 1.59x, 2.19x, 3.47x
-// (LibTorch's bf16 LSTM/GRU run on oneDNN's fused recurrent kernels). The
-// GRU and the deep LSTM at 64 gain little (1.09x, 1.04x) but lose nothing,
-// and from 128 on they gain 1.6-3.5x: bf16 throughout for them too. The
-// accuracy: the demo, 3 seeds of each at hidden 128 and ConvLSTM at 64-256,
-// 8 at ConvLSTM 512: bf16 within one standard deviation of fp32 everywhere
-// (BENCHMARKS, "Accuracy holds?").
+// The rule for auto is each architecture's row (ArchInfo::autoBf16FromHidden,
+// engine/src/core/archs.cpp, with the measurements it rests on).
 std::optional<int> autoBf16FromHidden(const std::string& arch) {
-    if (arch == "convlstm" || arch == "lstm" || arch == "bilstm" || arch == "mean_pool" ||
-        arch == "gru" || arch == "deep_lstm") {
-        return 1;
+    const auto* a = findArch(arch);
+    if (a && a->autoBf16FromHidden > 0) {
+        return a->autoBf16FromHidden;
     }
     return std::nullopt;  // an architecture not measured: fp32
 }

@@ -63,15 +63,9 @@ CheckpointChoice runCheckpoint(const std::string& storePath, const RunRecord& ru
     return {run.checkpoint, run.checkpointSha256};
 }
 
-std::vector<std::string> defaultSweepArchs() {
-    return {"lstm", "gru", "deep_lstm", "convlstm", "bilstm", "mean_pool"};
-}
-
 std::vector<int> defaultSweepHidden() {
     return {64, 128, 256, 512};
 }
-
-std::vector<std::string> demoStudyArchs() { return {"lstm", "gru", "deep_lstm", "mean_pool"}; }
 
 std::vector<int> demoStudyHidden() { return {64, 128}; }
 

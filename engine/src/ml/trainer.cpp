@@ -9,6 +9,7 @@
 #include "ml/graph_step.h"
 #include "util/rng.h"
 #include "util/util.h"
+#include "vidrnn/archs.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 #include "vidrnn/orderdiag.h"
@@ -390,9 +391,10 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     auto t = evaluateSplit(model, test, config.batch, meanDev, stdDev, device, numClasses, true);
     out.test = std::move(t.eval);
     out.predictions = std::move(t.predictions);
-    // A bidirectional model's step t has also read frames after t (its
-    // backward half), so its per-step answers are not early classification.
-    if (config.arch != "bilstm") {
+    // Only a causal model's step t has read frames up to t alone (a
+    // bidirectional one's backward half reads after t): only its per-step
+    // answers are early classification.
+    if (archInfo(config.arch).causal) {
         out.earlyCurve = earlyClassificationCurve(t.steps, config.frames);
     }
     // Does it read time? The same weights on the same (already loaded) test

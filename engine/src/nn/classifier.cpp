@@ -3,28 +3,57 @@
 #include "nn/convlstm.h"
 #include "nn/meanpool.h"
 #include "nn/recurrent.h"
+#include "nn/transformer.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 
 namespace vidrnn::nn {
 
-ClipClassifier makeClassifier(const ClassifierOptions& options) {
+namespace {
+
+template <class Impl>
+ClipClassifier make(const ClassifierOptions& options) {
+    return std::make_shared<Impl>(options);
+}
+
+template <RecurrentCell cell, int64_t directions>
+ClipClassifier makeRecurrent(const ClassifierOptions& options) {
+    return std::make_shared<RecurrentClassifierImpl>(options, cell, directions);
+}
+
+}  // namespace
+
+const std::map<std::string, ClassifierFactory>& classifierFactories() {
+    static const std::map<std::string, ClassifierFactory> table = {
+        {"lstm", makeRecurrent<RecurrentCell::Lstm, 1>},
+        {"gru", makeRecurrent<RecurrentCell::Gru, 1>},
+        {"deep_lstm", makeRecurrent<RecurrentCell::Lstm, 1>},
+        {"bilstm", makeRecurrent<RecurrentCell::Lstm, 2>},
+        {"convlstm", make<ConvLSTMClassifierImpl>},
+        {"mean_pool", make<MeanPoolClassifierImpl>},
+        {"transformer", make<TransformerClassifierImpl>},
+    };
+    return table;
+}
+
+ClipClassifier makeClassifier(const ClassifierOptions& options_in) {
     ModelSpec spec;
-    spec.arch = options.arch();
-    spec.inputDim = options.input_size();
-    spec.hidden = options.hidden_size();
-    spec.layers = static_cast<int>(options.num_layers());
-    spec.classes = options.num_classes();
-    spec.dropout = options.dropout();
+    spec.arch = options_in.arch();
+    spec.inputDim = options_in.input_size();
+    spec.hidden = options_in.hidden_size();
+    spec.layers = static_cast<int>(options_in.num_layers());
+    spec.classes = options_in.num_classes();
+    spec.dropout = options_in.dropout();
     validate(spec);
-    const auto& arch = options.arch();
-    if (arch == "convlstm") {
-        return std::make_shared<ConvLSTMClassifierImpl>(options);
+    const auto factory = classifierFactories().find(spec.arch);
+    if (factory == classifierFactories().end()) {
+        throw ConfigError("architecture '" + spec.arch + "' has no module in this build");
     }
-    if (arch == "mean_pool") {
-        return std::make_shared<MeanPoolClassifierImpl>(options);
+    ClassifierOptions options = options_in;
+    if (options.num_layers() == 0) {
+        options.num_layers(defaultLayers(spec.arch));
     }
-    return std::make_shared<RecurrentClassifierImpl>(options);
+    return factory->second(options);
 }
 
 int64_t countParameters(const torch::nn::Module& module) {

@@ -8,6 +8,7 @@
 
 #include <torch/torch.h>
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -59,9 +60,15 @@ public:
 
 using ClipClassifier = std::shared_ptr<ClipClassifierImpl>;
 
-// Builds the architecture named by options.arch(); throws ConfigError for an
-// unknown name or a bad size.
+// Builds the architecture named by options.arch() (its layers resolved to the
+// registry's default where 0); throws ConfigError for an unknown name or a
+// bad size.
 ClipClassifier makeClassifier(const ClassifierOptions& options);
+
+// The factory table: one entry per architecture of the registry
+// (vidrnn/archs.h), keyed by its name (classifier.cpp).
+using ClassifierFactory = ClipClassifier (*)(const ClassifierOptions& options);
+const std::map<std::string, ClassifierFactory>& classifierFactories();
 
 int64_t countParameters(const torch::nn::Module& module);
 

@@ -6,16 +6,13 @@ namespace vidrnn::nn {
 
 namespace rnn = torch::nn::utils::rnn;
 
-RecurrentClassifierImpl::RecurrentClassifierImpl(const ClassifierOptions& options_)
-    : options(options_) {
-    const auto& arch = options.arch();
-    mGru = arch == "gru";
-    mDirections = arch == "bilstm" ? 2 : 1;
-    int64_t layers = options.num_layers();
-    if (layers == 0) {
-        layers = arch == "deep_lstm" ? 2 : 1;
-    }
-    options.num_layers(layers);
+RecurrentClassifierImpl::RecurrentClassifierImpl(const ClassifierOptions& options_,
+                                                 RecurrentCell cell, int64_t directions)
+    : options(options_), mGru(cell == RecurrentCell::Gru), mDirections(directions) {
+    const int64_t layers = options.num_layers();
+    TORCH_CHECK(layers >= 1, "recurrent classifier: layers must be resolved, got ", layers);
+    TORCH_CHECK(directions == 1 || (directions == 2 && !mGru),
+                "recurrent classifier: directions 1, or 2 for an LSTM, got ", directions);
     // Dropout between stacked layers only makes sense (and only avoids
     // LibTorch's warning) with more than one layer.
     const double between = layers > 1 ? options.dropout() : 0.0;

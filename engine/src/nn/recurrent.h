@@ -6,9 +6,14 @@
 
 namespace vidrnn::nn {
 
+enum class RecurrentCell { Lstm, Gru };
+
 class RecurrentClassifierImpl : public ClipClassifierImpl {
 public:
-    explicit RecurrentClassifierImpl(const ClassifierOptions& options);
+    // options.num_layers() >= 1 (makeClassifier resolves 0); directions 1 or
+    // 2 (LSTM only).
+    RecurrentClassifierImpl(const ClassifierOptions& options, RecurrentCell cell,
+                            int64_t directions);
 
     using ClipClassifierImpl::forward;
     ClipOutput forward(const torch::Tensor& x, const torch::Tensor& lengths) override;

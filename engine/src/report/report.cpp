@@ -40,15 +40,6 @@ int protocolRank(const std::string& protocol) {
     return 4;
 }
 
-// The model zoo's display name, with the layer count where it is not the default.
-std::string typeName(const std::string& arch, int layers) {
-    if (layers <= 0 || layers == defaultLayers(arch)) {
-        return archDisplayName(arch);
-    }
-    const std::string count = " (" + std::to_string(layers) + " layers)";
-    return arch == "deep_lstm" ? "Deep LSTM" + count : archDisplayName(arch) + count;
-}
-
 // A TorchScript backbone is shown by its file name; the folders are noise.
 std::string backboneName(const RunRecord& run) {
     if (run.kind == RunKind::Reference) {
@@ -363,7 +354,7 @@ Report ReportBuilder::finish() {
         row.arch = first.arch;
         row.hidden = first.hidden;
         row.layers = first.layers;
-        row.type = typeName(first.arch, first.layers);
+        row.type = archTypeName(first.arch, first.layers);
         row.protocol = first.protocol.empty() ? "unstated" : first.protocol;
         row.leaking = first.leaking || first.protocol == "random";
         row.backbone = backboneName(first);
