@@ -19,7 +19,7 @@ GOAL_WB_STALL_MS = 100     # longest UI-thread stall of any listed action
 GOAL_WB_PEAK_MB = 500      # workbench peak memory at 50k
 STORE_SIZES = [0, 1000, 10000, 50000]
 RECURRENT = ["lstm", "gru", "deep_lstm", "bilstm", "convlstm"]
-ARCHS = RECURRENT + ["mean_pool"]
+ARCHS = RECURRENT + ["mean_pool", "transformer"]
 
 
 def fmt_ms(v):
