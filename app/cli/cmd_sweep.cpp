@@ -75,14 +75,19 @@ std::vector<int> parseFolds(const std::vector<std::string>& items, int available
     return folds;
 }
 
-// One line per cell this process attempted (cells done or held elsewhere
-// are not printed: a waiting worker would print the grid on every pass).
+// One line per cell this process attempted, and for a lone process per
+// cell found done or given up before (a worker prints only its own cells:
+// the others' would come in as they finish them).
 void printCell(const SweepCellReport& cell, int cells) {
     const TrainConfig& c = *cell.config;
     const ExperimentResult& r = cell.result;
     std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: run %lld ", cell.index, cells,
                  c.arch.c_str(), c.hidden, c.fold, c.seed, (long long)r.runId);
-    if (r.status == RunStatus::Completed) {
+    if (r.skipped) {
+        std::fprintf(stderr, "%s\n",
+                     r.status == RunStatus::Completed ? "done before"
+                                                      : ("given up before: " + r.message).c_str());
+    } else if (r.status == RunStatus::Completed) {
         std::fprintf(stderr, "accuracy %.3f macro F1 %.3f, %s, %.1f s\n", r.outcome.test.accuracy,
                      r.outcome.test.macroF1, r.outcome.precision.c_str(), r.outcome.trainSeconds);
     } else if (r.leaseLost) {
@@ -151,7 +156,7 @@ SweepOutcome runSweep(SweepArgs a, const Globals& g) {
     const auto cells = sweepCells(grid);
     SweepWork work;
     work.wait = a.worker;
-    work.attempt = [&](const TrainConfig& c) {
+    work.attempt = [&](int, const TrainConfig& c) {
         auto r = runExperiment(store, c, ds, features.forConfig(c), cb, stopFlag(), sweepId);
         printer.finish();
         return r;
@@ -159,6 +164,9 @@ SweepOutcome runSweep(SweepArgs a, const Globals& g) {
     if (!g.quiet) {
         const int n = static_cast<int>(cells.size());
         work.onCell = [n](const SweepCellReport& cell) { printCell(cell, n); };
+        if (!a.worker) {
+            work.onSettled = work.onCell;
+        }
         work.onWait = [sweepId](int held, double nextExpiry) {
             std::fprintf(stderr,
                          "sweep %lld: nothing to claim; %d cell%s held by other workers (the "
