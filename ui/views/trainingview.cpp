@@ -185,27 +185,7 @@ void TrainingView::queueSweep(const TrainConfig& base, const std::vector<std::st
     if (!checkConfig(base)) {
         return;
     }
-    JobSpec spec;
-    spec.sweep = true;
-    spec.sweepArchs = archs;
-    spec.sweepHidden = hidden;
-    spec.sweepFolds = folds;
-    spec.sweepSeeds = seeds;
-    // The CLI's order: seed, fold, architecture, hidden size.
-    for (int seed = base.seed; seed < base.seed + seeds; ++seed) {
-        for (int fold : folds) {
-            for (const auto& arch : archs) {
-                for (int h : hidden) {
-                    TrainConfig c = base;
-                    c.arch = arch;
-                    c.hidden = h;
-                    c.fold = fold;
-                    c.seed = seed;
-                    spec.cells.push_back(c);
-                }
-            }
-        }
-    }
+    JobSpec spec = sweepJob(SweepGrid{base, archs, hidden, folds, seeds});
     if (spec.cells.empty()) {
         Q_EMIT errorOccurred(tr("Cannot queue the sweep"), tr("The grid is empty."));
         return;
