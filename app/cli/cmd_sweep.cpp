@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <functional>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -48,6 +49,9 @@ struct SweepArgs {
     std::vector<std::string> slurmOptions;
     bool dryRun = false;
     bool json = false;
+    // The grid from the scanned data and the base instead of archs,
+    // hidden, folds and seeds (the demo's: demoSweepGrid).
+    std::function<SweepGrid(const TrainConfig& base, const Dataset& dataset)> grid;
 };
 
 // "all", or fold numbers (split at commas or given as separate values).
@@ -132,8 +136,10 @@ SweepOutcome runSweep(SweepArgs a, const Globals& g) {
     if (ds.clips.empty()) {
         throw DatasetError(a.base.dataset, "no usable clips");
     }
-    SweepGrid grid{a.base, a.archs, a.hidden, parseFolds(a.folds, foldCount(ds, a.base.split)),
-                   a.seeds};
+    const SweepGrid grid =
+        a.grid ? a.grid(a.base, ds)
+               : SweepGrid{a.base, a.archs, a.hidden,
+                           parseFolds(a.folds, foldCount(ds, a.base.split)), a.seeds};
     RunStore::Options storeOptions;
     if (a.leaseSeconds > 0) {
         storeOptions.heartbeatTimeout = std::chrono::seconds(a.leaseSeconds);
@@ -575,14 +581,13 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         args.base.epochs = d->epochs;
         args.base.precision = d->precision;
         args.resume = true;
+        // The workbench's Reproduce the study queues the same grid. The
+        // protocol's is sized for two shared cores (docs/methodology.md,
+        // "The study protocol"); ConvLSTM and BiLSTM would triple it.
+        args.grid = [study = d->study](const TrainConfig& base, const Dataset& ds) {
+            return demoSweepGrid(base, ds, study);
+        };
         if (d->study) {
-            // Sized for two shared cores (docs/methodology.md, "The study
-            // protocol"); ConvLSTM and BiLSTM would triple it.
-            args.base.split = "logo";
-            args.archs = demoStudyArchs();
-            args.hidden = demoStudyHidden();
-            args.folds = {"all"};
-            args.seeds = kDemoStudySeeds;
             runStudy(args, globals, d->json);
             return;
         }

@@ -179,13 +179,11 @@ void TrainingView::start() {
     enqueue(std::move(spec), tr("single run"));
 }
 
-void TrainingView::queueSweep(const TrainConfig& base, const std::vector<std::string>& archs,
-                              const std::vector<int>& hidden, const std::vector<int>& folds,
-                              int seeds, const QString& label) {
-    if (!checkConfig(base)) {
+void TrainingView::queueSweep(const SweepGrid& grid, const QString& label) {
+    if (!checkConfig(grid.base)) {
         return;
     }
-    JobSpec spec = sweepJob(SweepGrid{base, archs, hidden, folds, seeds});
+    JobSpec spec = sweepJob(grid);
     if (spec.cells.empty()) {
         Q_EMIT errorOccurred(tr("Cannot queue the sweep"), tr("The grid is empty."));
         return;
@@ -204,7 +202,7 @@ void TrainingView::openSweepDialog() {
     }
     SweepDialog dialog(base.fold, folds, this);
     if (dialog.exec() == QDialog::Accepted) {
-        queueSweep(base, dialog.archs(), dialog.hidden(), dialog.folds(), dialog.seeds(),
+        queueSweep(SweepGrid{base, dialog.archs(), dialog.hidden(), dialog.folds(), dialog.seeds()},
                    tr("sweep"));
     }
 }
