@@ -1,10 +1,11 @@
 // One sweep, two front ends: a sweep the workbench's training job starts and
 // is stopped part way is finished by `vidrnn sweep --resume` (the real
-// binary), and a sweep the CLI starts and is stopped (SIGTERM) is finished
-// by the workbench's job; both on SQLite and on a throwaway PostgreSQL
-// (those rows skipped only when postgresql-15 is missing). Each time: the
-// same sweep id, every cell trained exactly once (the cells the first
-// program completed are not trained again), the sweep completed.
+// binary), a sweep the CLI starts and is stopped (SIGTERM) is finished by
+// the workbench's job, and the job joins a sweep a CLI worker is running;
+// each on SQLite and on a throwaway PostgreSQL (those rows skipped only
+// when postgresql-15 is missing). Each time: the same sweep id, every cell
+// trained exactly once (the cells the first program completed are not
+// trained again), the sweep completed.
 #include <QtTest>
 
 #include <QProcess>
@@ -30,6 +31,10 @@ namespace {
 constexpr int kCells = 4;  // gru and mean_pool x 2 seeds
 // Enough epochs that a cell lasts long enough to stop the next one part way.
 constexpr int kEpochs = 15;
+// Cells that take the CLI worker a while, so that the job joins while it
+// works (on a loaded machine the worker may have trained every cell before
+// the job claims one: then the job must train none again).
+constexpr int kJoinEpochs = 120;
 
 // What the workbench's job reported, per cell.
 struct JobLog {
@@ -67,11 +72,13 @@ class TestSweepHandoff : public QObject {
     PgServer mPg;
     QString mPgMissing;
     QString mDemo;
+    std::shared_ptr<const Dataset> mDataset;
     int mStores = 0;
+    int mEpochs = kEpochs;
 
     SweepGrid grid() const {
         TrainConfig base = test::tinyConfig(mDemo);
-        base.epochs = kEpochs;
+        base.epochs = mEpochs;
         return SweepGrid{base, {"gru", "mean_pool"}, {8}, {0}, 2};
     }
 
@@ -87,7 +94,7 @@ class TestSweepHandoff : public QObject {
                          "--split",    QString::fromStdString(base.split),
                          "--batch",    QString::number(base.batch),
                          "--patience", "0",
-                         "--epochs",   QString::number(kEpochs),
+                         "--epochs",   QString::number(mEpochs),
                          "--data",     mDemo,
                          "--size",     QString::number(base.imageSize),
                          "--frames",   QString::number(base.frames),
@@ -124,6 +131,7 @@ class TestSweepHandoff : public QObject {
     void runJobChecked(const QString& store, bool stopAfterFirst, JobLog& log) {
         JobSpec spec = sweepJob(grid());
         spec.storePath = store;
+        spec.dataset = mDataset;  // scanned already, as the Data view hands it over
         TrainingJob job(spec);
         connect(&job, &TrainingJob::runFinished, this,
                 [&](int cell, qint64 run, const QString& status, const QString& message) {
@@ -167,13 +175,19 @@ class TestSweepHandoff : public QObject {
         QCOMPARE(int(cells.size()), kCells);
     }
 
-    std::int64_t onlySweep(const QString& store, const std::string& status) {
-        const auto sweeps =
-            RunStore::open(store.toStdString(), RunStore::OpenMode::ReadOnly).listSweeps();
-        if (sweeps.size() != 1 || sweeps.front().status != status) {
+    // The store's one sweep when it has that status, else 0 (also while
+    // the store is not there yet).
+    static std::int64_t onlySweep(const QString& store, const std::string& status) {
+        try {
+            const auto sweeps =
+                RunStore::open(store.toStdString(), RunStore::OpenMode::ReadOnly).listSweeps();
+            if (sweeps.size() != 1 || sweeps.front().status != status) {
+                return 0;
+            }
+            return sweeps.front().id;
+        } catch (const std::exception&) {
             return 0;
         }
-        return sweeps.front().id;
     }
 
 private Q_SLOTS:
@@ -181,6 +195,7 @@ private Q_SLOTS:
         QVERIFY(mDir.isValid());
         test::isolate(mDir);  // the feature cache too, which the CLI inherits
         mDemo = test::tinyDemo(mDir);
+        mDataset = std::make_shared<const Dataset>(scanDataset(mDemo.toStdString()));
         mPgMissing = PgServer::missing();
         if (mPgMissing.isEmpty()) {
             QVERIFY2(mPg.start(), qPrintable(mPg.error()));
@@ -195,6 +210,8 @@ private Q_SLOTS:
         QVERIFY(extract.waitForFinished(300000));
         QVERIFY2(extract.exitCode() == 0, extract.readAllStandardError().constData());
     }
+
+    void init() { mEpochs = kEpochs; }
 
     void backends_data() {
         QTest::addColumn<QString>("backend");
@@ -298,6 +315,54 @@ private Q_SLOTS:
         }
         for (qint64 id : byCli) {
             QCOMPARE(attempts[id], 1);
+        }
+    }
+
+    // The workbench's job joins a sweep a CLI worker (sweep --worker) is
+    // running: each cell is trained by one of them, once, and the sweep
+    // ends completed (by whichever finished it).
+    void workbenchJoinsCliWorker_data() { backends_data(); }
+    void workbenchJoinsCliWorker() {
+        const QString store = newStore();
+        if (store.isEmpty()) {
+            return;
+        }
+        mEpochs = kJoinEpochs;
+        QProcess cli;
+        cli.start(QStringLiteral(VIDRNN_CLI), cliArgs(store, "--worker"));
+        QVERIFY(cli.waitForStarted());
+        std::int64_t sweepId = 0;
+        QTRY_VERIFY_WITH_TIMEOUT((sweepId = onlySweep(store, "running")) != 0, 120000);
+        JobLog log;
+        if (!runJob(store, false, log)) {
+            return;
+        }
+        // (It may have ended while the job ran.)
+        QVERIFY(cli.state() == QProcess::NotRunning || cli.waitForFinished(180000));
+        const QString err = QString::fromUtf8(cli.readAllStandardError());
+        QVERIFY2(cli.exitStatus() == QProcess::NormalExit && cli.exitCode() == 0, qPrintable(err));
+        QVERIFY(log.succeeded);
+        QCOMPARE(int(log.status.size()), kCells);
+        const auto byCli = cliCompleted(err);
+        std::set<qint64> byJob;
+        for (const auto& [cell, status] : log.status) {
+            if (status == QLatin1String("completed")) {
+                byJob.insert(log.run[cell]);
+                QVERIFY(!byCli.count(log.run[cell]));
+            } else if (log.message[cell] != QLatin1String("busy in another process")) {
+                // Done by the worker before (not: held by it when the job ended).
+                QCOMPARE(status, QStringLiteral("skipped"));
+                QVERIFY(byCli.count(log.run[cell]));
+            }
+        }
+        QCOMPARE(int(byJob.size() + byCli.size()), kCells);
+        qInfo("the job trained %d cells, the worker %d", int(byJob.size()), int(byCli.size()));
+        std::map<qint64, int> attempts;
+        if (!finished(store, sweepId, attempts)) {
+            return;
+        }
+        for (const auto& [run, n] : attempts) {
+            QCOMPARE(n, 1);
         }
     }
 };
