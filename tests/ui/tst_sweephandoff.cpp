@@ -260,6 +260,8 @@ private Q_SLOTS:
             QVERIFY(attempts.count(id));
             QCOMPARE(attempts[id], 1);  // not claimed again
             QVERIFY(!byCli.count(id));
+            QVERIFY2(err.contains(QStringLiteral(": run %1 done before\n").arg(id)),
+                     qPrintable(err));
         }
         for (qint64 id : byCli) {
             QVERIFY(attempts.count(id));
