@@ -158,7 +158,7 @@ std::string sweepWorker(const std::string& location, int cells, int epochs, int 
     int claims = 0;
     SweepWork work;
     work.wait = true;
-    work.attempt = [&](const TrainConfig& c) {
+    work.attempt = [&](int, const TrainConfig& c) {
         return attemptCell(store, sweep, c, RunMeta{}, [&](CellAttempt& a, ExperimentResult& r) {
             ++claims;
             for (int e = 1; e <= epochs; ++e) {

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <functional>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -48,6 +49,9 @@ struct SweepArgs {
     std::vector<std::string> slurmOptions;
     bool dryRun = false;
     bool json = false;
+    // The grid from the scanned data and the base instead of archs,
+    // hidden, folds and seeds (the demo's: demoSweepGrid).
+    std::function<SweepGrid(const TrainConfig& base, const Dataset& dataset)> grid;
 };
 
 // "all", or fold numbers (split at commas or given as separate values).
@@ -75,14 +79,19 @@ std::vector<int> parseFolds(const std::vector<std::string>& items, int available
     return folds;
 }
 
-// One line per cell this process attempted (cells done or held elsewhere
-// are not printed: a waiting worker would print the grid on every pass).
+// One line per cell this process attempted, and for a lone process per
+// cell found done or given up before (a worker prints only its own cells:
+// the others' would come in as they finish them).
 void printCell(const SweepCellReport& cell, int cells) {
     const TrainConfig& c = *cell.config;
     const ExperimentResult& r = cell.result;
     std::fprintf(stderr, "[%d/%d] %s h%d fold %d seed %d: run %lld ", cell.index, cells,
                  c.arch.c_str(), c.hidden, c.fold, c.seed, (long long)r.runId);
-    if (r.status == RunStatus::Completed) {
+    if (r.skipped) {
+        std::fprintf(stderr, "%s\n",
+                     r.status == RunStatus::Completed ? "done before"
+                                                      : ("given up before: " + r.message).c_str());
+    } else if (r.status == RunStatus::Completed) {
         std::fprintf(stderr, "accuracy %.3f macro F1 %.3f, %s, %.1f s\n", r.outcome.test.accuracy,
                      r.outcome.test.macroF1, r.outcome.precision.c_str(), r.outcome.trainSeconds);
     } else if (r.leaseLost) {
@@ -127,8 +136,10 @@ SweepOutcome runSweep(SweepArgs a, const Globals& g) {
     if (ds.clips.empty()) {
         throw DatasetError(a.base.dataset, "no usable clips");
     }
-    SweepGrid grid{a.base, a.archs, a.hidden, parseFolds(a.folds, foldCount(ds, a.base.split)),
-                   a.seeds};
+    const SweepGrid grid =
+        a.grid ? a.grid(a.base, ds)
+               : SweepGrid{a.base, a.archs, a.hidden,
+                           parseFolds(a.folds, foldCount(ds, a.base.split)), a.seeds};
     RunStore::Options storeOptions;
     if (a.leaseSeconds > 0) {
         storeOptions.heartbeatTimeout = std::chrono::seconds(a.leaseSeconds);
@@ -151,7 +162,7 @@ SweepOutcome runSweep(SweepArgs a, const Globals& g) {
     const auto cells = sweepCells(grid);
     SweepWork work;
     work.wait = a.worker;
-    work.attempt = [&](const TrainConfig& c) {
+    work.attempt = [&](int, const TrainConfig& c) {
         auto r = runExperiment(store, c, ds, features.forConfig(c), cb, stopFlag(), sweepId);
         printer.finish();
         return r;
@@ -159,6 +170,9 @@ SweepOutcome runSweep(SweepArgs a, const Globals& g) {
     if (!g.quiet) {
         const int n = static_cast<int>(cells.size());
         work.onCell = [n](const SweepCellReport& cell) { printCell(cell, n); };
+        if (!a.worker) {
+            work.onSettled = work.onCell;
+        }
         work.onWait = [sweepId](int held, double nextExpiry) {
             std::fprintf(stderr,
                          "sweep %lld: nothing to claim; %d cell%s held by other workers (the "
@@ -568,14 +582,13 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         args.base.epochs = d->epochs;
         args.base.precision = d->precision;
         args.resume = true;
+        // The workbench's Reproduce the study queues the same grid. The
+        // protocol's is sized for two shared cores (docs/methodology.md,
+        // "The study protocol"); ConvLSTM and BiLSTM would triple it.
+        args.grid = [study = d->study](const TrainConfig& base, const Dataset& ds) {
+            return demoSweepGrid(base, ds, study);
+        };
         if (d->study) {
-            // Sized for two shared cores (docs/methodology.md, "The study
-            // protocol"); ConvLSTM and BiLSTM would triple it.
-            args.base.split = "logo";
-            args.archs = demoStudyArchs();
-            args.hidden = demoStudyHidden();
-            args.folds = {"all"};
-            args.seeds = kDemoStudySeeds;
             runStudy(args, globals, d->json);
             return;
         }

@@ -17,6 +17,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <stdexcept>
@@ -191,7 +192,7 @@ private Q_SLOTS:
         std::atomic<bool> stop{false};
         SweepWork work;
         int lost = 0;
-        work.attempt = [&](const TrainConfig& c) {
+        work.attempt = [&](int, const TrainConfig& c) {
             return attemptCell(
                 a, sweep, c, RunMeta{}, [&](CellAttempt& attempt, ExperimentResult& result) {
                     if (c.arch == "lstm" && c.hidden == 8) {
@@ -223,7 +224,7 @@ private Q_SLOTS:
         std::map<std::string, int> tries;
         SweepWork work;
         work.wait = true;
-        work.attempt = [&](const TrainConfig& c) {
+        work.attempt = [&](int, const TrainConfig& c) {
             return attemptCell(store, sweep, c, RunMeta{},
                                [&](CellAttempt& cell, ExperimentResult& result) {
                                    if (c.arch == "gru" && c.hidden == 16 && c.seed == 1) {
@@ -235,10 +236,14 @@ private Q_SLOTS:
         };
         int reported = 0;
         work.onCell = [&reported](const SweepCellReport&) { ++reported; };
+        // Cells this process attempted are reported through onCell only.
+        int settledHere = 0;
+        work.onSettled = [&settledHere](const SweepCellReport&) { ++settledHere; };
         std::atomic<bool> stop{false};
         const auto end = workSweep(store, sweep, cells, work, stop);
         QCOMPARE(tries["bad"], 2);
         QCOMPARE(reported, 9);  // 7 completed cells, the bad one twice
+        QCOMPARE(settledHere, 0);
         QVERIFY(end.finished);
         QVERIFY(end.ended);
         QCOMPARE(end.done, 7);
@@ -254,12 +259,24 @@ private Q_SLOTS:
                  qPrintable(why));
         // Given up is given up: another worker claims nothing.
         int again = 0;
-        work.attempt = [&](const TrainConfig& c) {
+        work.attempt = [&](int, const TrainConfig& c) {
             ++again;
             return attemptCell(store, sweep, c, RunMeta{}, simulated(1, 1.0));
         };
+        // A second process sees every cell settled, once each, with its run.
+        std::map<int, RunStatus> settled;
+        work.onSettled = [&](const SweepCellReport& r) {
+            QVERIFY(r.result.skipped);
+            QVERIFY(r.result.runId > 0);
+            QCOMPARE(r.config, &cells[std::size_t(r.index - 1)]);
+            QVERIFY(settled.emplace(r.index, r.result.status).second);
+        };
         const auto second = workSweep(store, sweep, cells, work, stop);
         QCOMPARE(again, 0);
+        QCOMPARE(int(settled.size()), 8);
+        QCOMPARE(std::count_if(settled.begin(), settled.end(),
+                               [](const auto& s) { return s.second == RunStatus::Failed; }),
+                 std::ptrdiff_t(1));
         QVERIFY(second.finished);
         QVERIFY(!second.ended);
     }
@@ -276,7 +293,7 @@ private Q_SLOTS:
         const auto sweep = store.createSweep(sweepSpecJson(grid), grid.base.dataset);
         SweepWork work;
         work.wait = true;
-        work.attempt = [&](const TrainConfig& c) {
+        work.attempt = [&](int, const TrainConfig& c) {
             return attemptCell(store, sweep, c, RunMeta{}, simulated(1, 1.0));
         };
         std::atomic<bool> stop{false};
@@ -284,7 +301,7 @@ private Q_SLOTS:
         for (int w = 0; w < 4; ++w) {
             auto worker = RunStore::open(location.toStdString(), options());
             int attempts = 0;
-            work.attempt = [&attempts](const TrainConfig&) {
+            work.attempt = [&attempts](int, const TrainConfig&) {
                 ++attempts;
                 return ExperimentResult{};
             };
@@ -321,7 +338,7 @@ private Q_SLOTS:
         }
         SweepWork work;
         work.wait = true;
-        work.attempt = [&](const TrainConfig& c) {
+        work.attempt = [&](int, const TrainConfig& c) {
             return attemptCell(worker, sweep, c, RunMeta{}, simulated(1, 1.0));
         };
         int waits = 0;
@@ -353,7 +370,7 @@ private Q_SLOTS:
         std::atomic<bool> stop{false};
         SweepWork work;
         work.wait = true;
-        work.attempt = [&](const TrainConfig& c) {
+        work.attempt = [&](int, const TrainConfig& c) {
             return attemptCell(store, sweep, c, RunMeta{},
                                [&](CellAttempt& cell, ExperimentResult& result) {
                                    stop = true;  // SIGTERM mid-cell

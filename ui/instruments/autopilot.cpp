@@ -79,7 +79,8 @@ void Autopilot::onDataset() {
     });
     connect(mWindow->queue(), &RunQueue::idle, this, &Autopilot::onTrained);
     // Two runs, so the comparison and the scrubber have something to compare.
-    training->queueSweep(c, {"gru", "lstm"}, {c.hidden}, {c.fold}, 1, QStringLiteral("autopilot"));
+    training->queueSweep(SweepGrid{c, {"gru", "lstm"}, {c.hidden}, {c.fold}, 1},
+                         QStringLiteral("autopilot"));
 }
 
 void Autopilot::onTrained() {

@@ -40,6 +40,7 @@
 #include "vidrnn/demo.h"
 #include "vidrnn/experiment.h"
 #include "vidrnn/splits.h"
+#include "vidrnn/sweep.h"
 #include "vidrnn/runtime.h"
 
 namespace vidrnn::ui {
@@ -282,27 +283,15 @@ void MainWindow::onDatasetLoaded(std::shared_ptr<const Dataset> dataset) {
         return;
     }
     mReproduceDir.clear();
-    // The CLI demo's settings (vidrnn demo), so either program resumes the other's sweep.
+    // The CLI demo's grid and settings (vidrnn demo [--study]), so either
+    // program resumes the other's sweep; with the protocol, Compare then
+    // shows the rows with their intervals and pairs them.
     TrainConfig base = withPreset("demo", TrainConfig{});
     base.dataset = dataset->root;
-    if (mReproduceProtocol) {
-        // vidrnn demo --study: leave one group out x seeds for the demo
-        // study's grid; Compare then shows the rows with their intervals and
-        // pairs them.
-        mReproduceProtocol = false;
-        base.split = "logo";
-        mTraining->setup()->setConfig(base);
-        std::vector<int> folds;
-        for (int k = 0; k < foldCount(*dataset, "logo"); ++k) {
-            folds.push_back(k);
-        }
-        mTraining->queueSweep(base, demoStudyArchs(), demoStudyHidden(), folds, kDemoStudySeeds,
-                              tr("the study protocol"));
-        showView(TrainView);
-        return;
-    }
-    mTraining->setup()->setConfig(base);
-    mTraining->queueSweep(base, defaultSweepArchs(), defaultSweepHidden(), {0}, 1, tr("the study"));
+    const bool protocol = std::exchange(mReproduceProtocol, false);
+    const SweepGrid grid = demoSweepGrid(base, *dataset, protocol);
+    mTraining->setup()->setConfig(grid.base);
+    mTraining->queueSweep(grid, protocol ? tr("the study protocol") : tr("the study"));
     showView(TrainView);
 }
 

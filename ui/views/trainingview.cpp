@@ -179,33 +179,11 @@ void TrainingView::start() {
     enqueue(std::move(spec), tr("single run"));
 }
 
-void TrainingView::queueSweep(const TrainConfig& base, const std::vector<std::string>& archs,
-                              const std::vector<int>& hidden, const std::vector<int>& folds,
-                              int seeds, const QString& label) {
-    if (!checkConfig(base)) {
+void TrainingView::queueSweep(const SweepGrid& grid, const QString& label) {
+    if (!checkConfig(grid.base)) {
         return;
     }
-    JobSpec spec;
-    spec.sweep = true;
-    spec.sweepArchs = archs;
-    spec.sweepHidden = hidden;
-    spec.sweepFolds = folds;
-    spec.sweepSeeds = seeds;
-    // The CLI's order: seed, fold, architecture, hidden size.
-    for (int seed = base.seed; seed < base.seed + seeds; ++seed) {
-        for (int fold : folds) {
-            for (const auto& arch : archs) {
-                for (int h : hidden) {
-                    TrainConfig c = base;
-                    c.arch = arch;
-                    c.hidden = h;
-                    c.fold = fold;
-                    c.seed = seed;
-                    spec.cells.push_back(c);
-                }
-            }
-        }
-    }
+    JobSpec spec = sweepJob(grid);
     if (spec.cells.empty()) {
         Q_EMIT errorOccurred(tr("Cannot queue the sweep"), tr("The grid is empty."));
         return;
@@ -224,7 +202,7 @@ void TrainingView::openSweepDialog() {
     }
     SweepDialog dialog(base.fold, folds, this);
     if (dialog.exec() == QDialog::Accepted) {
-        queueSweep(base, dialog.archs(), dialog.hidden(), dialog.folds(), dialog.seeds(),
+        queueSweep(SweepGrid{base, dialog.archs(), dialog.hidden(), dialog.folds(), dialog.seeds()},
                    tr("sweep"));
     }
 }

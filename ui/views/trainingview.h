@@ -15,6 +15,10 @@ class QPushButton;
 class QSplitter;
 class QTableView;
 
+namespace vidrnn {
+struct SweepGrid;  // vidrnn/sweep.h
+}
+
 namespace vidrnn::ui {
 
 class LiveCurves;
@@ -38,10 +42,8 @@ public:
     QSplitter* splitter() const { return mSplitter; }
 
     void setDataset(std::shared_ptr<const Dataset> dataset);
-    // Queues a sweep over `base` (the set-up's other settings).
-    void queueSweep(const TrainConfig& base, const std::vector<std::string>& archs,
-                    const std::vector<int>& hidden, const std::vector<int>& folds, int seeds,
-                    const QString& label);
+    // Queues a sweep (trained by the engine's worker loop, resumable by the CLI).
+    void queueSweep(const SweepGrid& grid, const QString& label);
 
 public Q_SLOTS:
     // Queues one run with the set-up's settings.

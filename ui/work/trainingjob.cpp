@@ -5,33 +5,16 @@
 #include "vidrnn/errors.h"
 #include "vidrnn/experiment.h"
 #include "vidrnn/models.h"
-#include "vidrnn/sweep.h"
 #include "vidrnn/provenance.h"
 #include "work/background.h"
 
 namespace vidrnn::ui {
 
-namespace {
-
-// The job's grid as the engine's sweep has it. Arch, hidden and fold of the
-// base are those of the first cell; the axes define the grid.
-SweepGrid gridOf(const JobSpec& spec) {
-    SweepGrid grid;
-    grid.base = spec.cells.empty() ? TrainConfig{} : spec.cells.front();
-    grid.base.arch = spec.sweepArchs.empty() ? grid.base.arch : spec.sweepArchs.front();
-    grid.base.hidden = spec.sweepHidden.empty() ? grid.base.hidden : spec.sweepHidden.front();
-    grid.base.fold = spec.sweepFolds.empty() ? grid.base.fold : spec.sweepFolds.front();
-    grid.archs = spec.sweepArchs;
-    grid.hidden = spec.sweepHidden;
-    grid.folds = spec.sweepFolds;
-    grid.seeds = spec.sweepSeeds;
-    return grid;
-}
-
-}  // namespace
-
-std::string sweepSpecJson(const JobSpec& spec) {
-    return vidrnn::sweepSpecJson(gridOf(spec));
+JobSpec sweepJob(const SweepGrid& grid) {
+    JobSpec spec;
+    spec.sweep = grid;
+    spec.cells = sweepCells(grid);
+    return spec;
 }
 
 TrainingJob::TrainingJob(JobSpec spec, QObject* parent) : QObject(parent), mSpec(std::move(spec)) {}
@@ -53,13 +36,46 @@ void TrainingJob::start() {
     mThread->start(QThread::LowPriority);
 }
 
-std::optional<std::int64_t> TrainingJob::openSweep(RunStore& store, const Dataset& dataset) {
-    if (!mSpec.sweep) {
-        return std::nullopt;
+ExperimentResult TrainingJob::trainCell(int cell, RunStore& store, const Dataset& dataset,
+                                        FeatureSets& features, const ExperimentCallbacks& callbacks,
+                                        std::optional<std::int64_t> sweepId) {
+    mCell = cell;
+    mRun = 0;
+    const TrainConfig& c = mSpec.cells[static_cast<std::size_t>(cell)];
+    Q_EMIT stageChanged(tr("Training %1 h%2 (%3 of %4)")
+                            .arg(qs(archDisplayName(c.arch)))
+                            .arg(c.hidden)
+                            .arg(cell + 1)
+                            .arg(mSpec.cells.size()));
+    const auto& cellFeatures = features.forConfig(c);
+    if (cellFeatures.cancelled) {
+        ExperimentResult stopped;  // not claimed: the stop flag ends the job
+        stopped.status = RunStatus::Cancelled;
+        stopped.skipped = true;
+        return stopped;
     }
-    // The newest sweep of this grid on this data, whichever front end
-    // started it, else a new one.
-    return vidrnn::openSweep(store, sweepSpecJson(mSpec), dataset.root, SweepOpen::Resume);
+    return runExperiment(store, c, dataset, cellFeatures, callbacks, mStop, sweepId);
+}
+
+void TrainingJob::reportCell(int cell, const ExperimentResult& r) {
+    QString status = qs(toString(r.status));
+    QString message = qs(r.message);
+    if (r.skipped) {
+        status = QStringLiteral("skipped");
+        message = r.status == RunStatus::Completed ? tr("done before (run %1)").arg(r.runId)
+                  : r.status == RunStatus::Failed  ? tr("given up: %1").arg(qs(r.message))
+                                                   : tr("busy in another process");
+    } else if (r.status == RunStatus::Completed) {
+        ++mCompleted;
+        message = tr("test accuracy %1, macro F1 %2, %3 epochs, %4 s")
+                      .arg(r.outcome.test.accuracy, 0, 'f', 3)
+                      .arg(r.outcome.test.macroF1, 0, 'f', 3)
+                      .arg(r.outcome.epochsRun)
+                      .arg(r.outcome.trainSeconds, 0, 'f', 1);
+    } else if (r.status == RunStatus::Failed) {
+        ++mFailed;
+    }
+    Q_EMIT runFinished(cell, r.runId, status, message);
 }
 
 // Worker thread. Every signal below is emitted here and reaches receivers in
@@ -67,8 +83,8 @@ std::optional<std::int64_t> TrainingJob::openSweep(RunStore& store, const Datase
 void TrainingJob::work() {
     lowerThreadPriority();
     Q_EMIT started();
-    std::optional<std::int64_t> sweepId;
     std::unique_ptr<RunStore> store;
+    std::optional<std::int64_t> sweepId;
     try {
         if (mSpec.cells.empty()) {
             throw LogicError("a training job without runs");
@@ -87,19 +103,24 @@ void TrainingJob::work() {
         store = std::make_unique<RunStore>(RunStore::open(ss(mSpec.storePath)));
         // Runs trained here record the Qt of the workbench in their provenance.
         setProvenanceQt(qVersion());
-        sweepId = openSweep(*store, *dataset);
+        if (mSpec.sweep) {
+            // The newest sweep of this grid on this data, whichever front
+            // end started it, else a new one.
+            sweepId =
+                openSweep(*store, sweepSpecJson(*mSpec.sweep), dataset->root, SweepOpen::Resume);
+        }
 
-        int currentCell = -1;
-        std::int64_t currentRun = 0;
         ExperimentCallbacks cb;
         cb.onExtract = [this](const ExtractProgress& p) { Q_EMIT extractProgress(p); };
-        cb.onRunStarted = [&](std::int64_t id) {
-            currentRun = id;
-            Q_EMIT runStarted(currentCell, id);
+        cb.onRunStarted = [this](std::int64_t id) {
+            mRun = id;
+            Q_EMIT runStarted(mCell, id);
         };
         cb.onBatch = [this](const BatchProgress& p) { Q_EMIT progress(p); };
-        cb.onEpoch = [&](const EpochRecord& e) { Q_EMIT epochFinished(currentRun, e); };
+        cb.onEpoch = [this](const EpochRecord& e) { Q_EMIT epochFinished(mRun, e); };
 
+        // The first cell's features before any cell is claimed (the others
+        // share them but for a sweep over feature settings).
         Q_EMIT stageChanged(tr("Extracting features (%1, %2 frames, %3 px)")
                                 .arg(qs(first.backbone == kPretrainedBackbone
                                             ? vidrnn::backboneLabel(first.backbone, true)
@@ -107,58 +128,49 @@ void TrainingJob::work() {
                                 .arg(first.frames)
                                 .arg(first.imageSize));
         FeatureSets features(*dataset, cb, mStop);
-        bool extractCancelled = features.forConfig(first).cancelled;
-        int completed = 0, failedRuns = 0;
-        for (std::size_t i = 0; i < mSpec.cells.size() && !mStop && !extractCancelled; ++i) {
-            currentCell = static_cast<int>(i);
-            currentRun = 0;
-            const auto& c = mSpec.cells[i];
-            Q_EMIT stageChanged(tr("Training %1 h%2 (%3 of %4)")
-                                    .arg(qs(archDisplayName(c.arch)))
-                                    .arg(c.hidden)
-                                    .arg(i + 1)
-                                    .arg(mSpec.cells.size()));
-            const auto& cellFeatures = features.forConfig(c);
-            if (cellFeatures.cancelled) {
-                extractCancelled = true;
-                break;
+        features.forConfig(first);  // cancelled only with mStop set
+        bool stopped = false;
+        if (sweepId) {
+            // The engine's worker loop, as the CLI's sweep runs it: what is
+            // left of the sweep is trained, cells another process holds are
+            // left to it; stopped (here or during extraction), the sweep
+            // ends cancelled.
+            std::vector<char> reported(mSpec.cells.size(), 0);
+            SweepWork work;
+            work.attempt = [&](int index, const TrainConfig&) {
+                return trainCell(index - 1, *store, *dataset, features, cb, sweepId);
+            };
+            work.onCell = work.onSettled = [&](const SweepCellReport& cell) {
+                reported[static_cast<std::size_t>(cell.index - 1)] = 1;
+                reportCell(cell.index - 1, cell.result);
+            };
+            const SweepEnd end = workSweep(*store, *sweepId, mSpec.cells, work, mStop);
+            stopped = end.cancelled;
+            for (std::size_t i = 0; i < reported.size() && !stopped; ++i) {
+                if (!reported[i]) {  // held by another process when the loop ended
+                    ExperimentResult busy;
+                    busy.skipped = true;
+                    busy.status = RunStatus::Running;
+                    reportCell(static_cast<int>(i), busy);
+                }
             }
-            const auto r = runExperiment(*store, c, *dataset, cellFeatures, cb, mStop, sweepId);
-            QString status = qs(toString(r.status));
-            if (r.skipped) {
-                status = QStringLiteral("skipped");
-            } else if (r.status == RunStatus::Completed) {
-                ++completed;
-            } else if (r.status == RunStatus::Failed) {
-                ++failedRuns;
+        } else {
+            for (std::size_t i = 0; i < mSpec.cells.size() && !mStop; ++i) {
+                const auto r = trainCell(static_cast<int>(i), *store, *dataset, features, cb, {});
+                if (!r.skipped) {
+                    reportCell(static_cast<int>(i), r);
+                }
             }
-            QString message = qs(r.message);
-            if (r.status == RunStatus::Completed && !r.skipped) {
-                message = tr("test accuracy %1, macro F1 %2, %3 epochs, %4 s")
-                              .arg(r.outcome.test.accuracy, 0, 'f', 3)
-                              .arg(r.outcome.test.macroF1, 0, 'f', 3)
-                              .arg(r.outcome.epochsRun)
-                              .arg(r.outcome.trainSeconds, 0, 'f', 1);
-            }
-            if (r.skipped) {
-                message = r.status == RunStatus::Completed ? tr("done before (run %1)").arg(r.runId)
-                                                           : tr("busy in another process");
-            }
-            Q_EMIT runFinished(currentCell, r.runId, status, message);
+            stopped = mStop;
         }
-        if (mStop || extractCancelled) {
-            if (sweepId) {
-                store->setSweepStatus(*sweepId, "cancelled");
-            }
+        if (stopped) {
             Q_EMIT cancelled();
         } else {
-            if (sweepId) {
-                store->setSweepStatus(*sweepId, failedRuns ? "failed" : "completed");
-            }
-            Q_EMIT succeeded(completed, failedRuns);
+            Q_EMIT succeeded(mCompleted, mFailed);
         }
     } catch (const std::exception& e) {
         // A scan or extraction stopped by the flag ends in an exception too.
+        // The sweep is not left "running" with nobody running it.
         if (sweepId && store) {
             try {
                 store->setSweepStatus(*sweepId, mStop ? "cancelled" : "failed");

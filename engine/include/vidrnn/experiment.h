@@ -21,6 +21,8 @@
 
 namespace vidrnn {
 
+struct SweepGrid;  // vidrnn/sweep.h
+
 struct ExperimentCallbacks {
     std::function<void(const ExtractProgress&)> onExtract;
     std::function<void(std::int64_t runId)> onRunStarted;
@@ -131,5 +133,13 @@ std::vector<int> defaultSweepHidden();
 // group (logo) x 2 seeds; sized for two shared cores.
 std::vector<int> demoStudyHidden();
 constexpr int kDemoStudySeeds = 2;
+
+// The grid `vidrnn demo` trains on the demo data set `demo` and the
+// workbench's Reproduce the study queues, defined once so that either
+// program resumes the other's sweep: `base` (the demo preset's settings as
+// the user changed them, its data set the demo's) over the default grid at
+// fold 0, or with protocol (demo --study, Run > Study protocol) the demo
+// study's grid over every group (logo) x kDemoStudySeeds.
+SweepGrid demoSweepGrid(TrainConfig base, const Dataset& demo, bool protocol);
 
 }  // namespace vidrnn

@@ -117,10 +117,17 @@ struct SweepWork {
     // A worker waits for cells other workers hold; a lone sweep process
     // leaves them to their holders and ends.
     bool wait = false;
-    // Claims and trains one cell (runExperiment with the sweep's id).
-    std::function<ExperimentResult(const TrainConfig&)> attempt;
+    // Claims and trains cell `index` (1-based, in sweepCells' order):
+    // runExperiment with the sweep's id. A cell it did not claim (done or
+    // taken since the look, or stopped before the claim) comes back skipped.
+    std::function<ExperimentResult(int index, const TrainConfig&)> attempt;
     // After each cell this process attempted (not for cells it only looked at).
     std::function<void(const SweepCellReport&)> onCell;
+    // Once per cell that a look finds completed or given up without this
+    // process having attempted it (done before a resume, or by another
+    // worker): result.skipped, with the cell's run, status (Completed, or
+    // Failed for given up) and last message.
+    std::function<void(const SweepCellReport&)> onSettled;
     // Waiting: how many cells others hold and when the first lease runs out;
     // called when that count changes.
     std::function<void(int held, double nextExpirySeconds)> onWait;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <numeric>
 
 #include "store/lease.h"
 #include "vidrnn/errors.h"
@@ -68,6 +69,17 @@ std::vector<int> defaultSweepHidden() {
 }
 
 std::vector<int> demoStudyHidden() { return {64, 128}; }
+
+SweepGrid demoSweepGrid(TrainConfig base, const Dataset& demo, bool protocol) {
+    if (!protocol) {
+        return {std::move(base), defaultSweepArchs(), defaultSweepHidden(), {0}, 1};
+    }
+    base.split = "logo";
+    std::vector<int> folds(static_cast<std::size_t>(foldCount(demo, base.split)));
+    std::iota(folds.begin(), folds.end(), 0);
+    return {std::move(base), demoStudyArchs(), demoStudyHidden(), std::move(folds),
+            kDemoStudySeeds};
+}
 
 ExtractOptions extractOptionsFor(const TrainConfig& config) {
     ExtractOptions opt;

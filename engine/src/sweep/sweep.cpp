@@ -224,6 +224,24 @@ SweepEnd workSweep(RunStore& store, std::int64_t sweepId, const std::vector<Trai
         std::chrono::duration<double>(CellAttempt::renewalPeriod(store.options())).count();
     int lastHeld = -1;
     bool reopened = false;
+    // Cells reported through onCell or onSettled.
+    std::vector<char> reported(cells.size(), 0);
+    const auto settled = [&](int i, const CellState& state) {
+        auto& seen = reported[static_cast<std::size_t>(i)];
+        if (seen || !work.onSettled) {
+            return;
+        }
+        seen = 1;
+        SweepCellReport report;
+        report.index = i + 1;
+        report.config = &cells[static_cast<std::size_t>(i)];
+        report.result.runId = state.runId;
+        report.result.status = state.status;
+        report.result.attempt = state.attempts;
+        report.result.message = state.message;
+        report.result.skipped = true;
+        work.onSettled(report);
+    };
     const std::size_t walkStart = std::random_device{}();
     double idle = 0.2;  // back-off when every claim of a pass found the cell busy
     while (!stop) {
@@ -244,8 +262,10 @@ SweepEnd workSweep(RunStore& store, std::int64_t sweepId, const std::vector<Trai
                 claimable.push_back(i);
             } else if (it->status == RunStatus::Completed) {
                 ++end.done;
+                settled(i, *it);
             } else if (it->status == RunStatus::Failed && it->attempts >= maxAttempts) {
                 ++end.failed;
+                settled(i, *it);
             } else if (it->held) {
                 ++held;
                 nextExpiry = std::min(nextExpiry, it->leaseLeft);
@@ -302,11 +322,12 @@ SweepEnd workSweep(RunStore& store, std::int64_t sweepId, const std::vector<Trai
             SweepCellReport report;
             report.index = i + 1;
             report.config = &c;
-            report.result = work.attempt(c);
+            report.result = work.attempt(report.index, c);
             if (report.result.skipped) {
                 continue;  // done, given up or claimed by another worker since the read
             }
             claimedAny = true;
+            reported[static_cast<std::size_t>(i)] = 1;
             if (report.result.status == RunStatus::Completed) {
                 ++end.trained;
             }
