@@ -74,6 +74,16 @@ private Q_SLOTS:
                  data;
     }
 
+    // Runs started so far (any status): grows when a sweep begins a cell.
+    int runningOrDone() {
+        if (!QFileInfo::exists(mDb)) {
+            return 0;
+        }
+        Db db(mDb);
+        const auto rows = db.rows("SELECT COUNT(*) FROM runs");
+        return rows.isEmpty() ? 0 : rows.value(0).value(0).toInt();
+    }
+
     void killRepeatedly() {
         const int kills = qEnvironmentVariableIntValue("VIDRNN_CRASH_KILLS") > 0
                               ? qEnvironmentVariableIntValue("VIDRNN_CRASH_KILLS")
@@ -90,8 +100,21 @@ private Q_SLOTS:
             QProcess p;
             p.start(QStringLiteral(VIDRNN_CLI), sweep());
             QVERIFY(p.waitForStarted());
+            // Every other kill counts its delay from the moment the sweep
+            // has a run in training: on a slow start (a loaded machine,
+            // LibTorch 2.x's CUDA libraries to load) the delay alone could
+            // land every kill before any run began.
+            if (i % 2 == 1) {
+                const int runningBefore = runningOrDone();
+                QElapsedTimer waited;
+                waited.start();
+                while (p.state() != QProcess::NotRunning && runningOrDone() == runningBefore &&
+                       waited.elapsed() < 120000) {
+                    p.waitForFinished(50);
+                }
+            }
             const int delay = 400 + int(rng.bounded(2600));
-            if (p.waitForFinished(delay)) {
+            if (p.state() == QProcess::NotRunning || p.waitForFinished(delay)) {
                 QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
                 QVERIFY2(++seed < 10, "the grids finish faster than the kills come");
                 --i;

@@ -13,6 +13,8 @@ skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { printf '\n== %s (%ds)\n' "$*" "$SECONDS"; }
 
+[ "${VIDRNN_DEBIAN_TORCH:-1}" = 1 ] ||
+  skip "the Debian package is built against Debian's LibTorch; this build links ${VIDRNN_TORCH_DIR:-another}"
 [ "$(id -u)" -eq 0 ] || skip "installing a package needs root"
 command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null || skip "no apt-get/dpkg"
 for tool in cpack lintian desktop-file-validate appstreamcli; do
