@@ -19,6 +19,7 @@
 #include "support/qtsupport.h"
 #include "vidrnn/config.h"
 #include "vidrnn/dataset.h"
+#include "vidrnn/experiment.h"
 #include "vidrnn/store.h"
 #include "vidrnn/sweep.h"
 
