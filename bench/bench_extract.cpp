@@ -47,8 +47,8 @@ struct Settings {
     int frames = 16;
     int batchFrames = 64;  // ExtractOptions' default
     std::string backbone = "resnet18";
-    int decoders = 0;      // 0 = ExtractOptions' default
-    std::string scratch;   // parent of the throw-away cache folders
+    int decoders = 0;     // 0 = ExtractOptions' default
+    std::string scratch;  // parent of the throw-away cache folders
 };
 
 vidrnn::Dataset gData;

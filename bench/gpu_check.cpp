@@ -71,8 +71,11 @@ nlohmann::json datasetJson(const vidrnn::Dataset& d) {
                          {"group", c.group},
                          {"clip", c.clipNumber}});
     }
-    return {{"root", d.root},       {"layout", d.layout}, {"classes", d.classes},
-            {"groups", d.groups},   {"clips", clips}};
+    return {{"root", d.root},
+            {"layout", d.layout},
+            {"classes", d.classes},
+            {"groups", d.groups},
+            {"clips", clips}};
 }
 
 int prepare(Options& opt) {
@@ -95,11 +98,11 @@ int prepare(Options& opt) {
     fs::create_directories(out);
     fs::remove_all(out / "features");
     fs::copy(features.cacheDir, out / "features", fs::copy_options::recursive);
-    nlohmann::json bundle = {{"dataset", datasetJson(dataset)},
-                             {"backbone", nlohmann::json::parse(
-                                              vidrnn::backboneToJson(features.backbone))},
-                             {"frames", c.frames},
-                             {"image_size", c.imageSize}};
+    nlohmann::json bundle = {
+        {"dataset", datasetJson(dataset)},
+        {"backbone", nlohmann::json::parse(vidrnn::backboneToJson(features.backbone))},
+        {"frames", c.frames},
+        {"image_size", c.imageSize}};
     std::ofstream(out / "bundle.json") << bundle.dump(1) << "\n";
     std::printf("bundle %s: %zu clips, %zu classes, features of %s\n", out.c_str(),
                 dataset.clips.size(), dataset.classes.size(), features.backbone.identity.c_str());

@@ -53,9 +53,10 @@ void measure(const char* name, const std::function<void()>& action,
     probe.stop();
     // max_busy_ms: the UI thread's own CPU time within its longest gap (the
     // stall without the time spent waiting for a core on a loaded machine).
-    std::printf("{\"action\": \"%s\", \"ms\": %.1f, \"max_stall_ms\": %.1f, "
-                "\"max_busy_ms\": %.1f, \"finished\": %s}\n",
-                name, ms, probe.maxGapMs(), probe.maxBusyMs(), finished ? "true" : "false");
+    std::printf(
+        "{\"action\": \"%s\", \"ms\": %.1f, \"max_stall_ms\": %.1f, "
+        "\"max_busy_ms\": %.1f, \"finished\": %s}\n",
+        name, ms, probe.maxGapMs(), probe.maxBusyMs(), finished ? "true" : "false");
     std::fflush(stdout);
 }
 

@@ -13,8 +13,12 @@ inline std::filesystem::path envPath(const char* name) {
     return v ? std::filesystem::path(v) : std::filesystem::path();
 }
 
-inline std::filesystem::path sourceDir() { return envPath("VIDRNN_SOURCE_DIR"); }
-inline std::filesystem::path binaryDir() { return envPath("VIDRNN_BINARY_DIR"); }
+inline std::filesystem::path sourceDir() {
+    return envPath("VIDRNN_SOURCE_DIR");
+}
+inline std::filesystem::path binaryDir() {
+    return envPath("VIDRNN_BINARY_DIR");
+}
 
 // The shared/ folder beside the checkout, or empty when it is absent (tests
 // that need it then skip).

@@ -59,7 +59,8 @@ void addModelCommands(CLI::App& app, Globals&) {
             "--input-dim", opts->inputDim,
             "feature size D (channels for convlstm); default 1280 (MobileNetV2), the study's 512")
         ->check(CLI::PositiveNumber);
-    models->add_option("--classes", opts->classes, "number of classes")->check(CLI::Range(2, 100000));
+    models->add_option("--classes", opts->classes, "number of classes")
+        ->check(CLI::Range(2, 100000));
     addListOption(models, "--hidden", opts->hidden, "hidden sizes, by spaces or commas")
         ->check(CLI::PositiveNumber);
     addListOption(models, "--archs", opts->archs, "architectures (default: all)");

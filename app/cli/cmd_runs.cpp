@@ -284,8 +284,8 @@ void printRun(const RunStore& store, const RunRecord& r) {
                      "frames)\n";
         std::vector<std::vector<std::string>> rows;
         for (std::size_t k = 0; k < curve.size(); ++k) {
-            rows.push_back({std::to_string(k + 1), fixed(curve[k].fraction, 3),
-                            fixed(curve[k].accuracy, 3)});
+            rows.push_back(
+                {std::to_string(k + 1), fixed(curve[k].fraction, 3), fixed(curve[k].accuracy, 3)});
         }
         printTable({"k", "fraction", "accuracy"}, rows, std::vector<bool>(3, true));
     }
@@ -317,7 +317,7 @@ struct ReportCliOptions {
     std::optional<std::int64_t> sweep;
     std::string protocol;
     std::string output;
-    std::string pairs;  // "" | all | best
+    std::string pairs;       // "" | all | best
     std::string rowA, rowB;  // compare
 };
 

@@ -4,9 +4,9 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <functional>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -304,9 +304,8 @@ std::string earlySummary(const Report& report, const RunStore& store) {
             for (int q = 0; q < 4; ++q) {
                 // The first point at or past the quarter.
                 const double f = (q + 1) / 4.0;
-                auto it = std::find_if(curve.begin(), curve.end(), [f](const EarlyPoint& p) {
-                    return p.fraction >= f - 1e-9;
-                });
+                auto it = std::find_if(curve.begin(), curve.end(),
+                                       [f](const EarlyPoint& p) { return p.fraction >= f - 1e-9; });
                 at[q] += (it == curve.end() ? curve.back() : *it).accuracy;
             }
             ++n;
@@ -348,8 +347,8 @@ void runStudy(SweepArgs a, const Globals& g, bool json) {
         printJson(doc);
         return;
     }
-    std::cout << "study (sweep " << id << ")\n\n" << formatReport(report, ReportFormat::Table)
-              << "\npaired against the best row:\n"
+    std::cout << "study (sweep " << id << ")\n\n"
+              << formatReport(report, ReportFormat::Table) << "\npaired against the best row:\n"
               << formatComparisons(pairs, ReportFormat::Table) << earlySummary(report, store);
     std::printf("\nwall time: %.0f s\n", seconds);
 }
@@ -408,9 +407,8 @@ void printSweepStatus(std::int64_t sweepId, int leaseSeconds, const Globals& g) 
     // Store text, escaped for the terminal.
     const auto row = [](const RunRecord& r, const std::string& last) {
         std::printf("%6lld  %-10s %6d %4d %4d  %-20s %8lld  %-12s %s\n", (long long)r.id,
-                    escapeControl(r.arch).c_str(), r.hidden, r.fold.value_or(0),
-                    r.seed.value_or(0), escapeControl(r.ownerHost).c_str(),
-                    (long long)r.ownerPid.value_or(0),
+                    escapeControl(r.arch).c_str(), r.hidden, r.fold.value_or(0), r.seed.value_or(0),
+                    escapeControl(r.ownerHost).c_str(), (long long)r.ownerPid.value_or(0),
                     r.ownerJob.empty() ? "-" : escapeControl(r.ownerJob).c_str(),
                     escapeControl(last).c_str());
     };
@@ -595,8 +593,8 @@ void addSweepCommands(CLI::App& app, Globals& globals) {
         const auto id = runSweep(args, globals).id;
         const auto store = openForReport(globals);
         if (d->json) {
-            auto report = nlohmann::json::parse(formatReport(
-                buildReport(sweepRunsWithReference(store, id)), ReportFormat::Json));
+            auto report = nlohmann::json::parse(
+                formatReport(buildReport(sweepRunsWithReference(store, id)), ReportFormat::Json));
             report["temporal_pair"] = pairTable(store, id);
             report["sweep_id"] = id;
             printJson(report);

@@ -221,8 +221,12 @@ void addDataOptions(CLI::App* cmd, TrainConfig& c) {
 
 namespace {
 
-std::string settingText(int v) { return std::to_string(v); }
-std::string settingText(const std::string& v) { return v; }
+std::string settingText(int v) {
+    return std::to_string(v);
+}
+std::string settingText(const std::string& v) {
+    return v;
+}
 std::string settingText(double v) {
     char buffer[32];
     std::snprintf(buffer, sizeof buffer, "%g", v);
@@ -242,12 +246,18 @@ Setting setting(T TrainConfig::*member) {
 
 const std::map<std::string, Setting>& settings() {
     static const std::map<std::string, Setting> table{
-        {"--arch", setting(&TrainConfig::arch)},         {"--hidden", setting(&TrainConfig::hidden)},
-        {"--frames", setting(&TrainConfig::frames)},     {"--size", setting(&TrainConfig::imageSize)},
-        {"--backbone", setting(&TrainConfig::backbone)}, {"--split", setting(&TrainConfig::split)},
-        {"--fold", setting(&TrainConfig::fold)},         {"--seed", setting(&TrainConfig::seed)},
-        {"--epochs", setting(&TrainConfig::epochs)},     {"--batch", setting(&TrainConfig::batch)},
-        {"--lr", setting(&TrainConfig::lr)},             {"--patience", setting(&TrainConfig::patience)},
+        {"--arch", setting(&TrainConfig::arch)},
+        {"--hidden", setting(&TrainConfig::hidden)},
+        {"--frames", setting(&TrainConfig::frames)},
+        {"--size", setting(&TrainConfig::imageSize)},
+        {"--backbone", setting(&TrainConfig::backbone)},
+        {"--split", setting(&TrainConfig::split)},
+        {"--fold", setting(&TrainConfig::fold)},
+        {"--seed", setting(&TrainConfig::seed)},
+        {"--epochs", setting(&TrainConfig::epochs)},
+        {"--batch", setting(&TrainConfig::batch)},
+        {"--lr", setting(&TrainConfig::lr)},
+        {"--patience", setting(&TrainConfig::patience)},
         {"--device", setting(&TrainConfig::device)},
     };
     return table;
@@ -257,7 +267,7 @@ const std::map<std::string, Setting>& settings() {
 
 const std::vector<std::string>& trainSettingOptions() {
     static const std::vector<std::string> options{
-        "--arch",  "--hidden", "--frames", "--size",  "--split", "--fold",     "--epochs",
+        "--arch",  "--hidden", "--frames",   "--size", "--split",    "--fold",  "--epochs",
         "--batch", "--lr",     "--patience", "--seed", "--backbone", "--device"};
     return options;
 }
@@ -268,8 +278,9 @@ void addPresetOption(CLI::App* cmd, std::string& preset) {
         names += (names.empty() ? "" : "|") + n;
     }
     cmd->add_option("--preset", preset,
-                    names + ": settings not given start from vidrnn's defaults for user data "
-                            "(user) or the demo's (demo: as vidrnn demo runs)")
+                    names +
+                        ": settings not given start from vidrnn's defaults for user data "
+                        "(user) or the demo's (demo: as vidrnn demo runs)")
         ->check(CLI::IsMember(presetNames()))
         ->capture_default_str();
 }
@@ -285,7 +296,8 @@ void applyPreset(const CLI::App* cmd, const std::string& preset,
             continue;
         }
         it->second.take(config, from);
-        defaulted += (defaulted.empty() ? "" : ", ") + name.substr(2) + " " + it->second.text(config);
+        defaulted +=
+            (defaulted.empty() ? "" : ", ") + name.substr(2) + " " + it->second.text(config);
     }
     if (!quiet && !defaulted.empty()) {
         std::fprintf(stderr, "%s: not given, from preset %s%s: %s\n", cmd->get_name().c_str(),

@@ -35,8 +35,9 @@ public:
         if (mQuiet || !due(p.done == p.total)) {
             return;
         }
-        line(p.done == p.total, "features %d/%d (computed %d, cached %d, skipped %d) %.1f clips/s, ETA %.0f s",
-             p.done, p.total, p.computed, p.cached, p.skipped, p.clipsPerSecond, p.etaSeconds);
+        line(p.done == p.total,
+             "features %d/%d (computed %d, cached %d, skipped %d) %.1f clips/s, ETA %.0f s", p.done,
+             p.total, p.computed, p.cached, p.skipped, p.clipsPerSecond, p.etaSeconds);
     }
     void batch(const BatchProgress& p) {
         if (mQuiet || !due(false)) {
@@ -50,7 +51,8 @@ public:
             return;
         }
         finish();
-        std::fprintf(stderr, "epoch %d: train loss %.4f acc %.3f", e.epoch, e.trainLoss, e.trainAcc);
+        std::fprintf(stderr, "epoch %d: train loss %.4f acc %.3f", e.epoch, e.trainLoss,
+                     e.trainAcc);
         if (e.valLoss) {
             std::fprintf(stderr, " | val loss %.4f acc %.3f macro F1 %.3f", *e.valLoss, *e.valAcc,
                          *e.valMacroF1);
@@ -87,7 +89,8 @@ private:
 
     bool due(bool last) {
         const auto now = std::chrono::steady_clock::now();
-        const auto every = mTerminal ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
+        const auto every =
+            mTerminal ? std::chrono::milliseconds(100) : std::chrono::milliseconds(5000);
         if (!last && mStarted && now - mLast < every) {
             return false;
         }

@@ -60,8 +60,8 @@ int main(int argc, char** argv) {
         "SIZE");
     QCommandLineOption threads("threads", "LibTorch threads (default: all cores)", "N", "0");
     QCommandLineOption fresh("no-settings", "ignore and keep the saved layout and settings");
-    parser.addOptions(
-        {screenshot, delay, views, probe, data, db, demo, reproduce, report, exportSize, threads, fresh});
+    parser.addOptions({screenshot, delay, views, probe, data, db, demo, reproduce, report,
+                       exportSize, threads, fresh});
     parser.process(app);
 
     vidrnn::configureThreads(parser.value(threads).toInt());
@@ -128,7 +128,8 @@ int main(int argc, char** argv) {
                 QApplication::exit(1);
                 return;
             }
-            std::printf("report: %d files in %s\n", static_cast<int>(files.size()), qPrintable(dir));
+            std::printf("report: %d files in %s\n", static_cast<int>(files.size()),
+                        qPrintable(dir));
             QApplication::quit();
         });
     } else if (parser.isSet(screenshot)) {

@@ -12,13 +12,13 @@
 #include <QTemporaryDir>
 
 #include "badinputrows.h"
-#include "work/datasetloader.h"
-#include "views/datasetview.h"
-#include "work/framesource.h"
-#include "shell/mainwindow.h"
-#include "widgets/runsetupwidget.h"
 #include "models/storesession.h"
+#include "shell/mainwindow.h"
 #include "uitest.h"
+#include "views/datasetview.h"
+#include "widgets/runsetupwidget.h"
+#include "work/datasetloader.h"
+#include "work/framesource.h"
 
 using namespace vidrnn;
 using namespace vidrnn::ui;

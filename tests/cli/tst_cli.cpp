@@ -133,7 +133,8 @@ private Q_SLOTS:
         QTest::newRow("no command") << QStringList{} << "subcommand";
         QTest::newRow("bad option") << QStringList{"models", "--classes", "x"} << "classes";
         QTest::newRow("bad precision")
-            << QStringList{"train", "--data", "/nonexistent", "--arch", "gru", "--precision", "fp16"}
+            << QStringList{"train", "--data",      "/nonexistent", "--arch",
+                           "gru",   "--precision", "fp16"}
             << "precision 'fp16' is not one of fp32, bf16, auto";
     }
 
@@ -246,9 +247,9 @@ private Q_SLOTS:
     void bf16RefusedWithoutNativeSupport() {
         auto env = QProcessEnvironment::systemEnvironment();
         env.insert("VIDRNN_NATIVE_BF16", "0");
-        auto r = runCli({"train", "--data", "/nonexistent", "--arch", "convlstm", "--precision",
-                         "bf16"},
-                        {}, 120000, env);
+        auto r =
+            runCli({"train", "--data", "/nonexistent", "--arch", "convlstm", "--precision", "bf16"},
+                   {}, 120000, env);
         QVERIFY(r.exitCode != 0);
         const QString err = QString::fromUtf8(r.err);
         QVERIFY2(err.contains("\nerror: precision bf16 needs a CPU with native bf16") ||

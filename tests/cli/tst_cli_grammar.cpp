@@ -38,7 +38,7 @@ private Q_SLOTS:
         mDemo = mDir.filePath("demo");
         mDb = mDir.filePath("runs.db");
         mCache = mDir.filePath("cache");
-        mData = {"--data", mDemo, "--size", "32", "--frames", "4", "--cache", mCache,
+        mData = {"--data",   mDemo, "--size",  "32",     "--frames", "4", "--cache", mCache,
                  "--device", "cpu", "--split", "random", "--epochs", "1", "--batch", "8"};
         QCOMPARE(cli({"data", "generate", "--out", mDemo, "--preset", "tiny", "--quiet"}).exitCode,
                  0);
@@ -83,14 +83,15 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 0);
         QCOMPARE(runsIn(db), 4);
         // The same grid by spaces: resumed, nothing new to train.
-        auto again = cli(QStringList{"sweep", "--archs", "gru", "mean_pool", "--hidden", "8", "16",
-                                     "--resume"} +
-                         mData + QStringList{"--db", db, "--quiet"});
+        auto again = cli(
+            QStringList{"sweep", "--archs", "gru", "mean_pool", "--hidden", "8", "16", "--resume"} +
+            mData + QStringList{"--db", db, "--quiet"});
         QCOMPARE(again.exitCode, 0);
         QCOMPARE(runsIn(db), 4);
         // --folds split at commas: fold 99 is refused by number.
-        auto folds = cli(QStringList{"sweep", "--archs", "gru", "--hidden", "8", "--folds", "0,99"} +
-                         mData + QStringList{"--db", db, "--quiet"});
+        auto folds =
+            cli(QStringList{"sweep", "--archs", "gru", "--hidden", "8", "--folds", "0,99"} + mData +
+                QStringList{"--db", db, "--quiet"});
         QVERIFY(folds.exitCode != 0);
         QVERIFY2(folds.err.contains("fold 99 does not exist"), folds.err.constData());
 
@@ -113,8 +114,8 @@ private Q_SLOTS:
         QVERIFY(r.err.contains("patience 8"));
         QVERIFY(!r.err.contains("frames 16"));  // given on the command line
 
-        auto demo = cli({"extract", "--data", mDemo, "--size", "32", "--cache", mCache,
-                         "--preset", "demo", "--json", "--db", mDb});
+        auto demo = cli({"extract", "--data", mDemo, "--size", "32", "--cache", mCache, "--preset",
+                         "demo", "--json", "--db", mDb});
         QCOMPARE(demo.exitCode, 0);
         QVERIFY2(demo.err.contains("extract: not given, from preset demo: frames 12"),
                  demo.err.constData());

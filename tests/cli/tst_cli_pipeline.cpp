@@ -3,10 +3,10 @@
 // SQLite file; every JSON output parsed and checked.
 #include <QtTest>
 
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QDirIterator>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QTemporaryDir>
 
 #include "cliutil.h"
@@ -83,9 +83,9 @@ private Q_SLOTS:
         QCOMPARE(o["status"].toString(), QString("completed"));
         // auto: one precision per architecture, bf16 wherever the CPU has it natively.
         const auto info = parseJson(cli({"info", "--json"}).out).object();
-        const QString expected =
-            info["native_bf16"].toString().startsWith("none") ? QStringLiteral("fp32")
-                                                              : QStringLiteral("bf16");
+        const QString expected = info["native_bf16"].toString().startsWith("none")
+                                     ? QStringLiteral("fp32")
+                                     : QStringLiteral("bf16");
         QCOMPARE(o["precision"].toString(), expected);
         const auto id = o["run_id"].toInteger();
         QVERIFY(id > 16);  // after the 16 reference rows
@@ -102,7 +102,8 @@ private Q_SLOTS:
         QCOMPARE(list.exitCode, 0);
         QVERIFY(list.out.contains("precision"));
 
-        const auto video = QDir(mDemo + "/diving").entryList(QDir::Dirs | QDir::NoDotAndDotDot).first();
+        const auto video =
+            QDir(mDemo + "/diving").entryList(QDir::Dirs | QDir::NoDotAndDotDot).first();
         const auto clipDir = QDir(mDemo + "/diving/" + video);
         const auto clip = clipDir.filePath(clipDir.entryList({"*.avi"}).first());
         auto p = cli({"predict", clip, "--run", QString::number(id), "--json"});
@@ -159,8 +160,9 @@ private Q_SLOTS:
     }
 
     void sweepResumeReport() {
-        const QStringList grid = {"sweep", "--archs", "gru", "mean_pool", "--hidden", "8", "16",
-                                  "--split", "random", "--epochs", "1", "--batch", "8"};
+        const QStringList grid = {"sweep", "--archs", "gru",     "mean_pool", "--hidden",
+                                  "8",     "16",      "--split", "random",    "--epochs",
+                                  "1",     "--batch", "8"};
         const int before = countRuns("completed");
         auto r = cli(grid + mCommon + QStringList{"--json"});
         QCOMPARE(r.exitCode, 0);
@@ -218,9 +220,10 @@ private Q_SLOTS:
     // every run keeps its early-classification curve.
     void studyCompareAndPairs() {
         const QString data = mDemo;  // the tiny preset: 2 groups
-        auto r = cli({"study", "--preset", "demo", "--data", data, "--archs", "gru,mean_pool",
-                      "--hidden", "8", "--seeds", "3", "--epochs", "1", "--size", "32",
-                      "--split", "logo", "--cache", mCache, "--json"});
+        auto r = cli({"study",   "--preset",      "demo",     "--data", data,
+                      "--archs", "gru,mean_pool", "--hidden", "8",      "--seeds",
+                      "3",       "--epochs",      "1",        "--size", "32",
+                      "--split", "logo",          "--cache",  mCache,   "--json"});
         QCOMPARE(r.exitCode, 0);
         const auto o = parseJson(r.out).object();
         QCOMPARE(o["rows"].toArray().size(), 2);
@@ -236,8 +239,7 @@ private Q_SLOTS:
 
         auto c = cli({"compare", "r1", "r2", "--sweep", sweep});
         QCOMPARE(c.exitCode, 0);
-        QVERIFY2(c.out.contains("p Wilcoxon") && c.out.contains("95% t confidence"),
-                 c.out + c.err);
+        QVERIFY2(c.out.contains("p Wilcoxon") && c.out.contains("95% t confidence"), c.out + c.err);
         auto bad = cli({"compare", "r1", "r9", "--sweep", sweep});
         QVERIFY(bad.exitCode != 0);
         QVERIFY2(bad.err.contains("error: no report row 'r9'"), bad.err);
@@ -263,11 +265,11 @@ private Q_SLOTS:
                                   << "frames per clip";
         QTest::newRow("negative lr") << QStringList{"train", "--arch", "gru", "--lr", "-1"}
                                      << "learning rate must be positive";
-        QTest::newRow("unknown arch") << QStringList{"train", "--arch", "rnnx"}
-                                      << "unknown architecture 'rnnx'";
-        QTest::newRow("missing fold") << QStringList{"train", "--arch", "gru", "--split", "logo",
-                                                     "--fold", "99"}
-                                      << "fold 99 does not exist";
+        QTest::newRow("unknown arch")
+            << QStringList{"train", "--arch", "rnnx"} << "unknown architecture 'rnnx'";
+        QTest::newRow("missing fold")
+            << QStringList{"train", "--arch", "gru", "--split", "logo", "--fold", "99"}
+            << "fold 99 does not exist";
     }
 
     void errors() {
@@ -334,7 +336,8 @@ private Q_SLOTS:
                          mDir.filePath("no-such-folder")},
                         mDir.path());
         QVERIFY(r.exitCode != 0);
-        QVERIFY2(QString::fromUtf8(r.err).contains(mDir.filePath("no-such-folder")), r.err.constData());
+        QVERIFY2(QString::fromUtf8(r.err).contains(mDir.filePath("no-such-folder")),
+                 r.err.constData());
     }
 };
 

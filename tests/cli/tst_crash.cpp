@@ -67,10 +67,11 @@ private Q_SLOTS:
                                   "--cache", cache, "--device", "cpu", "--backbone", "resnet18"};
         // Features first, so the kills land in training and store writes.
         QCOMPARE(runCli(QStringList{"-q", "extract"} + data).exitCode, 0);
-        mSweep = QStringList{"-q", "--threads", "1", "--db", mDb, "sweep", "--archs", "lstm", "gru",
-                             "deep_lstm", "bilstm", "convlstm", "mean_pool", "--hidden", "8", "16",
-                             "--split", "random", "--epochs", "30", "--batch", "2", "--patience", "0",
-                             "--resume"} +
+        mSweep = QStringList{"-q",      "--threads", "1",          "--db",     mDb,
+                             "sweep",   "--archs",   "lstm",       "gru",      "deep_lstm",
+                             "bilstm",  "convlstm",  "mean_pool",  "--hidden", "8",
+                             "16",      "--split",   "random",     "--epochs", "30",
+                             "--batch", "2",         "--patience", "0",        "--resume"} +
                  data;
     }
 
@@ -129,7 +130,8 @@ private Q_SLOTS:
             Db db(mDb);
             QCOMPARE(db.rows("PRAGMA integrity_check").value(0).value(0), QString("ok"));
             QVERIFY(db.rows("SELECT id FROM runs WHERE status = 'running'").isEmpty());
-            interruptedSeen += int(db.rows("SELECT id FROM runs WHERE status = 'interrupted'").size());
+            interruptedSeen +=
+                int(db.rows("SELECT id FROM runs WHERE status = 'interrupted'").size());
             const auto rows = db.rows(
                 "SELECT id, accuracy, (SELECT COUNT(*) FROM epochs e WHERE e.run_id = r.id), "
                 "(SELECT COUNT(*) FROM confusion c WHERE c.run_id = r.id) "
@@ -172,7 +174,8 @@ private Q_SLOTS:
                      .size(),
                  12 * (seed + 1));
         for (auto it = completed.begin(); it != completed.end(); ++it) {
-            const auto row = db.rows(qPrintable("SELECT accuracy FROM runs WHERE id = " + it.key()));
+            const auto row =
+                db.rows(qPrintable("SELECT accuracy FROM runs WHERE id = " + it.key()));
             QCOMPARE(row.value(0).value(0), it.value());
         }
     }

@@ -16,18 +16,36 @@ private Q_SLOTS:
         QTest::addColumn<QString>("field");
         QTest::addColumn<QString>("value");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("hidden 0") << "hidden" << "0" << "hidden size must be positive";
-        QTest::newRow("frames 0") << "frames" << "0" << "frames per clip";
-        QTest::newRow("negative lr") << "lr" << "-0.001" << "learning rate must be positive";
-        QTest::newRow("unknown arch") << "arch" << "no_such_arch" << "unknown architecture 'no_such_arch'";
-        QTest::newRow("unknown split") << "split" << "kfold" << "split protocol 'kfold'";
-        QTest::newRow("negative fold") << "fold" << "-1" << "fold must not be negative";
-        QTest::newRow("zero epochs") << "epochs" << "0" << "epochs must be at least 1";
-        QTest::newRow("dropout 1") << "dropout" << "1" << "dropout must lie in [0, 1)";
-        QTest::newRow("precision fp16")
-            << "precision" << "fp16" << "precision 'fp16' is not one of fp32, bf16, auto";
-        QTest::newRow("input flow")
-            << "input" << "flow" << "input 'flow' is not one of appearance, motion";
+        QTest::newRow("hidden 0") << "hidden"
+                                  << "0"
+                                  << "hidden size must be positive";
+        QTest::newRow("frames 0") << "frames"
+                                  << "0"
+                                  << "frames per clip";
+        QTest::newRow("negative lr") << "lr"
+                                     << "-0.001"
+                                     << "learning rate must be positive";
+        QTest::newRow("unknown arch") << "arch"
+                                      << "no_such_arch"
+                                      << "unknown architecture 'no_such_arch'";
+        QTest::newRow("unknown split") << "split"
+                                       << "kfold"
+                                       << "split protocol 'kfold'";
+        QTest::newRow("negative fold") << "fold"
+                                       << "-1"
+                                       << "fold must not be negative";
+        QTest::newRow("zero epochs") << "epochs"
+                                     << "0"
+                                     << "epochs must be at least 1";
+        QTest::newRow("dropout 1") << "dropout"
+                                   << "1"
+                                   << "dropout must lie in [0, 1)";
+        QTest::newRow("precision fp16") << "precision"
+                                        << "fp16"
+                                        << "precision 'fp16' is not one of fp32, bf16, auto";
+        QTest::newRow("input flow") << "input"
+                                    << "flow"
+                                    << "input 'flow' is not one of appearance, motion";
     }
 
     void badSettings() {
@@ -36,16 +54,26 @@ private Q_SLOTS:
         QFETCH(QString, expected);
         TrainConfig c;
         const auto v = value.toStdString();
-        if (field == "hidden") c.hidden = std::stoi(v);
-        if (field == "frames") c.frames = std::stoi(v);
-        if (field == "lr") c.lr = std::stod(v);
-        if (field == "arch") c.arch = v;
-        if (field == "split") c.split = v;
-        if (field == "fold") c.fold = std::stoi(v);
-        if (field == "epochs") c.epochs = std::stoi(v);
-        if (field == "dropout") c.dropout = std::stod(v);
-        if (field == "precision") c.precision = v;
-        if (field == "input") c.input = v;
+        if (field == "hidden")
+            c.hidden = std::stoi(v);
+        if (field == "frames")
+            c.frames = std::stoi(v);
+        if (field == "lr")
+            c.lr = std::stod(v);
+        if (field == "arch")
+            c.arch = v;
+        if (field == "split")
+            c.split = v;
+        if (field == "fold")
+            c.fold = std::stoi(v);
+        if (field == "epochs")
+            c.epochs = std::stoi(v);
+        if (field == "dropout")
+            c.dropout = std::stod(v);
+        if (field == "precision")
+            c.precision = v;
+        if (field == "input")
+            c.input = v;
         try {
             vidrnn::validate(c);
             QFAIL("no ConfigError");

@@ -27,8 +27,10 @@ cache::FeatureFile sample() {
     f.header.height = 2;
     f.header.width = 2;
     f.header.key = 42;
-    for (int i = 0; i < 15; ++i) f.vectors.push_back(float(i) * 0.5f);
-    for (int i = 0; i < 60; ++i) f.maps.push_back(static_cast<std::uint16_t>(i * 7));
+    for (int i = 0; i < 15; ++i)
+        f.vectors.push_back(float(i) * 0.5f);
+    for (int i = 0; i < 60; ++i)
+        f.maps.push_back(static_cast<std::uint16_t>(i * 7));
     return f;
 }
 
@@ -136,15 +138,33 @@ private Q_SLOTS:
             f.write(&c, 1);
         };
         switch (mode) {
-            case 0: f.close(); std::filesystem::resize_file(path, 40); break;
-            case 1: f.close(); std::filesystem::resize_file(path, size - 3); break;
-            case 2: flip(0); break;
-            case 3: flip(88 + 4); break;
-            case 4: flip(static_cast<std::streamoff>(size) - 2); break;
-            case 5: f.close(); std::filesystem::resize_file(path, 0); break;
-            case 6: flip(36); break;  // the element-type field
+            case 0:
+                f.close();
+                std::filesystem::resize_file(path, 40);
+                break;
+            case 1:
+                f.close();
+                std::filesystem::resize_file(path, size - 3);
+                break;
+            case 2:
+                flip(0);
+                break;
+            case 3:
+                flip(88 + 4);
+                break;
+            case 4:
+                flip(static_cast<std::streamoff>(size) - 2);
+                break;
+            case 5:
+                f.close();
+                std::filesystem::resize_file(path, 0);
+                break;
+            case 6:
+                flip(36);
+                break;  // the element-type field
         }
-        if (f.is_open()) f.close();
+        if (f.is_open())
+            f.close();
         QString fromFile;
         try {
             cache::readFeatureFile(path, true);

@@ -90,7 +90,8 @@ private Q_SLOTS:
         const auto fourth = extractFeatures(mDemo, o);
         QCOMPARE(fourth.recomputed, 1);
         QCOMPARE(fourth.computed, 1);
-        auto batch = FeatureReader(fourth.cacheDir, 6, true).load({&mDemo.clips[3], &mDemo.clips[0]});
+        auto batch =
+            FeatureReader(fourth.cacheDir, 6, true).load({&mDemo.clips[3], &mDemo.clips[0]});
         QCOMPARE(batch.x.sizes().vec(), (std::vector<int64_t>{2, 6, 512, 2, 2}));
         QVERIFY(batch.lengths[0].item<int64_t>() >= 1);
 
@@ -105,14 +106,17 @@ private Q_SLOTS:
         QTest::addColumn<QString>("content");
         QTest::addColumn<QString>("reason");
         QTest::newRow("missing") << QString() << "no such file";
-        QTest::newRow("text file") << "hello, not a model" << "not a TorchScript model";
-        QTest::newRow("zip that is not torchscript") << "PK\x03\x04junk" << "not a TorchScript model";
+        QTest::newRow("text file") << "hello, not a model"
+                                   << "not a TorchScript model";
+        QTest::newRow("zip that is not torchscript") << "PK\x03\x04junk"
+                                                     << "not a TorchScript model";
     }
 
     void badBackboneFiles() {
         QFETCH(QString, content);
         QFETCH(QString, reason);
-        const auto path = mDir.filePath("bad-" + QString::number(qHash(reason)) + ".pt").toStdString();
+        const auto path =
+            mDir.filePath("bad-" + QString::number(qHash(reason)) + ".pt").toStdString();
         if (!content.isNull()) {
             std::ofstream(path) << content.toStdString();
         }
@@ -138,7 +142,8 @@ private Q_SLOTS:
             describeBackbone(path, 64);
             QFAIL("no ModelError");
         } catch (const ModelError& e) {
-            QVERIFY2(QString(e.what()).contains("neither [1,D] vectors nor [1,C,H,W] maps"), e.what());
+            QVERIFY2(QString(e.what()).contains("neither [1,D] vectors nor [1,C,H,W] maps"),
+                     e.what());
         }
     }
 
@@ -162,7 +167,8 @@ private Q_SLOTS:
         Dataset few = real;
         few.clips.clear();
         for (const auto& c : real.clips) {
-            if (few.clips.size() < 3) few.clips.push_back(c);
+            if (few.clips.size() < 3)
+                few.clips.push_back(c);
         }
         ExtractOptions o;
         o.backbone = model.string();

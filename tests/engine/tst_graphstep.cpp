@@ -54,8 +54,7 @@ std::vector<Batch> makeBatches(const torch::Device& device) {
 nn::ClipClassifier makeModel(const std::string& arch, const torch::Device& device,
                              double dropout = 0.25) {
     torch::manual_seed(3);
-    auto m = nn::makeClassifier(
-        nn::ClassifierOptions(arch, kDim, 8, kClasses).dropout(dropout));
+    auto m = nn::makeClassifier(nn::ClassifierOptions(arch, kDim, 8, kClasses).dropout(dropout));
     m->to(device);
     m->train();
     return m;
@@ -83,8 +82,8 @@ std::vector<torch::Tensor> snapshot(const nn::ClipClassifier& m) {
 // reference both steps are held to.
 std::vector<double> trainPlain(const nn::ClipClassifier& m, const TrainConfig& c,
                                const std::vector<Batch>& batches) {
-    torch::optim::Adam optimizer(
-        m->parameters(), torch::optim::AdamOptions(c.lr).weight_decay(c.weightDecay));
+    torch::optim::Adam optimizer(m->parameters(),
+                                 torch::optim::AdamOptions(c.lr).weight_decay(c.weightDecay));
     std::vector<double> losses;
     torch::manual_seed(5);  // dropout
     for (const auto& b : batches) {
@@ -118,8 +117,8 @@ double maxDifference(const std::vector<torch::Tensor>& a, const std::vector<torc
     return worst;
 }
 
-bool allClose(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b,
-              double rtol, double atol) {
+bool allClose(const std::vector<torch::Tensor>& a, const std::vector<torch::Tensor>& b, double rtol,
+              double atol) {
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (!torch::allclose(a[i], b[i], rtol, atol)) {
             return false;
@@ -337,15 +336,15 @@ private Q_SLOTS:
         QTest::newRow("gru") << on << true << "gru" << false << true << "captured";
         QTest::newRow("bilstm") << on << true << "bilstm" << false << true << "captured";
         QTest::newRow("deep_lstm") << on << true << "deep_lstm" << false << true << "captured";
-        QTest::newRow("switched off") << on << true << "lstm" << true << false
-                                      << "VIDRNN_CUDA_GRAPHS";
+        QTest::newRow("switched off")
+            << on << true << "lstm" << true << false << "VIDRNN_CUDA_GRAPHS";
         QTest::newRow("cpu") << on << false << "lstm" << false << false << "not on a CUDA device";
         QTest::newRow("cpu build") << GraphBuild::NotCompiled << false << "lstm" << false << false
                                    << "not on a CUDA device";
-        QTest::newRow("not compiled") << GraphBuild::NotCompiled << true << "lstm" << false
-                                      << false << "not compiled in";
-        QTest::newRow("no device") << GraphBuild::NoDevice << true << "lstm" << false << false
-                                   << "no device";
+        QTest::newRow("not compiled")
+            << GraphBuild::NotCompiled << true << "lstm" << false << false << "not compiled in";
+        QTest::newRow("no device")
+            << GraphBuild::NoDevice << true << "lstm" << false << false << "no device";
         QTest::newRow("convlstm") << on << true << "convlstm" << false << false << "convlstm";
         QTest::newRow("mean_pool") << on << true << "mean_pool" << false << false << "mean_pool";
     }
@@ -424,7 +423,8 @@ private Q_SLOTS:
                      .startsWith(QString::fromStdString(describe(expected))),
                  true);
         std::string reason;
-        auto graphed = makeGraphedStep(makeModel("lstm", torch::kCPU), config("lstm", 5, 0), reason);
+        auto graphed =
+            makeGraphedStep(makeModel("lstm", torch::kCPU), config("lstm", 5, 0), reason);
         QCOMPARE(graphed != nullptr, expected == GraphBuild::Available);
         if (!graphed) {
             QVERIFY2(QString::fromStdString(reason).contains(
@@ -464,10 +464,8 @@ private Q_SLOTS:
         QVERIFY2(graphed->mode().rfind("cuda graph", 0) == 0, graphed->mode().c_str());
         for (std::size_t i = 0; i < losses.size(); ++i) {
             QVERIFY2(std::abs(losses[i] - eagerLosses[i]) <= 1e-4 * std::abs(eagerLosses[i]),
-                     qPrintable(QString("batch %1: %2 vs %3")
-                                    .arg(i)
-                                    .arg(losses[i])
-                                    .arg(eagerLosses[i])));
+                     qPrintable(
+                         QString("batch %1: %2 vs %3").arg(i).arg(losses[i]).arg(eagerLosses[i])));
         }
         const auto a = snapshot(eagerModel), b = snapshot(graphedModel);
         QVERIFY2(allClose(a, b, 1e-4, 1e-5), qPrintable(QString::number(maxDifference(a, b))));

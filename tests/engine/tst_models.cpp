@@ -43,14 +43,12 @@ private Q_SLOTS:
             int hidden;
             qlonglong params;
         } rows[] = {
-            {"lstm", 64, 148683},         {"lstm", 128, 330123},
-            {"lstm", 256, 791307},        {"lstm", 512, 2106891},
-            {"gru", 64, 111691},          {"gru", 128, 247947},
-            {"gru", 256, 594187},         {"gru", 512, 1581579},
-            {"deep_lstm", 64, 181963},    {"deep_lstm", 128, 462219},
-            {"deep_lstm", 256, 1317643},  {"deep_lstm", 512, 4208139},
-            {"convlstm", 64, 1328075},    {"convlstm", 128, 2951051},
-            {"convlstm", 256, 7081739},   {"convlstm", 512, 18882059},
+            {"lstm", 64, 148683},        {"lstm", 128, 330123},       {"lstm", 256, 791307},
+            {"lstm", 512, 2106891},      {"gru", 64, 111691},         {"gru", 128, 247947},
+            {"gru", 256, 594187},        {"gru", 512, 1581579},       {"deep_lstm", 64, 181963},
+            {"deep_lstm", 128, 462219},  {"deep_lstm", 256, 1317643}, {"deep_lstm", 512, 4208139},
+            {"convlstm", 64, 1328075},   {"convlstm", 128, 2951051},  {"convlstm", 256, 7081739},
+            {"convlstm", 512, 18882059},
         };
         for (const auto& r : rows) {
             QTest::addRow("%s-%d", r.arch, r.hidden) << r.arch << r.hidden << r.params;
@@ -183,9 +181,10 @@ private Q_SLOTS:
         auto out = model->forward(padded, torch::tensor({6, 3}, torch::kLong));
         auto alone = model->forward(x[1].slice(0, 0, 3).unsqueeze(0));
         QVERIFY(torch::allclose(out.clip_logits[1], alone.clip_logits[0], 1e-5, 1e-6));
-        QVERIFY(torch::allclose(out.step_logits[1].slice(0, 0, 3), alone.step_logits[0], 1e-5,
-                                1e-6) ||
-                !archInfo(arch.toStdString()).causal);  // bilstm's backward half sees the whole clip
+        QVERIFY(
+            torch::allclose(out.step_logits[1].slice(0, 0, 3), alone.step_logits[0], 1e-5,
+                            1e-6) ||
+            !archInfo(arch.toStdString()).causal);  // bilstm's backward half sees the whole clip
         auto full = model->forward(x[0].unsqueeze(0));
         QVERIFY(torch::allclose(out.clip_logits[0], full.clip_logits[0], 1e-5, 1e-6));
     }
@@ -302,8 +301,8 @@ private Q_SLOTS:
         QVERIFY(fast.sizes() == ref.sizes());
         QVERIFY((fast - ref).abs().max().item<double>() <= 1e-5);
         auto gFast = torch::autograd::grad({fast.sum()}, {stack->parameters()[0]})[0];
-        auto gRef = torch::autograd::grad({stack->forward_reference(x).sum()},
-                                          {stack->parameters()[0]})[0];
+        auto gRef =
+            torch::autograd::grad({stack->forward_reference(x).sum()}, {stack->parameters()[0]})[0];
         QVERIFY((gFast - gRef).abs().max().item<double>() <= 1e-4);
     }
 

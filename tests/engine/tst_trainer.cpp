@@ -276,7 +276,8 @@ private Q_SLOTS:
         } catch (const ModelError& e) {
             QVERIFY2(QString(e.what()).contains("not the requested gru"), e.what());
         }
-        QVERIFY_THROWS_EXCEPTION(ModelError, loadCheckpoint(mDir.filePath("nope.pt").toStdString()));
+        QVERIFY_THROWS_EXCEPTION(ModelError,
+                                 loadCheckpoint(mDir.filePath("nope.pt").toStdString()));
         // Per-frame predictions: one per sampled frame of a real video.
         auto p = predictVideo(path, mDemo.clips[0].path, "cpu");
         QVERIFY(!p.frames.empty() && p.frames.size() <= 6);
@@ -297,8 +298,7 @@ private Q_SLOTS:
         TrainConfig plain = c;
         plain.input = "appearance";
         // Three GRU gates read as many inputs again.
-        QCOMPARE(out.params - modelParameters(plain, mFeatures.backbone,
-                                              int(mDemo.classes.size())),
+        QCOMPARE(out.params - modelParameters(plain, mFeatures.backbone, int(mDemo.classes.size())),
                  std::int64_t(3 * 16 * mFeatures.backbone.channels));
         QVERIFY(out.order.shuffledAccuracy >= 0.0 && out.order.shuffledAccuracy <= 1.0);
         QCOMPARE(train(c, inputs(c), {}, stop, "").order.shuffledAccuracy,

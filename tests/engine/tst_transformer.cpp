@@ -18,8 +18,7 @@ namespace {
 
 nn::ClipClassifier build(const std::string& arch, int64_t in, int64_t hidden, int64_t classes,
                          int64_t layers = 0) {
-    return nn::makeClassifier(
-        nn::ClassifierOptions(arch, in, hidden, classes).num_layers(layers));
+    return nn::makeClassifier(nn::ClassifierOptions(arch, in, hidden, classes).num_layers(layers));
 }
 
 // Two classes made of the same frames in opposite order: the first half of
@@ -30,8 +29,8 @@ std::pair<torch::Tensor, torch::Tensor> orderedTask(int64_t clips, int64_t steps
     a[0] = 1.0;
     auto b = torch::zeros({dim});
     b[1] = 1.0;
-    const auto reversed = torch::arange(clips) % 2 == 1;               // [N]: class 1
-    const auto firstHalf = torch::arange(steps) < steps / 2;           // [T]
+    const auto reversed = torch::arange(clips) % 2 == 1;                  // [N]: class 1
+    const auto firstHalf = torch::arange(steps) < steps / 2;              // [T]
     const auto showsA = firstHalf.unsqueeze(0) != reversed.unsqueeze(1);  // [N,T]
     auto x = torch::where(showsA.unsqueeze(2), a, b);
     return {x + 0.3 * torch::randn_like(x), reversed.to(torch::kLong)};
@@ -69,8 +68,8 @@ private Q_SLOTS:
         spec.arch = "transformer";
         spec.hidden = 128;  // D 512, 11 classes, 1 layer, ff 256, 64 positions
         const std::int64_t h = 128, f = 256;
-        const std::int64_t layer = 2 * h + (3 * h * h + 3 * h) + (h * h + h) + 2 * h +
-                                   (h * f + f) + (f * h + h);
+        const std::int64_t layer =
+            2 * h + (3 * h * h + 3 * h) + (h * h + h) + 2 * h + (h * f + f) + (f * h + h);
         QCOMPARE(parameterCount(spec), 512 * h + h + 64 * h + layer + 2 * h + h * 11 + 11);
         auto model = build("transformer", 512, 128, 11);
         QCOMPARE(nn::countParameters(*model), parameterCount(spec));
@@ -95,14 +94,13 @@ private Q_SLOTS:
         for (const auto& p : model->named_parameters()) {
             keys << QString::fromStdString(p.key());
         }
-        QCOMPARE(keys, (QStringList{"position", "input.weight", "input.bias",
-                                    "layers.0.norm1.weight", "layers.0.norm1.bias",
-                                    "layers.0.qkv.weight", "layers.0.qkv.bias",
-                                    "layers.0.out.weight", "layers.0.out.bias",
-                                    "layers.0.norm2.weight", "layers.0.norm2.bias",
-                                    "layers.0.ff1.weight", "layers.0.ff1.bias",
-                                    "layers.0.ff2.weight", "layers.0.ff2.bias", "norm.weight",
-                                    "norm.bias", "head.weight", "head.bias"}));
+        QCOMPARE(keys,
+                 (QStringList{"position", "input.weight", "input.bias", "layers.0.norm1.weight",
+                              "layers.0.norm1.bias", "layers.0.qkv.weight", "layers.0.qkv.bias",
+                              "layers.0.out.weight", "layers.0.out.bias", "layers.0.norm2.weight",
+                              "layers.0.norm2.bias", "layers.0.ff1.weight", "layers.0.ff1.bias",
+                              "layers.0.ff2.weight", "layers.0.ff2.bias", "norm.weight",
+                              "norm.bias", "head.weight", "head.bias"}));
     }
 
     // The position table holds the row's maxFrames steps: a longer clip is

@@ -273,7 +273,7 @@ private Q_SLOTS:
         QCOMPARE(gru[9], QString("fp32"));
         QVERIFY(std::abs(gru[16].toDouble() - 0.76) < 1e-9);
         QVERIFY(std::abs(gru[17].toDouble() - 0.06) < 1e-9);
-        QCOMPARE(gru[25], QString("1 2 3"));  // the runs behind the row
+        QCOMPARE(gru[25], QString("1 2 3"));          // the runs behind the row
         QCOMPARE(csvFields(lines[2])[9], QString());  // the study's row: not stated
         QCOMPARE(csvFields(lines[2])[10], QString("reference (report)"));
         QCOMPARE(csvFields(lines[4])[6], QString("true"));  // random: leaking
@@ -314,8 +314,8 @@ private Q_SLOTS:
     void latexEscapes() {
         auto runs = sampleRuns();
         runs[0].backbone = "/models/a|b<c>_#%&~^$x{y}.pt";  // a backslash would be a folder
-        const QString text = QString::fromStdString(
-            formatReport(buildReport(runs), ReportFormat::Latex));
+        const QString text =
+            QString::fromStdString(formatReport(buildReport(runs), ReportFormat::Latex));
         QVERIFY2(text.contains("a\\textbar{}b\\textless{}c\\textgreater{}\\_\\#\\%\\&"
                                "\\textasciitilde{}\\textasciicircum{}\\$x\\{y\\}.pt"),
                  qPrintable(text));
@@ -368,8 +368,7 @@ private Q_SLOTS:
         QCOMPARE(differs, (QStringList{"epochs 10", "epochs 15"}));
         // Every other setting splits rows too.
         for (auto change : std::vector<std::function<void(RunRecord&)>>{
-                 [](RunRecord& r) { r.config.lr = 0.01; },
-                 [](RunRecord& r) { r.config.batch = 8; },
+                 [](RunRecord& r) { r.config.lr = 0.01; }, [](RunRecord& r) { r.config.batch = 8; },
                  [](RunRecord& r) { r.config.patience = 0; },
                  [](RunRecord& r) { r.config.frames = 8; },
                  [](RunRecord& r) { r.config.imageSize = 112; },
@@ -456,9 +455,10 @@ private Q_SLOTS:
         t.close();
         QFile doc(dir.filePath("doc.tex"));
         QVERIFY(doc.open(QIODevice::WriteOnly));
-        doc.write("\\documentclass[a4paper]{article}\n\\usepackage{booktabs}\n"
-                  "\\usepackage{graphicx}\n\\begin{document}\n\\input{table.tex}\n"
-                  "\\input{table.tex}\n\\end{document}\n");
+        doc.write(
+            "\\documentclass[a4paper]{article}\n\\usepackage{booktabs}\n"
+            "\\usepackage{graphicx}\n\\begin{document}\n\\input{table.tex}\n"
+            "\\input{table.tex}\n\\end{document}\n");
         doc.close();
         QProcess latex;
         latex.setWorkingDirectory(dir.path());

@@ -14,7 +14,9 @@ using namespace vidrnn;
 
 namespace {
 
-bool near(double a, double b, double tol = 1e-9) { return std::abs(a - b) <= tol; }
+bool near(double a, double b, double tol = 1e-9) {
+    return std::abs(a - b) <= tol;
+}
 
 // A measured row whose (fold, seed) members have these accuracies (macro F1
 // = accuracy - 0.1).
@@ -127,10 +129,10 @@ private Q_SLOTS:
 
     // Pairs are matched on (fold, seed); an unmatched fold drops out.
     void comparePairs() {
-        const ReportRow a = rowOf("r1", {{1, 0.92}, {2, 0.95}, {3, 0.89}, {4, 0.94}, {5, 0.93},
-                                         {6, 0.96}, {9, 0.5}});
-        const ReportRow b = rowOf("r2", {{1, 0.90}, {2, 0.90}, {3, 0.90}, {4, 0.90}, {5, 0.90},
-                                         {6, 0.90}, {7, 0.1}});
+        const ReportRow a = rowOf(
+            "r1", {{1, 0.92}, {2, 0.95}, {3, 0.89}, {4, 0.94}, {5, 0.93}, {6, 0.96}, {9, 0.5}});
+        const ReportRow b = rowOf(
+            "r2", {{1, 0.90}, {2, 0.90}, {3, 0.90}, {4, 0.90}, {5, 0.90}, {6, 0.90}, {7, 0.1}});
         const PairedComparison c = comparePaired(a, b);
         QCOMPARE(c.pairs.size(), size_t(6));
         QCOMPARE(c.runs.front(), (std::pair<std::int64_t, std::int64_t>{100, 200}));
@@ -182,11 +184,11 @@ private Q_SLOTS:
         };
         QVERIFY(near(column("order_reliance_diff_mean").toDouble(), 0.026, 1e-12));
         QVERIFY(near(column("order_reliance_ci_low").toDouble(), *c.orderReliance.mean.low, 1e-12));
-        QVERIFY(near(column("order_reliance_ci_high").toDouble(), *c.orderReliance.mean.high,
-                     1e-12));
+        QVERIFY(
+            near(column("order_reliance_ci_high").toDouble(), *c.orderReliance.mean.high, 1e-12));
         QVERIFY(near(column("order_reliance_p_wilcoxon").toDouble(), 0.125, 1e-12));
-        QVERIFY(near(column("order_reliance_p_flip").toDouble(), c.orderReliance.signFlip->p,
-                     1e-12));
+        QVERIFY(
+            near(column("order_reliance_p_flip").toDouble(), c.orderReliance.signFlip->p, 1e-12));
         QCOMPARE(column("order_reliance_pairs"), QString("5"));
         QVERIFY(!header.contains("order_reliance_p_holm"));
         QVERIFY(near(column("accuracy_diff_mean").toDouble(), 0.1, 1e-12));  // unchanged
@@ -236,7 +238,8 @@ private Q_SLOTS:
     //   clip 3, truth 2 (2 steps): wrong, right -> steps 1,1,2,2 at k = 1..4
     void earlyCurveByHand() {
         std::vector<StepLogits> clips(3);
-        clips[0] = {0, {{0.1f, 0.9f, 0.0f}, {0.2f, 0.3f, 0.5f}, {2.0f, 1.0f, 0.0f}, {3.0f, 0.f, 0.f}}};
+        clips[0] = {0,
+                    {{0.1f, 0.9f, 0.0f}, {0.2f, 0.3f, 0.5f}, {2.0f, 1.0f, 0.0f}, {3.0f, 0.f, 0.f}}};
         clips[1] = {1, {{0.f, 1.f, 0.f}, {0.f, 1.f, 0.f}, {0.f, 1.f, 0.f}, {0.f, 1.f, 0.f}}};
         clips[2] = {2, {{1.f, 0.f, 0.f}, {0.f, 0.f, 1.f}}};
         const auto curve = earlyClassificationCurve(clips, 4);

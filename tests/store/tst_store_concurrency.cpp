@@ -195,10 +195,10 @@ private Q_SLOTS:
                             _exit(0);
                         } catch (const StoreError& e) {
                             const std::string what = e.what();
-                            const bool notYet = readOnly &&
-                                                (what.find("no such") != std::string::npos ||
-                                                 what.find("empty database") != std::string::npos ||
-                                                 what.find("does not exist") != std::string::npos);
+                            const bool notYet =
+                                readOnly && (what.find("no such") != std::string::npos ||
+                                             what.find("empty database") != std::string::npos ||
+                                             what.find("does not exist") != std::string::npos);
                             if (!notYet) {
                                 std::fprintf(stderr, "%s\n", what.c_str());
                                 _exit(1);

@@ -106,7 +106,7 @@ private Q_SLOTS:
         QCOMPARE(bare.accuracy, full.accuracy);
         QCOMPARE(full.config.arch, std::string("gru"));
         QCOMPARE(full.config.hidden, 64);
-        QCOMPARE(bare.config.arch, TrainConfig{}.arch);  // lstm
+        QCOMPARE(bare.config.arch, TrainConfig{}.arch);      // lstm
         QCOMPARE(bare.config.hidden, TrainConfig{}.hidden);  // 128
     }
 

@@ -10,13 +10,13 @@
 #include <QTableWidget>
 #include <QTreeView>
 
-#include "widgets/clipplayer.h"
-#include "work/datasetloader.h"
-#include "views/datasetview.h"
-#include "work/framesource.h"
 #include "testutil.h"
 #include "uitest.h"
 #include "vidrnn/video.h"
+#include "views/datasetview.h"
+#include "widgets/clipplayer.h"
+#include "work/datasetloader.h"
+#include "work/framesource.h"
 
 using namespace vidrnn;
 using namespace vidrnn::ui;

@@ -13,17 +13,17 @@
 #include <QTableWidget>
 #include <QXmlStreamReader>
 
+#include "charts/exporter.h"
+#include "charts/plotsupport.h"
+#include "charts/qcp.h"
+#include "models/storesession.h"
+#include "shell/reportexport.h"
+#include "uitest.h"
 #include "views/compareview.h"
 #include "views/confusionview.h"
-#include "charts/plotsupport.h"
-#include "charts/exporter.h"
-#include "widgets/livecurves.h"
-#include "charts/qcp.h"
-#include "shell/reportexport.h"
 #include "views/runsview.h"
-#include "models/storesession.h"
+#include "widgets/livecurves.h"
 #include "widgets/timelinestrip.h"
-#include "uitest.h"
 
 using namespace vidrnn;
 using namespace vidrnn::ui;
@@ -111,7 +111,8 @@ private Q_SLOTS:
                 if (!g->name().endsWith(QStringLiteral(" (study)")))
                     continue;
                 ++studyGraphs;
-                QVERIFY2(g->scatterStyle().shape() != QCPScatterStyle::ssDisc, qPrintable(g->name()));
+                QVERIFY2(g->scatterStyle().shape() != QCPScatterStyle::ssDisc,
+                         qPrintable(g->name()));
                 QCOMPARE(g->scatterStyle().brush().color(), QColor(Qt::white));
             }
         }
@@ -172,7 +173,7 @@ private Q_SLOTS:
         const auto csv = QString::fromUtf8(readAll(out("runs.csv"))).split('\n');
         QVERIFY(csv.front().startsWith("row,type,arch,hidden,layers,protocol"));
         QVERIFY(csv.front().contains(",run_ids,repeat_ids"));  // the runs behind each row
-        QVERIFY(csv.size() >= 18);  // 16 study rows and the run
+        QVERIFY(csv.size() >= 18);                             // 16 study rows and the run
         QCOMPARE(view.exportTable(out("runs.md")), QString());
         const QString md = QString::fromUtf8(readAll(out("runs.md")));
         QVERIFY(md.contains("|---"));
@@ -304,7 +305,8 @@ private Q_SLOTS:
         QVERIFY(!heat.contains("<image"));
         const int classes = confusion.classTable()->rowCount();
         QVERIFY(classes >= 2);
-        QVERIFY2(heat.count("<rect") >= classes * classes, qPrintable(QString::number(heat.count("<rect"))));
+        QVERIFY2(heat.count("<rect") >= classes * classes,
+                 qPrintable(QString::number(heat.count("<rect"))));
 
         // ...but in no export: SVG colours, PNG pixels, PDF rendered.
         const QColor box(230, 60, 20);
@@ -313,7 +315,8 @@ private Q_SLOTS:
                 for (int x = 0; x < image.width(); ++x) {
                     const QColor c = image.pixelColor(x, y);
                     if (std::abs(c.red() - box.red()) + std::abs(c.green() - box.green()) +
-                            std::abs(c.blue() - box.blue()) < 30) {
+                            std::abs(c.blue() - box.blue()) <
+                        30) {
                         return true;
                     }
                 }

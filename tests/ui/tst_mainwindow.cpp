@@ -15,26 +15,26 @@
 #include <QTableView>
 #include <QTableWidget>
 
-#include "work/datasetloader.h"
-#include "views/compareview.h"
-#include "views/confusionview.h"
-#include "views/datasetview.h"
-#include "widgets/livecurves.h"
-#include "shell/mainwindow.h"
-#include "work/runqueue.h"
-#include "widgets/runsetupwidget.h"
-#include "models/runsmodel.h"
-#include "views/runsview.h"
 #include "instruments/stallprobe.h"
+#include "models/runsmodel.h"
 #include "models/storesession.h"
-#include "widgets/sweepdialog.h"
+#include "shell/mainwindow.h"
 #include "testutil.h"
-#include "work/trainingjob.h"
-#include "views/trainingview.h"
 #include "uitest.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
 #include "vidrnn/runtime.h"
+#include "views/compareview.h"
+#include "views/confusionview.h"
+#include "views/datasetview.h"
+#include "views/runsview.h"
+#include "views/trainingview.h"
+#include "widgets/livecurves.h"
+#include "widgets/runsetupwidget.h"
+#include "widgets/sweepdialog.h"
+#include "work/datasetloader.h"
+#include "work/runqueue.h"
+#include "work/trainingjob.h"
 
 #include <ctime>
 #include <functional>
@@ -137,7 +137,8 @@ private Q_SLOTS:
         MainWindow window(o);
         QSignalSpy loaded(window.datasetView(), &DatasetView::datasetLoaded);
         window.show();
-        QTRY_COMPARE_WITH_TIMEOUT(window.tabs()->currentIndex(), int(MainWindow::CompareTab), 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.tabs()->currentIndex(), int(MainWindow::CompareTab),
+                                  30000);
         const auto shown = window.compareView()->runIds();
         QCOMPARE(shown.size(), ids.size() + 16);  // and the study's rows
         for (qint64 id : ids) {

@@ -136,8 +136,10 @@ private Q_SLOTS:
             QVERIFY2(text.contains("precision: fp32 vs bf16"), text.toUtf8().constData());
             QVERIFY(o.dialog->verdictLabel()->text().contains("difference"));
         } else {
-            QVERIFY2(text.contains(QString("threads: %1 vs %2").arg(QString::fromStdString(ranThreads), threads)),
-                     text.toUtf8().constData());
+            QVERIFY2(
+                text.contains(
+                    QString("threads: %1 vs %2").arg(QString::fromStdString(ranThreads), threads)),
+                text.toUtf8().constData());
         }
         keepImage(o.dialog, "rerun-differences.png");
     }
@@ -154,7 +156,8 @@ private Q_SLOTS:
         QVERIFY(!o.dialog->check());
         QVERIFY(o.dialog->verdictLabel()->text().contains("Cannot rerun"));
         const QString text = o.dialog->details()->toPlainText();
-        QVERIFY2(text.contains(QString("cannot rerun run %1").arg(mRun)), text.toUtf8().constData());
+        QVERIFY2(text.contains(QString("cannot rerun run %1").arg(mRun)),
+                 text.toUtf8().constData());
         QVERIFY2(text.contains("cannot compute it here"), text.toUtf8().constData());
         QVERIFY2(text.contains("bf16"), text.toUtf8().constData());
     }

@@ -10,18 +10,18 @@
 #include <cmath>
 #include <set>
 
-#include "widgets/clipplayer.h"
-#include "views/compareview.h"
-#include "views/confusionview.h"
-#include "work/framesource.h"
 #include "charts/plotsupport.h"
 #include "charts/qcp.h"
-#include "views/scrubberview.h"
 #include "models/storesession.h"
 #include "testutil.h"
-#include "widgets/timelinestrip.h"
 #include "uitest.h"
 #include "vidrnn/video.h"
+#include "views/compareview.h"
+#include "views/confusionview.h"
+#include "views/scrubberview.h"
+#include "widgets/clipplayer.h"
+#include "widgets/timelinestrip.h"
+#include "work/framesource.h"
 
 using namespace vidrnn;
 using namespace vidrnn::ui;
@@ -211,8 +211,8 @@ private Q_SLOTS:
         }
         QVERIFY(point);
 
-        const QString text = compare.comparePair(QString::fromStdString(gru->id),
-                                                 QString::fromStdString(lstm->id));
+        const QString text =
+            compare.comparePair(QString::fromStdString(gru->id), QString::fromStdString(lstm->id));
         QVERIFY2(text.contains("1 matched (fold, seed) pair; no test possible below 5"),
                  qPrintable(text));
     }

@@ -15,8 +15,8 @@
 #include "models/storesession.h"
 #include "storegrow.h"
 #include "uitest.h"
-#include "views/runsview.h"
 #include "views/compareview.h"
+#include "views/runsview.h"
 
 using namespace vidrnn;
 using namespace vidrnn::ui;
@@ -87,13 +87,13 @@ private Q_SLOTS:
         const QList<qint64> best = compare.bestRunPerArchitecture();
         QCOMPARE(best.size(), 4);  // lstm, gru, deep_lstm, bilstm
         for (qint64 id : best) {
-            const auto arch = test::rawText(mPath.toStdString(),
-                                            "SELECT arch FROM runs WHERE id = " + std::to_string(id));
-            const auto top = test::rawText(
-                mPath.toStdString(),
-                "SELECT MAX(accuracy) = (SELECT accuracy FROM runs WHERE id = " +
-                    std::to_string(id) + ") FROM runs WHERE kind = 'trained' AND arch = '" + arch +
-                    "'");
+            const auto arch = test::rawText(
+                mPath.toStdString(), "SELECT arch FROM runs WHERE id = " + std::to_string(id));
+            const auto top =
+                test::rawText(mPath.toStdString(),
+                              "SELECT MAX(accuracy) = (SELECT accuracy FROM runs WHERE id = " +
+                                  std::to_string(id) +
+                                  ") FROM runs WHERE kind = 'trained' AND arch = '" + arch + "'");
             QCOMPARE(top, std::string("1"));
         }
         QTableWidget* table = compare.rowsTable();

@@ -14,12 +14,12 @@
 #include <algorithm>
 #include <set>
 
-#include "shell/mainwindow.h"
 #include "models/runsmodel.h"
-#include "views/runsview.h"
 #include "models/storesession.h"
+#include "shell/mainwindow.h"
 #include "tinysweep.h"
 #include "uitest.h"
+#include "views/runsview.h"
 
 using namespace vidrnn;
 using namespace vidrnn::ui;

@@ -1,9 +1,9 @@
 #include "charts/exportdialog.h"
 
 #include <QComboBox>
-#include <QDoubleSpinBox>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -70,7 +70,8 @@ ExportDialog::ExportDialog(QWidget* parent, const QString& baseName) : QDialog(p
         mFont->setValue(width < 10 ? 8 : 9);
     };
     connect(column, &QPushButton::clicked, this, [paper] { paper(8.5, 6.5); });
-    connect(page, &QPushButton::clicked, this, [paper] { paper(17, 10); });  // the sizes tst_chartlayout checks
+    connect(page, &QPushButton::clicked, this,
+            [paper] { paper(17, 10); });  // the sizes tst_chartlayout checks
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         chartSize().save();
         accept();
@@ -182,7 +183,8 @@ void ExportDialog::exportTable(QWidget* parent, const QAbstractItemModel* model,
                               tr("%1: unknown table format (use .csv, .md or .tex)").arg(file));
         return;
     }
-    const QString error = writeTextFile(file, tableText(model, format, caption.isEmpty() ? baseName : caption));
+    const QString error =
+        writeTextFile(file, tableText(model, format, caption.isEmpty() ? baseName : caption));
     if (!error.isEmpty()) {
         QMessageBox::critical(parent, tr("Export failed"), error);
     }

@@ -1,11 +1,11 @@
 #include "charts/exporter.h"
 
 #include <QAbstractItemModel>
-#include <QFontMetrics>
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QPainter>
-#include <QRegularExpression>
 #include <QPdfWriter>
+#include <QRegularExpression>
 #include <QSaveFile>
 #include <QSettings>
 #include <QSvgGenerator>
@@ -76,12 +76,13 @@ void ChartSize::save() const {
 }
 
 bool ChartSize::parse(const QString& text, ChartSize* size, QString* error) {
-    static const QRegularExpression pattern(
-        QStringLiteral(R"(^\s*(\d+(?:\.\d+)?)\s*x\s*(\d+(?:\.\d+)?)\s*(cm|px)?\s*(?:@\s*(\d+(?:\.\d+)?)\s*pt)?\s*$)"));
+    static const QRegularExpression pattern(QStringLiteral(
+        R"(^\s*(\d+(?:\.\d+)?)\s*x\s*(\d+(?:\.\d+)?)\s*(cm|px)?\s*(?:@\s*(\d+(?:\.\d+)?)\s*pt)?\s*$)"));
     const auto m = pattern.match(text);
     if (!m.hasMatch()) {
-        *error = QObject::tr("chart size '%1' is not WIDTHxHEIGHT[cm|px][@POINTSpt], e.g. "
-                             "8.5x6.5cm@8pt or 1000x620px")
+        *error = QObject::tr(
+                     "chart size '%1' is not WIDTHxHEIGHT[cm|px][@POINTSpt], e.g. "
+                     "8.5x6.5cm@8pt or 1000x620px")
                      .arg(text);
         return false;
     }
@@ -89,13 +90,15 @@ bool ChartSize::parse(const QString& text, ChartSize* size, QString* error) {
     s.unit = m.captured(3) == QLatin1String("px") ? Unit::Px : Unit::Cm;
     s.width = m.captured(1).toDouble();
     s.height = m.captured(2).toDouble();
-    s.fontPt = m.captured(4).isEmpty() ? (s.unit == Unit::Px ? 0.0 : 9.0) : m.captured(4).toDouble();
+    s.fontPt =
+        m.captured(4).isEmpty() ? (s.unit == Unit::Px ? 0.0 : 9.0) : m.captured(4).toDouble();
     const bool cm = s.unit == Unit::Cm;
     if ((cm && (s.width < 2 || s.width > 100 || s.height < 2 || s.height > 100)) ||
         (!cm && (s.width < 50 || s.width > 10000 || s.height < 50 || s.height > 10000)) ||
         (s.fontPt != 0 && (s.fontPt < 4 || s.fontPt > 30))) {
-        *error = QObject::tr("chart size '%1' is out of range (2-100 cm or 50-10000 px, text "
-                             "4-30 pt)")
+        *error = QObject::tr(
+                     "chart size '%1' is out of range (2-100 cm or 50-10000 px, text "
+                     "4-30 pt)")
                      .arg(text);
         return false;
     }
@@ -104,8 +107,9 @@ bool ChartSize::parse(const QString& text, ChartSize* size, QString* error) {
 }
 
 QString ChartSize::text() const {
-    return unit == Unit::Px ? QStringLiteral("%1 x %2 px").arg(width).arg(height)
-                            : QStringLiteral("%1 x %2 cm, %3 pt").arg(width).arg(height).arg(fontPt);
+    return unit == Unit::Px
+               ? QStringLiteral("%1 x %2 px").arg(width).arg(height)
+               : QStringLiteral("%1 x %2 cm, %3 pt").arg(width).arg(height).arg(fontPt);
 }
 
 namespace {
@@ -208,7 +212,8 @@ private:
             }
             QStringList lines;
             QString line;
-            for (const QString& word : QString(old).replace('\n', ' ').split(' ', Qt::SkipEmptyParts)) {
+            for (const QString& word :
+                 QString(old).replace('\n', ' ').split(' ', Qt::SkipEmptyParts)) {
                 const QString longer = line.isEmpty() ? word : line + ' ' + word;
                 if (!line.isEmpty() && metrics.horizontalAdvance(longer) > available) {
                     lines << line;
@@ -284,8 +289,8 @@ QString exportChart(QCustomPlot* plot, const QString& file, const ChartSize& siz
     {
         ExportScope scope(plot, size.fontPt, w, h);
         h = scope.height();
-        const QString title = plotTitle(plot).isEmpty() ? QFileInfo(file).completeBaseName()
-                                                        : plotTitle(plot);
+        const QString title =
+            plotTitle(plot).isEmpty() ? QFileInfo(file).completeBaseName() : plotTitle(plot);
         if (suffix == "png") {
             ok = cm ? plot->savePng(file, w, h, 300.0 / dpi, -1, 300, QCP::ruDotsPerInch)
                     : plot->savePng(file, w, h);
@@ -294,10 +299,10 @@ QString exportChart(QCustomPlot* plot, const QString& file, const ChartSize& siz
             pdf.setCreator(QStringLiteral("vidrnn workbench"));
             pdf.setTitle(title);
             pdf.setResolution(static_cast<int>(std::lround(cm ? dpi : 72.0)));
-            pdf.setPageLayout(QPageLayout(
-                QPageSize(QSizeF(w * pointsPerPixel, h * pointsPerPixel), QPageSize::Point,
-                          QString(), QPageSize::ExactMatch),
-                QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
+            pdf.setPageLayout(
+                QPageLayout(QPageSize(QSizeF(w * pointsPerPixel, h * pointsPerPixel),
+                                      QPageSize::Point, QString(), QPageSize::ExactMatch),
+                            QPageLayout::Portrait, QMarginsF(0, 0, 0, 0)));
             QCPPainter painter;
             if (painter.begin(&pdf)) {
                 painter.setMode(QCPPainter::pmVectorized);

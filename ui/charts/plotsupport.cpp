@@ -6,9 +6,9 @@
 #include <iterator>
 
 #include "charts/chartlayout.h"
+#include "charts/exportdialog.h"
 #include "support/qtsupport.h"
 #include "vidrnn/models.h"
-#include "charts/exportdialog.h"
 
 namespace vidrnn::ui {
 
@@ -100,12 +100,14 @@ void markScreenOnly(QCPAbstractItem* item) {
 }
 
 ArchStyle archStyle(const std::string& arch) {
-    static const Qt::PenStyle lines[] = {Qt::SolidLine,      Qt::DashLine,       Qt::DashDotLine,
-                                         Qt::DotLine,        Qt::DashDotDotLine, Qt::SolidLine};
-    static const QCPScatterStyle::ScatterShape markers[] = {
-        QCPScatterStyle::ssDisc,    QCPScatterStyle::ssSquare, QCPScatterStyle::ssTriangle,
-        QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted,
-        QCPScatterStyle::ssCrossSquare};
+    static const Qt::PenStyle lines[] = {Qt::SolidLine, Qt::DashLine,       Qt::DashDotLine,
+                                         Qt::DotLine,   Qt::DashDotDotLine, Qt::SolidLine};
+    static const QCPScatterStyle::ScatterShape markers[] = {QCPScatterStyle::ssDisc,
+                                                            QCPScatterStyle::ssSquare,
+                                                            QCPScatterStyle::ssTriangle,
+                                                            QCPScatterStyle::ssDiamond,
+                                                            QCPScatterStyle::ssTriangleInverted,
+                                                            QCPScatterStyle::ssCrossSquare};
     ArchStyle style;
     style.color = archColor(arch);
     const auto& archs = architectures();
@@ -131,8 +133,9 @@ QCPGraph* addArchGraph(QCustomPlot* plot, const QString& name, const std::string
     g->setPen(pen);
     // ssDisc is filled with the pen's colour whatever the brush; its hollow
     // form is ssCircle (the study's LSTM row was drawn filled).
-    const auto marker =
-        hollow && style.marker == QCPScatterStyle::ssDisc ? QCPScatterStyle::ssCircle : style.marker;
+    const auto marker = hollow && style.marker == QCPScatterStyle::ssDisc
+                            ? QCPScatterStyle::ssCircle
+                            : style.marker;
     g->setScatterStyle(QCPScatterStyle(marker, QPen(style.color, 1.5),
                                        hollow ? QBrush(Qt::white) : QBrush(style.color),
                                        hollow ? 8 : 7));

@@ -8,21 +8,21 @@
 #include <QTreeView>
 #include <cstdio>
 
-#include "widgets/clipplayer.h"
-#include "views/compareview.h"
-#include "views/confusionview.h"
-#include "work/datasetloader.h"
-#include "views/datasetview.h"
-#include "shell/mainwindow.h"
-#include "support/qtsupport.h"
-#include "work/runqueue.h"
-#include "widgets/runsetupwidget.h"
-#include "views/runsview.h"
-#include "views/scrubberview.h"
 #include "instruments/stallprobe.h"
 #include "models/storesession.h"
-#include "work/trainingjob.h"
+#include "shell/mainwindow.h"
+#include "support/qtsupport.h"
+#include "views/compareview.h"
+#include "views/confusionview.h"
+#include "views/datasetview.h"
+#include "views/runsview.h"
+#include "views/scrubberview.h"
 #include "views/trainingview.h"
+#include "widgets/clipplayer.h"
+#include "widgets/runsetupwidget.h"
+#include "work/datasetloader.h"
+#include "work/runqueue.h"
+#include "work/trainingjob.h"
 
 namespace vidrnn::ui {
 

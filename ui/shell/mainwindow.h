@@ -130,7 +130,7 @@ private:
     QLabel* mQueueLabel = nullptr;
     QString mLastError;
     QList<QPair<QString, QString>> mPendingErrors;
-    QString mReproduceDir;  // set while "Reproduce the study" waits for its data
+    QString mReproduceDir;            // set while "Reproduce the study" waits for its data
     bool mReproduceProtocol = false;  // ... as the study protocol (folds x seeds)
 };
 

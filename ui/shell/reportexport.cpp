@@ -9,10 +9,10 @@
 #include "charts/exporter.h"
 #include "charts/plotsupport.h"
 #include "support/qtsupport.h"
-#include "views/compareview.h"
-#include "views/confusionview.h"
 #include "vidrnn/compare.h"
 #include "vidrnn/report.h"
+#include "views/compareview.h"
+#include "views/confusionview.h"
 
 namespace vidrnn::ui {
 
@@ -57,8 +57,9 @@ private:
 // A chart in the document: at its own size, scaled down only if it is wider
 // than the text.
 QString latexFigure(const QString& file, const QString& caption) {
-    return QStringLiteral("\\begin{figure}[htbp]\n\\centering\n\\vidrnnchart{%1}\n"
-                          "\\caption{%2}\n\\end{figure}\n\n")
+    return QStringLiteral(
+               "\\begin{figure}[htbp]\n\\centering\n\\vidrnnchart{%1}\n"
+               "\\caption{%2}\n\\end{figure}\n\n")
         .arg(file, latexText(caption));
 }
 
@@ -90,8 +91,9 @@ QString exportReport(const QString& folder, const ReportContent& content, QStrin
     const QString when = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     const int measured = compare->measuredRuns();
     const QString intro =
-        QObject::tr("Written %1 by the vidrnn workbench from %2 measured runs and the study's "
-                    "published rows; charts at %3.")
+        QObject::tr(
+            "Written %1 by the vidrnn workbench from %2 measured runs and the study's "
+            "published rows; charts at %3.")
             .arg(when)
             .arg(measured)
             .arg(content.size.text());
@@ -102,10 +104,11 @@ QString exportReport(const QString& folder, const ReportContent& content, QStrin
     // The study's table.
     const Report& report = compare->report();
     // A table as Markdown, CSV and LaTeX: <base>.md, .csv, .tex.
-    auto writeTable = [&out](const QString& base, const std::function<std::string(ReportFormat)>& text) {
-        for (const auto& [ext, format] : {std::pair{"md", ReportFormat::Markdown},
-                                          std::pair{"csv", ReportFormat::Csv},
-                                          std::pair{"tex", ReportFormat::Latex}}) {
+    auto writeTable = [&out](const QString& base,
+                             const std::function<std::string(ReportFormat)>& text) {
+        for (const auto& [ext, format] :
+             {std::pair{"md", ReportFormat::Markdown}, std::pair{"csv", ReportFormat::Csv},
+              std::pair{"tex", ReportFormat::Latex}}) {
             if (!out.text(base + "." + ext, qs(text(format)))) {
                 return false;
             }
@@ -194,7 +197,8 @@ QString exportReport(const QString& folder, const ReportContent& content, QStrin
                   tableText(model, TableFormat::Markdown, caption) +
                   QStringLiteral("\n[CSV](%1.csv) · [LaTeX](%1.tex)\n\n").arg(table);
             if (hasEarly) {
-                md += QStringLiteral("![%1](%2.png)\n\n").arg(plotTitle(confusion->earlyPlot()), early);
+                md += QStringLiteral("![%1](%2.png)\n\n")
+                          .arg(plotTitle(confusion->earlyPlot()), early);
             }
             tex += latexFigure(base + ".pdf", title + ". " + key) +
                    (hasEarly ? latexFigure(early + ".pdf", plotTitle(confusion->earlyPlot()))

@@ -96,13 +96,13 @@ QColor archColor(const std::string& arch) {
     // Okabe-Ito: told apart by colour-blind readers (and, with each
     // architecture's marker and line style, in greyscale).
     static const QColor okabeIto[] = {
-        QColor(0, 114, 178),   // blue: lstm
-        QColor(213, 94, 0),    // vermillion: gru
-        QColor(0, 158, 115),   // bluish green: deep_lstm
-        QColor(204, 121, 167), // reddish purple: bilstm
-        QColor(230, 159, 0),   // orange: convlstm
-        QColor(0, 0, 0),       // black: mean_pool
-        QColor(86, 180, 233),  // sky blue
+        QColor(0, 114, 178),    // blue: lstm
+        QColor(213, 94, 0),     // vermillion: gru
+        QColor(0, 158, 115),    // bluish green: deep_lstm
+        QColor(204, 121, 167),  // reddish purple: bilstm
+        QColor(230, 159, 0),    // orange: convlstm
+        QColor(0, 0, 0),        // black: mean_pool
+        QColor(86, 180, 233),   // sky blue
     };
     const auto& archs = architectures();
     for (std::size_t i = 0; i < archs.size() && i < std::size(okabeIto); ++i) {

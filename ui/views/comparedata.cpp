@@ -119,9 +119,10 @@ CompareData readCompareData(const RunStore& store, const QList<qint64>& wantedId
         for (std::int64_t id : row.runIds)
             curves.push_back(store.earlyCurve(id));
         auto mean = meanCurve(curves);
-        const int n = static_cast<int>(std::count_if(
-            curves.begin(), curves.end(),
-            [&](const auto& c) { return !c.empty() && c.size() == mean.size(); }));
+        const int n =
+            static_cast<int>(std::count_if(curves.begin(), curves.end(), [&](const auto& c) {
+                return !c.empty() && c.size() == mean.size();
+            }));
         if (!mean.empty())
             data.early.push_back({i, std::move(mean), n});
     }

@@ -96,8 +96,8 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
     top->addWidget(new QLabel(tr("Curves:"), this));
     top->addWidget(mMetric);
 
-    mCurves = makePlot(this, tr("Validation accuracy per epoch"), tr("epoch"),
-                       tr("validation accuracy"));
+    mCurves =
+        makePlot(this, tr("Validation accuracy per epoch"), tr("epoch"), tr("validation accuracy"));
     mCurves->setObjectName("compare-curves");
     setIntegerTicks(mCurves->xAxis);
     const struct {
@@ -151,8 +151,8 @@ CompareView::CompareView(StoreSession* session, QWidget* parent)
     mPairA->setObjectName("comparePairA");
     mPairB = new QComboBox(this);
     mPairB->setObjectName("comparePairB");
-    mPairText = new QLabel(tr("Choose two rows to compare them on their matched folds and seeds."),
-                           this);
+    mPairText =
+        new QLabel(tr("Choose two rows to compare them on their matched folds and seeds."), this);
     mPairText->setObjectName("comparePairText");
     mPairText->setWordWrap(true);
     mPairText->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -336,12 +336,12 @@ void CompareView::rebuildCurves() {
     for (int k = 0; k < mCurves->graphCount(); ++k) {
         anyPoint = anyPoint || !mCurves->graph(k)->data()->isEmpty();
     }
-    setPlotTitle(mCurves,
-                 tr("%1 per epoch: %n run(s)%2%3", nullptr, static_cast<int>(shown.size()))
-                     .arg(mMetric->currentText(),
-                          byArch ? tr(" of %1 architectures").arg(archs.size()) : QString(),
-                          shown.empty() || anyPoint ? QString()
-                                                    : tr(" (none has this metric recorded)")));
+    setPlotTitle(
+        mCurves,
+        tr("%1 per epoch: %n run(s)%2%3", nullptr, static_cast<int>(shown.size()))
+            .arg(mMetric->currentText(),
+                 byArch ? tr(" of %1 architectures").arg(archs.size()) : QString(),
+                 shown.empty() || anyPoint ? QString() : tr(" (none has this metric recorded)")));
     mCurves->legend->setVisible(!shown.empty());
     const bool unit = metric == ValAcc || metric == ValF1 || metric == TrainAcc;
     rescale(mCurves, unit);
@@ -391,7 +391,8 @@ void CompareView::rebuildHiddenCharts() {
         std::string key = configuration(row);
         if (!row.reference) {
             const auto& at = precisionsAt[key];
-            if (std::any_of(at.begin(), at.end(), [](const auto& h) { return h.second.size() > 1; })) {
+            if (std::any_of(at.begin(), at.end(),
+                            [](const auto& h) { return h.second.size() > 1; })) {
                 key += " · " + row.precisionLabel();
             }
         }
@@ -469,8 +470,8 @@ void CompareView::rebuildHiddenCharts() {
         auto* key = mHiddenPlots[chart]->addGraph();
         key->setName(tr("the study (hollow)"));
         key->setPen(QPen(QColor(90, 90, 90), 1.2));
-        key->setScatterStyle(
-            QCPScatterStyle(QCPScatterStyle::ssCircle, QPen(QColor(90, 90, 90), 1.5), Qt::white, 8));
+        key->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle,
+                                             QPen(QColor(90, 90, 90), 1.5), Qt::white, 8));
     }
     for (int chart = 0; chart < mHiddenPlots.size(); ++chart) {
         auto* plot = mHiddenPlots[chart];
@@ -580,8 +581,7 @@ void CompareView::fillRows() {
             // The runs column of a row of 10,000 runs is a 60,000-character
             // list: measuring and painting it stalled the window 0.3 s. The
             // cell shows its start, the tooltip a longer start.
-            auto* item = new QTableWidgetItem(c == 6 ? shortened(cells[c], 48, row)
-                                                     : cells[c]);
+            auto* item = new QTableWidgetItem(c == 6 ? shortened(cells[c], 48, row) : cells[c]);
             if (c == 2 || c == 3 || c == 4)
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             item->setToolTip(c == 6 ? shortened(cells[c], 1000, row) : cells[c]);
@@ -616,8 +616,9 @@ void CompareView::showPair() {
     const QString a = mPairA->currentData().toString();
     const QString b = mPairB->currentData().toString();
     if (a.isEmpty() || b.isEmpty() || a == b) {
-        mPairText->setText(tr("Choose two different rows to compare them on their matched folds "
-                              "and seeds."));
+        mPairText->setText(
+            tr("Choose two different rows to compare them on their matched folds "
+               "and seeds."));
         return;
     }
     try {
@@ -628,8 +629,8 @@ void CompareView::showPair() {
             if (m.mean.low && m.mean.high)
                 text += QString::asprintf(" [%+.3f, %+.3f]", *m.mean.low, *m.mean.high);
             if (m.wilcoxon && m.signFlip)
-                text += QString::asprintf(", Wilcoxon p = %.3f, sign-flip p = %.3f",
-                                          m.wilcoxon->p, m.signFlip->p);
+                text += QString::asprintf(", Wilcoxon p = %.3f, sign-flip p = %.3f", m.wilcoxon->p,
+                                          m.signFlip->p);
             return text;
         };
         QString text = tr("%1 minus %2 on %3 matched (fold, seed) pairs. Accuracy: %4. Macro F1: "

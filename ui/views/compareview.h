@@ -14,8 +14,8 @@
 #include <memory>
 #include <vector>
 
-#include "views/comparedata.h"
 #include "vidrnn/store.h"
+#include "views/comparedata.h"
 
 class QComboBox;
 class QTableWidget;

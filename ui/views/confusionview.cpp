@@ -13,13 +13,13 @@
 
 #include <functional>
 
-#include "charts/exportdialog.h"
 #include "charts/chartlayout.h"
+#include "charts/exportdialog.h"
 #include "charts/plotsupport.h"
-#include "support/qtsupport.h"
-#include "widgets/runchooser.h"
 #include "models/storesession.h"
+#include "support/qtsupport.h"
 #include "vidrnn/models.h"
+#include "widgets/runchooser.h"
 
 namespace vidrnn::ui {
 
@@ -70,14 +70,15 @@ QTableWidget* makeTable(QWidget* parent, const QStringList& headers, const char*
     t->horizontalHeader()->setStretchLastSection(true);
     t->setAlternatingRowColors(true);
     t->setContextMenuPolicy(Qt::CustomContextMenu);
-    QObject::connect(t, &QWidget::customContextMenuRequested, t, [t, name, caption](const QPoint& pos) {
-        QMenu menu(t);
-        menu.addAction(QObject::tr("Export table…"), t, [t, name, caption] {
-            ExportDialog::exportTable(t, t->model(), QString::fromLatin1(name),
-                                      caption ? caption() : QString());
-        });
-        menu.exec(t->viewport()->mapToGlobal(pos));
-    });
+    QObject::connect(t, &QWidget::customContextMenuRequested, t,
+                     [t, name, caption](const QPoint& pos) {
+                         QMenu menu(t);
+                         menu.addAction(QObject::tr("Export table…"), t, [t, name, caption] {
+                             ExportDialog::exportTable(t, t->model(), QString::fromLatin1(name),
+                                                       caption ? caption() : QString());
+                         });
+                         menu.exec(t->viewport()->mapToGlobal(pos));
+                     });
     return t;
 }
 
@@ -156,8 +157,8 @@ ConfusionView::ConfusionView(StoreSession* session, QWidget* parent)
     auto* right = new QSplitter(Qt::Vertical, this);
     right->addWidget(mClassTable);
     right->addWidget(clipsBox);
-    mEarly = makePlot(this, tr("Early classification"), tr("fraction of the clip seen (frames k/T)"),
-                      tr("test accuracy"));
+    mEarly = makePlot(this, tr("Early classification"),
+                      tr("fraction of the clip seen (frames k/T)"), tr("test accuracy"));
     mEarly->setObjectName("early-classification-run");
     auto* left = new QSplitter(Qt::Vertical, this);
     left->addWidget(mPlot);
@@ -300,8 +301,7 @@ void ConfusionView::drawMatrix() {
                                   .arg(runTypeLabel(*run))
                                   .arg(run->hidden)
                                   .arg(formatOptional(run->accuracy),
-                                       normalised ? tr("fraction of each true class")
-                                                  : tr("clips"))
+                                       normalised ? tr("fraction of each true class") : tr("clips"))
                             : tr("Confusion matrix (no run)"));
     QVector<std::pair<double, QString>> ticks;
     // Cell values at the tick labels' size: the layout hides them all where
@@ -317,7 +317,8 @@ void ConfusionView::drawMatrix() {
             rowSum += v;
         }
         for (int p = 0; p < n; ++p) {
-            const auto count = p < static_cast<int>(row.size()) ? row[static_cast<std::size_t>(p)] : 0;
+            const auto count =
+                p < static_cast<int>(row.size()) ? row[static_cast<std::size_t>(p)] : 0;
             const double value =
                 normalised ? (rowSum ? double(count) / double(rowSum) : 0.0) : double(count);
             values[static_cast<std::size_t>(t)].push_back(value);
@@ -397,7 +398,8 @@ QString ConfusionView::classKey() const {
     for (std::size_t i = 0; i < mClasses.size(); ++i) {
         entries << QStringLiteral("%1 %2").arg(i + 1).arg(qs(mClasses[i]));
     }
-    return entries.isEmpty() ? QString() : tr("Classes: %1.").arg(entries.join(QStringLiteral(", ")));
+    return entries.isEmpty() ? QString()
+                             : tr("Classes: %1.").arg(entries.join(QStringLiteral(", ")));
 }
 
 double ConfusionView::cellValue(int truth, int predicted) const {

@@ -22,9 +22,9 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include "support/qtsupport.h"
 #include "widgets/clipplayer.h"
 #include "work/datasetloader.h"
-#include "support/qtsupport.h"
 
 namespace vidrnn::ui {
 

@@ -7,9 +7,9 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "work/background.h"
 #include "support/qtsupport.h"
 #include "vidrnn/models.h"
+#include "work/background.h"
 
 namespace vidrnn::ui {
 

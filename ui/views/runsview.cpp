@@ -17,11 +17,11 @@
 #include <QVBoxLayout>
 
 #include "charts/exporter.h"
-#include "support/qtsupport.h"
 #include "models/runsmodel.h"
 #include "models/storesession.h"
-#include "widgets/rerundialog.h"
+#include "support/qtsupport.h"
 #include "vidrnn/report.h"
+#include "widgets/rerundialog.h"
 
 namespace vidrnn::ui {
 
@@ -299,8 +299,9 @@ void RunsView::updateButtons() {
     mRerun->setEnabled(oneCompleted && trained);
     mAnnotate->setEnabled(count > 0);
     mDelete->setEnabled(deletable);
-    mCount->setText(count > 0 ? tr("%1 runs, %2 selected").arg(mModel->matchingIds().size()).arg(count)
-                              : tr("%1 runs").arg(mModel->matchingIds().size()));
+    mCount->setText(count > 0
+                        ? tr("%1 runs, %2 selected").arg(mModel->matchingIds().size()).arg(count)
+                        : tr("%1 runs").arg(mModel->matchingIds().size()));
 }
 
 void RunsView::rerunSelected() {

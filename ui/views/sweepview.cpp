@@ -33,8 +33,8 @@ SweepView::SweepView(StoreSession* session, QWidget* parent) : QWidget(parent), 
     mBar->setRange(0, 1);
     mBar->setValue(0);
     // Wide enough for "1,800 of 1,800 cells done" on one line.
-    mBar->setMinimumWidth(mBar->fontMetrics().horizontalAdvance(tr("%1 of %1 cells done").arg(
-                              QStringLiteral("99,999"))) +
+    mBar->setMinimumWidth(mBar->fontMetrics().horizontalAdvance(
+                              tr("%1 of %1 cells done").arg(QStringLiteral("99,999"))) +
                           40);
 
     auto* top = new QHBoxLayout;

@@ -13,14 +13,14 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
-#include "widgets/livecurves.h"
 #include "support/qtsupport.h"
-#include "work/runqueue.h"
-#include "widgets/runsetupwidget.h"
-#include "widgets/sweepdialog.h"
-#include "work/trainingjob.h"
 #include "vidrnn/models.h"
 #include "vidrnn/splits.h"
+#include "widgets/livecurves.h"
+#include "widgets/runsetupwidget.h"
+#include "widgets/sweepdialog.h"
+#include "work/runqueue.h"
+#include "work/trainingjob.h"
 
 namespace vidrnn::ui {
 

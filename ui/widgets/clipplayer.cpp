@@ -10,8 +10,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include "work/framesource.h"
 #include "widgets/frameview.h"
+#include "work/framesource.h"
 
 namespace vidrnn::ui {
 

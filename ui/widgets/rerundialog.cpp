@@ -36,8 +36,8 @@ RerunDialog::RerunDialog(QString storePath, const RunRecord& run, QWidget* paren
         this);
     intro->setWordWrap(true);
 
-    const QString ranThreads = run.provenance.threads.empty() ? tr("unknown")
-                                                              : qs(run.provenance.threads);
+    const QString ranThreads =
+        run.provenance.threads.empty() ? tr("unknown") : qs(run.provenance.threads);
     mThreads = new QSpinBox(this);
     mThreads->setObjectName("rerunThreads");
     mThreads->setRange(0, 1024);
@@ -45,9 +45,9 @@ RerunDialog::RerunDialog(QString storePath, const RunRecord& run, QWidget* paren
     mThreads->setToolTip(tr("LibTorch threads; the run's own by default"));
     mPrecision = new QComboBox(this);
     mPrecision->setObjectName("rerunPrecision");
-    mPrecision->addItem(tr("as the run (%1)").arg(run.precision.empty() ? tr("unknown")
-                                                                         : qs(run.precision)),
-                        QString());
+    mPrecision->addItem(
+        tr("as the run (%1)").arg(run.precision.empty() ? tr("unknown") : qs(run.precision)),
+        QString());
     mPrecision->addItem(QStringLiteral("fp32"), QStringLiteral("fp32"));
     mPrecision->addItem(QStringLiteral("bf16"), QStringLiteral("bf16"));
     auto* form = new QFormLayout;
@@ -108,8 +108,8 @@ void RerunDialog::setRunning(bool running) {
 
 void RerunDialog::showVerdict(const QString& verdict, const QString& colour,
                               const QString& details) {
-    mVerdict->setText(QStringLiteral("<b style=\"color:%1\">%2</b>")
-                          .arg(colour, verdict.toHtmlEscaped()));
+    mVerdict->setText(
+        QStringLiteral("<b style=\"color:%1\">%2</b>").arg(colour, verdict.toHtmlEscaped()));
     mDetails->setPlainText(details);
 }
 
@@ -143,10 +143,9 @@ void RerunDialog::start() {
                 ? tr("Identical: run %1 reproduces run %2 to the last bit")
                       .arg(check.rerun)
                       .arg(check.original)
-                : (check.differences.size() == 1
-                       ? tr("1 difference between run %1 and run %2")
-                       : tr("%1 differences between run %2 and run %3")
-                             .arg(check.differences.size()))
+                : (check.differences.size() == 1 ? tr("1 difference between run %1 and run %2")
+                                                 : tr("%1 differences between run %2 and run %3")
+                                                       .arg(check.differences.size()))
                       .arg(check.rerun)
                       .arg(check.original);
         showVerdict(verdict, check.identical() ? "#1a7f37" : "#b35900",

@@ -151,8 +151,9 @@ RunSetupWidget::RunSetupWidget(QWidget* parent) : QWidget(parent) {
     preset->addItem(tr("Choose…"));
     preset->addItem(tr("User data (vidrnn's defaults)"), "user");
     preset->addItem(tr("Demo (as vidrnn demo runs)"), "demo");
-    preset->setToolTip(tr("Sets frames, image size, split, epochs, batch, learning rate and "
-                          "patience as `--preset user|demo` does in the CLI"));
+    preset->setToolTip(
+        tr("Sets frames, image size, split, epochs, batch, learning rate and "
+           "patience as `--preset user|demo` does in the CLI"));
     connect(preset, &QComboBox::activated, this, [this, preset](int i) {
         if (i > 0) {
             setConfig(withPreset(ss(preset->itemData(i).toString()), config()));

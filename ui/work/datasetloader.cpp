@@ -5,10 +5,10 @@
 
 #include <chrono>
 
-#include "work/background.h"
 #include "support/qtsupport.h"
 #include "vidrnn/demo.h"
 #include "vidrnn/errors.h"
+#include "work/background.h"
 
 namespace vidrnn::ui {
 

@@ -9,7 +9,10 @@
 namespace vidrnn::ui {
 
 RerunJob::RerunJob(QString storePath, qint64 runId, RerunOptions options, QObject* parent)
-    : QObject(parent), mStorePath(std::move(storePath)), mRunId(runId), mOptions(std::move(options)) {
+    : QObject(parent),
+      mStorePath(std::move(storePath)),
+      mRunId(runId),
+      mOptions(std::move(options)) {
     qRegisterMetaType<vidrnn::RerunCheck>();
     qRegisterMetaType<vidrnn::BatchProgress>();
     qRegisterMetaType<vidrnn::EpochRecord>();

@@ -20,17 +20,17 @@ bool isBackboneFile(const std::string& spec);
 inline constexpr const char* kRandomBackbone = "resnet18";
 
 struct BackboneDescription {
-    std::string name;          // "mobilenet_v2", "resnet18" or the file name
-    std::string source;        // "built-in" or the file's path
-    std::string identity;      // name + hash of the weights: part of every cache key
-    bool pretrained = false;   // false for the built-in random weights
-    bool spatial = false;      // true when it yields maps (C,h,w), false for vectors
-    std::int64_t channels = 0; // C (maps) or D (vectors)
+    std::string name;           // "mobilenet_v2", "resnet18" or the file name
+    std::string source;         // "built-in" or the file's path
+    std::string identity;       // name + hash of the weights: part of every cache key
+    bool pretrained = false;    // false for the built-in random weights
+    bool spatial = false;       // true when it yields maps (C,h,w), false for vectors
+    std::int64_t channels = 0;  // C (maps) or D (vectors)
     std::int64_t mapHeight = 1;
     std::int64_t mapWidth = 1;
     int imageSize = 224;
-    bool batched = true;       // false: traced at batch size 1, called frame by frame
-    std::string qengine;       // quantized engine used, if any
+    bool batched = true;  // false: traced at batch size 1, called frame by frame
+    std::string qengine;  // quantized engine used, if any
 };
 
 // How results name a backbone: "MobileNetV2 (ImageNet, pretrained)" for the

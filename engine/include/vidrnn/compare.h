@@ -25,9 +25,9 @@ struct PairedMetric {
 };
 
 struct PairedComparison {
-    std::string rowA, rowB;      // row ids ("r3")
-    std::string labelA, labelB;  // "GRU 256 (r3)"
-    std::vector<std::pair<int, int>> pairs;                    // matched (fold, seed)
+    std::string rowA, rowB;                                   // row ids ("r3")
+    std::string labelA, labelB;                               // "GRU 256 (r3)"
+    std::vector<std::pair<int, int>> pairs;                   // matched (fold, seed)
     std::vector<std::pair<std::int64_t, std::int64_t>> runs;  // run ids (A, B) per pair
     PairedMetric accuracy, macroF1;
     // Order reliance (accuracy - shuffled accuracy) on the pairs where both

@@ -9,13 +9,13 @@ namespace vidrnn {
 
 struct TrainConfig {
     // Data
-    std::string dataset;        // data set root (folder or manifest file)
-    int frames = 16;            // T: frames sampled uniformly per clip
-    int imageSize = 224;        // backbone input side (square)
+    std::string dataset;  // data set root (folder or manifest file)
+    int frames = 16;      // T: frames sampled uniformly per clip
+    int imageSize = 224;  // backbone input side (square)
     // "mobilenet_v2" (bundled, ImageNet-pretrained; vectors or, for convlstm,
     // maps), "resnet18" (built-in, random weights) or a TorchScript file
     std::string backbone = "mobilenet_v2";
-    std::string cacheDir;       // feature cache folder; empty = default
+    std::string cacheDir;  // feature cache folder; empty = default
     // What the model reads per step: "appearance" (the backbone's features)
     // or "motion" (those followed by their change since the step before,
     // x_t - x_{t-1}, computed in the model from the cached features; the
@@ -31,7 +31,7 @@ struct TrainConfig {
     // Model: a name of the architecture registry (vidrnn/archs.h)
     std::string arch = "lstm";
     int hidden = 128;
-    int layers = 0;             // 0 = the architecture's default (its registry row)
+    int layers = 0;  // 0 = the architecture's default (its registry row)
     double dropout = 0.0;
 
     // Optimisation
@@ -39,8 +39,8 @@ struct TrainConfig {
     int batch = 32;
     double lr = 1e-3;
     double weightDecay = 0.0;
-    double gradClip = 5.0;      // max gradient norm; 0 = off
-    int patience = 8;           // early-stopping patience in epochs; 0 = off
+    double gradClip = 5.0;  // max gradient norm; 0 = off
+    int patience = 8;       // early-stopping patience in epochs; 0 = off
 
     // Runtime
     std::string device = "auto";  // auto | cpu | cuda | cuda:N

@@ -25,7 +25,6 @@ struct StepLogits {
 // step ceil(f · L) (at least 1), so a short clip is judged on the same share
 // of itself. The predicted class at a step is its largest logit (the first
 // on ties). Clips without steps are left out; no clips gives no points.
-std::vector<EarlyPoint> earlyClassificationCurve(const std::vector<StepLogits>& clips,
-                                                 int points);
+std::vector<EarlyPoint> earlyClassificationCurve(const std::vector<StepLogits>& clips, int points);
 
 }  // namespace vidrnn

@@ -54,14 +54,14 @@ struct ExtractOptions {
 
 struct ExtractSummary {
     BackboneDescription backbone;
-    std::string cacheDir;        // the folder of this backbone/size/T key
-    int shard = 0;               // which shard of how many (ExtractOptions)
+    std::string cacheDir;  // the folder of this backbone/size/T key
+    int shard = 0;         // which shard of how many (ExtractOptions)
     int shards = 1;
-    int clips = 0;               // usable clips of the shard with features now
-    int otherShards = 0;         // the data set's clips left to the other shards
-    int computed = 0;            // decoded and run through the backbone now
-    int cached = 0;              // found valid in the cache
-    int recomputed = 0;          // cache files found corrupt and recomputed
+    int clips = 0;        // usable clips of the shard with features now
+    int otherShards = 0;  // the data set's clips left to the other shards
+    int computed = 0;     // decoded and run through the backbone now
+    int cached = 0;       // found valid in the cache
+    int recomputed = 0;   // cache files found corrupt and recomputed
     std::vector<SkippedClip> skipped;
     std::int64_t framesComputed = 0;
     double seconds = 0;          // wall time

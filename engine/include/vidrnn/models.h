@@ -9,10 +9,10 @@
 namespace vidrnn {
 
 struct ModelSpec {
-    std::string arch = "lstm";  // see architectures()
+    std::string arch = "lstm";    // see architectures()
     std::int64_t inputDim = 512;  // D (vectors) or C (ConvLSTM maps)
     std::int64_t hidden = 128;
-    int layers = 0;               // 0 = the architecture's default
+    int layers = 0;  // 0 = the architecture's default
     std::int64_t classes = 11;
     double dropout = 0.0;
 };

@@ -24,7 +24,7 @@ struct TrainOutcome {
     std::string device;
     std::string precision;  // what it computed in: fp32 | bf16
     std::string stepMode;   // how its steps ran: "eager (not on a CUDA device)", "cuda graph (...)"
-    Evaluation test;                       // on the test split, best weights
+    Evaluation test;        // on the test split, best weights
     std::vector<ClipPrediction> predictions;  // test clips
     // Test accuracy having seen the first k of T frames (k = 1..T); empty for
     // bilstm, whose every step has also read the frames after it.

@@ -62,8 +62,8 @@ struct ReportRow {
     bool leaking = false;  // random clip-level split: inflated accuracy
     std::string backbone;  // backbone name (a path is shortened to its file name)
     bool pretrained = false;
-    std::string precision;   // fp32 | bf16; "" for reference rows (not stated)
-    bool reference = false;  // the study's published row, not a measurement
+    std::string precision;                // fp32 | bf16; "" for reference rows (not stated)
+    bool reference = false;               // the study's published row, not a measurement
     std::vector<std::int64_t> runIds;     // the runs that count, one per (fold, seed)
     std::vector<std::int64_t> repeatIds;  // older runs of a (fold, seed) already counted
     std::vector<ReportMember> members;    // runIds with their fold, seed and scores

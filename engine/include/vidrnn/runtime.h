@@ -15,20 +15,21 @@ struct RuntimeInfo {
     std::string torchLibrary;  // resolved path of the libtorch_cpu loaded
     std::string opencvVersion;
     std::string sqliteVersion;
-    int cores = 0;             // hardware threads of this machine
-    int allottedCores = 0;     // of those, the ones this process may use (allottedCores())
-    int threads = 0;           // LibTorch intra-op threads now
+    int cores = 0;          // hardware threads of this machine
+    int allottedCores = 0;  // of those, the ones this process may use (allottedCores())
+    int threads = 0;        // LibTorch intra-op threads now
     int interopThreads = 0;
-    std::string blasLibrary;   // resolved path of the BLAS mapped into this process
-    int blasThreads = -1;      // OpenBLAS's own threads; -1 for another BLAS
+    std::string blasLibrary;  // resolved path of the BLAS mapped into this process
+    int blasThreads = -1;     // OpenBLAS's own threads; -1 for another BLAS
     std::string parallelBackend;
-    bool mkldnn = false;       // oneDNN available
+    bool mkldnn = false;  // oneDNN available
     bool cudaAvailable = false;
     int cudaDevices = 0;
-    bool cudaCompiled = false; // LibTorch built with CUDA (a device or not)
-    std::string cudaVersion;   // the CUDA it was built with ("13.2"), "" without
-    std::string cudaGraphs;    // the graphed training step: "not compiled in", "compiled, no device", "available"
-    std::string nativeBf16;    // NativeBf16::describe(): "AVX512_BF16", "none", ...
+    bool cudaCompiled = false;  // LibTorch built with CUDA (a device or not)
+    std::string cudaVersion;    // the CUDA it was built with ("13.2"), "" without
+    std::string cudaGraphs;  // the graphed training step: "not compiled in", "compiled, no device",
+                             // "available"
+    std::string nativeBf16;  // NativeBf16::describe(): "AVX512_BF16", "none", ...
 };
 
 // The cores this process may use: its CPU affinity (taskset, cpusets, a

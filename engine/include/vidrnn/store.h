@@ -157,9 +157,9 @@ struct RunResult {
     std::int64_t params = 0;  // 0 keeps the value given to createRun
     Evaluation evaluation;
     std::vector<ClipPrediction> predictions;
-    std::vector<EarlyPoint> earlyCurve;  // accuracy vs fraction of the clip seen
-    std::string checkpoint;  // "" keeps the value given to createRun
-    std::string checkpointSha256;  // of the checkpoint's bytes as written; "" = none
+    std::vector<EarlyPoint> earlyCurve;     // accuracy vs fraction of the clip seen
+    std::string checkpoint;                 // "" keeps the value given to createRun
+    std::string checkpointSha256;           // of the checkpoint's bytes as written; "" = none
     std::optional<OrderDiagnostics> order;  // the test clips reversed and shuffled
 };
 

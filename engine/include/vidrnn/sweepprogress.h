@@ -21,8 +21,8 @@ struct SweepProgress {
     // Marked running, but the holder's lease ran out (a worker killed or
     // frozen): claimable by the next worker that looks.
     int stale = 0;
-    int failed = 0;   // given up; the run's message says why
-    int queued = 0;   // the rest: never claimed, or waiting to be claimed again
+    int failed = 0;  // given up; the run's message says why
+    int queued = 0;  // the rest: never claimed, or waiting to be claimed again
     // By run id: the running cells with host, pid, Slurm job and heartbeat,
     // and the failed ones with the last reason (message).
     std::vector<RunRecord> runningRuns;

@@ -20,8 +20,8 @@
 namespace vidrnn {
 
 struct BatchProgress {
-    int epoch = 0;          // 1-based
-    int batch = 0;          // 1-based within the epoch
+    int epoch = 0;  // 1-based
+    int batch = 0;  // 1-based within the epoch
     int batches = 0;
     double loss = 0;
     double smoothedLoss = 0;  // exponential moving average over batches
@@ -56,7 +56,7 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
                    const std::string& checkpointPath);
 
 struct FramePrediction {
-    int frameIndex = 0;   // index in the video
+    int frameIndex = 0;  // index in the video
     int predicted = 0;
     float probability = 0;
     std::vector<float> probabilities;

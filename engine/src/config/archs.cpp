@@ -12,8 +12,8 @@ namespace {
 
 // torch::nn::LSTM / GRU and a Linear head: per layer and direction, input and
 // hidden weights for every gate and two bias vectors.
-std::int64_t recurrentParameters(const ModelSpec& spec, std::int64_t layers,
-                                 std::int64_t gates, std::int64_t directions) {
+std::int64_t recurrentParameters(const ModelSpec& spec, std::int64_t layers, std::int64_t gates,
+                                 std::int64_t directions) {
     const std::int64_t d = spec.inputDim, h = spec.hidden, c = spec.classes;
     std::int64_t n = 0;
     for (std::int64_t l = 0; l < layers; ++l) {
@@ -195,8 +195,8 @@ const ArchInfo& archInfo(const std::string& name) {
     if (const auto* a = findArch(name)) {
         return *a;
     }
-    throw ConfigError("unknown architecture '" + name + "' (known: " +
-                      joinArchNames(architectures(), ", ") + ")");
+    throw ConfigError("unknown architecture '" + name +
+                      "' (known: " + joinArchNames(architectures(), ", ") + ")");
 }
 
 std::vector<std::string> defaultSweepArchs() {

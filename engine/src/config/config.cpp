@@ -63,13 +63,26 @@ void validate(const TrainConfig& c) {
 
 std::string toJson(const TrainConfig& c) {
     nlohmann::json j = {
-        {"dataset", c.dataset}, {"frames", c.frames},   {"image_size", c.imageSize},
-        {"backbone", c.backbone}, {"cache_dir", c.cacheDir}, {"split", c.split},
-        {"fold", c.fold},       {"seed", c.seed},       {"arch", c.arch},
-        {"hidden", c.hidden},   {"layers", c.layers},   {"dropout", c.dropout},
-        {"epochs", c.epochs},   {"batch", c.batch},     {"lr", c.lr},
-        {"weight_decay", c.weightDecay}, {"grad_clip", c.gradClip},
-        {"patience", c.patience}, {"device", c.device}, {"threads", c.threads},
+        {"dataset", c.dataset},
+        {"frames", c.frames},
+        {"image_size", c.imageSize},
+        {"backbone", c.backbone},
+        {"cache_dir", c.cacheDir},
+        {"split", c.split},
+        {"fold", c.fold},
+        {"seed", c.seed},
+        {"arch", c.arch},
+        {"hidden", c.hidden},
+        {"layers", c.layers},
+        {"dropout", c.dropout},
+        {"epochs", c.epochs},
+        {"batch", c.batch},
+        {"lr", c.lr},
+        {"weight_decay", c.weightDecay},
+        {"grad_clip", c.gradClip},
+        {"patience", c.patience},
+        {"device", c.device},
+        {"threads", c.threads},
         {"precision", c.precision},
     };
     // Only when not the default, so that every configuration stored before

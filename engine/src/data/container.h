@@ -14,9 +14,9 @@ struct ContainerFacts {
     std::string kind;          // "avi", "mp4", "mkv", "mpeg", "mpeg-ts", "flv",
                                // "ogg", "asf"; empty when unrecognised
     std::uintmax_t declaredBytes =
-        0;                  // length the headers promise (AVI RIFF, MP4 boxes); 0 unknown
-    int videoStreams = -1;  // AVI only: 'vids' stream headers; -1 unknown
-    int audioStreams = -1;  // AVI only: 'auds' stream headers; -1 unknown
+        0;                   // length the headers promise (AVI RIFF, MP4 boxes); 0 unknown
+    int videoStreams = -1;   // AVI only: 'vids' stream headers; -1 unknown
+    int audioStreams = -1;   // AVI only: 'auds' stream headers; -1 unknown
     std::string videoCodec;  // AVI only: the first video stream's FourCC ("MJPG",
                              // "XVID"), non-printable bytes as '?'; empty unknown
 

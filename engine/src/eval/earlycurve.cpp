@@ -5,8 +5,7 @@
 
 namespace vidrnn {
 
-std::vector<EarlyPoint> earlyClassificationCurve(const std::vector<StepLogits>& clips,
-                                                 int points) {
+std::vector<EarlyPoint> earlyClassificationCurve(const std::vector<StepLogits>& clips, int points) {
     std::vector<EarlyPoint> curve;
     int used = 0;
     for (const StepLogits& clip : clips)

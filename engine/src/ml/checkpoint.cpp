@@ -21,10 +21,17 @@ namespace {
 constexpr int kCheckpointVersion = 1;
 
 nlohmann::json backboneJson(const BackboneDescription& b) {
-    return {{"name", b.name},         {"source", b.source},       {"identity", b.identity},
-            {"pretrained", b.pretrained}, {"spatial", b.spatial}, {"channels", b.channels},
-            {"map_height", b.mapHeight},  {"map_width", b.mapWidth}, {"image_size", b.imageSize},
-            {"batched", b.batched},       {"qengine", b.qengine}};
+    return {{"name", b.name},
+            {"source", b.source},
+            {"identity", b.identity},
+            {"pretrained", b.pretrained},
+            {"spatial", b.spatial},
+            {"channels", b.channels},
+            {"map_height", b.mapHeight},
+            {"map_width", b.mapWidth},
+            {"image_size", b.imageSize},
+            {"batched", b.batched},
+            {"qengine", b.qengine}};
 }
 
 BackboneDescription backboneFromJson(const nlohmann::json& j) {
@@ -43,7 +50,9 @@ BackboneDescription backboneFromJson(const nlohmann::json& j) {
     return b;
 }
 
-std::string shapeText(const torch::IntArrayRef& s) { return c10::str(s); }
+std::string shapeText(const torch::IntArrayRef& s) {
+    return c10::str(s);
+}
 
 // Module::save nests one archive per submodule: "rnn.weight_ih_l0" lives as
 // weight_ih_l0 inside the archive "rnn".
@@ -63,11 +72,11 @@ bool readNested(torch::serialize::InputArchive& root, const std::string& key, to
 
 nn::ClipClassifier buildModel(const TrainConfig& config, std::int64_t inputDim, int numClasses) {
     const bool motion = config.input == "motion";
-    auto body = nn::makeClassifier(
-        nn::ClassifierOptions(config.arch, motion ? 2 * inputDim : inputDim, config.hidden,
-                              numClasses)
-            .num_layers(config.layers)
-            .dropout(config.dropout));
+    auto body =
+        nn::makeClassifier(nn::ClassifierOptions(config.arch, motion ? 2 * inputDim : inputDim,
+                                                 config.hidden, numClasses)
+                               .num_layers(config.layers)
+                               .dropout(config.dropout));
     if (motion) {
         return std::make_shared<nn::MotionInputImpl>(std::move(body));
     }
@@ -105,7 +114,8 @@ std::string saveCheckpoint(const std::string& path, const nn::ClipClassifier& mo
     try {
         archive.save_to(bytes);
     } catch (const c10::Error& e) {
-        throw ModelError(path, std::string("cannot write checkpoint: ") + e.what_without_backtrace());
+        throw ModelError(path,
+                         std::string("cannot write checkpoint: ") + e.what_without_backtrace());
     }
     const std::string data = bytes.str();
     std::error_code ec;
@@ -189,11 +199,11 @@ LoadedCheckpoint loadCheckpoint(const std::string& path, const TrainConfig* expe
         const bool same = expected->arch == c.arch && expected->hidden == c.hidden &&
                           effectiveLayers(*expected) == effectiveLayers(c);
         if (!same) {
-            throw ModelError(path, "checkpoint holds " + c.arch + " hidden " +
-                                       std::to_string(c.hidden) + " layers " +
-                                       std::to_string(effectiveLayers(c)) + ", not the requested " +
-                                       expected->arch + " hidden " + std::to_string(expected->hidden) +
-                                       " layers " + std::to_string(effectiveLayers(*expected)));
+            throw ModelError(
+                path, "checkpoint holds " + c.arch + " hidden " + std::to_string(c.hidden) +
+                          " layers " + std::to_string(effectiveLayers(c)) + ", not the requested " +
+                          expected->arch + " hidden " + std::to_string(expected->hidden) +
+                          " layers " + std::to_string(effectiveLayers(*expected)));
         }
     }
     if (expected && expected->input != c.input) {

@@ -20,8 +20,7 @@ std::array<std::pair<const char*, torch::Tensor*>, 3> DeviceAdam::fields(State& 
     return {{{"step", &s.step}, {"exp_avg", &s.expAvg}, {"exp_avg_sq", &s.expAvgSq}}};
 }
 
-DeviceAdam::DeviceAdam(std::vector<torch::Tensor> params,
-                       const torch::optim::AdamOptions& defaults)
+DeviceAdam::DeviceAdam(std::vector<torch::Tensor> params, const torch::optim::AdamOptions& defaults)
     : Optimizer(oneGroup(std::move(params)),
                 std::make_unique<torch::optim::AdamOptions>(defaults)) {
     TORCH_CHECK(!defaults.amsgrad(), "DeviceAdam: amsgrad is not supported");

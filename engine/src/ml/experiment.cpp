@@ -68,7 +68,9 @@ std::vector<int> defaultSweepHidden() {
     return {64, 128, 256, 512};
 }
 
-std::vector<int> demoStudyHidden() { return {64, 128}; }
+std::vector<int> demoStudyHidden() {
+    return {64, 128};
+}
 
 SweepGrid demoSweepGrid(TrainConfig base, const Dataset& demo, bool protocol) {
     if (!protocol) {
@@ -326,7 +328,8 @@ ExperimentResult rerunExperiment(RunStore& store, std::int64_t runId, const Reru
     validate(config);
     // bf16 on a CPU without native bf16 is refused before any data is read.
     try {
-        resolvePrecision(config.precision, config.arch, config.hidden, resolveDevice(config.device));
+        resolvePrecision(config.precision, config.arch, config.hidden,
+                         resolveDevice(config.device));
     } catch (const ConfigError& e) {
         throw ConfigError(which + "this build cannot compute it here: " + e.what());
     }

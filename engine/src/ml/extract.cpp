@@ -172,7 +172,8 @@ ExtractSummary extractFeatures(const Dataset& dataset, const ExtractOptions& opt
     std::error_code ec;
     fs::create_directories(summary.cacheDir, ec);
     if (ec) {
-        throw CacheError(summary.cacheDir, "cannot create the feature cache folder: " + ec.message());
+        throw CacheError(summary.cacheDir,
+                         "cannot create the feature cache folder: " + ec.message());
     }
     // What an extraction killed mid-write on this host left behind.
     cache::removeOrphanedTempFiles(summary.cacheDir);

@@ -25,8 +25,8 @@ std::string cacheKeyDir(const std::string& cacheRoot, const std::string& backbon
                         int imageSize, int frames, std::uint64_t* key) {
     // "uniform-v1": the sampling rule; change it when sampling changes.
     const std::string text = backboneIdentity + "|size=" + std::to_string(imageSize) +
-                             "|T=" + std::to_string(frames) + "|uniform-v1|format=" +
-                             std::to_string(cache::kFormatVersion);
+                             "|T=" + std::to_string(frames) +
+                             "|uniform-v1|format=" + std::to_string(cache::kFormatVersion);
     const auto k = cache::fnv1a(text.data(), text.size());
     if (key) {
         *key = k;
@@ -37,7 +37,8 @@ std::string cacheKeyDir(const std::string& cacheRoot, const std::string& backbon
 std::string cacheFileFor(const std::string& keyDir, const std::string& clipPath) {
     const auto abs = fs::absolute(clipPath).lexically_normal().string();
     const auto stem = fs::path(clipPath).stem().string().substr(0, 40);
-    return (fs::path(keyDir) / (stem + "-" + util::hex(cache::fnv1a(abs.data(), abs.size())) + ".feat"))
+    return (fs::path(keyDir) /
+            (stem + "-" + util::hex(cache::fnv1a(abs.data(), abs.size())) + ".feat"))
         .string();
 }
 
@@ -75,9 +76,9 @@ FeatureBatch FeatureReader::load(const std::vector<const Clip*>& clips) const {
             }
         }
         if (mMaps) {
-            auto half = torch::from_blob(const_cast<std::uint16_t*>(file.maps.data()),
-                                         {int64_t(h.length), h.channels, h.height, h.width},
-                                         torch::kHalf);
+            auto half =
+                torch::from_blob(const_cast<std::uint16_t*>(file.maps.data()),
+                                 {int64_t(h.length), h.channels, h.height, h.width}, torch::kHalf);
             TORCH_CHECK(half.sizes().slice(1) == out.x.sizes().slice(2),
                         "feature maps of different shapes in one cache key");
             out.x[b].narrow(0, 0, len).copy_(half.narrow(0, 0, len));

@@ -101,12 +101,12 @@ void clipGradNormOnDevice(const std::vector<torch::Tensor>& params, double maxNo
 
 std::string describe(GraphBuild build) {
     switch (build) {
-    case GraphBuild::NotCompiled:
-        return "not compiled in";
-    case GraphBuild::NoDevice:
-        return "compiled, no device";
-    case GraphBuild::Available:
-        return "available";
+        case GraphBuild::NotCompiled:
+            return "not compiled in";
+        case GraphBuild::NoDevice:
+            return "compiled, no device";
+        case GraphBuild::Available:
+            return "available";
     }
     return "unknown";
 }
@@ -166,8 +166,8 @@ bool fitsGraph(const torch::Tensor& x, const torch::Tensor& lengths, std::int64_
     return !lengths.defined() || lengths.to(torch::kCPU).eq(x.size(1)).all().item<bool>();
 }
 
-std::unique_ptr<TrainStep> makeTrainStep(const nn::ClipClassifier& model,
-                                         const TrainConfig& config, const torch::Device& device) {
+std::unique_ptr<TrainStep> makeTrainStep(const nn::ClipClassifier& model, const TrainConfig& config,
+                                         const torch::Device& device) {
     GraphFacts facts;
     facts.build = graphBuild();
     facts.cudaDevice = device.is_cuda();

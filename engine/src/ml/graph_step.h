@@ -134,8 +134,8 @@ bool fitsGraph(const torch::Tensor& x, const torch::Tensor& lengths, std::int64_
 
 // The trainer's step for this run: graphed where decideGraphs says so and the
 // build has the capture code, eager otherwise; mode() says which and why.
-std::unique_ptr<TrainStep> makeTrainStep(const nn::ClipClassifier& model,
-                                         const TrainConfig& config, const torch::Device& device);
+std::unique_ptr<TrainStep> makeTrainStep(const nn::ClipClassifier& model, const TrainConfig& config,
+                                         const torch::Device& device);
 
 // Defined by cuda/graph_step_cuda.cpp where LibTorch has CUDA, by
 // cuda/graph_step_nocuda.cpp otherwise (CMake picks one).

@@ -98,7 +98,8 @@ std::pair<torch::Tensor, torch::Tensor> featureStats(const SplitFeatures& train,
     return {mean.to(torch::kFloat), std.to(torch::kFloat)};
 }
 
-torch::Tensor normalise(const torch::Tensor& x, const torch::Tensor& mean, const torch::Tensor& std) {
+torch::Tensor normalise(const torch::Tensor& x, const torch::Tensor& mean,
+                        const torch::Tensor& std) {
     if (x.dim() == 5) {
         return (x - mean.view({1, 1, -1, 1, 1})) / std.view({1, 1, -1, 1, 1});
     }
@@ -265,7 +266,8 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
         spatialFeatures ? bb.channels * bb.mapHeight * bb.mapWidth : bb.channels;
     const std::int64_t bytesPerClip = perFrame * config.frames * 4;
     FeatureReader reader(inputs.features.cacheDir, config.frames, spatialFeatures);
-    SplitFeatures train(ds, inputs.split.train, reader, spatialModel, spatialFeatures, bytesPerClip);
+    SplitFeatures train(ds, inputs.split.train, reader, spatialModel, spatialFeatures,
+                        bytesPerClip);
     SplitFeatures val(ds, inputs.split.val, reader, spatialModel, spatialFeatures, bytesPerClip);
     SplitFeatures test(ds, inputs.split.test, reader, spatialModel, spatialFeatures, bytesPerClip);
 
@@ -310,20 +312,20 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
                 break;
             }
             const auto first = order.begin() + static_cast<std::ptrdiff_t>(b) * config.batch;
-            const auto last = order.begin() + std::min<std::ptrdiff_t>(
-                                                  static_cast<std::ptrdiff_t>(order.size()),
-                                                  static_cast<std::ptrdiff_t>(b + 1) * config.batch);
+            const auto last =
+                order.begin() +
+                std::min<std::ptrdiff_t>(static_cast<std::ptrdiff_t>(order.size()),
+                                         static_cast<std::ptrdiff_t>(b + 1) * config.batch);
             auto fb = train.batch(std::vector<int>(first, last));
             auto x = normalise(fb.x.to(device), meanDev, stdDev);
             auto labels = fb.labels.to(device);
             const auto [lossValue, logits] =
                 step->run(x, fb.lengths, labels, [&](double value) {  // lengths stay on the host
                     if (!std::isfinite(value)) {
-                        throw TrainingError("non-finite loss (" + std::to_string(value) +
-                                            ") at epoch " + std::to_string(epoch) + ", batch " +
-                                            std::to_string(b + 1) +
-                                            ": lower the learning rate (now " +
-                                            std::to_string(config.lr) + ")");
+                        throw TrainingError(
+                            "non-finite loss (" + std::to_string(value) + ") at epoch " +
+                            std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
+                            ": lower the learning rate (now " + std::to_string(config.lr) + ")");
                     }
                 });
             const auto n = labels.size(0);
@@ -355,8 +357,8 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
         rec.lr = config.lr;
         double monitored = rec.trainLoss;
         if (val.size() > 0) {
-            auto v = evaluateSplit(model, val, config.batch, meanDev, stdDev, device, numClasses,
-                                   false);
+            auto v =
+                evaluateSplit(model, val, config.batch, meanDev, stdDev, device, numClasses, false);
             rec.valLoss = v.loss;
             rec.valAcc = v.eval.accuracy;
             rec.valMacroF1 = v.eval.macroF1;
@@ -416,7 +418,8 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
         meta.backbone = bb;
         meta.inputDim = bb.channels;
         meta.bestEpoch = out.bestEpoch;
-        out.checkpointSha256 = saveCheckpoint(checkpointPath, model, &step->optimizer(), mean, std, meta);
+        out.checkpointSha256 =
+            saveCheckpoint(checkpointPath, model, &step->optimizer(), mean, std, meta);
     }
     return out;
 }

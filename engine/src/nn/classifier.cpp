@@ -113,8 +113,7 @@ torch::Tensor cast(const torch::Tensor& t, torch::ScalarType type) {
     return !t.defined() || t.scalar_type() == type ? t : t.to(type);
 }
 
-torch::Tensor linear(torch::nn::Linear layer, const torch::Tensor& x,
-                     torch::ScalarType type) {
+torch::Tensor linear(torch::nn::Linear layer, const torch::Tensor& x, torch::ScalarType type) {
     if (type == x.scalar_type()) {
         return layer(x);
     }

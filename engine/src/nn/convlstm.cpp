@@ -8,11 +8,11 @@ ConvLSTMCellImpl::ConvLSTMCellImpl(const ConvLSTMCellOptions& options_) : option
     TORCH_CHECK(options.kernel_size() % 2 == 1, "ConvLSTM kernel size must be odd, got ",
                 options.kernel_size());
     conv = register_module(
-        "conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(
-                                      options.input_channels() + options.hidden_channels(),
-                                      4 * options.hidden_channels(), options.kernel_size())
-                                      .padding(options.kernel_size() / 2)
-                                      .bias(options.bias())));
+        "conv", torch::nn::Conv2d(
+                    torch::nn::Conv2dOptions(options.input_channels() + options.hidden_channels(),
+                                             4 * options.hidden_channels(), options.kernel_size())
+                        .padding(options.kernel_size() / 2)
+                        .bias(options.bias())));
 }
 
 namespace {
@@ -37,8 +37,7 @@ ConvState ConvLSTMCellImpl::forward(const torch::Tensor& x, const ConvState& sta
     auto h = std::get<0>(state);
     auto c = std::get<1>(state);
     if (!h.defined()) {
-        h = torch::zeros({x.size(0), options.hidden_channels(), x.size(2), x.size(3)},
-                         x.options());
+        h = torch::zeros({x.size(0), options.hidden_channels(), x.size(2), x.size(3)}, x.options());
     }
     return applyGates(conv(torch::cat({x, h}, 1)), c);
 }
@@ -147,9 +146,8 @@ ConvLSTMClassifierImpl::ConvLSTMClassifierImpl(const ClassifierOptions& options_
     if (options.num_layers() == 0) {
         options.num_layers(1);
     }
-    convlstm = register_module("convlstm",
-                               ConvLSTM(options.input_size(), options.hidden_size(),
-                                        options.num_layers(), options.kernel_size()));
+    convlstm = register_module("convlstm", ConvLSTM(options.input_size(), options.hidden_size(),
+                                                    options.num_layers(), options.kernel_size()));
     dropout = register_module("dropout", torch::nn::Dropout(options.dropout()));
     head = register_module("head", torch::nn::Linear(options.hidden_size(), options.num_classes()));
 }
@@ -170,8 +168,8 @@ ClipOutput ConvLSTMClassifierImpl::classify(const torch::Tensor& hidden_maps,
     auto pooled = hidden_maps.mean({3, 4});  // [B,T,hidden]
     ClipOutput result;
     result.clip_logits = head(dropout(detail::lastValidStep(pooled, lengths)));
-    result.step_logits = head(dropout(pooled)) *
-                         detail::validMask(lengths, pooled.size(1)).unsqueeze(2);
+    result.step_logits =
+        head(dropout(pooled)) * detail::validMask(lengths, pooled.size(1)).unsqueeze(2);
     return result;
 }
 

@@ -5,13 +5,14 @@ namespace vidrnn::nn {
 MeanPoolClassifierImpl::MeanPoolClassifierImpl(const ClassifierOptions& options_)
     : options(options_) {
     options.num_layers(1);
-    embed = register_module("embed",
-                            torch::nn::Linear(options.input_size(), options.hidden_size()));
+    embed =
+        register_module("embed", torch::nn::Linear(options.input_size(), options.hidden_size()));
     dropout = register_module("dropout", torch::nn::Dropout(options.dropout()));
     head = register_module("head", torch::nn::Linear(options.hidden_size(), options.num_classes()));
 }
 
-ClipOutput MeanPoolClassifierImpl::forward(const torch::Tensor& input, const torch::Tensor& lengths_in) {
+ClipOutput MeanPoolClassifierImpl::forward(const torch::Tensor& input,
+                                           const torch::Tensor& lengths_in) {
     const torch::Tensor x = input.dim() == 5 ? input.mean({3, 4}) : input;
     TORCH_CHECK(x.dim() == 3, "mean_pool: expected [B,T,D] or [B,T,C,H,W], got ", input.sizes());
     TORCH_CHECK(x.size(2) == options.input_size(), "mean_pool: feature size ", x.size(2),

@@ -17,18 +17,18 @@ RecurrentClassifierImpl::RecurrentClassifierImpl(const ClassifierOptions& option
     // LibTorch's warning) with more than one layer.
     const double between = layers > 1 ? options.dropout() : 0.0;
     if (mGru) {
-        gru = register_module("rnn", torch::nn::GRU(torch::nn::GRUOptions(options.input_size(),
-                                                                          options.hidden_size())
-                                                        .num_layers(layers)
-                                                        .dropout(between)
-                                                        .batch_first(true)));
+        gru = register_module(
+            "rnn", torch::nn::GRU(torch::nn::GRUOptions(options.input_size(), options.hidden_size())
+                                      .num_layers(layers)
+                                      .dropout(between)
+                                      .batch_first(true)));
     } else {
-        lstm = register_module(
-            "rnn", torch::nn::LSTM(torch::nn::LSTMOptions(options.input_size(), options.hidden_size())
-                                       .num_layers(layers)
-                                       .dropout(between)
-                                       .bidirectional(mDirections == 2)
-                                       .batch_first(true)));
+        lstm = register_module("rnn", torch::nn::LSTM(torch::nn::LSTMOptions(options.input_size(),
+                                                                             options.hidden_size())
+                                                          .num_layers(layers)
+                                                          .dropout(between)
+                                                          .bidirectional(mDirections == 2)
+                                                          .batch_first(true)));
     }
     dropout = register_module("dropout", torch::nn::Dropout(options.dropout()));
     head = register_module(
@@ -41,8 +41,8 @@ ClipOutput RecurrentClassifierImpl::forward(const torch::Tensor& input,
     const torch::Tensor x = input.dim() == 5 ? input.mean({3, 4}) : input;
     TORCH_CHECK(x.dim() == 3, "recurrent classifier: expected [B,T,D] or [B,T,C,H,W], got ",
                 input.sizes());
-    TORCH_CHECK(x.size(2) == options.input_size(), "recurrent classifier: feature size ",
-                x.size(2), " but the model was built for ", options.input_size());
+    TORCH_CHECK(x.size(2) == options.input_size(), "recurrent classifier: feature size ", x.size(2),
+                " but the model was built for ", options.input_size());
     const auto lengths = detail::checkedLengths(x, lengths_in);
     const int64_t steps = x.size(1);
     const bool ragged = detail::anyShorter(lengths_in, steps);

@@ -26,10 +26,10 @@ BasicBlockImpl::BasicBlockImpl(int64_t in_planes, int64_t planes, int64_t stride
     if (stride != 1 || in_planes != planes) {
         downsample = register_module(
             "downsample",
-            torch::nn::Sequential(torch::nn::Conv2d(torch::nn::Conv2dOptions(in_planes, planes, 1)
-                                                        .stride(stride)
-                                                        .bias(false)),
-                                  torch::nn::BatchNorm2d(planes)));
+            torch::nn::Sequential(
+                torch::nn::Conv2d(
+                    torch::nn::Conv2dOptions(in_planes, planes, 1).stride(stride).bias(false)),
+                torch::nn::BatchNorm2d(planes)));
     }
 }
 
@@ -41,10 +41,9 @@ torch::Tensor BasicBlockImpl::forward(const torch::Tensor& x) {
 }
 
 ResNet18Impl::ResNet18Impl() {
-    conv1 = register_module("conv1", torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 64, 7)
-                                                           .stride(2)
-                                                           .padding(3)
-                                                           .bias(false)));
+    conv1 = register_module(
+        "conv1",
+        torch::nn::Conv2d(torch::nn::Conv2dOptions(3, 64, 7).stride(2).padding(3).bias(false)));
     bn1 = register_module("bn1", torch::nn::BatchNorm2d(64));
     layer1 = register_module("layer1", makeLayer(64, 64, 1));
     layer2 = register_module("layer2", makeLayer(64, 128, 2));

@@ -59,8 +59,8 @@ TransformerClassifierImpl::TransformerClassifierImpl(const ClassifierOptions& op
     position = register_parameter("position", torch::randn({maxFrames, width}) * 0.02);
     layers = register_module("layers", torch::nn::ModuleList());
     for (int64_t l = 0; l < options.num_layers(); ++l) {
-        layers->push_back(CausalEncoderLayer(width, headsFor(width), feedForwardFor(width),
-                                             options.dropout()));
+        layers->push_back(
+            CausalEncoderLayer(width, headsFor(width), feedForwardFor(width), options.dropout()));
     }
     norm = register_module("norm", torch::nn::LayerNorm(torch::nn::LayerNormOptions({width})));
     dropout = register_module("dropout", torch::nn::Dropout(options.dropout()));
@@ -71,8 +71,7 @@ ClipOutput TransformerClassifierImpl::forward(const torch::Tensor& input_,
                                               const torch::Tensor& lengths_in) {
     // Maps are pooled over space: the global average pool of the backbone.
     const torch::Tensor x = input_.dim() == 5 ? input_.mean({3, 4}) : input_;
-    TORCH_CHECK(x.dim() == 3, "transformer: expected [B,T,D] or [B,T,C,H,W], got ",
-                input_.sizes());
+    TORCH_CHECK(x.dim() == 3, "transformer: expected [B,T,D] or [B,T,C,H,W], got ", input_.sizes());
     TORCH_CHECK(x.size(2) == options.input_size(), "transformer: feature size ", x.size(2),
                 " but the model was built for ", options.input_size());
     const auto lengths = detail::checkedLengths(x, lengths_in);

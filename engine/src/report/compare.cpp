@@ -95,10 +95,9 @@ const MetricColumn kMetrics[] = {{"accuracy", &PairedComparison::accuracy, true}
                                  {"order_reliance", &PairedComparison::orderReliance, false}};
 
 std::vector<std::vector<std::string>> grid(const std::vector<PairedComparison>& all) {
-    std::vector<std::vector<std::string>> rows{{"row A", "row B", "pairs", "Δ accuracy [95% CI]",
-                                                "p Wilcoxon", "p flip", "p Holm",
-                                                "Δ macro F1 [95% CI]", "p Wilcoxon", "p flip",
-                                                "p Holm", "runs A/B"}};
+    std::vector<std::vector<std::string>> rows{
+        {"row A", "row B", "pairs", "Δ accuracy [95% CI]", "p Wilcoxon", "p flip", "p Holm",
+         "Δ macro F1 [95% CI]", "p Wilcoxon", "p flip", "p Holm", "runs A/B"}};
     for (const PairedComparison& c : all) {
         rows.push_back({c.labelA, c.labelB, std::to_string(c.pairs.size()),
                         meanCell(c.accuracy.mean), pValue(c.accuracy.wilcoxon),
@@ -307,8 +306,9 @@ const ReportRow& findReportRow(const Report& report, const std::string& spec) {
         if (row.id == spec && !row.reference)
             return row;
     }
-    const bool digits = !spec.empty() && std::all_of(spec.begin(), spec.end(),
-                                                     [](unsigned char ch) { return std::isdigit(ch); });
+    const bool digits =
+        !spec.empty() &&
+        std::all_of(spec.begin(), spec.end(), [](unsigned char ch) { return std::isdigit(ch); });
     if (digits) {
         const std::int64_t id = std::stoll(spec);
         for (const ReportRow& row : report.rows) {

@@ -119,11 +119,12 @@ void describeDifferences(Report& report) {
         }
     }
     if (!shared.empty()) {
-        report.notes.push_back("Measured rows pool only runs whose settings are all equal "
-                               "except fold and seed; a (fold, seed) run more than once counts "
-                               "once (its newest run; the others are listed as repeats). All "
-                               "measured rows share: " +
-                               shared + ".");
+        report.notes.push_back(
+            "Measured rows pool only runs whose settings are all equal "
+            "except fold and seed; a (fold, seed) run more than once counts "
+            "once (its newest run; the others are listed as repeats). All "
+            "measured rows share: " +
+            shared + ".");
     }
     if (!ownVarying.empty()) {
         report.notes.push_back("Rows differ in " + ownVarying +

@@ -264,7 +264,8 @@ std::string asLatex(const Report& report) {
     out << "l@{}}\n\\toprule\n";
     for (const Column& c : kColumns) {
         if (c.latexTitle) {
-            out << (c.stat ? std::string("\\multicolumn{2}{c}{") + c.latexTitle + "}" : c.latexTitle)
+            out << (c.stat ? std::string("\\multicolumn{2}{c}{") + c.latexTitle + "}"
+                           : c.latexTitle)
                 << " & ";
         }
     }

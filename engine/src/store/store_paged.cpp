@@ -105,7 +105,7 @@ std::vector<RunRecord> RunStore::getRuns(const std::vector<std::int64_t>& ids) c
         for (std::size_t i = start; i < end; ++i)
             marks += i == start ? "?" : ", ?";
         store::Statement st(*mImpl->db, std::string("SELECT ") + store::kRunColumns +
-                                           " FROM runs WHERE id IN (" + marks + ")");
+                                            " FROM runs WHERE id IN (" + marks + ")");
         for (std::size_t i = start; i < end; ++i)
             st.bind(static_cast<int>(i - start + 1), ids[i]);
         std::unordered_map<std::int64_t, RunRecord> chunk;

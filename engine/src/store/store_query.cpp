@@ -308,8 +308,8 @@ std::vector<ClipPrediction> RunStore::predictions(std::int64_t id) const {
 }
 
 std::vector<EarlyPoint> RunStore::earlyCurve(std::int64_t id) const {
-    store::Statement st(*mImpl->db,
-                        "SELECT fraction, accuracy FROM early_curve WHERE run_id = ? ORDER BY step");
+    store::Statement st(
+        *mImpl->db, "SELECT fraction, accuracy FROM early_curve WHERE run_id = ? ORDER BY step");
     st.bindAll(id);
     std::vector<EarlyPoint> out;
     while (st.step()) {

@@ -22,22 +22,22 @@ namespace vidrnn::cache {
 inline constexpr std::uint32_t kFormatVersion = 1;
 
 struct FeatureHeader {
-    std::uint32_t length = 0;     // valid frames stored (<= frames)
-    std::uint32_t frames = 0;     // T requested
-    std::uint32_t dim = 0;        // vector size (0 = none)
-    std::uint32_t channels = 0;   // map shape (0 = no maps)
+    std::uint32_t length = 0;    // valid frames stored (<= frames)
+    std::uint32_t frames = 0;    // T requested
+    std::uint32_t dim = 0;       // vector size (0 = none)
+    std::uint32_t channels = 0;  // map shape (0 = no maps)
     std::uint32_t height = 0;
     std::uint32_t width = 0;
-    std::uint64_t key = 0;        // backbone identity, input size, T, sampling
-    std::uint64_t sourceSize = 0; // the video's size and mtime when extracted
+    std::uint64_t key = 0;         // backbone identity, input size, T, sampling
+    std::uint64_t sourceSize = 0;  // the video's size and mtime when extracted
     std::int64_t sourceMtime = 0;
-    std::int64_t totalFrames = 0; // frames counted in the video
+    std::int64_t totalFrames = 0;  // frames counted in the video
 };
 
 struct FeatureFile {
     FeatureHeader header;
-    std::vector<float> vectors;          // length * dim
-    std::vector<std::uint16_t> maps;     // length * channels * height * width (fp16 bits)
+    std::vector<float> vectors;       // length * dim
+    std::vector<std::uint16_t> maps;  // length * channels * height * width (fp16 bits)
 };
 
 std::uint64_t fnv1a(const void* data, std::size_t size, std::uint64_t seed = 0xcbf29ce484222325ULL);

@@ -59,9 +59,9 @@ constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(1447318094)
 // there?" could straddle another worker's committed migration and see a store
 // full of vidrnn's tables without vidrnn_schema (seen on CI).
 int storedVersion(PgDatabase& db) {
-    const std::string tables =
-        db.queryText("SELECT COALESCE(string_agg(tablename, ', ' ORDER BY tablename), '') "
-                     "FROM pg_tables WHERE schemaname = current_schema()");
+    const std::string tables = db.queryText(
+        "SELECT COALESCE(string_agg(tablename, ', ' ORDER BY tablename), '') "
+        "FROM pg_tables WHERE schemaname = current_schema()");
     bool hasSchemaTable = false;
     for (std::size_t at = 0; at <= tables.size();) {
         const std::size_t end = std::min(tables.find(", ", at), tables.size());
