@@ -10,20 +10,17 @@
 #          everything, run every test on the CPU (no GPU here: the CUDA code
 #          compiles, links and loads, it never runs). It catches an API that
 #          Debian's 1.13 has and 2.x lacks, or the reverse.
-# and one that is off until the C++ sources have been clang-formatted once
-# (issue 24, 6a):
-#   format tools/format.sh --check, first, before anything is built.
-#          VIDRNN_FORMAT_CHECK=1 adds it to the default stages (what CI runs);
-#          VIDRNN_STAGES=format runs it alone. To turn it on for good, change
-#          the default of format_check below from 0 to 1.
-# VIDRNN_STAGES picks stages (default dev fuzz asan torch2; "dev" alone when
+#   format tools/format.sh --check (clang-format 14, .clang-format), first,
+#          before anything is built: every C++ source as clang-format writes
+#          it (tools/format.sh rewrites them). VIDRNN_FORMAT_CHECK=0 leaves it
+#          out; VIDRNN_STAGES=format runs it alone.
+# VIDRNN_STAGES picks stages (default format dev fuzz asan torch2; "dev" alone when
 # arguments are given, e.g. tools/test.sh -R tst_video). tools/test.sh
 # --torch2 [ctest arguments] runs the torch2 stage alone.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 preset=${VIDRNN_PRESET:-dev}
-# OFF until the one formatting commit (issue 24, 6a): set the default to 1 then.
-format_check=${VIDRNN_FORMAT_CHECK:-0}
+format_check=${VIDRNN_FORMAT_CHECK:-1}
 if [ "${1:-}" = "--torch2" ]; then
   shift
   stages=torch2
