@@ -262,7 +262,19 @@ Opened openSqlite(const std::string& path, const RunStore::Options& options) {
     using Options = RunStore::Options;
     const bool readOnly = options.mode == RunStore::OpenMode::ReadOnly;
     checkPath(path, options.mode);
-    checkHeader(path);
+    {
+        // Never while this process holds the store open: closing any
+        // descriptor of a file drops every POSIX lock the process has on it,
+        // SQLite's included. A connection here then looks gone to other
+        // programs, and the last writer to close checkpoints and deletes the
+        // WAL and -shm files from under it ("disk I/O error", "database disk
+        // image is malformed"; tst_store_concurrency, two processes). The
+        // first open in this process checked the header already.
+        std::lock_guard<std::mutex> lock(openStoresMutex());
+        if (openStores().count(storeKey(path)) == 0) {
+            checkHeader(path);
+        }
+    }
 
     int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     std::string uri;
