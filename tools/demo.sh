@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the built-in demo data: builds, then `vidrnn demo` generates
 # the demo data set (demo-data/, UCF11 layout), extracts features, runs the
-# default sweep (the study's grid plus bilstm and mean_pool) into
+# default sweep (the study's grid plus bilstm, mean_pool and transformer) into
 # experiments.db and prints the report; then the workbench opens on those
 # results (on a display) or renders a screenshot of itself (headless): the
 # demo data set open, the demo's sweep in Compare, its best run in Results.
