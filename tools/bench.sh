@@ -372,8 +372,7 @@ t2bin="$here/build/torch2"
 t2py="$here/.venv-torch2/bin/python"
 "$t2py" -c 'import torch, sys; print(torch.__version__, sys.version.split()[0])' \
   >"$out/python-torch2.txt"
-t2archs=${VIDRNN_BENCH_ARCHS:-lstm gru deep_lstm bilstm convlstm mean_pool}
-for arch in $t2archs; do
+for arch in "${archs[@]}"; do
   for h in "${hidden_one[@]}"; do
     for side in 113 215; do
       if [ "$side" = 113 ]; then b=$bin; else b=$t2bin; fi
