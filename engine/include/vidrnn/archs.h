@@ -52,6 +52,9 @@ struct ArchInfo {
     int sweepRank = 0;
     // In the demo's --study grid (sized for two shared cores).
     bool inDemoStudy = false;
+    // Its training step on CUDA can be captured as a CUDA graph (a cuDNN
+    // recurrent layer over fixed shapes; ml/graph_step.h).
+    bool cudaGraphs = false;
 };
 
 // Every architecture, in the order lists, reports and chart colours use.

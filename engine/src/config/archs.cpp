@@ -92,6 +92,7 @@ std::vector<ArchInfo> rows() {
         a.parameters = lstmParameters;
         a.autoBf16FromHidden = 1;
         a.sweepRank = 1;
+        a.cudaGraphs = true;
         a.inDemoStudy = true;
         r.push_back(a);
     }
@@ -102,6 +103,7 @@ std::vector<ArchInfo> rows() {
         a.parameters = gruParameters;
         a.autoBf16FromHidden = 1;
         a.sweepRank = 2;
+        a.cudaGraphs = true;
         a.inDemoStudy = true;
         r.push_back(a);
     }
@@ -115,6 +117,7 @@ std::vector<ArchInfo> rows() {
         a.parameters = lstmParameters;
         a.autoBf16FromHidden = 1;
         a.sweepRank = 3;
+        a.cudaGraphs = true;
         a.inDemoStudy = true;
         r.push_back(a);
     }
@@ -128,6 +131,7 @@ std::vector<ArchInfo> rows() {
         // Its per-step answers have also read the frames after the step.
         a.causal = false;
         a.sweepRank = 5;
+        a.cudaGraphs = true;
         r.push_back(a);
     }
     {

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "vidrnn/archs.h"
+
 namespace vidrnn {
 
 namespace {
@@ -137,7 +139,8 @@ bool graphsSwitchedOff(const char* value) {
 }
 
 bool isGraphedArch(const std::string& arch) {
-    return arch == "lstm" || arch == "deep_lstm" || arch == "bilstm" || arch == "gru";
+    const ArchInfo* info = findArch(arch);
+    return info && info->cudaGraphs;
 }
 
 GraphDecision decideGraphs(const GraphFacts& facts) {
