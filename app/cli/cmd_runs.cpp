@@ -211,6 +211,18 @@ void printRun(const RunStore& store, const RunRecord& r) {
                   << fixed(order->shuffledMacroF1, 4) << "\n  order reliance "
                   << fixed(order->reliance(), 4) << " (accuracy - shuffled accuracy; "
                   << fixed(order->seconds, 2) << " s)\n";
+        if (const auto& f = order->shuffledFlips) {
+            const auto ci = clipRelianceInterval(r.testCount, f->lost, f->gained);
+            std::cout << "  shuffled, clip by clip: " << f->lost << " right in order turned wrong, "
+                      << f->gained << " wrong turned right; reliance 95% CI over the clips "
+                      << (ci ? "[" + fixed(ci->first, 3) + ", " + fixed(ci->second, 3) + "]"
+                             : std::string("-"))
+                      << '\n';
+        }
+        if (const auto& f = order->reversedFlips) {
+            std::cout << "  reversed, clip by clip: " << f->lost << " right in order turned wrong, "
+                      << f->gained << " wrong turned right\n";
+        }
         std::vector<std::vector<std::string>> rows;
         for (const auto& c : order->perClass) {
             const std::string name = std::size_t(c.index) < r.classNames.size()
@@ -365,6 +377,7 @@ Report loadReport(const Globals& globals, const ReportCliOptions& o) {
     RunQuery failed = measured;
     failed.filter.status = RunStatus::Failed;
     noteFailedRuns(report, store.queryRuns(failed));
+    addClassOrder(report, store);
     return report;
 }
 

@@ -223,6 +223,7 @@ void printSweepReport(const RunStore& store, std::int64_t sweepId, const std::st
     const auto runs = sweepRunsWithReference(store, sweepId);
     Report report = buildReport(runs);
     noteFailedRuns(report, runs);
+    addClassOrder(report, store);
     std::cout << formatReport(report, reportFormatFromString(format));
 }
 

@@ -15,6 +15,7 @@
 #include "vidrnn/errors.h"
 #include "vidrnn/experiment.h"
 #include "vidrnn/precision.h"
+#include "vidrnn/report.h"
 #include "vidrnn/rerun.h"
 #include "vidrnn/runtime.h"
 #include "vidrnn/splits.h"
@@ -117,7 +118,19 @@ private Q_SLOTS:
         QCOMPARE(a.order.accuracy, a.test.accuracy);
         QCOMPARE(a.order.perClass.size(), mDemo.classes.size());
         QVERIFY(a.order.shuffledAccuracy >= 0.0 && a.order.shuffledAccuracy <= 1.0);
+        // Clip by clip, the flips add up to the accuracies' difference.
+        QVERIFY(a.order.shuffledFlips && a.order.reversedFlips);
+        const auto clips = static_cast<double>(a.test.total);
+        QVERIFY(
+            std::abs(double(a.order.shuffledFlips->lost - a.order.shuffledFlips->gained) / clips -
+                     a.order.reliance()) < 1e-12);
+        QVERIFY(
+            std::abs(double(a.order.reversedFlips->lost - a.order.reversedFlips->gained) / clips -
+                     (a.order.accuracy - a.order.reversedAccuracy)) < 1e-12);
         if (arch == "mean_pool") {
+            // Not one clip changes its answer.
+            QCOMPARE(a.order.shuffledFlips->lost + a.order.shuffledFlips->gained, std::int64_t(0));
+            QCOMPARE(a.order.reversedFlips->lost + a.order.reversedFlips->gained, std::int64_t(0));
             QCOMPARE(a.order.reliance(), 0.0);
             QCOMPARE(a.order.shuffledAccuracy, a.test.accuracy);
             QCOMPARE(a.order.reversedAccuracy, a.test.accuracy);
@@ -147,6 +160,14 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(run->provenance.threads), QString("1"));
         QVERIFY(run->orderReliance.has_value());
         QVERIFY(!run->provenance.cpu.empty() && !run->provenance.libtorch.empty());
+        // Stored clip by clip: a single run's reliance has its interval over
+        // its test clips, around its reliance.
+        QVERIFY(run->shuffledLost && run->shuffledGained && run->testCount);
+        const Report report = buildReport({*run}, ReportOptions{false});
+        QCOMPARE(report.rows.size(), size_t(1));
+        QVERIFY(report.rows[0].relianceOverClips);
+        QVERIFY(*report.rows[0].orderReliance.ciLow <= *run->orderReliance + 1e-12);
+        QVERIFY(*report.rows[0].orderReliance.ciHigh >= *run->orderReliance - 1e-12);
 
         const auto again = rerunExperiment(store, original.runId, {}, {}, stop);
         const auto same = checkRerun(store, original.runId, again.runId);

@@ -245,6 +245,72 @@ private Q_SLOTS:
                     .contains("order_reliance_ci_low"));
     }
 
+    // A row of one run: its reliance interval is over the run's test clips
+    // (paired: +1 a clip right in order and wrong shuffled, -1 the other way),
+    // checked against a hand calculation with t(0.975, 32) = 2.0369333; with
+    // nothing changed (mean_pool) it is [0, 0]; with two runs it is over the
+    // runs; without the counts (runs before schema 9) there is none.
+    void singleRunRelianceIntervalOverClips() {
+        RunRecord lstm = completed(40, "lstm", 64, 0.8, 0.78, 5.0);
+        lstm.testCount = 33;
+        lstm.orderReliance = 4.0 / 33.0;
+        lstm.shuffledLost = 4;
+        lstm.shuffledGained = 0;
+        RunRecord pool = completed(41, "mean_pool", 64, 0.6, 0.55, 1.0);
+        pool.testCount = 33;
+        pool.orderReliance = 0.0;
+        pool.shuffledLost = 0;
+        pool.shuffledGained = 0;
+        RunRecord old = completed(42, "gru", 128, 0.7, 0.7, 1.0);
+        old.testCount = 33;
+        old.orderReliance = 0.1;  // stored before schema 9: no counts
+        RunRecord a = completed(43, "gru", 64, 0.7, 0.7, 1.0);
+        RunRecord b = completed(44, "gru", 64, 0.7, 0.7, 1.0);
+        a.testCount = b.testCount = 20;
+        a.orderReliance = 0.1;
+        b.orderReliance = 0.2;
+        a.shuffledLost = 2;
+        a.shuffledGained = 0;
+        b.shuffledLost = 4;
+        b.shuffledGained = 0;
+        const Report report = buildReport({lstm, pool, old, a, b}, ReportOptions{false});
+        const ReportRow* l = findRow(report, "lstm", false, "logo");
+        QVERIFY(l && l->relianceOverClips);
+        QCOMPARE(l->orderReliance.n, 1);
+        QVERIFY(!l->orderReliance.stddev);
+        QVERIFY(std::abs(*l->orderReliance.ciLow - 0.003690741094235686) < 1e-9);
+        QVERIFY(std::abs(*l->orderReliance.ciHigh - 0.23873350133000676) < 1e-9);
+        const ReportRow* p = findRow(report, "mean_pool", false, "logo");
+        QVERIFY(p && p->relianceOverClips);
+        QCOMPARE(*p->orderReliance.ciLow, 0.0);
+        QCOMPARE(*p->orderReliance.ciHigh, 0.0);
+        bool sawOld = false, sawPair = false;
+        for (const ReportRow& r : report.rows) {
+            if (r.arch == "gru" && r.hidden == 128) {
+                sawOld = true;
+                QVERIFY(!r.relianceOverClips && !r.orderReliance.ciLow);
+            }
+            if (r.arch == "gru" && r.hidden == 64) {
+                sawPair = true;
+                QCOMPARE(r.orderReliance.n, 2);
+                QVERIFY(!r.relianceOverClips);
+                QVERIFY(r.orderReliance.stddev);  // over the runs
+            }
+        }
+        QVERIFY(sawOld && sawPair);
+        const QString table = QString::fromStdString(formatReport(report, ReportFormat::Table));
+        QVERIFY2(table.contains("[0.004, 0.239]"), qPrintable(table));
+        QVERIFY2(table.contains("[0.000, 0.000]"), qPrintable(table));
+        QVERIFY(table.contains("its 95% CI is over the run's test clips"));
+        const QString csv = QString::fromStdString(formatReport(report, ReportFormat::Csv));
+        QVERIFY(csv.contains("0.0036907"));
+        // The engine's function, as `runs show` prints it.
+        const auto ci = clipRelianceInterval(33, 4, 0);
+        QVERIFY(ci && std::abs(ci->first - 0.003690741094235686) < 1e-9);
+        QVERIFY(!clipRelianceInterval(std::nullopt, 4, 0));
+        QVERIFY(!clipRelianceInterval(1, 1, 0));
+    }
+
     void markdown() {
         const QStringList lines = format(ReportFormat::Markdown).split('\n');
         QVERIFY(lines[0].startsWith("| row | type |"));
@@ -521,6 +587,77 @@ private Q_SLOTS:
         QCOMPARE(measured->accuracy.mean, 1.0);
         QVERIFY(report.rows[8].reference && report.rows[8].arch == "deep_lstm");
         QCOMPARE(&report.rows[9], measured);
+    }
+
+    // Which classes need order: per class name over the rows' runs, the
+    // order-reading models apart from the order-blind, highest first; in
+    // every format but CSV (one table a file).
+    void classOrderFromStore() {
+        QTemporaryDir dir;
+        auto store = RunStore::open(dir.filePath("c.db").toStdString());
+        const std::vector<int> truth{0, 0, 1, 1, 2, 2};
+        auto complete = [&](const std::string& arch, int seed, const std::vector<int>& reversed,
+                            const std::vector<int>& shuffled) {
+            TrainConfig config;
+            config.arch = arch;
+            config.hidden = 64;
+            config.seed = seed;
+            RunMeta meta;
+            meta.classNames = {"opening", "closing", "other"};
+            const auto id = store.createRun(config, meta);
+            RunResult result;
+            result.evaluation = evaluate(truth, truth, 3);
+            result.order = orderDiagnostics(result.evaluation, evaluate(truth, reversed, 3),
+                                            evaluate(truth, shuffled, 3));
+            result.order->shuffledFlips = clipFlips(truth, truth, shuffled);
+            result.order->reversedFlips = clipFlips(truth, truth, reversed);
+            store.completeRun(id, result);
+        };
+        // Reversed, opening and closing swap; shuffled, half of each (seed 1)
+        // or all of opening and half of closing (seed 2) go wrong.
+        complete("gru", 1, {1, 1, 0, 0, 2, 2}, {0, 1, 1, 0, 2, 2});
+        complete("gru", 2, {1, 1, 0, 0, 2, 2}, {1, 1, 1, 0, 2, 2});
+        complete("mean_pool", 1, truth, truth);
+        RunFilter trained;
+        trained.kind = RunKind::Trained;
+        Report report = buildReport(store.listRuns(trained), ReportOptions{false});
+        addClassOrder(report, store);
+        QCOMPARE(report.classOrder.size(), size_t(3));
+        const ClassOrderRow& first = report.classOrder[0];
+        QCOMPARE(first.name, std::string("opening"));
+        QCOMPARE(first.support, std::int64_t(2));
+        QCOMPARE(first.shuffled.n, 2);
+        QCOMPARE(first.shuffled.mean, 0.75);
+        QVERIFY(first.shuffled.ciLow && first.shuffled.ciHigh);
+        QCOMPARE(first.reversed.mean, 1.0);
+        QCOMPARE(first.blindShuffled.n, 1);
+        QCOMPARE(first.blindShuffled.mean, 0.0);
+        QCOMPARE(report.classOrder[1].name, std::string("closing"));
+        QCOMPARE(report.classOrder[1].shuffled.mean, 0.5);
+        QCOMPARE(report.classOrder[2].name, std::string("other"));
+        QCOMPARE(report.classOrder[2].shuffled.mean, 0.0);
+        QVERIFY(report.classOrderNotes.at(0).find("2 runs of the models that read order") !=
+                std::string::npos);
+        // Each single-run row's interval is over its clips now.
+        for (const ReportRow& row : report.rows) {
+            QVERIFY(row.orderReliance.ciLow.has_value());
+        }
+        const QString text = QString::fromStdString(formatReport(report, ReportFormat::Table));
+        QVERIFY(text.contains("Order reliance by class"));
+        QVERIFY2(text.indexOf("opening") < text.indexOf("closing"), qPrintable(text));
+        QVERIFY(QString::fromStdString(formatReport(report, ReportFormat::Markdown))
+                    .contains("Order reliance by class"));
+        const QString latex = QString::fromStdString(formatReport(report, ReportFormat::Latex));
+        QCOMPARE(latex.count("\\begin{table}"), 2);
+        QVERIFY(
+            !QString::fromStdString(formatReport(report, ReportFormat::Csv)).contains("opening"));
+        const auto json = QJsonDocument::fromJson(
+                              QByteArray::fromStdString(formatReport(report, ReportFormat::Json)))
+                              .object();
+        const QJsonArray classes = json["class_order"].toArray();
+        QCOMPARE(classes.size(), 3);
+        QCOMPARE(classes[0].toObject()["class"].toString(), QString("opening"));
+        QCOMPARE(classes[0].toObject()["shuffled"].toObject()["mean"].toDouble(), 0.75);
     }
 };
 

@@ -14,6 +14,7 @@
 #include "rawsqlite.h"
 #include "unprivileged.h"
 #include "vidrnn/errors.h"
+#include "vidrnn/report.h"
 #include "vidrnn/store.h"
 
 using namespace vidrnn;
@@ -134,6 +135,31 @@ CREATE TABLE early_curve (
 PRAGMA user_version = 7;
 )sql";
 
+// Version 8 as vidrnn wrote it: checkpoint hashes, provenance, order
+// diagnostics (accuracies and per-class recall, no clip-by-clip counts).
+const char* const kSchemaV8 = R"sql(
+ALTER TABLE runs ADD COLUMN checkpoint_sha256 TEXT;
+ALTER TABLE runs ADD COLUMN provenance TEXT;
+ALTER TABLE runs ADD COLUMN reversed_accuracy REAL;
+ALTER TABLE runs ADD COLUMN reversed_macro_f1 REAL;
+ALTER TABLE runs ADD COLUMN shuffled_accuracy REAL;
+ALTER TABLE runs ADD COLUMN shuffled_macro_f1 REAL;
+ALTER TABLE runs ADD COLUMN order_reliance REAL;
+ALTER TABLE runs ADD COLUMN order_seconds REAL;
+CREATE TABLE order_classes (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    class_index INTEGER NOT NULL, reversed_recall REAL, shuffled_recall REAL,
+    PRIMARY KEY (run_id, class_index)) WITHOUT ROWID;
+PRAGMA user_version = 8;
+)sql";
+
+// A version-8 vidrnn stored the run's order diagnostics and provenance.
+const char* const kV8Data = R"sql(
+UPDATE runs SET provenance = '{"version":"0.8.0","host":"old-host"}', reversed_accuracy = 0.5,
+    reversed_macro_f1 = 0.4, shuffled_accuracy = 0.625, shuffled_macro_f1 = 0.6,
+    order_reliance = 0.125, order_seconds = 0.5 WHERE id = 1;
+)sql";
+
 // A completed run as an old vidrnn wrote it.
 const char* const kV1Data = R"sql(
 INSERT INTO runs (created_at, started_at, finished_at, status, kind, arch, hidden, layers,
@@ -176,6 +202,10 @@ const std::vector<Fixture>& fixtures() {
         {7,
          std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4 +
              kSchemaV5 + kSchemaV6 + kSchemaV7,
+         1},
+        {8,
+         std::string(kSchemaV1) + kV1Data + kSchemaV2 + kV2Data + kSchemaV3 + kSchemaV4 +
+             kSchemaV5 + kSchemaV6 + kSchemaV7 + kSchemaV8 + kV8Data,
          1},
     };
     return all;
@@ -330,12 +360,31 @@ private Q_SLOTS:
         QVERIFY(store.earlyCurve(1).empty());
         // Nor, before version 8, a checkpoint's sha256.
         QCOMPARE(run->checkpointSha256, std::string());
-        // Runs before version 8: provenance and order unknown, never guessed.
-        for (const auto& [key, value] : provenanceFields(run->provenance)) {
-            QCOMPARE(value, std::string("unknown"));
+        if (fixture.version < 8) {
+            // Runs before version 8: provenance and order unknown, never guessed.
+            for (const auto& [key, value] : provenanceFields(run->provenance)) {
+                QCOMPARE(value, std::string("unknown"));
+            }
+            QVERIFY(!run->orderReliance);
+            QVERIFY(!store.orderDiagnostics(1));
+        } else {
+            QCOMPARE(run->provenance.host, std::string("old-host"));
+            QCOMPARE(*run->orderReliance, 0.125);
+            const auto order = store.orderDiagnostics(1);
+            QVERIFY(order);
+            QCOMPARE(order->shuffledAccuracy, 0.625);
         }
-        QVERIFY(!run->orderReliance);
-        QVERIFY(!store.orderDiagnostics(1));
+        // Before version 9 no run has its clip-by-clip counts: no interval
+        // over the clips is made up for it.
+        QVERIFY(!run->shuffledLost && !run->shuffledGained && !run->reversedLost &&
+                !run->reversedGained);
+        if (const auto order = store.orderDiagnostics(1)) {
+            QVERIFY(!order->shuffledFlips && !order->reversedFlips);
+        }
+        const Report report = buildReport({*run}, ReportOptions{false});
+        QCOMPARE(report.rows.size(), size_t(1));
+        QVERIFY(!report.rows[0].relianceOverClips);
+        QVERIFY(!report.rows[0].orderReliance.ciLow);
         QCOMPARE(store.confusion(1), (std::vector<std::vector<std::int64_t>>{{3, 1}, {0, 4}}));
         if (fixture.version >= 2) {
             QCOMPARE(run->note, std::string("kept"));

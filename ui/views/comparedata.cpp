@@ -100,6 +100,9 @@ CompareData readCompareData(const RunStore& store, const QList<qint64>& wantedId
     for (const auto& [arch, run] : best)
         data.bestPerArch.push_back(run.first);
     data.report = builder.finish();
+    // Which classes need order, for the exported report (read after the
+    // stream, as the curves).
+    addClassOrder(data.report, store);
     // The order-blind control's rows first (mean_pool: it belongs on the
     // chart), then the others in table order.
     std::vector<std::size_t> order;

@@ -37,6 +37,19 @@ struct ClassOrder {
     }
 };
 
+// How the answers of a reordered pass differ clip by clip from the pass in
+// order: `lost` clips were right in order and wrong reordered, `gained` the
+// other way round. With the number of clips n, the pass's loss of accuracy
+// is (lost - gained) / n, and the paired differences (+1 lost, -1 gained,
+// 0 unchanged) give a single run's interval over its test clips.
+struct ClipFlips {
+    std::int64_t lost = 0, gained = 0;
+};
+
+// Throws LogicError when the three vectors differ in length.
+ClipFlips clipFlips(const std::vector<int>& truth, const std::vector<int>& inOrder,
+                    const std::vector<int>& reordered);
+
 struct OrderDiagnostics {
     double accuracy = 0.0;  // in order: the run's own test accuracy
     double reversedAccuracy = 0.0, reversedMacroF1 = 0.0;
@@ -44,6 +57,9 @@ struct OrderDiagnostics {
     double reliance() const { return accuracy - shuffledAccuracy; }
     double seconds = 0.0;  // what the two extra passes took
     std::vector<ClassOrder> perClass;
+    // Clip by clip against the pass in order; empty for runs stored before
+    // schema 9 (only the accuracies were kept then).
+    std::optional<ClipFlips> reversedFlips, shuffledFlips;
 };
 
 // From the three evaluations of the same test clips. Throws LogicError when

@@ -73,8 +73,11 @@ struct ReportRow {
     std::string differs;
     Stat params, trainSeconds, accuracy, macroF1;
     // Accuracy - shuffled accuracy (vidrnn/orderdiag.h) over the runs that
-    // have it (none stored before schema 8).
+    // have it (none stored before schema 8). A row of one run has its
+    // interval over the run's test clips instead (relianceOverClips; runs
+    // stored from schema 9 on).
     Stat orderReliance;
+    bool relianceOverClips = false;
     // Distinct builds and CPUs of the row's runs (provenance; "unknown" for
     // runs stored without it). More than one of either is noted.
     std::vector<std::string> builds, cpus;
@@ -94,11 +97,28 @@ struct ReportRow {
     std::string runsLabel() const;
 };
 
+// Which classes need order: per class (by name), the order reliance of the
+// class's recall (recall - recall shuffled; reversed: recall - recall
+// reversed), over the runs of the report's measured rows, for the models that
+// read order and, apart, for the order-blind ones (mean_pool: 0 by
+// construction). Each a mean over those runs with its 95% t interval.
+struct ClassOrderRow {
+    std::string name;
+    std::int64_t support = 0;           // test clips of the class in one run (the largest)
+    Stat shuffled, reversed;            // order-reading models
+    Stat blindShuffled, blindReversed;  // order-blind models
+};
+
 struct Report {
     std::vector<ReportRow> rows;
     // Footnotes that every format prints: what ± means, what leaking and
     // "not pretrained" imply, where the reference rows come from.
     std::vector<std::string> notes;
+    // Filled by addClassOrder; sorted by the order-reading models' shuffled
+    // reliance, highest first. Printed after the table (not in CSV, which
+    // holds one table).
+    std::vector<ClassOrderRow> classOrder;
+    std::vector<std::string> classOrderNotes;
 };
 
 struct ReportOptions {
@@ -110,6 +130,11 @@ struct ReportOptions {
 // as the study's table (LSTM, GRU, deep LSTM, ..., then hidden size), each
 // reference row right before the measured rows of its configuration.
 Report buildReport(const std::vector<RunRecord>& runs, const ReportOptions& options = {});
+
+// Fills report.classOrder from the per-class order diagnostics `store` holds
+// for the runs of the report's measured rows (runs stored before schema 8
+// have none and are left out of it).
+void addClassOrder(Report& report, const RunStore& store);
 
 // Adds a footnote per failed trained run among `runs` (its cell, attempts
 // and reason; the first 20, then a count): the report's rows leave them out.
@@ -133,6 +158,14 @@ private:
     struct Impl;
     std::unique_ptr<Impl> mImpl;
 };
+
+// A single run's order reliance interval over its `clips` test clips: the
+// paired 95% t interval of d = +1 per clip right in order and wrong
+// shuffled (`lost`), -1 per clip the other way (`gained`), 0 otherwise.
+// Empty when a count is unknown (runs stored before schema 9) or clips < 2.
+std::optional<std::pair<double, double>> clipRelianceInterval(std::optional<std::int64_t> clips,
+                                                              std::optional<std::int64_t> lost,
+                                                              std::optional<std::int64_t> gained);
 
 // "1-3, 7, 9-12".
 std::string compactIds(std::vector<std::int64_t> ids);

@@ -125,6 +125,9 @@ struct RunRecord {
     std::optional<double> reversedAccuracy, reversedMacroF1, shuffledAccuracy, shuffledMacroF1;
     std::optional<double> orderReliance;  // accuracy - shuffled accuracy
     std::optional<double> orderSeconds;   // what the two extra test passes took
+    // Clip by clip against the pass in order (vidrnn/orderdiag.h ClipFlips):
+    // empty for runs stored before schema 9.
+    std::optional<std::int64_t> reversedLost, reversedGained, shuffledLost, shuffledGained;
 };
 
 struct EpochRecord {

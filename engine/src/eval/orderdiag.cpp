@@ -44,6 +44,21 @@ OrderDiagnostics orderDiagnostics(const Evaluation& inOrder, const Evaluation& r
     return d;
 }
 
+ClipFlips clipFlips(const std::vector<int>& truth, const std::vector<int>& inOrder,
+                    const std::vector<int>& reordered) {
+    if (truth.size() != inOrder.size() || truth.size() != reordered.size()) {
+        throw LogicError("clipFlips: the passes hold different numbers of clips");
+    }
+    ClipFlips f;
+    for (std::size_t i = 0; i < truth.size(); ++i) {
+        const bool right = inOrder[i] == truth[i];
+        const bool rightReordered = reordered[i] == truth[i];
+        f.lost += right && !rightReordered ? 1 : 0;
+        f.gained += !right && rightReordered ? 1 : 0;
+    }
+    return f;
+}
+
 std::vector<int> shuffledFrameOrder(int length, std::int64_t seed, const std::string& clip) {
     // The project's portable stream (std::shuffle's use of its generator is
     // implementation-defined), seeded from the run's seed and the clip's path.

@@ -140,6 +140,7 @@ torch::Tensor reorderFrames(const torch::Tensor& x, const torch::Tensor& lengths
 struct EvalResult {
     double loss = 0;
     Evaluation eval;
+    std::vector<int> truth, predicted;  // clip by clip, in the split's order
     std::vector<ClipPrediction> predictions;
     std::vector<StepLogits> steps;  // with keepPredictions: per-step logits of each clip
 };
@@ -205,6 +206,8 @@ EvalResult evaluateSplit(const nn::ClipClassifier& model, const SplitFeatures& d
     }
     r.eval = evaluate(truth, predicted, numClasses);
     r.loss = data.size() > 0 ? lossSum / double(data.size()) : 0.0;
+    r.truth = std::move(truth);
+    r.predicted = std::move(predicted);
     return r;
 }
 
@@ -407,6 +410,8 @@ TrainOutcome train(const TrainConfig& config, const TrainInputs& inputs,
     const auto shuffled = evaluateSplit(model, test, config.batch, meanDev, stdDev, device,
                                         numClasses, false, FrameOrder::Shuffled, config.seed);
     out.order = orderDiagnostics(out.test, reversed.eval, shuffled.eval);
+    out.order.reversedFlips = clipFlips(t.truth, t.predicted, reversed.predicted);
+    out.order.shuffledFlips = clipFlips(t.truth, t.predicted, shuffled.predicted);
     out.order.seconds = util::secondsSince(orderStart);
     if (!checkpointPath.empty()) {
         CheckpointMeta meta;

@@ -161,6 +161,11 @@ void addNotes(Report& report) {
         "shuffled (a fixed permutation per clip from the run's seed): what the model gets "
         "right only because the frames came in order. mean_pool is blind to order (0 by "
         "construction); runs stored before order diagnostics have none.");
+    caveat([](const ReportRow& r) { return r.relianceOverClips; },
+           "reliance of a single run: its 95% CI is over the run's test clips, the paired t "
+           "interval of +1 per clip right in order and wrong shuffled, -1 per clip the other "
+           "way, 0 otherwise (runs stored before schema 9 have none); with n >= 2 runs it is "
+           "over the runs, as every other interval.");
     caveat([](const ReportRow& r) { return r.builds.size() > 1 || r.cpus.size() > 1; },
            "mixed provenance: the row's runs come from different builds of vidrnn or different "
            "CPUs (or some have no provenance recorded), which changes the last bits of every "
@@ -293,7 +298,8 @@ std::vector<std::pair<std::string, std::string>> configurationSettings(const Run
             {"dropout", number(c.dropout)},
             {"grad clip", number(c.gradClip)},
             {"device", device.empty() ? "-" : device},
-            {"precision", run.precision.empty() ? "-" : run.precision}};
+            {"precision", run.precision.empty() ? "-" : run.precision},
+            {"input", c.input}};
 }
 
 std::string ReportRow::sourceLabel() const {
@@ -309,6 +315,7 @@ struct ReportBuilder::Member {
     std::optional<double> trainSeconds, accuracy, macroF1;
     std::optional<double> orderReliance;
     std::string build, cpu;  // identities from the provenance, "unknown" without
+    std::optional<std::int64_t> testCount, shuffledLost, shuffledGained;
 };
 
 struct ReportBuilder::Impl {
@@ -341,10 +348,24 @@ void ReportBuilder::add(const RunRecord& run) {
         it->second.first.configJson.clear();
     }
     auto known = [](const std::string& id) { return id.empty() ? std::string("unknown") : id; };
-    it->second.members.push_back(Member{run.id, run.createdAt, run.fold, run.seed, run.params,
-                                        run.trainSeconds, run.accuracy, run.macroF1,
-                                        run.orderReliance, known(buildIdentity(run.provenance)),
-                                        known(cpuIdentity(run.provenance))});
+    it->second.members.push_back(Member{
+        run.id, run.createdAt, run.fold, run.seed, run.params, run.trainSeconds, run.accuracy,
+        run.macroF1, run.orderReliance, known(buildIdentity(run.provenance)),
+        known(cpuIdentity(run.provenance)), run.testCount, run.shuffledLost, run.shuffledGained});
+}
+
+std::optional<std::pair<double, double>> clipRelianceInterval(std::optional<std::int64_t> clips,
+                                                              std::optional<std::int64_t> lost,
+                                                              std::optional<std::int64_t> gained) {
+    if (!clips || !lost || !gained || *clips < 2) {
+        return std::nullopt;
+    }
+    const auto n = static_cast<double>(*clips);
+    const auto changed = static_cast<double>(*lost + *gained);
+    const double mean = static_cast<double>(*lost - *gained) / n;
+    const double variance = std::max(0.0, (changed - n * mean * mean) / (n - 1.0));
+    const double half = studentTQuantile(0.975, static_cast<int>(n) - 1) * std::sqrt(variance / n);
+    return std::pair{mean - half, mean + half};
 }
 
 Report ReportBuilder::finish() {
@@ -412,6 +433,15 @@ Report ReportBuilder::finish() {
         row.accuracy = summarize(accuracy);
         row.macroF1 = summarize(f1);
         row.orderReliance = summarize(reliance);
+        if (counted.size() == 1 && counted.front()->orderReliance) {
+            const Member& run = *counted.front();
+            if (auto ci =
+                    clipRelianceInterval(run.testCount, run.shuffledLost, run.shuffledGained)) {
+                row.orderReliance.ciLow = ci->first;
+                row.orderReliance.ciHigh = ci->second;
+                row.relianceOverClips = true;
+            }
+        }
         row.builds.assign(builds.begin(), builds.end());
         row.cpus.assign(cpus.begin(), cpus.end());
         report.rows.push_back(std::move(row));

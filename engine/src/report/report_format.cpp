@@ -137,14 +137,49 @@ Table reportTable(const Report& report) {
     return table;
 }
 
+// Which classes need order (ClassOrderRow): a table of its own after the
+// report's; no columns when there is nothing to show.
+Table classOrderTable(const Report& report) {
+    Table table;
+    if (report.classOrder.empty()) {
+        return table;
+    }
+    table.caption = "Order reliance by class (which classes need order)";
+    table.header = {"class",
+                    "clips",
+                    "shuffled",
+                    "shuffled 95% CI",
+                    "reversed",
+                    "reversed 95% CI",
+                    "order-blind shuffled",
+                    "order-blind 95% CI"};
+    table.align = {Align::Left,  Align::Right, Align::Right, Align::Right,
+                   Align::Right, Align::Right, Align::Right, Align::Right};
+    auto mean = [](const Stat& s) { return s.n ? fixed(s.mean, 3) : std::string("-"); };
+    for (const ClassOrderRow& c : report.classOrder) {
+        table.addRow({c.name, std::to_string(c.support), mean(c.shuffled), interval(c.shuffled),
+                      mean(c.reversed), interval(c.reversed), mean(c.blindShuffled),
+                      interval(c.blindShuffled)});
+    }
+    table.notes = report.classOrderNotes;
+    return table;
+}
+
+// The report's table, then (when there is one) the class-order table.
+std::string withClassOrder(std::string text, const Report& report, TableFormat format) {
+    const Table classes = classOrderTable(report);
+    return classes.header.empty() ? text : text + "\n" + renderTable(classes, format);
+}
+
 std::string asTable(const Report& report) {
     Table table = reportTable(report);
     table.emptyText = "(no completed runs)";
-    return renderTable(table, TableFormat::Text);
+    return withClassOrder(renderTable(table, TableFormat::Text), report, TableFormat::Text);
 }
 
 std::string asMarkdown(const Report& report) {
-    return renderTable(reportTable(report), TableFormat::Markdown);
+    return withClassOrder(renderTable(reportTable(report), TableFormat::Markdown), report,
+                          TableFormat::Markdown);
 }
 
 // Means and deviations in columns of their own, undefined values empty.
@@ -325,7 +360,7 @@ std::string asLatex(const Report& report) {
     }
     out << "\\end{minipage}\n\\caption{Test accuracy and macro F1 per configuration "
            "(vidrnn).}\n\\end{table}\n";
-    return out.str();
+    return withClassOrder(out.str(), report, TableFormat::Latex);
 }
 
 nlohmann::json statJson(const Stat& s) {
@@ -375,7 +410,20 @@ std::string asJson(const Report& report) {
              {"builds", r.builds},
              {"cpus", r.cpus}});
     }
+    nlohmann::json classes = nlohmann::json::array();
+    for (const ClassOrderRow& c : report.classOrder) {
+        classes.push_back({{"class", c.name},
+                           {"clips", c.support},
+                           {"shuffled", statJson(c.shuffled)},
+                           {"reversed", statJson(c.reversed)},
+                           {"order_blind_shuffled", statJson(c.blindShuffled)},
+                           {"order_blind_reversed", statJson(c.blindReversed)}});
+    }
     nlohmann::json doc{{"rows", rows}, {"notes", report.notes}};
+    if (!report.classOrder.empty()) {
+        doc["class_order"] = classes;
+        doc["class_order_notes"] = report.classOrderNotes;
+    }
     return util::jsonText(doc, 2) + "\n";
 }
 

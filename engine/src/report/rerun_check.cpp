@@ -89,6 +89,13 @@ RerunCheck checkRerun(const RunStore& store, std::int64_t original, std::int64_t
     d.compare("reversed macro F1", a.reversedMacroF1, b.reversedMacroF1);
     d.compare("shuffled accuracy", a.shuffledAccuracy, b.shuffledAccuracy);
     d.compare("shuffled macro F1", a.shuffledMacroF1, b.shuffledMacroF1);
+    // Clip by clip (schema 9): an original stored before has none to compare.
+    if (a.shuffledLost && a.reversedLost) {
+        d.compare("reversed clips lost", a.reversedLost, b.reversedLost);
+        d.compare("reversed clips gained", a.reversedGained, b.reversedGained);
+        d.compare("shuffled clips lost", a.shuffledLost, b.shuffledLost);
+        d.compare("shuffled clips gained", a.shuffledGained, b.shuffledGained);
+    }
 
     const auto ca = store.confusion(original), cb = store.confusion(rerun);
     if (ca.size() != cb.size()) {

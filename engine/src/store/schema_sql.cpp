@@ -200,6 +200,17 @@ CREATE TABLE order_classes (
 )@NOROWID@;
 )sql";
 
+// Version 9: clip by clip, how the reversed and the shuffled pass differ from
+// the pass in order (clips right in order and wrong reordered: lost; the
+// other way: gained), so that a single run's order reliance has an interval
+// over its test clips. Older runs keep NULL: no interval, never guessed.
+constexpr const char* kV9 = R"sql(
+ALTER TABLE runs ADD COLUMN reversed_lost @INT@;
+ALTER TABLE runs ADD COLUMN reversed_gained @INT@;
+ALTER TABLE runs ADD COLUMN shuffled_lost @INT@;
+ALTER TABLE runs ADD COLUMN shuffled_gained @INT@;
+)sql";
+
 std::string replaceAll(std::string text, const std::string& token, const std::string& with) {
     for (std::size_t at = text.find(token); at != std::string::npos;
          at = text.find(token, at + with.size())) {
@@ -211,8 +222,8 @@ std::string replaceAll(std::string text, const std::string& token, const std::st
 }  // namespace
 
 std::string sharedSchemaSql(int version, const SchemaTypes& types, const std::string& extra) {
-    static_assert(kSchemaVersion == 8, "add the shared tables of the new schema version");
-    static const char* const steps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
+    static_assert(kSchemaVersion == 9, "add the shared tables of the new schema version");
+    static const char* const steps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9};
     if (version < 1 || version > kSchemaVersion) {
         throw LogicError("no schema version " + std::to_string(version));
     }

@@ -81,7 +81,11 @@ const std::vector<Column> kRunCopy{{"id", 'i'},
                                    {"shuffled_accuracy", 'r'},
                                    {"shuffled_macro_f1", 'r'},
                                    {"order_reliance", 'r'},
-                                   {"order_seconds", 'r'}};
+                                   {"order_seconds", 'r'},
+                                   {"reversed_lost", 'i'},
+                                   {"reversed_gained", 'i'},
+                                   {"shuffled_lost", 'i'},
+                                   {"shuffled_gained", 'i'}};
 
 // The tables that hang off a run, each keyed by run_id first.
 const std::vector<std::pair<const char*, std::vector<Column>>> kRunParts{

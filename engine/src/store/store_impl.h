@@ -36,7 +36,7 @@ struct RunStore::Impl {
 namespace store {
 
 // The schema version every backend writes; each backend's migrations end there.
-constexpr int kSchemaVersion = 8;
+constexpr int kSchemaVersion = 9;
 
 // The backends, each in its own folder; RunStore::open picks one by the
 // form of the location (a postgresql:// URL or a file).

@@ -25,7 +25,8 @@ enum Col {
     cRequestedPrecision, cPrecision, cAttempts, cOwnerJob, cDatasetFingerprint,
     cCheckpointSha256,
     cProvenance, cReversedAccuracy, cReversedMacroF1, cShuffledAccuracy, cShuffledMacroF1,
-    cOrderReliance, cOrderSeconds,
+    cOrderReliance, cOrderSeconds, cReversedLost, cReversedGained, cShuffledLost,
+    cShuffledGained,
 };
 // clang-format on
 
@@ -39,7 +40,8 @@ const char* const kRunColumns =
     "message, note, owner_host, owner_pid, heartbeat_at, sweep_id, checkpoint, "
     "requested_precision, precision, attempts, owner_job, dataset_fingerprint, checkpoint_sha256, "
     "provenance, reversed_accuracy, reversed_macro_f1, shuffled_accuracy, shuffled_macro_f1, "
-    "order_reliance, order_seconds";
+    "order_reliance, order_seconds, reversed_lost, reversed_gained, shuffled_lost, "
+    "shuffled_gained";
 
 RunStatus statusFromColumn(const std::string& name) {
     try {
@@ -151,6 +153,10 @@ RunRecord runFromRow(const Statement& st, bool config) {
     r.shuffledMacroF1 = st.optReal(cShuffledMacroF1);
     r.orderReliance = st.optReal(cOrderReliance);
     r.orderSeconds = st.optReal(cOrderSeconds);
+    r.reversedLost = st.optInt64(cReversedLost);
+    r.reversedGained = st.optInt64(cReversedGained);
+    r.shuffledLost = st.optInt64(cShuffledLost);
+    r.shuffledGained = st.optInt64(cShuffledGained);
     return r;
 }
 
@@ -322,7 +328,8 @@ std::optional<OrderDiagnostics> RunStore::orderDiagnostics(std::int64_t id) cons
     store::Statement run(
         *mImpl->db,
         "SELECT accuracy, reversed_accuracy, reversed_macro_f1, "
-        "shuffled_accuracy, shuffled_macro_f1, order_seconds FROM runs WHERE id = ?");
+        "shuffled_accuracy, shuffled_macro_f1, order_seconds, reversed_lost, reversed_gained, "
+        "shuffled_lost, shuffled_gained FROM runs WHERE id = ?");
     run.bindAll(id);
     if (!run.step() || run.isNull(0) || run.isNull(1) || run.isNull(3)) {
         return std::nullopt;
@@ -334,6 +341,12 @@ std::optional<OrderDiagnostics> RunStore::orderDiagnostics(std::int64_t id) cons
     d.shuffledAccuracy = run.real(3);
     d.shuffledMacroF1 = run.isNull(4) ? 0.0 : run.real(4);
     d.seconds = run.isNull(5) ? 0.0 : run.real(5);
+    if (!run.isNull(6) && !run.isNull(7)) {
+        d.reversedFlips = ClipFlips{run.int64(6), run.int64(7)};
+    }
+    if (!run.isNull(8) && !run.isNull(9)) {
+        d.shuffledFlips = ClipFlips{run.int64(8), run.int64(9)};
+    }
     store::Statement st(*mImpl->db,
                         "SELECT c.class_index, c.support, c.recall, o.reversed_recall, "
                         "o.shuffled_recall FROM class_metrics c JOIN order_classes o "

@@ -167,13 +167,23 @@ bool writeCompletion(Database& db, std::int64_t id, const RunResult& result,
     Statement diag(db,
                    "UPDATE runs SET reversed_accuracy = ?, reversed_macro_f1 = ?, "
                    "shuffled_accuracy = ?, shuffled_macro_f1 = ?, order_reliance = ?, "
-                   "order_seconds = ? WHERE id = ?");
+                   "order_seconds = ?, reversed_lost = ?, reversed_gained = ?, "
+                   "shuffled_lost = ?, shuffled_gained = ? WHERE id = ?");
+    auto flips = [&order](std::optional<ClipFlips> OrderDiagnostics::*pass,
+                          std::int64_t ClipFlips::*count) {
+        return order && (*order.*pass) ? std::optional<std::int64_t>((*(*order.*pass)).*count)
+                                       : std::nullopt;
+    };
     diag.bindAll(orderValue(order, &OrderDiagnostics::reversedAccuracy),
                  orderValue(order, &OrderDiagnostics::reversedMacroF1),
                  orderValue(order, &OrderDiagnostics::shuffledAccuracy),
                  orderValue(order, &OrderDiagnostics::shuffledMacroF1),
                  order ? std::optional<double>(order->reliance()) : std::nullopt,
-                 orderValue(order, &OrderDiagnostics::seconds), id);
+                 orderValue(order, &OrderDiagnostics::seconds),
+                 flips(&OrderDiagnostics::reversedFlips, &ClipFlips::lost),
+                 flips(&OrderDiagnostics::reversedFlips, &ClipFlips::gained),
+                 flips(&OrderDiagnostics::shuffledFlips, &ClipFlips::lost),
+                 flips(&OrderDiagnostics::shuffledFlips, &ClipFlips::gained), id);
     diag.run();
     return true;
 }

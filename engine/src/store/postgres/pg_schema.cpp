@@ -42,7 +42,7 @@ CREATE TRIGGER run_log_change AFTER INSERT OR UPDATE OR DELETE ON runs FOR EACH 
 )sql";
 
 std::string stepSql(int version) {
-    static_assert(kSchemaVersion == 8, "add the PostgreSQL parts of the new schema version");
+    static_assert(kSchemaVersion == 9, "add the PostgreSQL parts of the new schema version");
     return sharedSchemaSql(version, kPgTypes,
                            version == 3   ? kReferenceTriggers
                            : version == 4 ? kRunLogTriggers

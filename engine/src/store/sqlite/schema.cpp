@@ -91,12 +91,14 @@ const std::vector<Migration>& migrations() {
          sharedSchemaSql(7, kSqliteTypes)},
         {8, "sha256 of each run's checkpoint; order diagnostics and provenance of runs",
          sharedSchemaSql(8, kSqliteTypes)},
+        {9, "clip-by-clip changes of the reversed and shuffled passes",
+         sharedSchemaSql(9, kSqliteTypes)},
     };
     return steps;
 }
 
 int currentSchemaVersion() {
-    static_assert(kSchemaVersion == 8, "add the SQLite migration for the new schema version");
+    static_assert(kSchemaVersion == 9, "add the SQLite migration for the new schema version");
     return migrations().back().version;
 }
 
