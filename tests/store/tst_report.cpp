@@ -311,6 +311,20 @@ private Q_SLOTS:
         QVERIFY(!clipRelianceInterval(1, 1, 0));
     }
 
+    // Runs that read another input (--input motion) never share a row with
+    // appearance runs, and the row names the input.
+    void inputKeepsRowsApart() {
+        RunRecord a = completed(50, "lstm", 64, 0.8, 0.78, 5.0);
+        RunRecord b = completed(51, "lstm", 64, 0.7, 0.68, 5.0);
+        a.input = "appearance";
+        b.input = "motion";
+        const Report report = buildReport({a, b}, ReportOptions{false});
+        QCOMPARE(report.rows.size(), size_t(2));
+        QVERIFY(report.rows[0].differs.find("input") != std::string::npos);
+        QVERIFY(report.rows[1].differs.find("input motion") != std::string::npos ||
+                report.rows[0].differs.find("input motion") != std::string::npos);
+    }
+
     void markdown() {
         const QStringList lines = format(ReportFormat::Markdown).split('\n');
         QVERIFY(lines[0].startsWith("| row | type |"));

@@ -157,7 +157,9 @@ PRAGMA user_version = 8;
 const char* const kV8Data = R"sql(
 UPDATE runs SET provenance = '{"version":"0.8.0","host":"old-host"}', reversed_accuracy = 0.5,
     reversed_macro_f1 = 0.4, shuffled_accuracy = 0.625, shuffled_macro_f1 = 0.6,
-    order_reliance = 0.125, order_seconds = 0.5 WHERE id = 1;
+    order_reliance = 0.125, order_seconds = 0.5,
+    config_json = '{"arch":"gru","backbone":"resnet18","batch":16,"dataset":"/d","device":"auto","dropout":0.0,"epochs":15,"fold":4,"frames":12,"grad_clip":5.0,"hidden":256,"image_size":64,"input":"motion","layers":0,"lr":0.001,"patience":5,"precision":"fp32","seed":1,"split":"logo","threads":1,"weight_decay":0.0}'
+    WHERE id = 1;
 )sql";
 
 // A completed run as an old vidrnn wrote it.
@@ -381,6 +383,17 @@ private Q_SLOTS:
         if (const auto order = store.orderDiagnostics(1)) {
             QVERIFY(!order->shuffledFlips && !order->reversedFlips);
         }
+        // The input it read: named in its configuration when not appearance
+        // (motion, version 8), appearance otherwise (the only one before).
+        QCOMPARE(run->input, std::string(fixture.version >= 8 ? "motion" : "appearance"));
+        RunQuery withoutConfig;
+        withoutConfig.withoutConfigJson = true;
+        std::string streamed;
+        store.forEachRun(withoutConfig, [&streamed](const RunRecord& r) {
+            if (r.id == 1)
+                streamed = r.input;
+        });
+        QCOMPARE(streamed, run->input);
         const Report report = buildReport({*run}, ReportOptions{false});
         QCOMPARE(report.rows.size(), size_t(1));
         QVERIFY(!report.rows[0].relianceOverClips);

@@ -128,6 +128,9 @@ struct RunRecord {
     // Clip by clip against the pass in order (vidrnn/orderdiag.h ClipFlips):
     // empty for runs stored before schema 9.
     std::optional<std::int64_t> reversedLost, reversedGained, shuffledLost, shuffledGained;
+    // What the model read (TrainConfig::input: appearance | motion), also
+    // when the run is read without its configuration; "" for reference rows.
+    std::string input;
 };
 
 struct EpochRecord {

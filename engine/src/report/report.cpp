@@ -299,7 +299,7 @@ std::vector<std::pair<std::string, std::string>> configurationSettings(const Run
             {"grad clip", number(c.gradClip)},
             {"device", device.empty() ? "-" : device},
             {"precision", run.precision.empty() ? "-" : run.precision},
-            {"input", c.input}};
+            {"input", run.input.empty() ? "-" : run.input}};
 }
 
 std::string ReportRow::sourceLabel() const {

@@ -98,6 +98,7 @@ std::string runJson(const RunRecord& r) {
         {"heartbeat_at", text(r.heartbeatAt)},
         {"hidden", value(r.hidden)},
         {"id", value(r.id)},
+        {"input", text(r.input)},
         {"kind", value(toString(r.kind))},
         {"layers", value(r.layers)},
         {"leaking", value(r.leaking)},

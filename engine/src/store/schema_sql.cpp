@@ -204,11 +204,19 @@ CREATE TABLE order_classes (
 // the pass in order (clips right in order and wrong reordered: lost; the
 // other way: gained), so that a single run's order reliance has an interval
 // over its test clips. Older runs keep NULL: no interval, never guessed.
+// And the input the model read (appearance | motion), a column so that
+// reports, which read runs without their configuration, keep the two apart:
+// a trained run's configuration names it when it is not appearance (the
+// default, and the only input before motion), so older runs' is known.
 constexpr const char* kV9 = R"sql(
 ALTER TABLE runs ADD COLUMN reversed_lost @INT@;
 ALTER TABLE runs ADD COLUMN reversed_gained @INT@;
 ALTER TABLE runs ADD COLUMN shuffled_lost @INT@;
 ALTER TABLE runs ADD COLUMN shuffled_gained @INT@;
+ALTER TABLE runs ADD COLUMN input TEXT;
+UPDATE runs SET input = CASE WHEN config_json LIKE '%"input":"motion"%' THEN 'motion'
+                             ELSE 'appearance' END
+    WHERE kind = 'trained';
 )sql";
 
 std::string replaceAll(std::string text, const std::string& token, const std::string& with) {

@@ -85,7 +85,8 @@ const std::vector<Column> kRunCopy{{"id", 'i'},
                                    {"reversed_lost", 'i'},
                                    {"reversed_gained", 'i'},
                                    {"shuffled_lost", 'i'},
-                                   {"shuffled_gained", 'i'}};
+                                   {"shuffled_gained", 'i'},
+                                   {"input", 't'}};
 
 // The tables that hang off a run, each keyed by run_id first.
 const std::vector<std::pair<const char*, std::vector<Column>>> kRunParts{

@@ -26,7 +26,7 @@ enum Col {
     cCheckpointSha256,
     cProvenance, cReversedAccuracy, cReversedMacroF1, cShuffledAccuracy, cShuffledMacroF1,
     cOrderReliance, cOrderSeconds, cReversedLost, cReversedGained, cShuffledLost,
-    cShuffledGained,
+    cShuffledGained, cInput,
 };
 // clang-format on
 
@@ -41,7 +41,7 @@ const char* const kRunColumns =
     "requested_precision, precision, attempts, owner_job, dataset_fingerprint, checkpoint_sha256, "
     "provenance, reversed_accuracy, reversed_macro_f1, shuffled_accuracy, shuffled_macro_f1, "
     "order_reliance, order_seconds, reversed_lost, reversed_gained, shuffled_lost, "
-    "shuffled_gained";
+    "shuffled_gained, input";
 
 RunStatus statusFromColumn(const std::string& name) {
     try {
@@ -157,6 +157,7 @@ RunRecord runFromRow(const Statement& st, bool config) {
     r.reversedGained = st.optInt64(cReversedGained);
     r.shuffledLost = st.optInt64(cShuffledLost);
     r.shuffledGained = st.optInt64(cShuffledGained);
+    r.input = st.text(cInput);
     return r;
 }
 

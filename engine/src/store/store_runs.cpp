@@ -25,7 +25,7 @@ constexpr const char* kRunWriteColumns =
     "heartbeat_at, sweep_id, checkpoint, finished_at, train_seconds, extract_seconds, "
     "best_epoch, accuracy, macro_f1, test_count, message, owner_job, provenance, "
     "reversed_accuracy, reversed_macro_f1, shuffled_accuracy, shuffled_macro_f1, order_reliance, "
-    "order_seconds, reversed_lost, reversed_gained, shuffled_lost, shuffled_gained";
+    "order_seconds, reversed_lost, reversed_gained, shuffled_lost, shuffled_gained, input";
 
 int columnCount(const char* columns) {
     return 1 + static_cast<int>(
@@ -62,7 +62,7 @@ void bindRunColumns(Statement& st, const TrainConfig& c, const RunMeta& meta) {
         self.job.empty() ? std::nullopt : std::optional(self.job),
         optionalText(provenanceToJson(meta.provenance)), std::nullopt, std::nullopt, std::nullopt,
         std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt, std::nullopt,
-        std::nullopt);
+        std::nullopt, c.input);
 }
 
 void checkNewStatus(RunStatus status) {
