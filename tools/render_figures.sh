@@ -30,7 +30,8 @@ for size in 8.5x6.5cm@8pt 12x7.5cm@9pt 17x10cm@9pt; do
   run=${best##*confusion-run}
   run=${run%.pdf}
   for chart in compare-curves accuracy-vs-hidden macro-f1-vs-hidden params-vs-hidden \
-               time-vs-hidden early-classification "confusion-run$run" "early-run$run"; do
+               time-vs-hidden order-reliance-vs-hidden early-classification "confusion-run$run" \
+               "early-run$run"; do
     [ -f "$work/$tag/$chart.pdf" ] || continue
     name=${chart/-run$run/}
     pdftoppm -png -r 72 -singlefile "$work/$tag/$chart.pdf" "$out/$name-$tag"

@@ -20,9 +20,11 @@
 #include "charts/qcp.h"
 #include "models/storesession.h"
 #include "uitest.h"
+#include "vidrnn/archs.h"
 #include "vidrnn/dataset.h"
 #include "vidrnn/experiment.h"
 #include "vidrnn/metrics.h"
+#include "vidrnn/models.h"
 #include "vidrnn/precision.h"
 #include "views/compareview.h"
 #include "views/confusionview.h"
@@ -183,6 +185,45 @@ private Q_SLOTS:
             }
             QCOMPARE(measured, static_cast<int>(defaultSweepArchs().size()));
             QVERIFY2(!plotTitle(plot).contains("rows in"), qPrintable(plotTitle(plot)));
+        }
+    }
+
+    // More rows than the early-classification chart takes (a default sweep's
+    // 28): each causal architecture's most accurate row is on it, not the
+    // first rows in table order (which left all but LSTM, GRU and mean_pool
+    // out), and the title says which rows they are.
+    void earlyChartHasEveryArchitecture() {
+        StoreSession session;
+        session.open(mStore);
+        CompareView compare(&session);
+        compare.setRunIds({});
+        compare.ensureCurrent();
+        std::set<QString> names;
+        for (int i = 0; i < compare.earlyPlot()->graphCount(); ++i) {
+            names.insert(compare.earlyPlot()->graph(i)->name().section(' ', 0, -3));
+        }
+        std::set<QString> expected;
+        for (const std::string& arch : defaultSweepArchs()) {
+            if (findArch(arch)->causal) {
+                expected.insert(QString::fromStdString(archShortName(arch)));
+            }
+        }
+        QVERIFY2(names == expected, qPrintable(QStringList(names.begin(), names.end()).join("|")));
+        QVERIFY(plotTitle(compare.earlyPlot()).contains("best row"));
+        // Each is its architecture's best row by mean accuracy.
+        for (int i = 0; i < compare.earlyPlot()->graphCount(); ++i) {
+            const QString rowId = compare.earlyPlot()->graph(i)->name().section('(', -1).chopped(1);
+            const ReportRow* shown = nullptr;
+            for (const ReportRow& r : compare.report().rows) {
+                if (!r.reference && QString::fromStdString(r.id) == rowId)
+                    shown = &r;
+            }
+            QVERIFY2(shown, qPrintable(rowId));
+            for (const ReportRow& r : compare.report().rows) {
+                if (!r.reference && r.arch == shown->arch) {
+                    QVERIFY(r.accuracy.mean <= shown->accuracy.mean);
+                }
+            }
         }
     }
 

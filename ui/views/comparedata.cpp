@@ -4,6 +4,7 @@
 #include <functional>
 #include <map>
 
+#include "vidrnn/archs.h"
 #include "vidrnn/models.h"
 
 namespace vidrnn::ui {
@@ -103,21 +104,42 @@ CompareData readCompareData(const RunStore& store, const QList<qint64>& wantedId
     // Which classes need order, for the exported report (read after the
     // stream, as the curves).
     addClassOrder(data.report, store);
-    // The order-blind control's rows first (mean_pool: it belongs on the
-    // chart), then the others in table order.
-    std::vector<std::size_t> order;
+    // Early classification: every measured row's mean curve when they fit the
+    // chart; otherwise each architecture's most accurate row, so that every
+    // architecture is on it (the first rows in table order would leave the
+    // later architectures out). Order-blind rows (mean_pool) come first:
+    // they belong on the chart.
+    std::vector<std::size_t> earlyRows;
     for (std::size_t i = 0; i < data.report.rows.size(); ++i) {
-        if (isOrderBlindArch(data.report.rows[i].arch))
-            order.push_back(i);
-    }
-    for (std::size_t i = 0; i < data.report.rows.size(); ++i) {
-        if (!isOrderBlindArch(data.report.rows[i].arch))
-            order.push_back(i);
-    }
-    for (std::size_t i : order) {
         const ReportRow& row = data.report.rows[i];
-        if (row.reference || data.early.size() >= CompareData::kMaxEarlyRows)
-            continue;
+        const ArchInfo* arch = findArch(row.arch);
+        // Only a causal model's per-step answers are early classification.
+        if (!row.reference && (!arch || arch->causal))
+            earlyRows.push_back(i);
+    }
+    if (earlyRows.size() > CompareData::kMaxEarlyRows) {
+        data.earlyBestOfArch = true;
+        std::map<std::string, std::size_t> bestOfArch;
+        for (std::size_t i : earlyRows) {
+            const ReportRow& row = data.report.rows[i];
+            auto [it, inserted] = bestOfArch.try_emplace(row.arch, i);
+            const ReportRow& top = data.report.rows[it->second];
+            if (!inserted && row.accuracy.n &&
+                (!top.accuracy.n || row.accuracy.mean > top.accuracy.mean))
+                it->second = i;
+        }
+        earlyRows.clear();
+        for (const auto& [arch, i] : bestOfArch)
+            earlyRows.push_back(i);
+        std::sort(earlyRows.begin(), earlyRows.end());
+    }
+    std::stable_partition(earlyRows.begin(), earlyRows.end(), [&data](std::size_t i) {
+        return isOrderBlindArch(data.report.rows[i].arch);
+    });
+    for (std::size_t i : earlyRows) {
+        const ReportRow& row = data.report.rows[i];
+        if (data.early.size() >= CompareData::kMaxEarlyRows)
+            break;
         std::vector<std::vector<EarlyPoint>> curves;
         for (std::int64_t id : row.runIds)
             curves.push_back(store.earlyCurve(id));

@@ -39,6 +39,9 @@ struct CompareData {
 
     static constexpr std::size_t kMaxCurves = 48;
     static constexpr std::size_t kMaxEarlyRows = 12;
+    // More rows than the chart takes: `early` holds each architecture's most
+    // accurate row.
+    bool earlyBestOfArch = false;
 };
 
 // Reads and aggregates (any thread, with its own connection). `wantedIds`
