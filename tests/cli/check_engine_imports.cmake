@@ -21,6 +21,8 @@ endforeach()
 # Each public header and the folder that implements it (header-only ones: the
 # lowest folder that uses it).
 set(owner_errors util)
+# Header-only, standard library only: every layer may escape and measure text.
+set(owner_textwidth util)
 set(owner_backbones config)
 set(owner_config config)
 set(owner_models config)
@@ -45,7 +47,6 @@ set(owner_report report)
 set(owner_rerun report)
 set(owner_stats report)
 set(owner_table report)
-set(owner_textwidth report)
 set(owner_experiment ml)
 set(owner_features ml)
 set(owner_runtime ml)

@@ -469,6 +469,12 @@ private Q_SLOTS:
         auto json = runCli({"--db", q, "runs", "show", QString::number(id), "--json"});
         QVERIFY(!json.out.contains("\xc2\x9b"));
         QVERIFY(test::parseJson(json.out).isObject());  // the escapes are JSON's
+        // The streamed list as well (DEL and C1 too, which JSON itself leaves).
+        auto listJson = runCli({"--db", q, "runs", "list", "--json"});
+        QVERIFY2(listJson.exitCode == 0, listJson.err.constData());
+        QVERIFY(!listJson.out.contains("\xc2\x9b") && !listJson.out.contains('\x1b'));
+        QVERIFY2(listJson.out.contains("\\u009b31m"), listJson.out.constData());
+        QVERIFY(test::parseJson(listJson.out).isArray());
         auto csv = runCli({"--db", q, "report", "--format", "csv", "--no-reference"});
         QVERIFY2(csv.exitCode == 0, csv.err.constData());
         QVERIFY2(csv.out.contains(",'=2+5"), csv.out.constData());

@@ -11,6 +11,7 @@
 
 #include "util/jsontext.h"
 #include "vidrnn/provenance.h"
+#include "vidrnn/textwidth.h"
 
 namespace vidrnn {
 
@@ -62,7 +63,9 @@ std::string runJson(const RunRecord& r) {
             });
             if (plain)
                 return '"' + v + '"';
-            return json(v).dump(-1, ' ', false, json::error_handler_t::replace);
+            // JSON leaves DEL and the C1 controls as they are; a terminal
+            // obeys them (runs show --json escapes them too).
+            return escapeControl(json(v).dump(-1, ' ', false, json::error_handler_t::replace));
         } else {
             return json(v).dump(-1, ' ', false, json::error_handler_t::replace);
         }
