@@ -523,9 +523,8 @@ void CompareView::rebuildEarlyChart() {
     setPlotTitle(mEarly,
                  mData->early.empty()
                      ? tr("Early classification: no curve (runs stored before it, or bilstm)")
-                 : mData->earlyBestOfArch
-                     ? tr("Early classification (each model's best row)")
-                     : tr("Early classification (mean of each row's runs)"));
+                 : mData->earlyBestOfArch ? tr("Early classification (each model's best row)")
+                                          : tr("Early classification (mean of each row's runs)"));
     mEarly->xAxis->setRange(0, 1.02);
     mEarly->yAxis->setRange(0, 1.02);
     mEarly->legend->setVisible(!mData->early.empty());
