@@ -7,10 +7,11 @@ real clips with both builds. Results of a run are kept under docs/bench-torch2/
 import os
 
 from ..common import RECURRENT, fmt_ms, fmt_x, ratio
-from ..load import Results
+from ..load import Results, load_summary
 
 PROSE = "torch2"
 GOAL_215_VS_113 = 1.0   # engine step on 2.15 / on 1.13 (CPU time): not slower
+WHY = "why-slower"      # the investigation of the slower rows, when its results are there
 
 
 def _cpu(gbench_by_side, side, name):
@@ -18,16 +19,22 @@ def _cpu(gbench_by_side, side, name):
     return g.median_cpu_ms(name) if g else None
 
 
-def torch2(rep, folder):
-    if not folder or not os.path.isdir(folder):
-        return
-    res = Results(folder)
-    cases = {}   # (arch, hidden) -> {"cpp113": GBench, "cpp215": GBench}
+def _engine_cases(res):
+    """(arch, hidden) -> {"cpp113": GBench, "cpp215": GBench} of a results folder."""
+    cases = {}
     for side in ("113", "215"):
         for g in res.gbenches("t2-cpp%s-*.json" % side):
             for name in g.samples:
                 _, arch, h = name.split("/")
                 cases.setdefault((arch, int(h)), {})["cpp" + side] = g
+    return cases
+
+
+def torch2(rep, folder):
+    if not folder or not os.path.isdir(folder):
+        return
+    res = Results(folder)
+    cases = _engine_cases(res)
     if not cases:
         return
     py = {}      # (side, name) -> median CPU ms
@@ -70,6 +77,7 @@ def torch2(rep, folder):
     rep.goal("torch2-vs-python", "Engine step on 2.15 vs PyTorch 2.15 Python, every recurrent model",
              "ahead (< 1.0x)",
              "behind: " + ", ".join(behind) if behind else "ahead everywhere", not behind)
+    _why_slower(rep, cases, res, os.path.join(folder, WHY))
     ext = {side: res.gbench("t2-extract%s.json" % side) for side in ("113", "215")}
     ext_rows = []
     for what in ("e2e", "backbone"):
@@ -87,3 +95,50 @@ def torch2(rep, folder):
                   ext_rows)
 
 
+
+
+def _load(runs):
+    """"MIN-MAX" of the 1-minute load averages logged over the runs, or "n/a"."""
+    loads = [s for s in (load_summary(r) for r in runs) if s]
+    if not loads:
+        return "n/a"
+    return "%.1f-%.1f" % (min(s.min for s in loads), max(s.max for s in loads))
+
+
+def _why_slower(rep, cases, res, folder):
+    """The slower rows measured again (WHY/ and WHY/round2/, the torch2 loop's
+    engine commands for those architectures), beside the main run, and what the
+    investigation found (prose)."""
+    if not os.path.isdir(folder):
+        return
+    runs = [Results(folder)]
+    if os.path.isdir(os.path.join(folder, "round2")):
+        runs.append(Results(os.path.join(folder, "round2")))
+    again = [_engine_cases(r) for r in runs]
+    rows = []
+    order = {a: i for i, a in enumerate(RECURRENT + ["mean_pool", "transformer"])}
+    for arch, h in sorted(again[0], key=lambda c: (order.get(c[0], 99), c[0], c[1])):
+        for prec, prefix in (("fp32", "train_step"), ("bf16", "train_step_bf16")):
+            name = "%s/%s/%d" % (prefix, arch, h)
+            first = cases.get((arch, h), {})
+            row = [arch, h, prec, fmt_x(ratio(_cpu(first, "cpp113", name),
+                                              _cpu(first, "cpp215", name)))]
+            for i, run in enumerate(again):
+                sides = run.get((arch, h), {})
+                e113, e215 = _cpu(sides, "cpp113", name), _cpu(sides, "cpp215", name)
+                if i == 0:
+                    row += [fmt_ms(e113), fmt_ms(e215)]
+                row.append(fmt_x(ratio(e113, e215)))
+            rows.append(row)
+    if not rows:
+        return
+    rep.say(PROSE, "why-heading")
+    rep.say(PROSE, "why-intro", date=(runs[0].text("date.txt") or "date n/a").strip(),
+            rounds=len(runs), load=_load(runs), load_before=_load([res]))
+    header = ["arch", "hidden", "precision", "1.13 / 2.15 above", "engine 1.13 again",
+              "engine 2.15 again", "1.13 / 2.15 again"]
+    if len(runs) > 1:
+        header.append("1.13 / 2.15, round 2")
+    rep.table(header, rows)
+    for block in ("why-gemm", "why-attribution", "why-rest", "why-engine", "why-close"):
+        rep.say(PROSE, block)
