@@ -255,7 +255,9 @@ def write(root, cuda_root=None):
                                               ("backbone/224", 850.0 * f, {})])
     # The slower rows measured again (why-slower/, a second round in round2/);
     # a Writer of their own, so that the files above keep their numbers.
-    for sub, seed in (("why-slower", 13), (os.path.join("why-slower", "round2"), 17)):
+    # The same with the engine's oneDNN Linear (onednn-linear/, round2/ too).
+    for sub, seed in (("why-slower", 13), (os.path.join("why-slower", "round2"), 17),
+                      ("onednn-linear", 19), (os.path.join("onednn-linear", "round2"), 23)):
         v = Writer(os.path.join(w.root, sub), seed=seed)
         v.text("date.txt", "2026-12-07T10:58:59Z\n")
         for a in ("gru", "mean_pool"):
