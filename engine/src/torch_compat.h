@@ -11,6 +11,20 @@
 
 namespace vidrnn::compat {
 
+// Whether fp32 Linear layers on the CPU run as oneDNN's inner product
+// (mkldnn_linear on an mkldnn-layout copy of the input) instead of ATen's BLAS
+// product. PyTorch's 2.x wheel sends fp32 CPU products to the MKL linked into
+// it, which on AMD CPUs takes a generic path 7-17% slower than Debian's
+// OpenBLAS, while its oneDNN does the same product in half the time; 1.13
+// keeps ATen's product (OpenBLAS), so its results stay as they were
+// (docs/BENCHMARKS.md, "Why the GRU, mean pool and Transformer steps are
+// slower on 2.15").
+#if TORCH_VERSION_MAJOR >= 2
+inline constexpr bool kOneDnnCpuLinear = true;
+#else
+inline constexpr bool kOneDnnCpuLinear = false;
+#endif
+
 #if TORCH_VERSION_MAJOR >= 2
 namespace warnings = c10::WarningUtils;
 #else

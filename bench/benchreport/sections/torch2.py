@@ -7,10 +7,12 @@ real clips with both builds. Results of a run are kept under docs/bench-torch2/
 import os
 
 from ..common import RECURRENT, fmt_ms, fmt_x, ratio
-from ..load import Results
+from ..load import Results, load_summary
 
 PROSE = "torch2"
 GOAL_215_VS_113 = 1.0   # engine step on 2.15 / on 1.13 (CPU time): not slower
+WHY = "why-slower"      # the investigation of the slower rows, when its results are there
+AFTER = "onednn-linear"  # the same rows with the engine's oneDNN Linear on 2.x
 
 
 def _cpu(gbench_by_side, side, name):
@@ -18,16 +20,22 @@ def _cpu(gbench_by_side, side, name):
     return g.median_cpu_ms(name) if g else None
 
 
-def torch2(rep, folder):
-    if not folder or not os.path.isdir(folder):
-        return
-    res = Results(folder)
-    cases = {}   # (arch, hidden) -> {"cpp113": GBench, "cpp215": GBench}
+def _engine_cases(res):
+    """(arch, hidden) -> {"cpp113": GBench, "cpp215": GBench} of a results folder."""
+    cases = {}
     for side in ("113", "215"):
         for g in res.gbenches("t2-cpp%s-*.json" % side):
             for name in g.samples:
                 _, arch, h = name.split("/")
                 cases.setdefault((arch, int(h)), {})["cpp" + side] = g
+    return cases
+
+
+def torch2(rep, folder):
+    if not folder or not os.path.isdir(folder):
+        return
+    res = Results(folder)
+    cases = _engine_cases(res)
     if not cases:
         return
     py = {}      # (side, name) -> median CPU ms
@@ -70,6 +78,7 @@ def torch2(rep, folder):
     rep.goal("torch2-vs-python", "Engine step on 2.15 vs PyTorch 2.15 Python, every recurrent model",
              "ahead (< 1.0x)",
              "behind: " + ", ".join(behind) if behind else "ahead everywhere", not behind)
+    _why_slower(rep, cases, res, os.path.join(folder, WHY), os.path.join(folder, AFTER))
     ext = {side: res.gbench("t2-extract%s.json" % side) for side in ("113", "215")}
     ext_rows = []
     for what in ("e2e", "backbone"):
@@ -87,3 +96,67 @@ def torch2(rep, folder):
                   ext_rows)
 
 
+
+
+def _load(runs):
+    """"MIN-MAX" of the 1-minute load averages logged over the runs, or "n/a"."""
+    loads = [s for s in (load_summary(r) for r in runs) if s]
+    if not loads:
+        return "n/a"
+    return "%.1f-%.1f" % (min(s.min for s in loads), max(s.max for s in loads))
+
+
+def _rounds(folder):
+    """Results of a folder and of its round2/ when there."""
+    runs = [Results(folder)]
+    if os.path.isdir(os.path.join(folder, "round2")):
+        runs.append(Results(os.path.join(folder, "round2")))
+    return runs
+
+
+def _ratios(again, arch, h, name):
+    """"1.13 / 2.15" of each round, comma-separated."""
+    return ", ".join(fmt_x(ratio(_cpu(r.get((arch, h), {}), "cpp113", name),
+                                 _cpu(r.get((arch, h), {}), "cpp215", name))) for r in again)
+
+
+def _why_slower(rep, cases, res, folder, after_folder):
+    """The slower rows measured again (WHY/ and WHY/round2/, the torch2 loop's
+    engine commands for those architectures) and with the engine's oneDNN
+    Linear (AFTER/, AFTER/round2/), beside the main run, and what the
+    investigation found (prose)."""
+    if not os.path.isdir(folder):
+        return
+    runs = _rounds(folder)
+    again = [_engine_cases(r) for r in runs]
+    after_runs = _rounds(after_folder) if os.path.isdir(after_folder) else []
+    after = [_engine_cases(r) for r in after_runs]
+    rows = []
+    order = {a: i for i, a in enumerate(RECURRENT + ["mean_pool", "transformer"])}
+    for arch, h in sorted(again[0], key=lambda c: (order.get(c[0], 99), c[0], c[1])):
+        for prec, prefix in (("fp32", "train_step"), ("bf16", "train_step_bf16")):
+            name = "%s/%s/%d" % (prefix, arch, h)
+            first = cases.get((arch, h), {})
+            row = [arch, h, prec, fmt_x(ratio(_cpu(first, "cpp113", name),
+                                              _cpu(first, "cpp215", name))),
+                   _ratios(again, arch, h, name)]
+            if after:
+                sides = after[0].get((arch, h), {})
+                row += [fmt_ms(_cpu(sides, "cpp113", name)), fmt_ms(_cpu(sides, "cpp215", name)),
+                        _ratios(after, arch, h, name)]
+            rows.append(row)
+    if not rows:
+        return
+    rep.say(PROSE, "why-heading")
+    rep.say(PROSE, "why-intro", date=(runs[0].text("date.txt") or "date n/a").strip(),
+            rounds=len(runs), load=_load(runs), load_before=_load([res]))
+    header = ["arch", "hidden", "precision", "1.13 / 2.15 above", "1.13 / 2.15 again"]
+    if after:
+        header += ["engine 1.13 after", "engine 2.15 after", "1.13 / 2.15 after"]
+    rep.table(header, rows)
+    for block in ("why-gemm", "why-attribution", "why-rest"):
+        rep.say(PROSE, block)
+    if after:
+        rep.say(PROSE, "why-engine", date=(after_runs[0].text("date.txt") or "date n/a").strip(),
+                rounds=len(after_runs), load=_load(after_runs))
+    rep.say(PROSE, "why-close")

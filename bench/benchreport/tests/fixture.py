@@ -253,6 +253,18 @@ def write(root, cuda_root=None):
     for side, f in (("113", 1.0), ("215", 0.8)):
         w.gbench("t2-extract%s.json" % side, [("e2e/224", 900.0 * f, {}),
                                               ("backbone/224", 850.0 * f, {})])
+    # The slower rows measured again (why-slower/, a second round in round2/);
+    # a Writer of their own, so that the files above keep their numbers.
+    # The same with the engine's oneDNN Linear (onednn-linear/, round2/ too).
+    for sub, seed in (("why-slower", 13), (os.path.join("why-slower", "round2"), 17),
+                      ("onednn-linear", 19), (os.path.join("onednn-linear", "round2"), 23)):
+        v = Writer(os.path.join(w.root, sub), seed=seed)
+        v.text("date.txt", "2026-12-07T10:58:59Z\n")
+        for a in ("gru", "mean_pool"):
+            for side, f in (("113", 1.0), ("215", 1.1)):
+                v.gbench("t2-cpp%s-%s-64.json" % (side, a),
+                         [("train_step/%s/64" % a, step_ms(a, 64) * f, {}),
+                          ("train_step_bf16/%s/64" % a, step_ms(a, 64) * f * 0.6, {})])
 
     if cuda_root:
         c = Writer(cuda_root, seed=11)

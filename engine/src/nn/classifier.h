@@ -91,6 +91,7 @@ torch::Tensor validMask(const torch::Tensor& lengths, int64_t steps);
 // t in `type` (no copy when it is already).
 torch::Tensor cast(const torch::Tensor& t, torch::ScalarType type);
 // layer(x) with its product in `type` and the bias added in fp32; fp32 out.
+// fp32 on the CPU: oneDNN's inner product where compat::kOneDnnCpuLinear.
 torch::Tensor linear(torch::nn::Linear layer, const torch::Tensor& x, torch::ScalarType type);
 }  // namespace detail
 
