@@ -3,8 +3,9 @@
 # threads, timed the same way (forward and dequantize, no decoding).
 # usage: python3 bench/extract_peer.py MODEL --size 224 --frames N --batch 64
 #            --threads 1 [--repetitions 3]
-# Prints one JSON line: {"fps": median frames/s, "runs": [...], ...}.
+# Prints one JSON line: {"fps": median frames/s, "runs": [...], "date": ..., ...}.
 import argparse
+import datetime
 import json
 import statistics
 import time
@@ -43,6 +44,7 @@ with torch.no_grad():
             if out.is_quantized:
                 out = out.dequantize()
         runs.append(a.frames / (time.perf_counter() - t0))
+now = datetime.datetime.now(datetime.timezone.utc)
 print(json.dumps({"model": a.model, "size": a.size, "batch": a.batch, "threads": a.threads,
                   "frames": a.frames, "torch": torch.__version__, "fps": statistics.median(runs),
-                  "runs": runs}))
+                  "runs": runs, "date": now.isoformat(timespec="seconds")}))

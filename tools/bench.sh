@@ -168,6 +168,14 @@ pybench() {  # pybench NAME CMD...: a bench/train_step.py run into NAME.json
   "$@" --out "$out/$name.json" 2>&1 | tee "$out/$name.log" || rc=$?
   echo "$rc" >"$out/$name.rc"
 }
+extract_peer() {  # extract_peer NAME PYTHON ARGS...: bench/extract_peer.py into NAME.json
+  # (the bundled model, 224 px, one thread; ARGS: --frames, --batch, --repetitions)
+  local name=$1 python=$2; shift 2
+  local rc=0
+  "$python" bench/extract_peer.py resources/models/mobilenet_v2_quantized_features1280.pt \
+    --size 224 --threads 1 "$@" >"$out/$name.json" 2>"$out/$name.log" || rc=$?
+  echo "$rc" >"$out/$name.rc"
+}
 
 timed() {  # timed NAME CMD...: /usr/bin/time -v into NAME.time, output into NAME.log
   local name=$1; shift
@@ -252,11 +260,7 @@ if [ -d "$real" ]; then
   gbench extract-real "$bin/bench/bench_extract" --data="$real" --sizes=224 --frames=8 \
     --backbone=mobilenet_v2 --threads=1 --repetitions=7 --scratch="$scratch/extract-real" \
     --benchmark_filter='e2e|backbone|setup'
-  rc=0
-  "$py" bench/extract_peer.py resources/models/mobilenet_v2_quantized_features1280.pt \
-    --size 224 --frames 448 --batch 64 --threads 1 --repetitions 7 \
-    >"$out/extract-real-peer.json" 2>"$out/extract-real-peer.log" || rc=$?
-  echo "$rc" >"$out/extract-real-peer.rc"
+  extract_peer extract-real-peer "$py" --frames 448 --batch 64 --repetitions 7
 else
   echo "== 3r. skipped: no real clips at $real"
 fi
@@ -360,7 +364,8 @@ fi
 # .venv-torch2 (2.15), case by case in turn, fp32 and bf16. One thread and CPU
 # time: other load on a shared machine barely moves a one-thread CPU time, and
 # both builds get the same threads. Then extraction on the real clips, both
-# builds. Needs tools/setup_torch2.sh (run here when missing).
+# builds, and its backbone's peer (bench/extract_peer.py) under both Pythons.
+# Needs tools/setup_torch2.sh (run here when missing).
 if want torch2; then
 echo "== torch2. LibTorch 1.13 against 2.15"
 bash "$here/tools/setup_torch2.sh"
@@ -397,6 +402,12 @@ if [ -d "$real" ]; then
     gbench "t2-extract$side" "$b/bench/bench_extract" --data="$real" --sizes=224 --frames=8 \
       --backbone=mobilenet_v2 --threads=1 --repetitions=3 --scratch="$scratch/t2-extract$side" \
       --benchmark_filter='e2e|backbone'
+  done
+  # The backbone's peer from each Python: the same TorchScript file on the same
+  # batches (112 frames = 14 clips x 8, in batches of 64 and 48), one thread.
+  for side in 113 215; do
+    if [ "$side" = 113 ]; then peer=$py; else peer=$t2py; fi
+    extract_peer "t2-extract-peer$side" "$peer" --frames 112 --batch 64 --repetitions 3
   done
 fi
 fi

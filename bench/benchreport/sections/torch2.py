@@ -6,6 +6,7 @@ real clips with both builds. Results of a run are kept under docs/bench-torch2/
 
 import os
 
+from .. import prose
 from ..common import RECURRENT, fmt_ms, fmt_x, ratio
 from ..load import Results, load_summary
 
@@ -13,6 +14,7 @@ PROSE = "torch2"
 GOAL_215_VS_113 = 1.0   # engine step on 2.15 / on 1.13 (CPU time): not slower
 WHY = "why-slower"      # the investigation of the slower rows, when its results are there
 AFTER = "onednn-linear"  # the same rows with the engine's oneDNN Linear on 2.x
+ENGINE_BATCH = 64  # bench_extract's --batch (the torch2 loop keeps its default)
 
 
 def _cpu(gbench_by_side, side, name):
@@ -94,6 +96,83 @@ def torch2(rep, folder):
         rep.say(PROSE, "extract-intro")
         rep.table(["bench_extract (14 clips)", "1.13", "2.15", "1.13 / 2.15"],
                   ext_rows)
+    _per_frame(rep, res, ext)
+
+
+def _backbone(g):
+    """The name of bench_extract's backbone row (extract/backbone/224), or None."""
+    return next((n for n in g.samples if "/backbone/" in "/%s/" % n), None)
+
+
+def _engine_batches(g):
+    """The engine's backbone batches as bench_extract forms them (whole clips,
+    flushed at >= ENGINE_BATCH frames), e.g. "64 + 48", from its frames counter
+    and clip count; None when the clips do not all have the same frames."""
+    name = _backbone(g)
+    frames = g.median_counter(name, "frames") if name else None
+    clips = int(g.context.get("extract_clips", 0) or 0)
+    if not frames or not clips or int(frames) % clips:
+        return None
+    per, batches, pending = int(frames) // clips, [], 0
+    for _ in range(clips):
+        pending += per
+        if pending >= ENGINE_BATCH:
+            batches.append(pending)
+            pending = 0
+    if pending:
+        batches.append(pending)
+    return " + ".join(str(b) for b in batches)
+
+
+def _peer_batches(peer):
+    """bench/extract_peer.py's batches ("64 + 48") from its JSON."""
+    frames, batch = peer.get("frames"), peer.get("batch")
+    if not frames or not batch:
+        return None
+    sizes = [batch] * (frames // batch) + ([frames % batch] if frames % batch else [])
+    return " + ".join(str(b) for b in sizes)
+
+
+def _fmt_frame(ms):
+    return "n/a" if ms is None else "%.1f ms (%.1f frames/s)" % (ms, 1000.0 / ms)
+
+
+def _per_frame(rep, res, ext):
+    """The backbone per frame: the engine (bench_extract's backbone row) beside
+    bench/extract_peer.py under each Python (t2-extract-peer{113,215}.json), the
+    same TorchScript file on batches of the same shapes."""
+    peer = {side: res.json_tail("t2-extract-peer%s.json" % side) or {} for side in ("113", "215")}
+    if not any(p.get("fps") for p in peer.values()):
+        return
+    engine, python = {}, {}
+    for side in ("113", "215"):
+        g = ext[side]
+        name = _backbone(g)
+        ms = g.median_ms(name) if name else None
+        frames = g.median_counter(name, "frames") if name else None
+        engine[side] = ms / frames if ms and frames else None
+        fps = peer[side].get("fps")
+        python[side] = 1000.0 / fps if fps else None
+    batches = {"engine": _engine_batches(ext["113"]) or _engine_batches(ext["215"]),
+               "python": _peer_batches(peer["113"]) or _peer_batches(peer["215"])}
+    rows = [[prose.text(PROSE, "frame-engine"), batches["engine"] or "n/a",
+             _fmt_frame(engine["113"]), _fmt_frame(engine["215"]),
+             fmt_x(ratio(engine["113"], engine["215"]))],
+            [prose.text(PROSE, "frame-python"), batches["python"] or "n/a",
+             _fmt_frame(python["113"]), _fmt_frame(python["215"]),
+             fmt_x(ratio(python["113"], python["215"]))],
+            [prose.text(PROSE, "frame-ratio"), "",
+             fmt_x(ratio(python["113"], engine["113"])),
+             fmt_x(ratio(python["215"], engine["215"])), ""]]
+    rep.say(PROSE, "frame-intro", py113=peer["113"].get("torch", "?"),
+            py215=peer["215"].get("torch", "?"),
+            engine_date=next((g.context["date"] for g in ext.values() if g.context.get("date")),
+                             "date n/a"),
+            peer_date=peer["113"].get("date") or peer["215"].get("date") or "date n/a",
+            repetitions=len(peer["113"].get("runs") or peer["215"].get("runs") or []) or "?")
+    rep.table(["backbone per frame (one thread)", "batches", "1.13", "2.15", "1.13 / 2.15"],
+              rows)
+    rep.say(PROSE, "frame-after")
 
 
 

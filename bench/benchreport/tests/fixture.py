@@ -251,8 +251,16 @@ def write(root, cuda_root=None):
                     w.pybench("t2-py%s-%s-%d-%s.json" % (side, a, h, p),
                               [("%s/%s/%d" % (pre, a, h), step_ms(a, h) * f, None)])
     for side, f in (("113", 1.0), ("215", 0.8)):
-        w.gbench("t2-extract%s.json" % side, [("e2e/224", 900.0 * f, {}),
-                                              ("backbone/224", 850.0 * f, {})])
+        w.gbench("t2-extract%s.json" % side, [("e2e/224", 900.0 * f, {"frames": 112}),
+                                              ("backbone/224", 850.0 * f, {"frames": 112})],
+                 context={"extract_clips": "14", "date": "2026-12-07T09:46:45+00:00"})
+    # The backbone's peer from each Python (bench/extract_peer.py), fixed numbers.
+    for side, torch, fps in (("113", "1.13.0a0", 55.0), ("215", "2.15.0+cu130", 57.5)):
+        w.text("t2-extract-peer%s.json" % side, json.dumps(
+            {"model": "resources/models/mobilenet_v2_quantized_features1280.pt", "size": 224,
+             "batch": 64, "threads": 1, "frames": 112, "torch": torch, "fps": fps,
+             "runs": [fps * 0.98, fps, fps * 1.01], "date": "2026-12-07T11:36:11+00:00"}) + "\n")
+        w.text("t2-extract-peer%s.rc" % side, "0\n")
     # The slower rows measured again (why-slower/, a second round in round2/);
     # a Writer of their own, so that the files above keep their numbers.
     # The same with the engine's oneDNN Linear (onednn-linear/, round2/ too).
