@@ -48,8 +48,15 @@ def torch2(rep, folder):
     versions = {side: (res.text(f) or "?").split()[0]
                 for side, f in (("113", "python-torch.txt"), ("215", "python-torch2.txt"))}
     rep.say(PROSE, "heading")
-    rep.say(PROSE, "intro", date=(res.text("date.txt") or "date n/a").strip(),
-            py113=versions["113"], py215=versions["215"])
+    # `bench.sh --only torch2` again into the same folder replaces every
+    # result of the section and notes itself in reruns.txt: its date is then
+    # the results' date.
+    date = (res.text("date.txt") or "date n/a").strip()
+    reruns = [line.split()[0] for line in (res.text("reruns.txt") or "").splitlines()
+              if "torch2" in line]
+    if reruns:
+        date = "%s, run again in full at %s" % (date, reruns[-1])
+    rep.say(PROSE, "intro", date=date, py113=versions["113"], py215=versions["215"])
     rows, slower, behind = [], [], []
     order = {a: i for i, a in enumerate(RECURRENT + ["mean_pool", "transformer"])}
     for arch, h in sorted(cases, key=lambda c: (order.get(c[0], 99), c[0], c[1])):
