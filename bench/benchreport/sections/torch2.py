@@ -87,7 +87,7 @@ def torch2(rep, folder):
     rep.goal("torch2-vs-python", "Engine step on 2.15 vs PyTorch 2.15 Python, every recurrent model",
              "ahead (< 1.0x)",
              "behind: " + ", ".join(behind) if behind else "ahead everywhere", not behind)
-    _why_slower(rep, cases, res, os.path.join(folder, WHY), os.path.join(folder, AFTER))
+    _why_slower(rep, os.path.join(folder, WHY), os.path.join(folder, AFTER))
     ext = {side: res.gbench("t2-extract%s.json" % side) for side in ("113", "215")}
     ext_rows = []
     for what in ("e2e", "backbone"):
@@ -206,7 +206,7 @@ def _ratios(again, arch, h, name):
                                  _cpu(r.get((arch, h), {}), "cpp215", name))) for r in again)
 
 
-def _why_slower(rep, cases, res, folder, after_folder):
+def _why_slower(rep, folder, after_folder):
     """The slower rows measured again (WHY/ and WHY/round2/, the torch2 loop's
     engine commands for those architectures) and with the engine's oneDNN
     Linear (AFTER/, AFTER/round2/), beside the main run, and what the
@@ -222,10 +222,7 @@ def _why_slower(rep, cases, res, folder, after_folder):
     for arch, h in sorted(again[0], key=lambda c: (order.get(c[0], 99), c[0], c[1])):
         for prec, prefix in (("fp32", "train_step"), ("bf16", "train_step_bf16")):
             name = "%s/%s/%d" % (prefix, arch, h)
-            first = cases.get((arch, h), {})
-            row = [arch, h, prec, fmt_x(ratio(_cpu(first, "cpp113", name),
-                                              _cpu(first, "cpp215", name))),
-                   _ratios(again, arch, h, name)]
+            row = [arch, h, prec, _ratios(again, arch, h, name)]
             if after:
                 sides = after[0].get((arch, h), {})
                 row += [fmt_ms(_cpu(sides, "cpp113", name)), fmt_ms(_cpu(sides, "cpp215", name)),
@@ -235,8 +232,8 @@ def _why_slower(rep, cases, res, folder, after_folder):
         return
     rep.say(PROSE, "why-heading")
     rep.say(PROSE, "why-intro", date=(runs[0].text("date.txt") or "date n/a").strip(),
-            rounds=len(runs), load=_load(runs), load_before=_load([res]))
-    header = ["arch", "hidden", "precision", "1.13 / 2.15 above", "1.13 / 2.15 again"]
+            rounds=len(runs), load=_load(runs))
+    header = ["arch", "hidden", "precision", "1.13 / 2.15 before"]
     if after:
         header += ["engine 1.13 after", "engine 2.15 after", "1.13 / 2.15 after"]
     rep.table(header, rows)
