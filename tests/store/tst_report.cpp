@@ -311,6 +311,23 @@ private Q_SLOTS:
         QVERIFY(!clipRelianceInterval(1, 1, 0));
     }
 
+    // An interval never holds values the measure cannot take: accuracies of
+    // 1.0 and 0.9 give a t interval past 1, cut at 1 (the mean and the lower
+    // bound stay the t interval's).
+    void intervalsStayInRange() {
+        RunRecord a = completed(60, "gru", 64, 1.0, 1.0, 5.0);
+        RunRecord b = completed(61, "gru", 64, 0.9, 0.9, 5.0);
+        const Report report = buildReport({a, b}, ReportOptions{false});
+        const ReportRow& row = report.rows.at(0);
+        QCOMPARE(row.accuracy.n, 2);
+        QCOMPARE(*row.accuracy.ciHigh, 1.0);
+        QCOMPARE(*row.macroF1.ciHigh, 1.0);
+        QVERIFY(*row.accuracy.ciLow < 0.9);
+        QVERIFY(std::abs(row.accuracy.mean - 0.95) < 1e-12);
+        const auto ci = clipRelianceInterval(2, 2, 0);  // both clips lost: 1.0
+        QVERIFY(ci && ci->second <= 1.0);
+    }
+
     // Runs that read another input (--input motion) never share a row with
     // appearance runs, and the row names the input.
     void inputKeepsRowsApart() {
@@ -488,8 +505,10 @@ private Q_SLOTS:
         QCOMPARE(row.accuracy.n, 2);
         QVERIFY(std::abs(row.accuracy.mean - 0.85) < 1e-12);
         QCOMPARE(row.runsLabel(), std::string("2, 3 (repeats: 1)"));
-        // 95% t interval by hand: 0.85 ± 12.7062047364 · 0.0707106781 / √2.
-        QVERIFY(std::abs(*row.accuracy.ciHigh - (0.85 + 12.706204736432095 * 0.05)) < 1e-9);
+        // 95% t interval by hand: 0.85 ± 12.7062047364 · 0.0707106781 / √2,
+        // its upper end cut at 1 (no accuracy lies beyond).
+        QVERIFY(std::abs(*row.accuracy.ciLow - (0.85 - 12.706204736432095 * 0.05)) < 1e-9);
+        QCOMPARE(*row.accuracy.ciHigh, 1.0);
         for (ReportFormat f : {ReportFormat::Table, ReportFormat::Markdown, ReportFormat::Csv,
                                ReportFormat::Latex, ReportFormat::Json}) {
             const QString text = QString::fromStdString(formatReport(report, f));
@@ -642,7 +661,10 @@ private Q_SLOTS:
         QCOMPARE(first.support, std::int64_t(2));
         QCOMPARE(first.shuffled.n, 2);
         QCOMPARE(first.shuffled.mean, 0.75);
-        QVERIFY(first.shuffled.ciLow && first.shuffled.ciHigh);
+        // 0.5 and 1.0: t(0.975, 1) makes the interval far wider than a
+        // recall difference can be; it is cut to [-1, 1].
+        QCOMPARE(*first.shuffled.ciLow, -1.0);
+        QCOMPARE(*first.shuffled.ciHigh, 1.0);
         QCOMPARE(first.reversed.mean, 1.0);
         QCOMPARE(first.blindShuffled.n, 1);
         QCOMPARE(first.blindShuffled.mean, 0.0);

@@ -32,6 +32,10 @@ struct Stat {
     std::optional<double> ciLow, ciHigh;  // empty when n < 2
 };
 Stat summarize(const std::vector<double>& values);
+// The interval cut to [low, high], the values the measure can take (an
+// accuracy's t interval can pass 1; the part beyond holds no possible value,
+// so the cut interval covers as often).
+void clampInterval(Stat& s, double low, double high);
 
 // One (fold, seed) of a row: the run that counts for it.
 struct ReportMember {

@@ -54,8 +54,16 @@ void addClassOrder(Report& report, const RunStore& store) {
     report.classOrder.clear();
     report.classOrderNotes.clear();
     for (const auto& [name, v] : byName) {
-        report.classOrder.push_back({name, v.support, summarize(v.shuffled), summarize(v.reversed),
-                                     summarize(v.blindShuffled), summarize(v.blindReversed)});
+        ClassOrderRow row{name,
+                          v.support,
+                          summarize(v.shuffled),
+                          summarize(v.reversed),
+                          summarize(v.blindShuffled),
+                          summarize(v.blindReversed)};
+        for (Stat* s : {&row.shuffled, &row.reversed, &row.blindShuffled, &row.blindReversed}) {
+            clampInterval(*s, -1.0, 1.0);  // a recall difference
+        }
+        report.classOrder.push_back(std::move(row));
     }
     std::stable_sort(report.classOrder.begin(), report.classOrder.end(),
                      [](const ClassOrderRow& a, const ClassOrderRow& b) {

@@ -155,7 +155,8 @@ void addNotes(Report& report) {
         }
     };
     report.notes.push_back(
-        "95% CI: the t interval of the mean over the row's n runs (mean ± t(0.975, n-1)·sd/√n).");
+        "95% CI: the t interval of the mean over the row's n runs (mean ± t(0.975, n-1)·sd/√n), "
+        "cut to the values the measure can take (accuracy and F1 0 to 1, reliance -1 to 1).");
     report.notes.push_back(
         "order reliance: accuracy minus the accuracy on the same test clips with their frames "
         "shuffled (a fixed permutation per clip from the run's seed): what the model gets "
@@ -215,6 +216,13 @@ ReportFormat reportFormatFromString(const std::string& name) {
         accepted += accepted.empty() ? toString(f) : std::string(", ") + toString(f);
     }
     throw ConfigError("unknown report format '" + name + "' (expected one of: " + accepted + ")");
+}
+
+void clampInterval(Stat& s, double low, double high) {
+    if (s.ciLow)
+        s.ciLow = std::clamp(*s.ciLow, low, high);
+    if (s.ciHigh)
+        s.ciHigh = std::clamp(*s.ciHigh, low, high);
 }
 
 Stat summarize(const std::vector<double>& values) {
@@ -365,7 +373,7 @@ std::optional<std::pair<double, double>> clipRelianceInterval(std::optional<std:
     const double mean = static_cast<double>(*lost - *gained) / n;
     const double variance = std::max(0.0, (changed - n * mean * mean) / (n - 1.0));
     const double half = studentTQuantile(0.975, static_cast<int>(n) - 1) * std::sqrt(variance / n);
-    return std::pair{mean - half, mean + half};
+    return std::pair{std::max(-1.0, mean - half), std::min(1.0, mean + half)};
 }
 
 Report ReportBuilder::finish() {
@@ -433,6 +441,9 @@ Report ReportBuilder::finish() {
         row.accuracy = summarize(accuracy);
         row.macroF1 = summarize(f1);
         row.orderReliance = summarize(reliance);
+        clampInterval(row.accuracy, 0.0, 1.0);
+        clampInterval(row.macroF1, 0.0, 1.0);
+        clampInterval(row.orderReliance, -1.0, 1.0);
         if (counted.size() == 1 && counted.front()->orderReliance) {
             const Member& run = *counted.front();
             if (auto ci =
