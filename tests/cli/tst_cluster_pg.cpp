@@ -151,6 +151,10 @@ private Q_SLOTS:
         QCOMPARE(onSqlite.exitCode, 0);
         QCOMPARE(reportWithoutTiming(onPg.out).toJson(),
                  reportWithoutTiming(onSqlite.out).toJson());
+        // Which classes need order, read in one query on either backend.
+        QVERIFY2(
+            !vidrnn::test::parseJson(onPg.out).object().value("class_order").toArray().isEmpty(),
+            onPg.out.constData());
         // Last, so that a sweep one worker finished alone still leaves the
         // SQLite store storeCopyRoundTrip uses.
         QCOMPARE(mPg.value("same",

@@ -12,6 +12,7 @@
 #include <QtTest>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 #include "vidrnn/errors.h"
 #include "vidrnn/report.h"
@@ -309,6 +310,13 @@ private Q_SLOTS:
         QVERIFY(ci && std::abs(ci->first - 0.003690741094235686) < 1e-9);
         QVERIFY(!clipRelianceInterval(std::nullopt, 4, 0));
         QVERIFY(!clipRelianceInterval(1, 1, 0));
+        // Counts no run can have (a store another program wrote): no interval,
+        // no overflow, no exception.
+        QVERIFY(!clipRelianceInterval(33, -1, 0));
+        QVERIFY(!clipRelianceInterval(33, 30, 4));
+        QVERIFY(!clipRelianceInterval(std::int64_t(1) << 40, 1, 0));
+        QVERIFY(!clipRelianceInterval(33, std::numeric_limits<std::int64_t>::max(),
+                                      std::numeric_limits<std::int64_t>::max()));
     }
 
     // An interval never holds values the measure cannot take: accuracies of

@@ -394,6 +394,13 @@ public:
     // The run's order diagnostics with their per-class recalls; empty for
     // runs stored without them (before schema 8, or not completed).
     std::optional<OrderDiagnostics> orderDiagnostics(std::int64_t id) const;
+    // Every completed trained run's per-class order diagnostics with the
+    // class's name, in one query (a report over a cluster's PostgreSQL store
+    // asks the server once, not twice per run): visit(run id, class name,
+    // class). The visitor must not use the store (a backend may not take a
+    // second query while one streams).
+    void forEachClassOrder(const std::function<void(std::int64_t, const std::string&,
+                                                    const ClassOrder&)>& visit) const;
 
     // --- sweeps
     std::int64_t createSweep(const std::string& specJson, const std::string& dataset);

@@ -2,6 +2,7 @@
 // order diagnostics of a report's runs, pooled per class name.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "vidrnn/archs.h"
 #include "vidrnn/report.h"
@@ -18,39 +19,37 @@ struct ClassValues {
 }  // namespace
 
 void addClassOrder(Report& report, const RunStore& store) {
-    std::map<std::string, ClassValues> byName;
-    int runs = 0, blindRuns = 0;
+    // The rows' runs, each with whether its model is order-blind.
+    std::map<std::int64_t, bool> blindOf;
     for (const ReportRow& row : report.rows) {
         if (row.reference) {
             continue;
         }
-        const bool blind = findArch(row.arch) && findArch(row.arch)->orderBlind;
+        const ArchInfo* arch = findArch(row.arch);
         for (std::int64_t id : row.runIds) {
-            const auto order = store.orderDiagnostics(id);
-            if (!order) {
-                continue;
-            }
-            ++(blind ? blindRuns : runs);
-            std::map<int, std::string> names;
-            for (const ClassMetricsRecord& c : store.classMetrics(id)) {
-                names[c.index] = c.name;
-            }
-            for (const ClassOrder& c : order->perClass) {
-                const auto name = names.find(c.index);
-                if (name == names.end() || !c.recall) {
-                    continue;
-                }
-                ClassValues& v = byName[name->second];
-                v.support = std::max(v.support, c.support);
-                if (c.shuffledRecall) {
-                    (blind ? v.blindShuffled : v.shuffled).push_back(*c.recall - *c.shuffledRecall);
-                }
-                if (c.reversedRecall) {
-                    (blind ? v.blindReversed : v.reversed).push_back(*c.recall - *c.reversedRecall);
-                }
-            }
+            blindOf[id] = arch && arch->orderBlind;
         }
     }
+    std::map<std::string, ClassValues> byName;
+    std::set<std::int64_t> counted, countedBlind;
+    store.forEachClassOrder([&](std::int64_t id, const std::string& name, const ClassOrder& c) {
+        const auto run = blindOf.find(id);
+        if (run == blindOf.end() || !c.recall) {
+            return;
+        }
+        const bool blind = run->second;
+        (blind ? countedBlind : counted).insert(id);
+        ClassValues& v = byName[name];
+        v.support = std::max(v.support, c.support);
+        if (c.shuffledRecall) {
+            (blind ? v.blindShuffled : v.shuffled).push_back(*c.recall - *c.shuffledRecall);
+        }
+        if (c.reversedRecall) {
+            (blind ? v.blindReversed : v.reversed).push_back(*c.recall - *c.reversedRecall);
+        }
+    });
+    const auto runs = static_cast<int>(counted.size());
+    const auto blindRuns = static_cast<int>(countedBlind.size());
     report.classOrder.clear();
     report.classOrderNotes.clear();
     for (const auto& [name, v] : byName) {

@@ -365,7 +365,11 @@ void ReportBuilder::add(const RunRecord& run) {
 std::optional<std::pair<double, double>> clipRelianceInterval(std::optional<std::int64_t> clips,
                                                               std::optional<std::int64_t> lost,
                                                               std::optional<std::int64_t> gained) {
-    if (!clips || !lost || !gained || *clips < 2) {
+    // Counts from a store another program can write: none that cannot be
+    // a run's (negative, more than its clips, a test set of billions).
+    constexpr std::int64_t kMostClips = 1 << 30;
+    if (!clips || !lost || !gained || *clips < 2 || *clips > kMostClips || *lost < 0 ||
+        *gained < 0 || *lost > *clips || *gained > *clips - *lost) {
         return std::nullopt;
     }
     const auto n = static_cast<double>(*clips);

@@ -325,6 +325,25 @@ std::vector<EarlyPoint> RunStore::earlyCurve(std::int64_t id) const {
     return out;
 }
 
+void RunStore::forEachClassOrder(
+    const std::function<void(std::int64_t, const std::string&, const ClassOrder&)>& visit) const {
+    store::Statement st(*mImpl->db,
+                        "SELECT c.run_id, c.class_index, c.name, c.support, c.recall, "
+                        "o.reversed_recall, o.shuffled_recall FROM class_metrics c "
+                        "JOIN order_classes o ON o.run_id = c.run_id AND o.class_index = "
+                        "c.class_index JOIN runs r ON r.id = c.run_id "
+                        "WHERE r.kind = 'trained' AND r.status = 'completed'");
+    while (st.step()) {
+        ClassOrder c;
+        c.index = st.int32(1);
+        c.support = st.int64(3);
+        c.recall = st.optReal(4);
+        c.reversedRecall = st.optReal(5);
+        c.shuffledRecall = st.optReal(6);
+        visit(st.int64(0), st.text(2), c);
+    }
+}
+
 std::optional<OrderDiagnostics> RunStore::orderDiagnostics(std::int64_t id) const {
     store::Statement run(
         *mImpl->db,
