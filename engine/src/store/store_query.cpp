@@ -325,22 +325,36 @@ std::vector<EarlyPoint> RunStore::earlyCurve(std::int64_t id) const {
     return out;
 }
 
+namespace {
+
+// The columns class_index, support, recall, reversed_recall, shuffled_recall
+// from `first` on (class_metrics joined with order_classes).
+ClassOrder classOrderFromRow(const store::Statement& st, int first) {
+    ClassOrder c;
+    c.index = st.int32(first);
+    c.support = st.int64(first + 1);
+    c.recall = st.optReal(first + 2);
+    c.reversedRecall = st.optReal(first + 3);
+    c.shuffledRecall = st.optReal(first + 4);
+    return c;
+}
+
+constexpr const char* kClassOrderJoin =
+    " FROM class_metrics c JOIN order_classes o ON o.run_id = c.run_id AND o.class_index = "
+    "c.class_index";
+
+}  // namespace
+
 void RunStore::forEachClassOrder(
     const std::function<void(std::int64_t, const std::string&, const ClassOrder&)>& visit) const {
     store::Statement st(*mImpl->db,
-                        "SELECT c.run_id, c.class_index, c.name, c.support, c.recall, "
-                        "o.reversed_recall, o.shuffled_recall FROM class_metrics c "
-                        "JOIN order_classes o ON o.run_id = c.run_id AND o.class_index = "
-                        "c.class_index JOIN runs r ON r.id = c.run_id "
-                        "WHERE r.kind = 'trained' AND r.status = 'completed'");
+                        std::string("SELECT c.run_id, c.name, c.class_index, c.support, c.recall, "
+                                    "o.reversed_recall, o.shuffled_recall") +
+                            kClassOrderJoin +
+                            " JOIN runs r ON r.id = c.run_id "
+                            "WHERE r.kind = 'trained' AND r.status = 'completed'");
     while (st.step()) {
-        ClassOrder c;
-        c.index = st.int32(1);
-        c.support = st.int64(3);
-        c.recall = st.optReal(4);
-        c.reversedRecall = st.optReal(5);
-        c.shuffledRecall = st.optReal(6);
-        visit(st.int64(0), st.text(2), c);
+        visit(st.int64(0), st.text(1), classOrderFromRow(st, 2));
     }
 }
 
@@ -367,20 +381,13 @@ std::optional<OrderDiagnostics> RunStore::orderDiagnostics(std::int64_t id) cons
     if (!run.isNull(8) && !run.isNull(9)) {
         d.shuffledFlips = ClipFlips{run.int64(8), run.int64(9)};
     }
-    store::Statement st(*mImpl->db,
-                        "SELECT c.class_index, c.support, c.recall, o.reversed_recall, "
-                        "o.shuffled_recall FROM class_metrics c JOIN order_classes o "
-                        "ON o.run_id = c.run_id AND o.class_index = c.class_index "
-                        "WHERE c.run_id = ? ORDER BY c.class_index");
+    store::Statement st(*mImpl->db, std::string("SELECT c.class_index, c.support, c.recall, "
+                                                "o.reversed_recall, o.shuffled_recall") +
+                                        kClassOrderJoin +
+                                        " WHERE c.run_id = ? ORDER BY c.class_index");
     st.bindAll(id);
     while (st.step()) {
-        ClassOrder c;
-        c.index = st.int32(0);
-        c.support = st.int64(1);
-        c.recall = st.optReal(2);
-        c.reversedRecall = st.optReal(3);
-        c.shuffledRecall = st.optReal(4);
-        d.perClass.push_back(c);
+        d.perClass.push_back(classOrderFromRow(st, 0));
     }
     return d;
 }
