@@ -4,7 +4,8 @@
 # (ignored by git; name it in the device tool's carry):
 #   .gpu/debs    Debian packages unpacked there into a private prefix: the
 #                headers and libraries the trainer and benchmarks link
-#                (nlohmann-json, SQLite, Google Benchmark) and OpenCV's
+#                (nlohmann-json, SQLite, Google Benchmark, OpenSSL's libcrypto
+#                for checkpoints' sha256) and OpenCV's
 #                headers (the engine's other LibTorch sources are compiled
 #                there, not linked);
 #   .gpu/bundle  real features of the small demo preset (gpu_check --prepare).
@@ -15,7 +16,7 @@ dest=$here/.gpu
 grep -qx '/.gpu/' "$here/.git/info/exclude" 2>/dev/null || echo '/.gpu/' >>"$here/.git/info/exclude"
 mkdir -p "$dest/debs"
 (cd "$dest/debs" && apt-get download -q -o APT::Sandbox::User=root nlohmann-json3-dev libsqlite3-dev libsqlite3-0 \
-   libbenchmark-dev libbenchmark1debian libopencv-core-dev libopencv-imgproc-dev \
+   libbenchmark-dev libbenchmark1debian libssl-dev libssl3 libopencv-core-dev libopencv-imgproc-dev \
    libopencv-videoio-dev libopencv-imgcodecs-dev >/dev/null)
 data=$dest/demo-data
 "$build/app/vidrnn" data generate --out "$data" --preset small >/dev/null

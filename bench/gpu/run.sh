@@ -18,6 +18,8 @@ mkdir -p "$deps"
 for f in .gpu/debs/*.deb; do dpkg -x "$f" "$deps"; done
 lib=$deps/usr/lib/x86_64-linux-gnu
 export LD_LIBRARY_PATH=$lib:${LD_LIBRARY_PATH:-}
+# OpenSSL's headers are split between usr/include and its multiarch folder.
+export CPATH=$deps/usr/include:$deps/usr/include/x86_64-linux-gnu${CPATH:+:$CPATH}
 export PYTHONUNBUFFERED=1
 {
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader
@@ -32,6 +34,7 @@ cmake -S bench/gpu -B /tmp/vidrnn-gpu-build -G Ninja -DCMAKE_BUILD_TYPE=Release 
   -Dnlohmann_json_DIR="$deps/usr/share/cmake/nlohmann_json" \
   -Dbenchmark_DIR="$lib/cmake/benchmark" \
   -DSQLite3_INCLUDE_DIR="$deps/usr/include" -DSQLite3_LIBRARY="$lib/libsqlite3.so" \
+  -DOPENSSL_ROOT_DIR="$deps/usr" -DOPENSSL_CRYPTO_LIBRARY="$lib/libcrypto.so" \
   >/tmp/vidrnn-gpu-configure.log 2>&1 || { tail -30 /tmp/vidrnn-gpu-configure.log; exit 1; }
 grep -E "LibTorch|CUDA" /tmp/vidrnn-gpu-configure.log | head -5
 cmake --build /tmp/vidrnn-gpu-build -- -k 0 >"$OUT/build.log" 2>&1
