@@ -17,8 +17,10 @@ namespace vidrnn::compat {
 // it, which on AMD CPUs takes a generic path 7-17% slower than Debian's
 // OpenBLAS, while its oneDNN does the same product in half the time; 1.13
 // keeps ATen's product (OpenBLAS), so its results stay as they were
-// (docs/BENCHMARKS.md, "Why the GRU, mean pool and Transformer steps are
-// slower on 2.15").
+// (docs/BENCHMARKS.md, "Why the GRU, mean pool and Transformer steps were
+// slower on 2.15"). Where it holds, the GRU classifier runs its recurrence
+// as its own loop around oneDNN products (nn/recurrent.cpp, detail::gruLoop),
+// since aten::gru has no oneDNN kernel.
 #if TORCH_VERSION_MAJOR >= 2
 inline constexpr bool kOneDnnCpuLinear = true;
 #else

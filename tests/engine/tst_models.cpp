@@ -7,6 +7,7 @@
 #include "nn/classifier.h"
 #include "nn/convlstm.h"
 #include "nn/motion.h"
+#include "nn/recurrent.h"
 #include "vidrnn/archs.h"
 #include "vidrnn/errors.h"
 #include "vidrnn/models.h"
@@ -187,6 +188,82 @@ private Q_SLOTS:
             !archInfo(arch.toStdString()).causal);  // bilstm's backward half sees the whole clip
         auto full = model->forward(x[0].unsqueeze(0));
         QVERIFY(torch::allclose(out.clip_logits[0], full.clip_logits[0], 1e-5, 1e-6));
+    }
+
+    void gruLoopMatchesLibTorch_data() {
+        QTest::addColumn<int>("hidden");
+        QTest::addColumn<int>("layers");
+        QTest::addColumn<bool>("ragged");
+        // Hidden 256 at B = 32 takes oneDNN's product for the steps too, 16
+        // ATen's (the loop's size rule).
+        for (const int hidden : {16, 256}) {
+            for (const int layers : {1, 2}) {
+                for (const bool ragged : {false, true}) {
+                    QTest::addRow("h%d-l%d-%s", hidden, layers, ragged ? "ragged" : "full")
+                        << hidden << layers << ragged;
+                }
+            }
+        }
+    }
+
+    // The GRU loop the classifier runs where fp32 products go to oneDNN
+    // (LibTorch 2.x) gives LibTorch's GRU's outputs, final states and
+    // gradients, for full and packed clips alike; here on 1.13 too, which
+    // has oneDNN's inner product but keeps torch::nn::GRU in the classifier.
+    void gruLoopMatchesLibTorch() {
+        QFETCH(int, hidden);
+        QFETCH(int, layers);
+        QFETCH(bool, ragged);
+        torch::manual_seed(11);
+        const int64_t batch = 32, steps = 7, dim = 24;
+        torch::nn::GRU gru(torch::nn::GRUOptions(dim, hidden).num_layers(layers).batch_first(true));
+        auto x = torch::randn({batch, steps, dim}).requires_grad_(true);
+        auto lengths = ragged ? torch::randint(1, steps + 1, {batch}, torch::kLong)
+                              : torch::full({batch}, steps, torch::kLong);
+        auto outWeight = torch::randn({batch, steps, hidden});
+        auto stateWeight = torch::randn({layers, batch, hidden});
+
+        auto gradients = [&](const torch::Tensor& out, const torch::Tensor& h_n) {
+            gru->zero_grad();
+            x.mutable_grad() = torch::Tensor();
+            ((out * outWeight).sum() + (h_n * stateWeight).sum()).backward();
+            std::vector<torch::Tensor> grads{x.grad().clone()};
+            for (const auto& w : gru->all_weights()) {
+                grads.push_back(w.grad().clone());
+            }
+            return grads;
+        };
+
+        namespace rnn = torch::nn::utils::rnn;
+        auto packed = rnn::pack_padded_sequence(x, lengths, true, false);
+        auto [packedOut, refState] = gru->forward_with_packed_input(packed);
+        auto refOut = std::get<0>(rnn::pad_packed_sequence(packedOut, true, 0.0, steps));
+        const auto refGrads = gradients(refOut, refState);
+
+        torch::Tensor valid;
+        if (ragged) {
+            valid = nn::detail::validMask(lengths, steps).unsqueeze(2);
+        }
+        auto [out, state] = nn::detail::gruLoop(x, gru->all_weights(), layers, 0.0, true, valid);
+        QCOMPARE(out.sizes().vec(), refOut.sizes().vec());
+        QCOMPARE(state.sizes().vec(), refState.sizes().vec());
+        QVERIFY2(
+            torch::allclose(out, refOut, 1e-4, 1e-5),
+            qPrintable(
+                QString("outputs differ by %1").arg((out - refOut).abs().max().item<double>())));
+        QVERIFY(torch::allclose(state, refState, 1e-4, 1e-5));
+        const auto grads = gradients(out, state);
+        QCOMPARE(grads.size(), refGrads.size());
+        for (size_t i = 0; i < grads.size(); ++i) {
+            QVERIFY2(torch::allclose(grads[i], refGrads[i], 1e-3, 1e-4),
+                     qPrintable(QString("gradient %1 differs by %2")
+                                    .arg(i)
+                                    .arg((grads[i] - refGrads[i]).abs().max().item<double>())));
+        }
+        // Padding steps output 0, as the packed GRU's do.
+        if (ragged) {
+            QCOMPARE(out.masked_select(valid.logical_not()).abs().sum().item<double>(), 0.0);
+        }
     }
 
     void causalRowsAnswerFromTheFramesSoFar_data() { oneRowPerArchitecture(); }

@@ -114,30 +114,26 @@ torch::Tensor cast(const torch::Tensor& t, torch::ScalarType type) {
     return !t.defined() || t.scalar_type() == type ? t : t.to(type);
 }
 
-namespace {
-
-// layer(x) through oneDNN's inner product, where compat::kOneDnnCpuLinear
-// asks for it and this LibTorch has oneDNN (and the user has not switched it
-// off): fp32 on the CPU. The product runs on an mkldnn-layout copy of x as
-// rows; autograd takes the gradients back to x, the weight and the bias in
-// the ordinary layout.
+// Where compat::kOneDnnCpuLinear asks for it and this LibTorch has oneDNN (and
+// the user has not switched it off): fp32 on the CPU.
 bool oneDnnLinear(const torch::Tensor& x) {
     return compat::kOneDnnCpuLinear && x.is_cpu() && x.scalar_type() == torch::kFloat &&
            x.numel() > 0 && at::hasMKLDNN() && at::globalContext().userEnabledMkldnn();
 }
 
-torch::Tensor linearOneDnn(const torch::nn::Linear& layer, const torch::Tensor& x) {
+// The product runs on an mkldnn-layout copy of x as rows; autograd takes the
+// gradients back to x, the weight and the bias in the ordinary layout.
+torch::Tensor linearOneDnn(const torch::Tensor& x, const torch::Tensor& weight,
+                           const torch::Tensor& bias) {
     const auto rows = x.reshape({-1, x.size(-1)}).contiguous().to_mkldnn();
     auto sizes = x.sizes().vec();
-    sizes.back() = layer->weight.size(0);
-    return torch::mkldnn_linear(rows, layer->weight, layer->bias).to_dense().view(sizes);
+    sizes.back() = weight.size(0);
+    return torch::mkldnn_linear(rows, weight, bias).to_dense().view(sizes);
 }
-
-}  // namespace
 
 torch::Tensor linear(torch::nn::Linear layer, const torch::Tensor& x, torch::ScalarType type) {
     if (type == x.scalar_type()) {
-        return oneDnnLinear(x) ? linearOneDnn(layer, x) : layer(x);
+        return oneDnnLinear(x) ? linearOneDnn(x, layer->weight, layer->bias) : layer(x);
     }
     auto y = torch::matmul(cast(x, type), cast(layer->weight, type).t()).to(x.scalar_type());
     return layer->bias.defined() ? y + layer->bias : y;

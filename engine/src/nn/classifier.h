@@ -93,6 +93,13 @@ torch::Tensor cast(const torch::Tensor& t, torch::ScalarType type);
 // layer(x) with its product in `type` and the bias added in fp32; fp32 out.
 // fp32 on the CPU: oneDNN's inner product where compat::kOneDnnCpuLinear.
 torch::Tensor linear(torch::nn::Linear layer, const torch::Tensor& x, torch::ScalarType type);
+// Whether fp32 products on x go to oneDNN's inner product (compat::
+// kOneDnnCpuLinear, fp32 on the CPU, oneDNN present and not switched off).
+bool oneDnnLinear(const torch::Tensor& x);
+// x W^T + b as oneDNN's inner product, for x where oneDnnLinear(x); any
+// leading dimensions.
+torch::Tensor linearOneDnn(const torch::Tensor& x, const torch::Tensor& weight,
+                           const torch::Tensor& bias);
 }  // namespace detail
 
 }  // namespace vidrnn::nn

@@ -1,5 +1,7 @@
 // LSTM, GRU, deep (stacked) LSTM and bidirectional LSTM heads over feature
-// sequences, built on LibTorch's own cuDNN/oneDNN-backed recurrent modules.
+// sequences, built on LibTorch's own cuDNN/oneDNN-backed recurrent modules;
+// where fp32 products go to oneDNN (LibTorch 2.x on the CPU), the GRU runs
+// as a loop around oneDNN products (detail::gruLoop) on the module's weights.
 #pragma once
 
 #include "nn/classifier.h"
@@ -34,5 +36,21 @@ private:
     torch::nn::Linear head{nullptr};
 };
 TORCH_MODULE(RecurrentClassifier);
+
+namespace detail {
+// A GRU (torch::nn::GRU's recurrence, one direction) as a loop over steps
+// with its products in oneDNN where oneDNN is present: the form the
+// classifier runs where fp32 products go to oneDNN (detail::oneDnnLinear; see
+// recurrent.cpp). weights: per layer w_ih, w_hh, b_ih, b_hh, as
+// torch::nn::GRU::all_weights() lists them; dropout between layers when
+// training; valid: [B,T,1] bool, or undefined when every step is valid. A
+// clip keeps its state past its last valid step and outputs 0 there, as a
+// packed sequence gives. Returns the top layer's outputs [B,T,H] and the
+// final states [layers,B,H].
+std::pair<torch::Tensor, torch::Tensor> gruLoop(const torch::Tensor& x,
+                                                const std::vector<torch::Tensor>& weights,
+                                                int64_t layers, double dropout, bool training,
+                                                const torch::Tensor& valid);
+}  // namespace detail
 
 }  // namespace vidrnn::nn
