@@ -230,6 +230,13 @@ private Q_SLOTS:
         auto* training = window.trainingView();
         training->setup()->setConfig(test::tinyConfig(mDemo));
         window.showView(MainWindow::TrainView);
+        // The run reads motion, chosen as a user does; the parameter count
+        // shown is for the doubled input.
+        auto* input = training->setup()->findChild<QComboBox*>("inputCombo");
+        QVERIFY(input);
+        QCOMPARE(training->setup()->config().input, std::string("appearance"));
+        input->setCurrentIndex(input->findData("motion"));
+        QCOMPARE(training->setup()->config().input, std::string("motion"));
 
         JobWatch watch(window.queue());
         QSignalSpy idle(window.queue(), &RunQueue::idle);
@@ -255,13 +262,14 @@ private Q_SLOTS:
         QVERIFY(stored);
         QCOMPARE(stored->status, RunStatus::Completed);
         QVERIFY(stored->accuracy.has_value());
+        QCOMPARE(stored->input, std::string("motion"));
         // The table reloads off the UI thread: a reload begun while the run
         // was still training shows it "running" until the next one lands.
         auto* runs = window.runsView();
         QTRY_VERIFY(tableRow(runs, runId) >= 0 &&
                     cell(runs, tableRow(runs, runId), RunsModel::ColStatus) == "completed");
         const int row = tableRow(runs, runId);
-        QCOMPARE(cell(runs, row, RunsModel::ColType), QString("GRU"));
+        QCOMPARE(cell(runs, row, RunsModel::ColType), QString("GRU on motion"));
         QCOMPARE(cell(runs, row, RunsModel::ColHidden), QString("16"));
         QCOMPARE(cell(runs, row, RunsModel::ColAccuracy),
                  QString::number(*stored->accuracy, 'f', 3));

@@ -48,6 +48,9 @@ QString runTypeLabel(const RunRecord& run) {
     if (run.layers > 0 && run.layers != defaultLayers(run.arch)) {
         name += QStringLiteral(" ×%1").arg(run.layers);
     }
+    if (run.input == "motion") {
+        name += QStringLiteral(" on motion");
+    }
     return name;
 }
 

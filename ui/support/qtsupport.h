@@ -33,7 +33,8 @@ QString formatOptional(const std::optional<double>& v, int decimals = 3);
 QString formatCount(long long n);
 
 // The study's name for an architecture plus the layer count where it is not
-// the default ("LSTM", "Deep LSTM (2 layers)", "GRU ×3").
+// the default, and the input where it is motion ("LSTM", "Deep LSTM (2
+// layers)", "GRU ×3", "LSTM on motion").
 QString runTypeLabel(const RunRecord& run);
 // "random (leaking)", "logo fold 3", "groups", "unstated".
 QString protocolLabel(const RunRecord& run);

@@ -139,6 +139,14 @@ RunSetupWidget::RunSetupWidget(QWidget* parent) : QWidget(parent) {
     if (!bf16.available()) {
         qobject_cast<QStandardItemModel*>(mPrecision->model())->item(2)->setEnabled(false);
     }
+    mInput = new QComboBox(this);
+    mInput->setObjectName("inputCombo");
+    mInput->addItem(tr("appearance: the backbone's features"), "appearance");
+    mInput->addItem(tr("motion: features and their change"), "motion");
+    mInput->setToolTip(
+        tr("What the model reads at each step: the frame's features, or those followed by their "
+           "change since the frame before (x_t - x_t-1, from the same cached features; twice "
+           "the input size)"));
     mParams = new QLabel(this);
     mParams->setWordWrap(true);
 
@@ -164,6 +172,7 @@ RunSetupWidget::RunSetupWidget(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Architecture"), mArch);
     form->addRow(tr("Hidden size"), mHidden);
     form->addRow(tr("Layers"), mLayers);
+    form->addRow(tr("Input"), mInput);
     form->addRow(tr("Frames per clip"), mFrames);
     form->addRow(tr("Image size"), mImageSize);
     form->addRow(tr("Split"), mSplit);
@@ -230,6 +239,7 @@ RunSetupWidget::RunSetupWidget(QWidget* parent) : QWidget(parent) {
     connect(mArch, &QComboBox::currentIndexChanged, this, &RunSetupWidget::updateParams);
     connect(mHidden, &QComboBox::currentTextChanged, this, &RunSetupWidget::updateParams);
     connect(mLayers, &QSpinBox::valueChanged, this, &RunSetupWidget::updateParams);
+    connect(mInput, &QComboBox::currentIndexChanged, this, &RunSetupWidget::updateParams);
     setConfig(TrainConfig{});
 }
 
@@ -252,6 +262,7 @@ TrainConfig RunSetupWidget::config() const {
     c.arch = ss(mArch->currentData().toString());
     c.hidden = mHidden->currentText().toInt();
     c.layers = mLayers->value();
+    c.input = ss(mInput->currentData().toString());
     c.frames = mFrames->value();
     c.imageSize = mImageSize->value();
     c.split = ss(mSplit->currentData().toString());
@@ -274,6 +285,7 @@ void RunSetupWidget::setConfig(const TrainConfig& c) {
     mArch->setCurrentIndex(std::max(0, mArch->findData(qs(c.arch))));
     setHidden(c.hidden);
     mLayers->setValue(c.layers);
+    mInput->setCurrentIndex(std::max(0, mInput->findData(qs(c.input))));
     mFrames->setValue(c.frames);
     mImageSize->setValue(c.imageSize);
     mSplit->setCurrentIndex(std::max(0, mSplit->findData(qs(c.split))));
@@ -344,22 +356,28 @@ void RunSetupWidget::countParams() {
                        ? static_cast<std::int64_t>(mDataset->classes.size())
                        : 11;
     const int channels = mBackbone->itemData(mLastBackbone, kChannelsRole).toInt();
-    spec.inputDim = channels > 0 ? channels : 1280;
+    const std::int64_t features = channels > 0 ? channels : 1280;
+    // Motion input: each step's features followed by their change.
+    const bool motion = mInput->currentData().toString() == QLatin1String("motion");
+    spec.inputDim = motion ? 2 * features : features;
     const QString backbone = mBackbone->itemText(mLastBackbone);
     mParams->setText(tr("counting parameters…"));
-    mParamsWatcher->setFuture(QtConcurrent::run(backgroundPool(), [spec, backbone] {
-        lowerThreadPriority();
-        try {
-            validate(spec);
-            return tr("%1 trainable parameters with %2-d features (%3), %4 classes")
-                .arg(formatCount(parameterCount(spec)))
-                .arg(spec.inputDim)
-                .arg(backbone)
-                .arg(spec.classes);
-        } catch (const std::exception& e) {
-            return qs(e.what());
-        }
-    }));
+    mParamsWatcher->setFuture(
+        QtConcurrent::run(backgroundPool(), [spec, backbone, features, motion] {
+            lowerThreadPriority();
+            try {
+                validate(spec);
+                const QString input = motion ? tr("%1-d features and their change").arg(features)
+                                             : tr("%1-d features").arg(features);
+                return tr("%1 trainable parameters with %2 (%3), %4 classes")
+                    .arg(formatCount(parameterCount(spec)))
+                    .arg(input)
+                    .arg(backbone)
+                    .arg(spec.classes);
+            } catch (const std::exception& e) {
+                return qs(e.what());
+            }
+        }));
 }
 
 void RunSetupWidget::chooseBackboneFile() {

@@ -71,6 +71,7 @@ private:
     QComboBox* mBackbone = nullptr;
     QComboBox* mDevice = nullptr;
     QComboBox* mPrecision = nullptr;
+    QComboBox* mInput = nullptr;
     QLabel* mParams = nullptr;
     QFutureWatcher<BackboneProbe>* mProbe = nullptr;
     // Counting builds the LibTorch module (a ConvLSTM 512 takes a few hundred
