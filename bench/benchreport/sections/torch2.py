@@ -14,6 +14,7 @@ PROSE = "torch2"
 GOAL_215_VS_113 = 1.0   # engine step on 2.15 / on 1.13 (CPU time): not slower
 WHY = "why-slower"      # the investigation of the slower rows, when its results are there
 AFTER = "onednn-linear"  # the same rows with the engine's oneDNN Linear on 2.x
+GRU_LOOP = "gru-loop"    # the GRU's own loop on 2.x, and the bf16 rows measured again
 ENGINE_BATCH = 64  # bench_extract's --batch (the torch2 loop keeps its default)
 
 
@@ -87,7 +88,8 @@ def torch2(rep, folder):
     rep.goal("torch2-vs-python", "Engine step on 2.15 vs PyTorch 2.15 Python, every recurrent model",
              "ahead (< 1.0x)",
              "behind: " + ", ".join(behind) if behind else "ahead everywhere", not behind)
-    _why_slower(rep, os.path.join(folder, WHY), os.path.join(folder, AFTER))
+    _why_slower(rep, os.path.join(folder, WHY), os.path.join(folder, AFTER),
+                os.path.join(folder, GRU_LOOP))
     ext = {side: res.gbench("t2-extract%s.json" % side) for side in ("113", "215")}
     ext_rows = []
     for what in ("e2e", "backbone"):
@@ -206,11 +208,41 @@ def _ratios(again, arch, h, name):
                                  _cpu(r.get((arch, h), {}), "cpp215", name))) for r in again)
 
 
-def _why_slower(rep, folder, after_folder):
+def _case_rows(cases_by_round):
+    """One row per case and precision of rounds of engine results: both
+    builds' step (first round) and "1.13 / 2.15" of each round."""
+    rows = []
+    order = {a: i for i, a in enumerate(RECURRENT + ["mean_pool", "transformer"])}
+    for arch, h in sorted(cases_by_round[0], key=lambda c: (order.get(c[0], 99), c[0], c[1])):
+        for prec, prefix in (("fp32", "train_step"), ("bf16", "train_step_bf16")):
+            name = "%s/%s/%d" % (prefix, arch, h)
+            sides = cases_by_round[0][(arch, h)]
+            rows.append([arch, h, prec, fmt_ms(_cpu(sides, "cpp113", name)),
+                         fmt_ms(_cpu(sides, "cpp215", name)),
+                         _ratios(cases_by_round, arch, h, name)])
+    return rows
+
+
+def _gru_loop(rep, folder):
+    """The GRU's own loop on 2.x at the study's sizes, and the bf16 rows that
+    read slower in the main run, measured again (GRU_LOOP/, GRU_LOOP/round2/)."""
+    if not os.path.isdir(folder):
+        return
+    runs = _rounds(folder)
+    rows = _case_rows([_engine_cases(r) for r in runs])
+    if not rows:
+        return
+    rep.say(PROSE, "why-gru", date=(runs[0].text("date.txt") or "date n/a").strip(),
+            rounds=len(runs), load=_load(runs))
+    rep.table(["arch", "hidden", "precision", "engine 1.13", "engine 2.15", "1.13 / 2.15"], rows)
+    rep.say(PROSE, "why-gru-after")
+
+
+def _why_slower(rep, folder, after_folder, gru_folder):
     """The slower rows measured again (WHY/ and WHY/round2/, the torch2 loop's
-    engine commands for those architectures) and with the engine's oneDNN
-    Linear (AFTER/, AFTER/round2/), beside the main run, and what the
-    investigation found (prose)."""
+    engine commands for those architectures), with the engine's oneDNN Linear
+    (AFTER/, AFTER/round2/) beside the main run, then with the GRU's own loop
+    (GRU_LOOP/), and what the investigation found (prose)."""
     if not os.path.isdir(folder):
         return
     runs = _rounds(folder)
@@ -242,4 +274,5 @@ def _why_slower(rep, folder, after_folder):
     if after:
         rep.say(PROSE, "why-engine", date=(after_runs[0].text("date.txt") or "date n/a").strip(),
                 rounds=len(after_runs), load=_load(after_runs))
+    _gru_loop(rep, gru_folder)
     rep.say(PROSE, "why-close")

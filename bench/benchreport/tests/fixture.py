@@ -273,6 +273,15 @@ def write(root, cuda_root=None):
                 v.gbench("t2-cpp%s-%s-64.json" % (side, a),
                          [("train_step/%s/64" % a, step_ms(a, 64) * f, {}),
                           ("train_step_bf16/%s/64" % a, step_ms(a, 64) * f * 0.6, {})])
+    # The GRU's own loop on 2.x (gru-loop/, round2/ too): faster on 2.15 in fp32.
+    for sub, seed in (("gru-loop", 29), (os.path.join("gru-loop", "round2"), 31)):
+        v = Writer(os.path.join(w.root, sub), seed=seed)
+        v.text("date.txt", "2026-12-07T13:58:18Z\n")
+        for h in (64, 256):
+            for side, f in (("113", 1.0), ("215", 0.9)):
+                v.gbench("t2-cpp%s-gru-%d.json" % (side, h),
+                         [("train_step/gru/%d" % h, step_ms("gru", h) * f, {}),
+                          ("train_step_bf16/gru/%d" % h, step_ms("gru", h) * 0.6, {})])
 
     if cuda_root:
         c = Writer(cuda_root, seed=11)
