@@ -91,7 +91,9 @@ std::pair<std::vector<std::string>, double> forkWorkers(
 // the worker loop read the cells' states first.
 std::string claimEveryCell(const std::string& location, int cells) {
     auto store = RunStore::open(location);
-    const auto sweep = store.joinSweep("{\"bench\":" + std::to_string(cells) + "}", "bench");
+    const std::string spec = "{\"bench\":" + std::to_string(cells) + "}";
+    const auto sweep = store.joinSweep(
+        spec, "bench", [&spec](const std::string& stored) { return stored == spec; });
     double claimSeconds = 0;
     int claimed = 0;
     for (int i = 0; i < cells; ++i) {

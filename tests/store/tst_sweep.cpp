@@ -21,6 +21,7 @@
 #include <atomic>
 #include <map>
 #include <stdexcept>
+#include <thread>
 
 #include "pgserver.h"
 #include "rawsqlite.h"
@@ -418,6 +419,50 @@ private Q_SLOTS:
         SweepGrid other = one;
         other.hidden = {8, 32};
         QVERIFY(openSweep(store, sweepSpecJson(other), one.base.dataset, SweepOpen::Resume) != old);
+    }
+
+    // The workbench resuming a grid (its spec names the first cell in the
+    // base) and a CLI worker joining it (the bare spec) at the same moment,
+    // on a store without that sweep: one of them creates it and the other
+    // opens the same one, whichever comes first.
+    void resumeAndJoinTogetherShareOneSweep_data() { backends_data(); }
+    void resumeAndJoinTogetherShareOneSweep() {
+        const SweepGrid cli = smallGrid();
+        SweepGrid workbench = cli;
+        workbench.base.arch = "lstm";
+        workbench.base.hidden = 16;
+        for (int round = 0; round < 12; ++round) {
+            const QString location = newStore();
+            auto a = RunStore::open(location.toStdString(), options());
+            auto b = RunStore::open(location.toStdString(), options());
+            std::atomic<int> ready{0};
+            std::int64_t resumed = 0, joined = 0;
+            std::string error;
+            auto together = [&ready] {
+                ++ready;
+                while (ready.load() < 2) {
+                }
+            };
+            std::thread resume([&] {
+                together();
+                try {
+                    resumed =
+                        openSweep(a, sweepSpecJson(workbench), cli.base.dataset, SweepOpen::Resume);
+                } catch (const std::exception& e) {
+                    error = e.what();
+                }
+            });
+            together();
+            joined = openSweep(b, sweepSpecJson(cli), cli.base.dataset, SweepOpen::Join);
+            resume.join();
+            QVERIFY2(error.empty(), error.c_str());
+            QVERIFY2(resumed == joined, qPrintable(QString("round %1: the workbench opened sweep "
+                                                           "%2, the worker sweep %3")
+                                                       .arg(round)
+                                                       .arg(resumed)
+                                                       .arg(joined)));
+            QCOMPARE(a.listSweeps().size(), size_t{1});
+        }
     }
 
     // Each store has its own id, kept across opens (it names checkpoints).

@@ -405,9 +405,12 @@ public:
     // --- sweeps
     std::int64_t createSweep(const std::string& specJson, const std::string& dataset);
     void setSweepStatus(std::int64_t sweepId, const std::string& status);
-    // The newest sweep of this spec on this data set, created when there is
-    // none, in one transaction: workers started together join one sweep.
-    std::int64_t joinSweep(const std::string& specJson, const std::string& dataset);
+    // The newest sweep on this data set whose stored spec `same` accepts,
+    // created with specJson when there is none, in one transaction (one per
+    // data set at a time): workers and the workbench started together, whose
+    // specs may be written differently for the same grid, share one sweep.
+    std::int64_t joinSweep(const std::string& specJson, const std::string& dataset,
+                           const std::function<bool(const std::string& spec)>& same);
     // Sets a running sweep's final status; false (nothing changed) when it
     // was not running: of workers that finish together, one ends it.
     bool endSweep(std::int64_t sweepId, const std::string& status);

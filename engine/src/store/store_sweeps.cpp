@@ -46,15 +46,23 @@ std::int64_t RunStore::createSweep(const std::string& specJson, const std::strin
     });
 }
 
-std::int64_t RunStore::joinSweep(const std::string& specJson, const std::string& dataset) {
+std::int64_t RunStore::joinSweep(const std::string& specJson, const std::string& dataset,
+                                 const std::function<bool(const std::string& spec)>& same) {
     return store::retryLost([&](bool) {
         mImpl->requireWritable("join a sweep");
         store::Database& db = *mImpl->db;
         store::Transaction tx(db);
-        db.lockKey(0, dataset + "\n" + specJson);
-        store::Statement st(db, "SELECT MAX(id) FROM sweeps WHERE spec = ? AND dataset = ?");
-        st.bindAll(specJson, dataset);
-        std::int64_t id = st.step() && !st.isNull(0) ? st.int64(0) : 0;
+        // A server: openers of a sweep on this data set wait here for each
+        // other (SQLite's write transaction already does).
+        db.lockKey(0, "sweep of\n" + dataset);
+        store::Statement st(db, "SELECT id, spec FROM sweeps WHERE dataset = ? ORDER BY id DESC");
+        st.bindAll(dataset);
+        std::int64_t id = 0;
+        while (id == 0 && st.step()) {
+            if (same(st.text(1))) {
+                id = st.int64(0);
+            }
+        }
         if (id == 0) {
             store::Statement add(db,
                                  "INSERT INTO sweeps (created_at, spec, dataset, status) "

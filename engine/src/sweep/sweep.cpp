@@ -96,24 +96,19 @@ bool sameSpec(const std::string& stored, const std::string& spec) {
 
 std::int64_t openSweep(RunStore& store, const std::string& spec, const std::string& dataset,
                        SweepOpen how, std::int64_t id) {
-    if (id == 0 && how != SweepOpen::New) {
-        // Its completed cells are kept, the rest trained (a finished grid
-        // trains nothing).
-        for (const auto& s : store.listSweeps()) {
-            if (s.dataset == dataset && s.id > id && sameSpec(s.spec, spec)) {
-                id = s.id;
-            }
-        }
-    }
-    if (id == 0 && how == SweepOpen::Join) {
-        // Workers starting together: one creates it, the others join it.
-        id = store.joinSweep(spec, dataset);
-    }
     if (id != 0 && !store.getSweep(id)) {
         throw StoreError(store.path(), "no sweep " + std::to_string(id));
     }
-    if (id == 0) {
+    if (id == 0 && how == SweepOpen::New) {
         return store.createSweep(spec, dataset);
+    }
+    if (id == 0) {
+        // The newest sweep of the same grid on the same data (its completed
+        // cells are kept, the rest trained; a finished grid trains nothing),
+        // found or created in one transaction, so that a workbench resuming
+        // and CLI workers joining at the same moment share one sweep.
+        id = store.joinSweep(spec, dataset,
+                             [&spec](const std::string& stored) { return sameSpec(stored, spec); });
     }
     // A worker joining a finished sweep leaves its status alone unless it
     // finds something to claim (workSweep).
