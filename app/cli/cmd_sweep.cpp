@@ -140,6 +140,9 @@ SweepOutcome runSweep(SweepArgs a, const Globals& g) {
         a.grid ? a.grid(a.base, ds)
                : SweepGrid{a.base, a.archs, a.hidden,
                            parseFolds(a.folds, foldCount(ds, a.base.split)), a.seeds};
+    // Before the sweep is opened: nothing after it may throw outside
+    // workSweep, which ends a lone process's sweep when it does.
+    const auto cells = sweepCells(grid);
     RunStore::Options storeOptions;
     if (a.leaseSeconds > 0) {
         storeOptions.heartbeatTimeout = std::chrono::seconds(a.leaseSeconds);
@@ -159,7 +162,6 @@ SweepOutcome runSweep(SweepArgs a, const Globals& g) {
         cb.onBatch = [&printer](const BatchProgress& p) { printer.batch(p); };
     }
     FeatureSets features(ds, cb, stopFlag());
-    const auto cells = sweepCells(grid);
     SweepWork work;
     work.wait = a.worker;
     work.attempt = [&](int, const TrainConfig& c) {

@@ -421,6 +421,38 @@ private Q_SLOTS:
         QVERIFY(openSweep(store, sweepSpecJson(other), one.base.dataset, SweepOpen::Resume) != old);
     }
 
+    // An exception out of the worker loop (here the backbone's, thrown by
+    // the attempt outside any cell, as extraction would) reaches the caller; a lone process has
+    // marked its sweep failed (cancelled when it was being stopped), as both
+    // front ends end it; a worker leaves it running for the others.
+    void exceptionEndsALoneProcesssSweep_data() { backends_data(); }
+    void exceptionEndsALoneProcesssSweep() {
+        const QString location = newStore();
+        auto store = RunStore::open(location.toStdString(), options());
+        const auto grid = smallGrid(1);
+        const auto cells = sweepCells(grid);
+        auto statusAfterThrow = [&](bool worker, bool stopping) {
+            const auto sweep = store.createSweep(sweepSpecJson(grid), grid.base.dataset);
+            std::atomic<bool> stop{false};
+            SweepWork work;
+            work.wait = worker;
+            work.attempt = [&](int, const TrainConfig&) -> ExperimentResult {
+                stop = stopping;
+                throw ModelError("/data/backbone.pt", "cannot load the backbone");
+            };
+            bool thrown = false;
+            try {
+                workSweep(store, sweep, cells, work, stop);
+            } catch (const ModelError& e) {
+                thrown = QString(e.what()).contains("cannot load the backbone");
+            }
+            return thrown ? store.getSweep(sweep)->status : std::string("no exception");
+        };
+        QCOMPARE(statusAfterThrow(false, false), std::string("failed"));
+        QCOMPARE(statusAfterThrow(false, true), std::string("cancelled"));
+        QCOMPARE(statusAfterThrow(true, false), std::string("running"));
+    }
+
     // The workbench resuming a grid (its spec names the first cell in the
     // base) and a CLI worker joining it (the bare spec) at the same moment,
     // on a store without that sweep: one of them creates it and the other

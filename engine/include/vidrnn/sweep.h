@@ -137,7 +137,10 @@ struct SweepWork {
 // wait, nothing is held by others) or `stop` is set; ends the sweep
 // ("completed", or "cancelled" for a lone process that was stopped) when
 // this process finished it. A stopped worker leaves the sweep running: its
-// cell is cancelled and claimable again.
+// cell is cancelled and claimable again. An exception out of the loop (the
+// store's, or one from work.attempt outside a cell, such as extraction) is
+// passed on; a lone process marks the sweep "failed" first ("cancelled" when
+// stop is set), a worker leaves it running for the others.
 SweepEnd workSweep(RunStore& store, std::int64_t sweepId, const std::vector<TrainConfig>& cells,
                    const SweepWork& work, const std::atomic<bool>& stop);
 

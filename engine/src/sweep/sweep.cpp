@@ -209,8 +209,10 @@ ExperimentResult attemptCell(RunStore& store, std::int64_t sweepId, const TrainC
 
 // ---- the worker loop
 
-SweepEnd workSweep(RunStore& store, std::int64_t sweepId, const std::vector<TrainConfig>& cells,
-                   const SweepWork& work, const std::atomic<bool>& stop) {
+namespace {
+
+SweepEnd workLoop(RunStore& store, std::int64_t sweepId, const std::vector<TrainConfig>& cells,
+                  const SweepWork& work, const std::atomic<bool>& stop) {
     SweepEnd end;
     end.cells = static_cast<int>(cells.size());
     const int maxAttempts = store.options().maxAttempts;
@@ -345,6 +347,26 @@ SweepEnd workSweep(RunStore& store, std::int64_t sweepId, const std::vector<Trai
         store.setSweepStatus(sweepId, "cancelled");
     }
     return end;
+}
+
+}  // namespace
+
+SweepEnd workSweep(RunStore& store, std::int64_t sweepId, const std::vector<TrainConfig>& cells,
+                   const SweepWork& work, const std::atomic<bool>& stop) {
+    try {
+        return workLoop(store, sweepId, cells, work, stop);
+    } catch (const std::exception&) {
+        // A lone process's sweep is not left "running" with nobody running
+        // it (a worker's is: the others go on with it). Best effort: the
+        // error may be the store's own.
+        if (!work.wait) {
+            try {
+                store.setSweepStatus(sweepId, stop ? "cancelled" : "failed");
+            } catch (const std::exception&) {
+            }
+        }
+        throw;
+    }
 }
 
 }  // namespace vidrnn
