@@ -10,6 +10,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -702,6 +703,68 @@ private Q_SLOTS:
         QCOMPARE(classes.size(), 3);
         QCOMPARE(classes[0].toObject()["class"].toString(), QString("opening"));
         QCOMPARE(classes[0].toObject()["shuffled"].toObject()["mean"].toDouble(), 0.75);
+    }
+
+    // Classes of the same name on two data sets are two rows each, with a
+    // data column; one data set has no such column.
+    void classOrderKeepsDataSetsApart() {
+        QTemporaryDir dir;
+        auto store = RunStore::open(dir.filePath("d.db").toStdString());
+        const std::vector<int> truth{0, 0, 1, 1};
+        auto complete = [&](const std::string& dataset, const std::vector<int>& shuffled) {
+            TrainConfig config;
+            config.dataset = dataset;
+            config.arch = "gru";
+            config.hidden = 64;
+            RunMeta meta;
+            meta.classNames = {"opening", "closing"};
+            const auto id = store.createRun(config, meta);
+            RunResult result;
+            result.evaluation = evaluate(truth, truth, 2);
+            result.order = orderDiagnostics(result.evaluation, evaluate(truth, truth, 2),
+                                            evaluate(truth, shuffled, 2));
+            store.completeRun(id, result);
+        };
+        complete("/data/doors", {1, 1, 1, 1});  // opening needs order here
+        complete("/data/boxes", {0, 0, 1, 1});  // nothing does here
+        RunFilter trained;
+        trained.kind = RunKind::Trained;
+        Report report = buildReport(store.listRuns(trained), ReportOptions{false});
+        addClassOrder(report, store);
+        QCOMPARE(report.classOrder.size(), size_t(4));
+        QCOMPARE(report.classOrder[0].name, std::string("opening"));
+        QVERIFY2(QString::fromStdString(report.classOrder[0].data).contains("doors"),
+                 report.classOrder[0].data.c_str());
+        QCOMPARE(report.classOrder[0].shuffled.mean, 1.0);
+        for (const ClassOrderRow& c : report.classOrder) {
+            QCOMPARE(c.shuffled.n, 1);  // never pooled across the two
+            if (QString::fromStdString(c.data).contains("boxes")) {
+                QCOMPARE(c.shuffled.mean, 0.0);
+            }
+        }
+        const QString text = QString::fromStdString(formatReport(report, ReportFormat::Table));
+        const QString classes = text.mid(text.indexOf("Order reliance by class"));
+        QVERIFY2(classes.contains(QRegularExpression("class\\s+data\\s+clips")),
+                 qPrintable(classes));
+        QVERIFY(classes.contains("2 data sets"));
+        const auto json = QJsonDocument::fromJson(
+                              QByteArray::fromStdString(formatReport(report, ReportFormat::Json)))
+                              .object();
+        QVERIFY(json["class_order"].toArray()[0].toObject()["data"].toString().contains("doors"));
+
+        auto doors = store.listRuns(trained);
+        doors.erase(
+            std::remove_if(doors.begin(), doors.end(),
+                           [](const RunRecord& r) { return r.config.dataset != "/data/doors"; }),
+            doors.end());
+        QCOMPARE(doors.size(), size_t(1));
+        Report one = buildReport(doors, ReportOptions{false});
+        addClassOrder(one, store);
+        QCOMPARE(one.classOrder.size(), size_t(2));
+        const QString oneText = QString::fromStdString(formatReport(one, ReportFormat::Table));
+        QVERIFY2(!oneText.mid(oneText.indexOf("Order reliance by class"))
+                      .contains(QRegularExpression("class\\s+data")),
+                 qPrintable(oneText));
     }
 };
 

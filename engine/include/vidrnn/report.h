@@ -108,6 +108,9 @@ struct ReportRow {
 // construction). Each a mean over those runs with its 95% t interval.
 struct ClassOrderRow {
     std::string name;
+    // The data set (the report rows' "data" setting): classes of the same
+    // name on different data sets are rows of their own.
+    std::string data;
     std::int64_t support = 0;           // test clips of the class in one run (the largest)
     Stat shuffled, reversed;            // order-reading models
     Stat blindShuffled, blindReversed;  // order-blind models

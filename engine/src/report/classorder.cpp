@@ -19,27 +19,38 @@ struct ClassValues {
 }  // namespace
 
 void addClassOrder(Report& report, const RunStore& store) {
-    // The rows' runs, each with whether its model is order-blind.
-    std::map<std::int64_t, bool> blindOf;
+    // The rows' runs, each with whether its model is order-blind and the
+    // data set it was measured on.
+    struct RunOf {
+        bool blind = false;
+        std::string data;
+    };
+    std::map<std::int64_t, RunOf> runOf;
     for (const ReportRow& row : report.rows) {
         if (row.reference) {
             continue;
         }
         const ArchInfo* arch = findArch(row.arch);
+        std::string data;
+        for (const auto& [key, value] : row.settings) {
+            if (key == "data") {
+                data = value;
+            }
+        }
         for (std::int64_t id : row.runIds) {
-            blindOf[id] = arch && arch->orderBlind;
+            runOf[id] = {arch && arch->orderBlind, data};
         }
     }
-    std::map<std::string, ClassValues> byName;
+    std::map<std::pair<std::string, std::string>, ClassValues> byClass;  // (data, name)
     std::set<std::int64_t> counted, countedBlind;
     store.forEachClassOrder([&](std::int64_t id, const std::string& name, const ClassOrder& c) {
-        const auto run = blindOf.find(id);
-        if (run == blindOf.end() || !c.recall) {
+        const auto run = runOf.find(id);
+        if (run == runOf.end() || !c.recall) {
             return;
         }
-        const bool blind = run->second;
+        const bool blind = run->second.blind;
         (blind ? countedBlind : counted).insert(id);
-        ClassValues& v = byName[name];
+        ClassValues& v = byClass[{run->second.data, name}];
         v.support = std::max(v.support, c.support);
         if (c.shuffledRecall) {
             (blind ? v.blindShuffled : v.shuffled).push_back(*c.recall - *c.shuffledRecall);
@@ -52,8 +63,11 @@ void addClassOrder(Report& report, const RunStore& store) {
     const auto blindRuns = static_cast<int>(countedBlind.size());
     report.classOrder.clear();
     report.classOrderNotes.clear();
-    for (const auto& [name, v] : byName) {
-        ClassOrderRow row{name,
+    std::set<std::string> dataSets;
+    for (const auto& [key, v] : byClass) {
+        dataSets.insert(key.first);
+        ClassOrderRow row{key.second,
+                          key.first,
                           v.support,
                           summarize(v.shuffled),
                           summarize(v.reversed),
@@ -82,6 +96,12 @@ void addClassOrder(Report& report, const RunStore& store) {
         " of the order-blind ones (mean_pool: 0 by construction), from every measured row "
         "above; 95% CI: the t interval over those runs. Classes told apart by their order "
         "come first.");
+    if (dataSets.size() > 1) {
+        report.classOrderNotes.push_back(
+            "The rows above are on " + std::to_string(dataSets.size()) +
+            " data sets: a class is pooled over the runs of its own data set only (the data "
+            "column), as a class of the same name elsewhere may be another class.");
+    }
 }
 
 }  // namespace vidrnn

@@ -1,6 +1,7 @@
 // Writing a Report as text, Markdown, CSV, LaTeX or JSON. Every format
 // carries the same columns and notes, so a leaking protocol or an
 // unpretrained backbone cannot drop out of one of them.
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -149,11 +150,28 @@ Table classOrderTable(const Report& report) {
                     "reversed", "95% CI", "order-blind", "95% CI"};
     table.align = {Align::Left,  Align::Right, Align::Right, Align::Right,
                    Align::Right, Align::Right, Align::Right, Align::Right};
+    // A data column where the classes come from more than one data set.
+    const bool manyData =
+        std::any_of(report.classOrder.begin(), report.classOrder.end(),
+                    [&](const ClassOrderRow& c) { return c.data != report.classOrder[0].data; });
+    if (manyData) {
+        table.header.insert(table.header.begin() + 1, "data");
+        table.align.insert(table.align.begin() + 1, Align::Left);
+    }
     auto mean = [](const Stat& s) { return s.n ? fixed(s.mean, 3) : std::string("-"); };
     for (const ClassOrderRow& c : report.classOrder) {
-        table.addRow({c.name, std::to_string(c.support), mean(c.shuffled), interval(c.shuffled),
-                      mean(c.reversed), interval(c.reversed), mean(c.blindShuffled),
-                      interval(c.blindShuffled)});
+        std::vector<std::string> cells{c.name,
+                                       std::to_string(c.support),
+                                       mean(c.shuffled),
+                                       interval(c.shuffled),
+                                       mean(c.reversed),
+                                       interval(c.reversed),
+                                       mean(c.blindShuffled),
+                                       interval(c.blindShuffled)};
+        if (manyData) {
+            cells.insert(cells.begin() + 1, c.data);
+        }
+        table.addRow(cells);
     }
     table.notes = report.classOrderNotes;
     // Which model kind each pair of columns is, for the header's sake.
@@ -412,6 +430,7 @@ std::string asJson(const Report& report) {
     nlohmann::json classes = nlohmann::json::array();
     for (const ClassOrderRow& c : report.classOrder) {
         classes.push_back({{"class", c.name},
+                           {"data", c.data},
                            {"clips", c.support},
                            {"shuffled", statJson(c.shuffled)},
                            {"reversed", statJson(c.reversed)},
