@@ -52,9 +52,9 @@ ClipOutput RecurrentClassifierImpl::forward(const torch::Tensor& input,
     if (compute_type != x.scalar_type()) {
         std::tie(out, h_n) = lowPrecision(x, lengths, ragged);
     } else if (mGru && detail::oneDnnLinear(x)) {
-        const double between = options.num_layers() > 1 ? options.dropout() : 0.0;
+        // The module's own options: its layers and the dropout between them.
         std::tie(out, h_n) = detail::gruLoop(
-            x, gru->all_weights(), options.num_layers(), between, is_training(),
+            x, gru->all_weights(), gru->options.num_layers(), gru->options.dropout(), is_training(),
             ragged ? detail::validMask(lengths, steps).unsqueeze(2) : torch::Tensor());
     } else if (ragged) {
         // Packing keeps padding out of the state (and out of the backward
