@@ -7,6 +7,7 @@
 
 #include <QAction>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
@@ -19,6 +20,7 @@
 #include "models/runsmodel.h"
 #include "models/storesession.h"
 #include "shell/mainwindow.h"
+#include "support/qtsupport.h"
 #include "testutil.h"
 #include "uitest.h"
 #include "vidrnn/errors.h"
@@ -237,6 +239,9 @@ private Q_SLOTS:
         QCOMPARE(training->setup()->config().input, std::string("appearance"));
         input->setCurrentIndex(input->findData("motion"));
         QCOMPARE(training->setup()->config().input, std::string("motion"));
+        auto* params = training->setup()->findChild<QLabel*>("paramsLabel");
+        QVERIFY(params);
+        QTRY_VERIFY_WITH_TIMEOUT(params->text().contains("512-d features and their change"), 30000);
 
         JobWatch watch(window.queue());
         QSignalSpy idle(window.queue(), &RunQueue::idle);
@@ -263,6 +268,9 @@ private Q_SLOTS:
         QCOMPARE(stored->status, RunStatus::Completed);
         QVERIFY(stored->accuracy.has_value());
         QCOMPARE(stored->input, std::string("motion"));
+        // The count shown before the run is the count of the model it trained.
+        QVERIFY2(params->text().startsWith(formatCount(stored->params) + " trainable"),
+                 qPrintable(params->text()));
         // The table reloads off the UI thread: a reload begun while the run
         // was still training shows it "running" until the next one lands.
         auto* runs = window.runsView();

@@ -148,6 +148,7 @@ RunSetupWidget::RunSetupWidget(QWidget* parent) : QWidget(parent) {
            "change since the frame before (x_t - x_t-1, from the same cached features; twice "
            "the input size)"));
     mParams = new QLabel(this);
+    mParams->setObjectName("paramsLabel");
     mParams->setWordWrap(true);
 
     auto* form = new QFormLayout(this);
