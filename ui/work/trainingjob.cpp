@@ -172,10 +172,7 @@ void TrainingJob::work() {
         // A scan or extraction stopped by the flag ends in an exception too.
         // The sweep is not left "running" with nobody running it.
         if (sweepId && store) {
-            try {
-                store->setSweepStatus(*sweepId, mStop ? "cancelled" : "failed");
-            } catch (const std::exception&) {
-            }
+            abandonSweep(*store, *sweepId, mStop);  // done already if it came out of workSweep
         }
         if (mStop) {
             Q_EMIT cancelled();

@@ -133,6 +133,12 @@ struct SweepWork {
     std::function<void(int held, double nextExpirySeconds)> onWait;
 };
 
+// Marks sweep `sweepId` as a lone process ends it when its work stops on an
+// exception: "cancelled" when `stopped`, else "failed", so it is not left
+// "running" with nobody running it. Best effort and never throws (the error
+// may be the store's own).
+void abandonSweep(RunStore& store, std::int64_t sweepId, bool stopped) noexcept;
+
 // Works on sweep `sweepId` until nothing is left to claim (and, with
 // wait, nothing is held by others) or `stop` is set; ends the sweep
 // ("completed", or "cancelled" for a lone process that was stopped) when

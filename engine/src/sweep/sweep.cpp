@@ -356,16 +356,18 @@ SweepEnd workSweep(RunStore& store, std::int64_t sweepId, const std::vector<Trai
     try {
         return workLoop(store, sweepId, cells, work, stop);
     } catch (const std::exception&) {
-        // A lone process's sweep is not left "running" with nobody running
-        // it (a worker's is: the others go on with it). Best effort: the
-        // error may be the store's own.
+        // A worker's sweep stays running: the others go on with it.
         if (!work.wait) {
-            try {
-                store.setSweepStatus(sweepId, stop ? "cancelled" : "failed");
-            } catch (const std::exception&) {
-            }
+            abandonSweep(store, sweepId, stop);
         }
         throw;
+    }
+}
+
+void abandonSweep(RunStore& store, std::int64_t sweepId, bool stopped) noexcept {
+    try {
+        store.setSweepStatus(sweepId, stopped ? "cancelled" : "failed");
+    } catch (const std::exception&) {
     }
 }
 
